@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Machine-readable error codes returned in `error.code` by every HTTP API and NATS handler. */
+export const ErrorCodes = {
+  validationFailed: 'VALIDATION_FAILED',
+  unauthenticated: 'UNAUTHENTICATED',
+  invalidCredentials: 'INVALID_CREDENTIALS',
+  tokenExpired: 'TOKEN_EXPIRED',
+  tokenInvalid: 'TOKEN_INVALID',
+  refreshTokenReused: 'REFRESH_TOKEN_REUSED',
+  accountDisabled: 'ACCOUNT_DISABLED',
+  forbidden: 'FORBIDDEN',
+  notFound: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  rateLimited: 'RATE_LIMITED',
+  serviceUnavailable: 'SERVICE_UNAVAILABLE',
+  upstreamTimeout: 'UPSTREAM_TIMEOUT',
+  internal: 'INTERNAL_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+    requestId: z.string().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
