@@ -1,0 +1,13 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@castline/platform';
+import type { CampaignsConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: CampaignsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ service: 'campaigns', config, uses: { postgres: true, redis: true } })],
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@castline/platform';
+import type { ChannelsConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ChannelsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ service: 'channels', config, uses: { postgres: true, redis: true } })],
+    };
+  }
+}

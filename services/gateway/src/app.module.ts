@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@castline/platform';
+import { ActivityController } from './activity/activity.controller';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditRecorder } from './audit/audit.recorder';
+import { AuditRepository } from './audit/audit.repository';
+import { AuthModule } from './auth/auth.module';
+import type { GatewayConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { PlatformHealthService } from './health/platform-health.service';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ service: 'gateway', config, uses: { postgres: true, redis: true } }), AuthModule],
+      controllers: [UsersController, ApiKeysController, AuditController, HealthController, ActivityController],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
+    };
+  }
+}

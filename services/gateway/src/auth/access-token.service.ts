@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCodes } from '@castline/contracts';
+import type { Role } from '@castline/db';
+import { AppError, CONFIG } from '@castline/platform';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { GatewayConfig } from '../config';
+import { ROLES } from './permissions';
+
+const ALGORITHM = 'HS256';
+const ISSUER = 'castline';
+const AUDIENCE = 'castline-api';
+
+export interface AccessClaims {
+  userId: string;
+  email: string;
+  role: Role;
+}
+
+/** Short-lived access JWTs. The algorithm is pinned on verify: `none` and any other alg are refused. */
+@Injectable()
+export class AccessTokenService {
+  private readonly key: Uint8Array;
+
+  constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
+    this.key = new TextEncoder().encode(config.JWT_SECRET);
+  }
+
+  get ttlSeconds(): number {
+    return this.config.ACCESS_TOKEN_TTL_SECONDS;
+  }
+
+  sign(claims: AccessClaims): Promise<string> {
+    return new SignJWT({ email: claims.email, role: claims.role })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.config.ACCESS_TOKEN_TTL_SECONDS}s`)
+      .sign(this.key);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const role = payload.role as Role;
+      if (typeof payload.email !== 'string' || !ROLES.includes(role)) throw new errors.JWTClaimValidationFailed('bad claims', payload);
+      return { userId: payload.sub!, email: payload.email, role };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) {
+        throw AppError.unauthenticated('Access token expired', ErrorCodes.tokenExpired);
+      }
+      throw AppError.unauthenticated('Access token invalid', ErrorCodes.tokenInvalid);
+    }
+  }
+}

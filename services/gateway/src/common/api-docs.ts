@@ -1,0 +1,19 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { z } from 'zod';
+
+/** OpenAPI request body from the same zod schema that validates it. */
+export const ApiZodBody = (schema: z.ZodType) =>
+  ApiBody({ schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as object });
+
+/** One OpenAPI query parameter per field of a zod object schema. */
+export const ApiZodQuery = (schema: z.ZodObject) =>
+  applyDecorators(
+    ...Object.entries(schema.shape).map(([name, field]) =>
+      ApiQuery({
+        name,
+        required: !(field as z.ZodType).safeParse(undefined).success,
+        schema: z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }) as object,
+      }),
+    ),
+  );

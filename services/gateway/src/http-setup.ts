@@ -1,0 +1,50 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import { RequestMethod } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { GatewayConfig } from './config';
+
+export const API_PREFIX = 'api/v1';
+
+/** Gateway HTTP surface: /api/v1 prefix, security headers, CORS allow-list, cookies, OpenAPI at /api/docs. */
+export async function configureGatewayHttp(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'metrics', method: RequestMethod.GET },
+      { path: 'healthz', method: RequestMethod.GET },
+    ],
+  });
+  await app.register(fastifyHelmet, {
+    // Swagger UI needs inline styles and scripts; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(fastifyCors, {
+    origin: (origin, callback) => callback(null, !origin || config.CORS_ORIGINS.includes(origin)),
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  await app.register(fastifyCookie);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Castline API')
+      .setDescription('REST API of the Castline platform. Authenticate with a Bearer access token or an API key.')
+      .setVersion('1')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type Role, type User } from '@castline/db';
+import { PrismaService } from '@castline/platform';
+
+export interface UserFilter {
+  role?: Role;
+  search?: string;
+  disabled?: boolean;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { id } });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { email } });
+  }
+
+  async list(filter: UserFilter, page: { skip: number; take: number }): Promise<{ items: User[]; total: number }> {
+    const where: Prisma.UserWhereInput = {
+      role: filter.role,
+      disabled: filter.disabled,
+      OR: filter.search
+        ? [
+            { email: { contains: filter.search, mode: 'insensitive' } },
+            { name: { contains: filter.search, mode: 'insensitive' } },
+          ]
+        : undefined,
+    };
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, ...page }),
+      this.prisma.user.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  create(data: Prisma.UserCreateInput): Promise<User> {
+    return this.prisma.user.create({ data });
+  }
+
+  update(id: string, data: Prisma.UserUpdateInput): Promise<User> {
+    return this.prisma.user.update({ where: { id }, data });
+  }
+
+  delete(id: string): Promise<User> {
+    return this.prisma.user.delete({ where: { id } });
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.prisma.user.count({ where: { role: 'admin', disabled: false } });
+  }
+
+  count(): Promise<number> {
+    return this.prisma.user.count();
+  }
+
+  /** Creates the first admin unless any user exists; the advisory lock keeps two gateways from racing. */
+  async createFirstAdmin(data: Prisma.UserCreateInput): Promise<User | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('castline:first-admin'))`;
+      if ((await tx.user.count()) > 0) return null;
+      return tx.user.create({ data });
+    });
+  }
+
+  recordLogin(id: string): Promise<User> {
+    return this.prisma.user.update({ where: { id }, data: { lastLoginAt: new Date() } });
+  }
+}
+
+export const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+export const isNotFound = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';

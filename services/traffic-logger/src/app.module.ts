@@ -1,0 +1,13 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@castline/platform';
+import type { TrafficLoggerConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: TrafficLoggerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ service: 'traffic-logger', config, uses: { postgres: true, redis: true } })],
+    };
+  }
+}
