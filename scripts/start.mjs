@@ -1,0 +1,146 @@
+// Brings the whole platform up from source on this machine (`npm start`): installs, checks Postgres, Redis
+// and NATS, builds, migrates, renders nginx, then runs the seven services, the dashboard and nginx under
+// concurrently. Ctrl-C (or SIGTERM) stops all of them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { answersTcp, findNginx, loadLocalSecrets, waitForHttp } from './lib/local-run.mjs';
+
+process.chdir(path.resolve(import.meta.dirname, '..'));
+
+/** name, HTTP port, prefix colour. */
+const SERVICES = [
+  ['gateway', 3000, 'cyan'],
+  ['channels', 3002, 'green'],
+  ['monitoring', 3003, 'yellow'],
+  ['backup', 3004, 'blue'],
+  ['campaigns', 3005, 'magenta'],
+  ['traffic-logger', 3006, 'greenBright'],
+  ['media', 3007, 'blueBright'],
+];
+const GATEWAY_PORT = 3000;
+const DASHBOARD_PORT = 3001;
+const LOCAL_ENV_FILE = '.cache/local.env';
+const HEALTH_WAIT_MS = 60_000;
+
+const paint = (code, text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+const step = (message) => console.log(`${paint(1, '[start]')} ${message}`);
+const fail = (message) => {
+  console.error(`${paint(31, '[start]')} ${message}`);
+  process.exit(1);
+};
+const quote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+function run(command, args, options = {}) {
+  const outcome = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (outcome.status !== 0) fail(`${[command, ...args].join(' ')} failed (exit ${outcome.status ?? outcome.signal})`);
+  return outcome;
+}
+
+// Children inherit process.env: set the shared defaults once, before anything runs.
+process.env.NODE_ENV ||= 'development';
+process.env.LOG_LEVEL ||= 'info';
+process.env.NGINX_PORT ||= '8080';
+process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
+// nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.
+process.env.NGINX_ERROR_LOG ||= 'stderr';
+
+// a) dependencies
+const installMarker = 'node_modules/.package-lock.json';
+if (!existsSync(installMarker) || statSync('package-lock.json').mtimeMs > statSync(installMarker).mtimeMs) {
+  // npm install, not npm ci: see .ci/run.
+  step('installing dependencies (npm install)');
+  run('npm', ['install', '--include=dev', '--no-audit', '--no-fund']);
+} else {
+  step('dependencies are up to date');
+}
+
+// b) infrastructure, and nginx, before spending time on a build
+step('checking PostgreSQL, Redis and NATS');
+// NATS_URL may list several servers, with or without a scheme; the first one tells enough.
+const natsUrl = (process.env.NATS_URL || 'nats://127.0.0.1:4222').split(',')[0].replace(/^(?![a-z]+:\/\/)/, 'nats://');
+const infrastructure = [
+  { name: 'PostgreSQL', variable: 'DATABASE_URL', url: process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/castline', port: 5432 },
+  { name: 'Redis', variable: 'REDIS_URL', url: process.env.REDIS_URL || 'redis://127.0.0.1:6379', port: 6379 },
+  { name: 'NATS', variable: 'NATS_URL', url: natsUrl, port: 4222 },
+];
+const probes = await Promise.all(infrastructure.map(async (server) => ({ ...server, ...(await answersTcp(server.url, server.port)) })));
+const down = probes.filter((probe) => !probe.ok);
+if (down.length > 0) {
+  const lines = down.map(({ name, variable, address }) => `  ${name} at ${address} (${variable}): start it or set ${variable}`);
+  fail(`not answering:\n${lines.join('\n')}`);
+}
+const withoutNginx = process.env.NO_NGINX === '1';
+const nginx = withoutNginx ? undefined : findNginx();
+if (!nginx && !withoutNginx) {
+  fail('nginx is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y nginx), or set NO_NGINX=1 to run without it.');
+}
+if (withoutNginx) step('NO_NGINX=1: running without nginx (no /live/; each app on its own port)');
+
+// c) local secrets
+const generated = loadLocalSecrets(LOCAL_ENV_FILE);
+step(generated.length > 0 ? `generated ${generated.join(', ')} into ${LOCAL_ENV_FILE}` : `secrets from the environment and ${LOCAL_ENV_FILE}`);
+
+// d) build, e) migrate
+step('building (scripts/build.sh: Prisma client, then tsc -b)');
+run('bash', ['scripts/build.sh']);
+step('applying database migrations');
+run('npm', ['run', '--silent', 'db:migrate']);
+
+// f) nginx config, rendered into a private directory that also holds nginx's pid and temp files
+mkdirSync(process.env.HLS_ROOT, { recursive: true });
+let nginxCommand;
+if (nginx) {
+  const nginxDir = mkdtempSync(path.join(os.tmpdir(), 'castline-nginx-'));
+  process.on('exit', () => rmSync(nginxDir, { recursive: true, force: true }));
+  const rendered = run('bash', ['scripts/render-nginx.sh', 'local', nginxDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const nginxConf = rendered.stdout.trim().split('\n').at(-1);
+  step(`nginx config rendered to ${nginxConf}`);
+  nginxCommand = `exec ${quote(nginx)} -p ${quote(nginxDir)} -c ${quote(nginxConf)} -e stderr -g 'daemon off;'`;
+}
+
+// g) run everything; concurrently forwards SIGINT/SIGTERM to each command and kills all when one fails
+const { default: concurrently } = await import('concurrently');
+const node = quote(process.execPath);
+const commands = [
+  ...SERVICES.map(([name, port, prefixColor]) => ({ name, prefixColor, command: `exec ${node} services/${name}/dist/main.js`, env: { PORT: String(port) } })),
+  { name: 'dashboard', prefixColor: 'white', command: `exec ${node} apps/dashboard/dist/main.js`, env: { PORT: String(DASHBOARD_PORT) } },
+  ...(nginxCommand ? [{ name: 'nginx', prefixColor: 'gray', command: nginxCommand }] : []),
+];
+step(`starting ${commands.map((command) => command.name).join(', ')}`);
+const { result } = concurrently(commands, { prefix: 'name', padPrefix: true, killOthersOn: ['failure'], killTimeout: 15_000 });
+let signalled = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => (signalled = true));
+let stopped = false;
+const failed = result.then(
+  () => false,
+  () => true,
+);
+failed.finally(() => (stopped = true));
+
+// h) wait for the gateway, then say where everything is
+const edge = nginx ? `http://localhost:${process.env.NGINX_PORT}` : `http://localhost:${GATEWAY_PORT}`;
+// The gateway first, directly: polling through nginx meanwhile would fill its log with refused upstreams.
+const waiting = { deadline: Date.now() + HEALTH_WAIT_MS, isStopped: () => stopped };
+const healthy =
+  (await waitForHttp(`http://127.0.0.1:${GATEWAY_PORT}/api/v1/health`, waiting)) &&
+  (await waitForHttp(`${edge.replace('localhost', '127.0.0.1')}/api/v1/health`, waiting));
+if (!stopped) {
+  if (!healthy) step(`the gateway did not answer within ${HEALTH_WAIT_MS / 1000} s; see its log above (still running)`);
+  const rows = [
+    ['dashboard', nginx ? `${edge}/` : `http://localhost:${DASHBOARD_PORT}/`],
+    ['API', `${edge}/api/v1`],
+    ['OpenAPI', `${edge}/api/docs`],
+    ...(nginx ? [['live', `${edge}/live/`]] : []),
+    ['gateway', `http://localhost:${GATEWAY_PORT} (direct)`],
+    ['admin', `${process.env.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD}`],
+  ];
+  const table = rows.map(([label, value]) => `  ${label.padEnd(10)} ${value}`).join('\n');
+  console.log(`\n${paint(1, `Castline is ${healthy ? 'up' : 'starting'}`)}\n${table}\n  Ctrl-C stops everything.\n`);
+}
+
+// A stop we were asked for is not a failure, even if a process exits non-zero on the way down.
+const crashed = (await failed) && !signalled;
+if (crashed) step('a process failed, so everything was stopped (see the log above)');
+process.exit(crashed ? 1 : 0);
