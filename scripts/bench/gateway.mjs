@@ -44,10 +44,10 @@ function start(service, port) {
   return child;
 }
 
-async function waitFor(url, ok) {
+async function waitFor(url, ok, init) {
   for (let attempt = 0; attempt < 300; attempt += 1) {
     try {
-      if (await ok(await fetch(url))) return;
+      if (await ok(await fetch(url, init))) return;
     } catch {
       // not listening yet
     }
@@ -96,7 +96,7 @@ try {
       body: JSON.stringify({ email: `user${index}@bench.castline`, password: 'bench-user-password', role: 'viewer' }),
     });
   }
-  await waitFor(`${base}/api/v1/activity?limit=10`, (r) => r.ok);
+  await waitFor(`${base}/api/v1/activity?limit=10`, (r) => r.ok, { headers: { authorization: `Bearer ${accessToken}` } });
 
   console.log(`autocannon: ${connections} connections, ${duration} s per case, Node ${process.version}`);
   const a = await run('a', `${base}/api/v1/auth/me`, accessToken);
