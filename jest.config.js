@@ -31,7 +31,10 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,services,apps}/*/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/{packages,services,apps}/*/test/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts'],
+      // TESTCONTAINERS=1: Postgres, Redis and NATS in containers instead of the servers at the env URLs.
+      globalSetup: '<rootDir>/scripts/test/global-setup.ts',
+      globalTeardown: '<rootDir>/scripts/test/global-teardown.ts',
     },
   ],
 };

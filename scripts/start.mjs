@@ -2,7 +2,7 @@
 // and NATS, builds, migrates, renders nginx, then runs the seven services, the dashboard and nginx under
 // concurrently. Ctrl-C (or SIGTERM) stops all of them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { answersTcp, findNginx, loadLocalSecrets, waitForHttp } from './lib/local-run.mjs';
@@ -93,6 +93,8 @@ mkdirSync(process.env.HLS_ROOT, { recursive: true });
 let nginxCommand;
 if (nginx) {
   const nginxDir = mkdtempSync(path.join(os.tmpdir(), 'castline-nginx-'));
+  // Started as root, nginx's workers run as nobody and must reach their temp paths (request bodies) in here.
+  chmodSync(nginxDir, 0o711);
   process.on('exit', () => rmSync(nginxDir, { recursive: true, force: true }));
   const rendered = run('bash', ['scripts/render-nginx.sh', 'local', nginxDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   const nginxConf = rendered.stdout.trim().split('\n').at(-1);

@@ -44,7 +44,12 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, op
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.get(MetricsService).instrumentHttp(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  app.get(MetricsService).instrumentHttp(fastify);
+  // Clients calling a service directly get the request id too, not only inside error bodies.
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   app.connectMicroservice<MicroserviceOptions>(
     {
       transport: Transport.NATS,
