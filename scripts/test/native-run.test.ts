@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SERVICE_NAMES } from '@castline/contracts';
 import { defaultDatabaseUrl, dropDatabase, withDatabaseName } from '@castline/db';
+import { freePort } from '@castline/testkit';
 
 /**
  * `npm start` end to end: the real scripts/start.mjs (build, migrate, seven services, dashboard, nginx under
@@ -102,14 +103,6 @@ async function portIsFree(port: number): Promise<boolean> {
   } finally {
     server.close();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 const isRunning = () => child !== undefined && child.exitCode === null && child.signalCode === null;

@@ -4,4 +4,16 @@ import type { ServiceName } from './services';
 export const Subjects = {
   health: (service: ServiceName) => `${service}.health` as const,
   monitoringRecentActivity: 'monitoring.activity.recent',
+  monitoringSystem: 'monitoring.system',
+  channelsList: 'channels.list',
+  channelsGet: 'channels.get',
+  channelsCreate: 'channels.create',
+  channelsUpdate: 'channels.update',
+  channelsDelete: 'channels.delete',
+  presetsList: 'channels.presets.list',
+  presetsCreate: 'channels.presets.create',
+  presetsUpdate: 'channels.presets.update',
+  presetsDelete: 'channels.presets.delete',
+  uploadsLogo: 'channels.uploads.logo',
+  uploadsDelete: 'channels.uploads.delete',
 } as const;

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   applyMigrations,
@@ -88,4 +90,13 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 /** A Redis key prefix no other test (or parallel run) uses: castline:test:<label>:<random>: */
 export function redisKeyPrefix(label: string): string {
   return `castline:test:${slug(label)}:${uniqueSuffix()}:`;
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

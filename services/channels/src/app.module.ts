@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
+import { ChannelsModule } from './channels/channels.module';
 import type { ChannelsConfig } from './config';
 
 @Module({})
@@ -7,7 +8,7 @@ export class AppModule {
   static forRoot(config: ChannelsConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'channels', config, uses: { postgres: true, redis: true } })],
+      imports: [PlatformModule.forRoot({ service: 'channels', config, uses: { postgres: true, redis: true } }), ChannelsModule],
     };
   }
 }

@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@castline/platform';
-import { AppModule } from './app.module';
-import { loadChannelsConfig } from './config';
+import { startChannels } from './channels-app';
 
-async function main(): Promise<void> {
-  const config = loadChannelsConfig();
-  await bootstrapService(AppModule.forRoot(config), { service: 'channels', config, port: config.PORT });
-}
-
-main().catch((error: unknown) => {
+startChannels().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -3,6 +3,9 @@ import { PlatformModule } from '@castline/platform';
 import { ActivityController } from './activity/activity.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { ChannelsController } from './channels/channels.controller';
+import { PresetsController } from './channels/presets.controller';
+import { UploadsController } from './uploads/uploads.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditRecorder } from './audit/audit.recorder';
 import { AuditRepository } from './audit/audit.repository';
@@ -10,6 +13,7 @@ import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { PlatformHealthService } from './health/platform-health.service';
+import { MonitoringController } from './monitoring/monitoring.controller';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -19,7 +23,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'gateway', config, uses: { postgres: true, redis: true } }), AuthModule],
-      controllers: [UsersController, ApiKeysController, AuditController, HealthController, ActivityController],
+      controllers: [
+        UsersController,
+        ApiKeysController,
+        AuditController,
+        HealthController,
+        ActivityController,
+        MonitoringController,
+        ChannelsController,
+        PresetsController,
+        UploadsController,
+      ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };
   }

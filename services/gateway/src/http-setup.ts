@@ -1,6 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import { LOGO_MAX_BYTES } from '@castline/contracts';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -35,6 +37,8 @@ export async function configureGatewayHttp(app: NestFastifyApplication, config: 
     maxAge: 600,
   });
   await app.register(fastifyCookie);
+  // Uploads are logos today; the limit follows what one NATS message can carry to the channels service.
+  await app.register(fastifyMultipart, { limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: 4, parts: 5 }, throwFileSizeLimit: true });
 
   const document = SwaggerModule.createDocument(
     app,

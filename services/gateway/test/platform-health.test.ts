@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@castline/contracts';
-import { createTestDatabase, redisKeyPrefix } from '@castline/testkit';
+import { createTestDatabase, freePort, redisKeyPrefix } from '@castline/testkit';
 
 /**
  * The seven services as real processes (their built dist/main.js), as `npm start` runs them: the gateway's
@@ -14,14 +13,6 @@ const processes = new Map<ServiceName, ChildProcess>();
 const output = new Map<ServiceName, string>();
 let gatewayUrl: string;
 let drop: () => Promise<void>;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 type HealthBody = { status: string; services: Array<{ name: string; status: string; pid?: number }> };
 

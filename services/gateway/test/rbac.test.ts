@@ -4,6 +4,7 @@ import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole 
 type Role = 'admin' | 'operator' | 'viewer';
 const EVERYONE: Role[] = ['admin', 'operator', 'viewer'];
 const ADMIN_ONLY: Role[] = ['admin'];
+const OPERATORS: Role[] = ['admin', 'operator'];
 
 /**
  * Who may call each route: the permission matrix of docs/ARCHITECTURE.md, route by route. Every route the
@@ -24,6 +25,18 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'DELETE /api/v1/api-keys/{id}': ADMIN_ONLY,
   'GET /api/v1/audit': ADMIN_ONLY,
   'GET /api/v1/activity': EVERYONE,
+  'GET /api/v1/monitoring/system': EVERYONE,
+  'GET /api/v1/channels': EVERYONE,
+  'POST /api/v1/channels': OPERATORS,
+  'GET /api/v1/channels/{id}': EVERYONE,
+  'PATCH /api/v1/channels/{id}': OPERATORS,
+  'DELETE /api/v1/channels/{id}': OPERATORS,
+  'GET /api/v1/settings/presets': EVERYONE,
+  'POST /api/v1/settings/presets': ADMIN_ONLY,
+  'PUT /api/v1/settings/presets/{id}': ADMIN_ONLY,
+  'DELETE /api/v1/settings/presets/{id}': ADMIN_ONLY,
+  'POST /api/v1/uploads/logo': OPERATORS,
+  'DELETE /api/v1/uploads/{id}': OPERATORS,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',

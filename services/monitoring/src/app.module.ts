@@ -2,13 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ActivityModule } from './activity/activity.module';
 import type { MonitoringConfig } from './config';
+import { SystemModule } from './system/system.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: MonitoringConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'monitoring', config, uses: { postgres: true, redis: true } }), ActivityModule],
+      imports: [PlatformModule.forRoot({ service: 'monitoring', config, uses: { postgres: true, redis: true } }), ActivityModule, SystemModule],
     };
   }
 }

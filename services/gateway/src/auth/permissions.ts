@@ -12,14 +12,18 @@ export const PERMISSIONS = [
   'api-keys:write',
   'audit:read',
   'activity:read',
+  'monitoring:read',
+  'channels:read',
+  'channels:write',
+  'presets:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read']),
-  viewer: new Set<Permission>(['profile:read', 'activity:read']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write']),
+  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read']),
 };
 
 export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];

@@ -1,0 +1,36 @@
+import type { OutputProfile } from '@castline/contracts';
+import type { ChannelWithSources } from './channels.repository';
+
+/** What the API shows of a channel. `playbackPath` is where nginx serves it. */
+export const toChannelView = (channel: ChannelWithSources) => ({
+  id: channel.id,
+  name: channel.name,
+  slug: channel.slug,
+  status: channel.status,
+  desiredState: channel.desiredState,
+  sources: channel.sources.map((source) => ({ position: source.position, url: source.url, label: source.label })),
+  presetId: channel.presetId,
+  output: (channel.output as OutputProfile | null) ?? null,
+  logo: channel.logoUploadId
+    ? {
+        uploadId: channel.logoUploadId,
+        anchor: channel.logoAnchor,
+        x: channel.logoX,
+        y: channel.logoY,
+        width: channel.logoWidth,
+        height: channel.logoHeight,
+        opacity: channel.logoOpacity,
+      }
+    : null,
+  hls: { segmentSeconds: channel.hlsSegmentSeconds, listSize: channel.hlsListSize },
+  playback: channel.playback,
+  playbackPath: `/live/${channel.slug}/index.m3u8`,
+  autoRestart: channel.autoRestart,
+  schedule: channel.schedule,
+  lastError: channel.lastError,
+  startedAt: channel.startedAt,
+  createdAt: channel.createdAt,
+  updatedAt: channel.updatedAt,
+});
+
+export type ChannelView = ReturnType<typeof toChannelView>;

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { Channel, ChannelSource, ChannelStatus, Prisma } from '@castline/db';
+import { PrismaService } from '@castline/platform';
+
+export type ChannelWithSources = Channel & { sources: ChannelSource[] };
+
+const withSources = { sources: { orderBy: { position: 'asc' } } } as const;
+
+@Injectable()
+export class ChannelsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(id: string): Promise<ChannelWithSources | null> {
+    return this.prisma.channel.findUnique({ where: { id }, include: withSources });
+  }
+
+  async slugTaken(slug: string, exceptId?: string): Promise<boolean> {
+    const found = await this.prisma.channel.findUnique({ where: { slug }, select: { id: true } });
+    return found !== null && found.id !== exceptId;
+  }
+
+  async list(
+    filter: { status?: ChannelStatus; search?: string },
+    page: { skip: number; take: number },
+  ): Promise<{ items: ChannelWithSources[]; total: number }> {
+    const where: Prisma.ChannelWhereInput = {
+      status: filter.status,
+      OR: filter.search
+        ? [{ name: { contains: filter.search, mode: 'insensitive' } }, { slug: { contains: filter.search.toLowerCase() } }]
+        : undefined,
+    };
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.channel.findMany({ where, include: withSources, orderBy: { name: 'asc' }, ...page }),
+      this.prisma.channel.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  create(data: Prisma.ChannelUncheckedCreateInput, sources: Array<{ url: string; label: string }>): Promise<ChannelWithSources> {
+    return this.prisma.channel.create({
+      data: { ...data, sources: { create: sources.map((source, position) => ({ ...source, position })) } },
+      include: withSources,
+    });
+  }
+
+  /** Updates fields and, when given, replaces the source list, in one transaction. */
+  update(
+    id: string,
+    data: Prisma.ChannelUncheckedUpdateInput,
+    sources?: Array<{ url: string; label: string }>,
+  ): Promise<ChannelWithSources> {
+    return this.prisma.$transaction(async (tx) => {
+      if (sources) {
+        await tx.channelSource.deleteMany({ where: { channelId: id } });
+        await tx.channelSource.createMany({ data: sources.map((source, position) => ({ ...source, position, channelId: id })) });
+      }
+      return tx.channel.update({ where: { id }, data, include: withSources });
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.prisma.channel.delete({ where: { id } });
+  }
+
+  presetExists(id: string): Promise<boolean> {
+    return this.prisma.encodingPreset.count({ where: { id } }).then((count) => count > 0);
+  }
+
+  logoExists(id: string): Promise<boolean> {
+    return this.prisma.upload.count({ where: { id, kind: 'logo' } }).then((count) => count > 0);
+  }
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CreateChannel, ListChannels, UpdateChannel } from '@castline/contracts';
+import { checkSourceUrl } from '@castline/ffmpeg';
+import { Prisma } from '@castline/db';
+import { AppError, CONFIG } from '@castline/platform';
+import type { ChannelsConfig } from '../config';
+import { type ChannelView, toChannelView } from './channel.view';
+import { ChannelsRepository } from './channels.repository';
+
+const MAX_SLUG_ATTEMPTS = 50;
+
+/** The columns a create or update body sets besides name and slug. */
+type ChannelSettings = Pick<
+  Prisma.ChannelUncheckedCreateInput,
+  | 'presetId'
+  | 'output'
+  | 'logoUploadId'
+  | 'logoAnchor'
+  | 'logoX'
+  | 'logoY'
+  | 'logoWidth'
+  | 'logoHeight'
+  | 'logoOpacity'
+  | 'hlsSegmentSeconds'
+  | 'hlsListSize'
+  | 'playback'
+  | 'autoRestart'
+  | 'schedule'
+>;
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    @Inject(CONFIG) private readonly config: ChannelsConfig,
+    private readonly channels: ChannelsRepository,
+  ) {}
+
+  async list(query: ListChannels) {
+    const { items, total } = await this.channels.list(query, { skip: (query.page - 1) * query.pageSize, take: query.pageSize });
+    return { items: items.map(toChannelView), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  async get(id: string): Promise<ChannelView> {
+    return toChannelView(await this.require(id));
+  }
+
+  async create(body: CreateChannel): Promise<ChannelView> {
+    this.checkSources(body.sources);
+    await this.checkReferences(body);
+    const slug = body.slug ? await this.requireFreeSlug(body.slug) : await this.freeSlugFor(body.name);
+    const channel = await this.channels.create({ name: body.name, slug, ...this.settings(body) }, body.sources);
+    return toChannelView(channel);
+  }
+
+  async update(id: string, changes: UpdateChannel): Promise<ChannelView> {
+    const current = await this.require(id);
+    if (changes.sources) this.checkSources(changes.sources);
+    await this.checkReferences(changes);
+    if (changes.slug && changes.slug !== current.slug) {
+      if (current.desiredState === 'running') throw AppError.conflict('Stop the channel before changing its slug (its playback URL)');
+      await this.requireFreeSlug(changes.slug, id);
+    }
+    const channel = await this.channels.update(id, { name: changes.name, slug: changes.slug, ...this.settings(changes) }, changes.sources);
+    return toChannelView(channel);
+  }
+
+  async delete(id: string): Promise<void> {
+    const channel = await this.require(id);
+    if (channel.desiredState === 'running') throw AppError.conflict('Stop the channel before deleting it');
+    await this.channels.delete(id);
+  }
+
+  /** Every source must pass the URL policy; the error names the source and the problem. */
+  private checkSources(sources: Array<{ url: string }>): void {
+    sources.forEach((source, index) => {
+      const verdict = checkSourceUrl(source.url, this.config.SOURCE_SCHEMES);
+      if (!verdict.ok) {
+        const which = index === 0 ? 'primary source' : `backup source ${index}`;
+        throw AppError.badRequest(`sources[${index}] (${which}): ${verdict.reason}`, {
+          fields: [{ path: `sources.${index}.url`, message: verdict.reason }],
+        });
+      }
+    });
+  }
+
+  private async checkReferences(body: Pick<CreateChannel, 'presetId' | 'logo'>): Promise<void> {
+    if (body.presetId && !(await this.channels.presetExists(body.presetId))) {
+      throw AppError.badRequest(`presetId: no preset ${body.presetId}`);
+    }
+    if (body.logo && !(await this.channels.logoExists(body.logo.uploadId))) {
+      throw AppError.badRequest(`logo.uploadId: no uploaded logo ${body.logo.uploadId}`);
+    }
+  }
+
+  /** Maps the optional settings of a create/update body to columns; undefined leaves a column as it is. */
+  private settings(body: Partial<CreateChannel>): ChannelSettings {
+    const logo = body.logo;
+    return {
+      presetId: body.presetId,
+      output: body.output === null ? Prisma.DbNull : body.output,
+      ...(logo === null
+        ? { logoUploadId: null }
+        : logo
+          ? {
+              logoUploadId: logo.uploadId,
+              logoAnchor: logo.anchor,
+              logoX: logo.x,
+              logoY: logo.y,
+              logoWidth: logo.width,
+              logoHeight: logo.height,
+              logoOpacity: logo.opacity,
+            }
+          : {}),
+      hlsSegmentSeconds: body.hls?.segmentSeconds,
+      hlsListSize: body.hls?.listSize,
+      playback: body.playback,
+      autoRestart: body.autoRestart,
+      schedule: body.schedule === null ? Prisma.DbNull : body.schedule,
+    };
+  }
+
+  private async require(id: string) {
+    const channel = await this.channels.findById(id);
+    if (!channel) throw AppError.notFound('Channel');
+    return channel;
+  }
+
+  private async requireFreeSlug(slug: string, exceptId?: string): Promise<string> {
+    if (await this.channels.slugTaken(slug, exceptId)) throw AppError.conflict(`The slug "${slug}" is taken`);
+    return slug;
+  }
+
+  /** A slug from the name (`Sports HD` -> `sports-hd`), suffixed -2, -3, … when taken. */
+  private async freeSlugFor(name: string): Promise<string> {
+    const base = slugify(name) || 'channel';
+    for (let attempt = 1; attempt <= MAX_SLUG_ATTEMPTS; attempt += 1) {
+      const candidate = attempt === 1 ? base : `${base.slice(0, 60)}-${attempt}`;
+      if (!(await this.channels.slugTaken(candidate))) return candidate;
+    }
+    throw AppError.conflict(`No free slug for "${name}"; give one explicitly`);
+  }
+}
+
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+}

@@ -1,0 +1,47 @@
+import { imageSize } from 'image-size';
+
+export type LogoType = 'png' | 'jpeg' | 'webp';
+
+const MIME: Record<LogoType, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+/** The type an image really is, from its first bytes; the file name and declared type are not trusted. */
+export function sniffImageType(data: Buffer): LogoType | undefined {
+  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
+  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  return undefined;
+}
+
+export interface LogoLimits {
+  maxBytes: number;
+  maxWidth: number;
+  maxHeight: number;
+  minSide: number;
+}
+
+export type LogoVerdict =
+  | { ok: true; type: LogoType; mimeType: string; width: number; height: number }
+  | { ok: false; reason: string };
+
+/** Checks an uploaded logo: real PNG/JPEG/WebP, within the size and dimension limits, and decodable. */
+export function checkLogo(data: Buffer, limits: LogoLimits): LogoVerdict {
+  if (data.length === 0) return { ok: false, reason: 'the file is empty' };
+  if (data.length > limits.maxBytes) return { ok: false, reason: `the file is ${data.length} bytes; the limit is ${limits.maxBytes}` };
+  const type = sniffImageType(data);
+  if (!type) return { ok: false, reason: 'not a PNG, JPEG or WebP image (checked by content, not by name)' };
+  let dimensions: { width?: number; height?: number };
+  try {
+    dimensions = imageSize(data);
+  } catch {
+    return { ok: false, reason: `the ${type.toUpperCase()} header is damaged or truncated` };
+  }
+  const { width, height } = dimensions;
+  if (!width || !height) return { ok: false, reason: 'the image has no dimensions' };
+  if (width > limits.maxWidth || height > limits.maxHeight) {
+    return { ok: false, reason: `the image is ${width}x${height}; the limit is ${limits.maxWidth}x${limits.maxHeight}` };
+  }
+  if (width < limits.minSide || height < limits.minSide) {
+    return { ok: false, reason: `the image is ${width}x${height}; each side must be at least ${limits.minSide} px` };
+  }
+  return { ok: true, type, mimeType: MIME[type], width, height };
+}
