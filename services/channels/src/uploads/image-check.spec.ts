@@ -1,17 +1,17 @@
 import { checkLogo, sniffImageType } from './image-check';
 
-// A 1x1 PNG, a JPEG SOI + JFIF header and a WebP RIFF header: enough bytes for sniffing.
-const PNG_1X1 = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f2c0000000049454e44ae426082',
-  'hex',
-);
+import sharp from 'sharp';
+
+const image = (format: 'png' | 'jpeg' | 'webp', size = 1) =>
+  sharp({ create: { width: size, height: size, channels: 3, background: '#ff0000' } })[format]().toBuffer();
+
 const limits = { maxBytes: 1024, maxWidth: 100, maxHeight: 100, minSide: 1 };
 
 describe('sniffImageType', () => {
-  it('recognises PNG, JPEG and WebP by content', () => {
-    expect(sniffImageType(PNG_1X1)).toBe('png');
-    expect(sniffImageType(Buffer.from('ffd8ffe000104a464946', 'hex'))).toBe('jpeg');
-    expect(sniffImageType(Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]))).toBe('webp');
+  it('recognises PNG, JPEG and WebP by content', async () => {
+    expect(sniffImageType(await image('png'))).toBe('png');
+    expect(sniffImageType(await image('jpeg'))).toBe('jpeg');
+    expect(sniffImageType(await image('webp'))).toBe('webp');
   });
 
   it('does not trust anything else', () => {
@@ -22,15 +22,29 @@ describe('sniffImageType', () => {
 });
 
 describe('checkLogo', () => {
-  it('accepts a PNG within the limits', () => {
-    expect(checkLogo(PNG_1X1, limits)).toEqual({ ok: true, type: 'png', mimeType: 'image/png', width: 1, height: 1 });
+  it.each([
+    ['png', 'image/png'],
+    ['jpeg', 'image/jpeg'],
+    ['webp', 'image/webp'],
+  ] as const)('accepts a %s within the limits', async (format, mimeType) => {
+    expect(await checkLogo(await image(format, 16), limits)).toEqual({ ok: true, type: format, mimeType, width: 16, height: 16 });
   });
 
-  it('names the problem for empty, oversized, foreign, small and damaged files', () => {
-    expect(checkLogo(Buffer.alloc(0), limits)).toEqual({ ok: false, reason: 'the file is empty' });
-    expect(checkLogo(Buffer.alloc(2048), limits)).toEqual({ ok: false, reason: 'the file is 2048 bytes; the limit is 1024' });
-    expect(checkLogo(Buffer.from('hello'), limits)).toMatchObject({ ok: false, reason: expect.stringContaining('not a PNG') });
-    expect(checkLogo(PNG_1X1, { ...limits, minSide: 8 })).toMatchObject({ ok: false, reason: expect.stringContaining('at least 8 px') });
-    expect(checkLogo(PNG_1X1.subarray(0, 12), limits)).toMatchObject({ ok: false });
+  it('names the problem for empty, oversized, foreign, small and damaged files', async () => {
+    expect(await checkLogo(Buffer.alloc(0), limits)).toEqual({ ok: false, reason: 'the file is empty' });
+    expect(await checkLogo(Buffer.alloc(2048), limits)).toEqual({ ok: false, reason: 'the file is 2048 bytes; the limit is 1024' });
+    expect(await checkLogo(Buffer.from('hello'), limits)).toMatchObject({ ok: false, reason: expect.stringContaining('not a PNG') });
+    expect(await checkLogo(await image('png'), { ...limits, minSide: 8 })).toMatchObject({ ok: false, reason: expect.stringContaining('at least 8 px') });
+    expect(await checkLogo(await image('png', 200), { ...limits, maxBytes: 100_000 })).toMatchObject({ ok: false, reason: 'the image is 200x200; the limit is 100x100' });
+    expect(await checkLogo((await image('png')).subarray(0, 12), limits)).toEqual({ ok: false, reason: 'the PNG header is damaged or truncated' });
+  });
+
+  it('refuses a PNG whose header is whole but whose pixel data is cut off', async () => {
+    // The header still reads 64x64; only decoding finds the missing pixels.
+    const whole = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    expect(await checkLogo(whole.subarray(0, whole.length >> 1), { ...limits, maxBytes: whole.length })).toEqual({
+      ok: false,
+      reason: 'the PNG data is damaged or truncated',
+    });
   });
 });

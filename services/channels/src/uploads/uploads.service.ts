@@ -28,7 +28,7 @@ export class UploadsService {
   ) {}
 
   async saveLogo(originalName: string, data: Buffer, createdBy?: string) {
-    const verdict = checkLogo(data, {
+    const verdict = await checkLogo(data, {
       maxBytes: this.config.LOGO_MAX_BYTES,
       maxWidth: this.config.LOGO_MAX_SIDE,
       maxHeight: this.config.LOGO_MAX_SIDE,
