@@ -107,6 +107,8 @@ const { default: concurrently } = await import('concurrently');
 const node = quote(process.execPath);
 const commands = [
   ...SERVICES.map(([name, port, prefixColor]) => ({ name, prefixColor, command: `exec ${node} services/${name}/dist/main.js`, env: { PORT: String(port) } })),
+  // The live-channels worker (runs FFmpeg); more of them may run, here one is enough.
+  { name: 'worker', prefixColor: 'red', command: `exec ${node} services/channels/dist/worker/main.js` },
   { name: 'dashboard', prefixColor: 'white', command: `exec ${node} apps/dashboard/dist/main.js`, env: { PORT: String(DASHBOARD_PORT) } },
   ...(nginxCommand ? [{ name: 'nginx', prefixColor: 'gray', command: nginxCommand }] : []),
 ];

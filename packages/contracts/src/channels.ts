@@ -118,6 +118,10 @@ export const ListChannelsSchema = z.object({
 export type ListChannels = z.infer<typeof ListChannelsSchema>;
 
 export const ChannelIdSchema = z.object({ id: z.uuid() });
+
+/** What the channels service tells the worker running a channel; Postgres' desiredState stays the source of truth. */
+export const ChannelControlSchema = z.object({ action: z.enum(['stop', 'restart']) });
+export type ChannelControl = z.infer<typeof ChannelControlSchema>;
 export const UpdateChannelRequestSchema = z.object({ id: z.uuid(), changes: UpdateChannelSchema });
 export const PresetIdSchema = z.object({ id: z.uuid() });
 export const UpdatePresetRequestSchema = z.object({ id: z.uuid(), changes: PresetBodySchema });

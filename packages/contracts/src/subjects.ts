@@ -10,6 +10,11 @@ export const Subjects = {
   channelsCreate: 'channels.create',
   channelsUpdate: 'channels.update',
   channelsDelete: 'channels.delete',
+  channelsStart: 'channels.start',
+  channelsStop: 'channels.stop',
+  channelsRestart: 'channels.restart',
+  /** An event, not a request: `ChannelControl` for the worker that runs the channel (it subscribes while it does). */
+  channelControl: (channelId: string) => `channels.control.${channelId}` as const,
   presetsList: 'channels.presets.list',
   presetsCreate: 'channels.presets.create',
   presetsUpdate: 'channels.presets.update',

@@ -15,6 +15,10 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   UPLOADS_DIR: z.string().default('data/uploads'),
   LOGO_MAX_BYTES: z.coerce.number().int().positive().max(LOGO_MAX_BYTES).default(LOGO_MAX_BYTES),
   LOGO_MAX_SIDE: z.coerce.number().int().min(16).max(4096).default(2048),
+  /** Where running channels write their HLS output (<HLS_ROOT>/<slug>/index.m3u8); a tmpfs. */
+  HLS_ROOT: z.string().default('/dev/shm/castline/hls'),
+  /** Channels one worker process runs at once (BullMQ concurrency). */
+  WORKER_SLOTS: z.coerce.number().int().min(1).max(256).default(4),
 });
 
 export type ChannelsConfig = z.infer<typeof ChannelsConfigSchema>;

@@ -37,6 +37,21 @@ export class ChannelsController {
     return this.channels.update(request.id, request.changes);
   }
 
+  @MessagePattern(Subjects.channelsStart)
+  start(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
+    return this.channels.start(request.id);
+  }
+
+  @MessagePattern(Subjects.channelsStop)
+  stop(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
+    return this.channels.stop(request.id);
+  }
+
+  @MessagePattern(Subjects.channelsRestart)
+  restart(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
+    return this.channels.restart(request.id);
+  }
+
   @MessagePattern(Subjects.channelsDelete)
   async delete(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
     await this.channels.delete(request.id);

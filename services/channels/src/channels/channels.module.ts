@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LiveQueue } from '../live/live-queue';
 import { PresetsController } from '../presets/presets.controller';
 import { PresetsRepository } from '../presets/presets.repository';
 import { PresetsService } from '../presets/presets.service';
@@ -10,9 +11,9 @@ import { ChannelsController } from './channels.controller';
 import { ChannelsRepository } from './channels.repository';
 import { ChannelsService } from './channels.service';
 
-/** Channel definitions, encoding presets and logo uploads. (Running channels — the worker pool — is not built yet.) */
+/** Channel definitions, encoding presets, logo uploads, and start/stop (the `live-channels` queue; workers run FFmpeg). */
 @Module({
   controllers: [ChannelsController, PresetsController, UploadsController],
-  providers: [ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage],
+  providers: [ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue],
 })
 export class ChannelsModule {}

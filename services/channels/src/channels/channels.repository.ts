@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Channel, ChannelSource, ChannelStatus, Prisma } from '@castline/db';
 import { PrismaService } from '@castline/platform';
+import { type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
 
 export type ChannelWithSources = Channel & { sources: ChannelSource[] };
 
@@ -56,6 +57,10 @@ export class ChannelsRepository {
       }
       return tx.channel.update({ where: { id }, data, include: withSources });
     });
+  }
+
+  changeState(id: string, change: ChannelStateChange, event: ChannelEventInput): Promise<ChannelWithSources> {
+    return changeChannelState(this.prisma, id, change, event);
   }
 
   async delete(id: string): Promise<void> {

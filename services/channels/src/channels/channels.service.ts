@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CreateChannel, ListChannels, UpdateChannel } from '@castline/contracts';
+import { type ChannelControl, type CreateChannel, type ListChannels, Subjects, type UpdateChannel } from '@castline/contracts';
 import { checkSourceUrl } from '@castline/ffmpeg';
 import { Prisma } from '@castline/db';
-import { AppError, CONFIG } from '@castline/platform';
+import { AppError, CONFIG, NatsClient } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
+import { LiveQueue } from '../live/live-queue';
 import { type ChannelView, toChannelView } from './channel.view';
 import { ChannelsRepository } from './channels.repository';
 
@@ -33,6 +34,8 @@ export class ChannelsService {
   constructor(
     @Inject(CONFIG) private readonly config: ChannelsConfig,
     private readonly channels: ChannelsRepository,
+    private readonly liveQueue: LiveQueue,
+    private readonly nats: NatsClient,
   ) {}
 
   async list(query: ListChannels) {
@@ -68,6 +71,55 @@ export class ChannelsService {
     const channel = await this.require(id);
     if (channel.desiredState === 'running') throw AppError.conflict('Stop the channel before deleting it');
     await this.channels.delete(id);
+  }
+
+  /** Queues the channel for a worker; a channel that is already starting or running is left as it is. */
+  async start(id: string): Promise<ChannelView> {
+    const channel = await this.require(id);
+    if (channel.desiredState === 'running' && (channel.status === 'starting' || channel.status === 'running')) {
+      return toChannelView(channel);
+    }
+    // While the old run is still stopping, its job holds the id and the add is a no-op: that worker finds
+    // desiredState 'running' again when FFmpeg has exited and carries on instead of finishing.
+    const started = await this.channels.changeState(
+      id,
+      { desiredState: 'running', status: 'starting', lastError: null },
+      { type: 'state', message: 'starting: start requested' },
+    );
+    await this.liveQueue.enqueue(id);
+    return toChannelView(started);
+  }
+
+  /** Stops the channel: a job no worker has taken yet is simply removed, a running one is told to stop. */
+  async stop(id: string): Promise<ChannelView> {
+    const channel = await this.require(id);
+    if (channel.desiredState === 'stopped' && channel.status !== 'starting' && channel.status !== 'running') {
+      return toChannelView(channel);
+    }
+    const stopping = await this.channels.changeState(
+      id,
+      { desiredState: 'stopped', status: 'stopping' },
+      { type: 'state', message: 'stopping: stop requested' },
+    );
+    if ((await this.liveQueue.removeUnclaimed(id)) !== 'running') {
+      const stopped = await this.channels.changeState(id, { status: 'stopped', startedAt: null }, { type: 'state', message: 'stopped: no worker had taken it' });
+      return toChannelView(stopped);
+    }
+    await this.control(id, { action: 'stop' });
+    return toChannelView(stopping);
+  }
+
+  /** Restarts a running channel's FFmpeg at once (no cooldown); a channel that is not running is started. */
+  async restart(id: string): Promise<ChannelView> {
+    const channel = await this.require(id);
+    if (channel.desiredState !== 'running' || (channel.status !== 'starting' && channel.status !== 'running')) return this.start(id);
+    const restarting = await this.channels.changeState(id, { status: 'starting' }, { type: 'state', message: 'starting: restart requested' });
+    await this.control(id, { action: 'restart' });
+    return toChannelView(restarting);
+  }
+
+  private control(id: string, control: ChannelControl): Promise<void> {
+    return this.nats.emit(Subjects.channelControl(id), control);
   }
 
   /** Every source must pass the URL policy; the error names the source and the problem. */

@@ -60,6 +60,33 @@ export class ChannelsController {
     return this.nats.request(Subjects.channelsUpdate, { id, changes });
   }
 
+  @Post(':id/start')
+  @HttpCode(200)
+  @RequirePermission('channels:write')
+  @Audit('channels.start', 'channel')
+  @ApiOperation({ summary: 'Start a channel (a no-op when it is already starting or running)' })
+  start(@Param('id', new ZodValidationPipe(UuidParam)) id: string) {
+    return this.nats.request(Subjects.channelsStart, { id });
+  }
+
+  @Post(':id/stop')
+  @HttpCode(200)
+  @RequirePermission('channels:write')
+  @Audit('channels.stop', 'channel')
+  @ApiOperation({ summary: 'Stop a channel: status `stopping` until its worker has stopped FFmpeg (a no-op when stopped)' })
+  stop(@Param('id', new ZodValidationPipe(UuidParam)) id: string) {
+    return this.nats.request(Subjects.channelsStop, { id });
+  }
+
+  @Post(':id/restart')
+  @HttpCode(200)
+  @RequirePermission('channels:write')
+  @Audit('channels.restart', 'channel')
+  @ApiOperation({ summary: 'Restart a running channel at once (skips the automatic-restart cooldown); starts a stopped one' })
+  restart(@Param('id', new ZodValidationPipe(UuidParam)) id: string) {
+    return this.nats.request(Subjects.channelsRestart, { id });
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission('channels:write')

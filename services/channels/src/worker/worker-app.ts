@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import { type LiveChannelJob, Queues } from '@castline/contracts';
+import { createPrismaClient } from '@castline/db';
+import { connect } from '@nats-io/transport-node';
+import { DelayedError, type Job, Worker } from 'bullmq';
+import { loadChannelsConfig } from '../config';
+import { changeChannelState } from '../live/channel-state';
+import { bullConnection, bullPrefix } from '../live/live-queue';
+import { UploadStorage } from '../uploads/upload-storage.repository';
+import { ChannelRunner } from './channel-runner';
+
+/**
+ * A lost worker's channels go back to the queue after lockDuration; the stalled check runs every
+ * stalledInterval (ENVIRONMENT.md measured ~11 s from a worker SIGKILL to the channel running elsewhere).
+ */
+const LOCK_DURATION_MS = 10_000;
+const STALLED_INTERVAL_MS = 5_000;
+/** A channel runs for weeks: surviving any number of worker crashes matters more than catching a poison job. */
+const MAX_STALLED_COUNT = 1_000;
+
+export interface LiveWorker {
+  /** Stops taking channels, hands the running ones back to the queue (for other workers) and disconnects. */
+  close(): Promise<void>;
+  /** Channel ids this worker runs now. */
+  readonly channels: () => string[];
+}
+
+/** A live-channels worker: `worker/main.ts` passes process.env, tests pass their own. */
+export async function startWorker(env: Record<string, string | undefined> = process.env): Promise<LiveWorker> {
+  const config = loadChannelsConfig(env);
+  const log = (message: string) => {
+    if (config.LOG_LEVEL !== 'silent') console.warn(`[worker ${process.pid}] ${message}`);
+  };
+  const prisma = createPrismaClient(config.DATABASE_URL);
+  const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
+  const uploads = new UploadStorage(config);
+  const runners = new Map<string, ChannelRunner>();
+  const connection = bullConnection(config);
+
+  const processor = async (job: Job<LiveChannelJob>, token?: string) => {
+    const { channelId } = job.data;
+    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log });
+    runners.set(channelId, runner);
+    try {
+      const outcome = await runner.run();
+      if (outcome === 'handed-back') {
+        await changeChannelState(prisma, channelId, { status: 'starting' }, { type: 'state', message: 'starting: handed back by a stopping worker' });
+        await job.moveToDelayed(Date.now(), token);
+        // Tells BullMQ the job was moved on purpose (not completed, not failed).
+        throw new DelayedError();
+      }
+    } finally {
+      runners.delete(channelId);
+    }
+  };
+
+  const worker = new Worker<LiveChannelJob>(Queues.liveChannels, processor, {
+    connection,
+    prefix: bullPrefix(config),
+    concurrency: config.WORKER_SLOTS,
+    lockDuration: LOCK_DURATION_MS,
+    stalledInterval: STALLED_INTERVAL_MS,
+    maxStalledCount: MAX_STALLED_COUNT,
+  });
+  worker.on('failed', (job, error) => log(`channel ${job?.data.channelId}: job failed: ${error.message}`));
+  worker.on('error', (error) => log(`queue error: ${error.message}`));
+  await worker.waitUntilReady();
+  log(`taking live channels (${config.WORKER_SLOTS} slots)`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    channels: () => [...runners.keys()],
+    close: () => {
+      closing ??= (async () => {
+        // close() stops fetching and waits for the active jobs, which end once their runner has handed back.
+        const closed = worker.close();
+        for (const runner of runners.values()) runner.handBack();
+        await closed;
+        await nats.drain();
+        await prisma.$disconnect();
+        await connection.quit().catch(() => connection.disconnect());
+      })();
+      return closing;
+    },
+  };
+}
