@@ -89,6 +89,7 @@ make_test_certificate() {
 
 export SERVER_NAME=castline.test
 export HLS_ROOT="$work_dir/hls"
+export PLAYBACK_SIGNING_SECRET=check-only-playback-secret-0123456789
 export ACME_WEBROOT="$work_dir/acme"
 export TLS_CERT_DIR="$work_dir/tls"
 run_check "nginx -t local" nginx_test local
@@ -103,6 +104,7 @@ SERVER_NAME=castline.test
 CERTBOT_EMAIL=ops@castline.test
 POSTGRES_PASSWORD=check-only-password
 JWT_SECRET=check-only-secret-check-only-secret-0123
+PLAYBACK_SIGNING_SECRET=check-only-playback-secret-0123456789
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 EOF

@@ -63,6 +63,8 @@ export GATEWAY_UPSTREAM="${GATEWAY_UPSTREAM:-127.0.0.1:3000}"
 export DASHBOARD_UPSTREAM="${DASHBOARD_UPSTREAM:-127.0.0.1:3001}"
 export TRAFFIC_UPSTREAM="${TRAFFIC_UPSTREAM:-127.0.0.1:3006}"
 export HLS_ROOT="${HLS_ROOT:-/dev/shm/castline/hls}"
+# Shared with the channels service, which signs playback URLs of `signed` channels; no default: both must agree.
+export PLAYBACK_SIGNING_SECRET="${PLAYBACK_SIGNING_SECRET:-}"
 export UPLOAD_MAX_BODY_SIZE="${UPLOAD_MAX_BODY_SIZE:-20g}"
 export NGINX_RUNTIME_DIR="${NGINX_RUNTIME_DIR:-$outdir}"
 export NGINX_ACCESS_LOG="${NGINX_ACCESS_LOG:-$NGINX_RUNTIME_DIR/access.log}"
@@ -73,7 +75,7 @@ export TLS_CERT_DIR="${TLS_CERT_DIR:-/etc/letsencrypt/live/$SERVER_NAME}"
 
 variables=(
   NGINX_PORT NGINX_HTTP_PORT NGINX_HTTPS_PORT NGINX_WORKER_PROCESSES SERVER_NAME SERVER_ALIASES
-  GATEWAY_UPSTREAM DASHBOARD_UPSTREAM TRAFFIC_UPSTREAM HLS_ROOT UPLOAD_MAX_BODY_SIZE
+  GATEWAY_UPSTREAM DASHBOARD_UPSTREAM TRAFFIC_UPSTREAM HLS_ROOT PLAYBACK_SIGNING_SECRET UPLOAD_MAX_BODY_SIZE
   NGINX_RUNTIME_DIR NGINX_ACCESS_LOG NGINX_ERROR_LOG NGINX_RESOLVER ACME_WEBROOT TLS_CERT_DIR
 )
 shell_format=""
@@ -84,6 +86,12 @@ for name in "${variables[@]}"; do
   fi
   shell_format+="\${$name} "
 done
+
+# The secret lands inside a double-quoted nginx string: no quotes, no $, no spaces (channels' config says the same).
+if ! [[ "$PLAYBACK_SIGNING_SECRET" =~ ^[A-Za-z0-9_.~+/=-]+$ ]]; then
+  echo "render-nginx: PLAYBACK_SIGNING_SECRET must be set, with letters, digits and _.~+/=- only" >&2
+  exit 1
+fi
 
 render() {
   local source="$1" target="$2"

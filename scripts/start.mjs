@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { demoSourceCommand, seedDemoChannel } from './lib/demo.mjs';
 import { answersTcp, findNginx, loadLocalSecrets, waitForHttp } from './lib/local-run.mjs';
 
 process.chdir(path.resolve(import.meta.dirname, '..'));
@@ -43,6 +44,10 @@ process.env.NODE_ENV ||= 'development';
 process.env.LOG_LEVEL ||= 'info';
 process.env.NGINX_PORT ||= '8080';
 process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
+// The demo source and channel (scripts/lib/demo.mjs); DEMO=false leaves both out.
+// Without FFmpeg there is no demo (and no live channel); the rest still runs.
+const withDemo = process.env.DEMO !== 'false' && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+const demoPort = Number(process.env.DEMO_PORT || 5004);
 // nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.
 process.env.NGINX_ERROR_LOG ||= 'stderr';
 
@@ -111,6 +116,7 @@ const commands = [
   { name: 'worker', prefixColor: 'red', command: `exec ${node} services/channels/dist/worker/main.js` },
   { name: 'dashboard', prefixColor: 'white', command: `exec ${node} apps/dashboard/dist/main.js`, env: { PORT: String(DASHBOARD_PORT) } },
   ...(nginxCommand ? [{ name: 'nginx', prefixColor: 'gray', command: nginxCommand }] : []),
+  ...(withDemo ? [{ name: 'demo', prefixColor: 'white', command: demoSourceCommand(demoPort) }] : []),
 ];
 step(`starting ${commands.map((command) => command.name).join(', ')}`);
 const { result } = concurrently(commands, { prefix: 'name', padPrefix: true, killOthersOn: ['failure'], killTimeout: 15_000 });
@@ -130,6 +136,21 @@ const waiting = { deadline: Date.now() + HEALTH_WAIT_MS, isStopped: () => stoppe
 const healthy =
   (await waitForHttp(`http://127.0.0.1:${GATEWAY_PORT}/api/v1/health`, waiting)) &&
   (await waitForHttp(`${edge.replace('localhost', '127.0.0.1')}/api/v1/health`, waiting));
+let demo;
+if (healthy && withDemo && !stopped) {
+  try {
+    const seeded = await seedDemoChannel({
+      apiBase: `http://127.0.0.1:${GATEWAY_PORT}/api/v1`,
+      email: process.env.ADMIN_EMAIL,
+      password: process.env.ADMIN_PASSWORD,
+      port: demoPort,
+    });
+    demo = `Demo channel ready: press start in the API or dashboard, watch ${edge}/live/demo/index.m3u8`;
+    step(`demo channel ${seeded === 'created' ? 'created' : 'already there'}`);
+  } catch (error) {
+    step(`could not create the demo channel: ${error.message}`);
+  }
+}
 if (!stopped) {
   if (!healthy) step(`the gateway did not answer within ${HEALTH_WAIT_MS / 1000} s; see its log above (still running)`);
   const rows = [
@@ -141,7 +162,7 @@ if (!stopped) {
     ['admin', `${process.env.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD}`],
   ];
   const table = rows.map(([label, value]) => `  ${label.padEnd(10)} ${value}`).join('\n');
-  console.log(`\n${paint(1, `Castline is ${healthy ? 'up' : 'starting'}`)}\n${table}\n  Ctrl-C stops everything.\n`);
+  console.log(`\n${paint(1, `Castline is ${healthy ? 'up' : 'starting'}`)}\n${table}\n${demo ? `  ${demo}\n` : ''}  Ctrl-C stops everything.\n`);
 }
 
 // A stop we were asked for is not a failure, even if a process exits non-zero on the way down.

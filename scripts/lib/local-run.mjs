@@ -37,6 +37,8 @@ export function answersTcp(url, defaultPort) {
 
 const SECRET_GENERATORS = {
   JWT_SECRET: () => randomBytes(48).toString('base64url'),
+  // nginx checks signed playback URLs with it, so unlike JWT_SECRET it must be the same for every process.
+  PLAYBACK_SIGNING_SECRET: () => randomBytes(48).toString('base64url'),
   ADMIN_EMAIL: () => 'admin@castline.local',
   ADMIN_PASSWORD: () => randomBytes(15).toString('base64url'), // 20 characters
 };

@@ -209,12 +209,13 @@ it('prints the URLs and the admin credentials', () => {
   }
 });
 
-it('runs the seven services, the dashboard and nginx as children of start.mjs', () => {
+it('runs the seven services, the dashboard, nginx and the demo source as children of start.mjs', () => {
   const commands = tree.map((process) => process.command);
   for (const main of [...SERVICE_NAMES.map((name) => `services/${name}/dist/main.js`), 'apps/dashboard/dist/main.js']) {
     expect(commands).toContainEqual(expect.stringContaining(main));
   }
   expect(commands).toContainEqual(expect.stringMatching(/^nginx: master process .* -p /));
+  expect(commands).toContainEqual(expect.stringMatching(/^ffmpeg .*testsrc2.*udp:\/\/127\.0\.0\.1:5004/));
 });
 
 it('reports the platform healthy through nginx, all seven services up', async () => {
@@ -231,6 +232,18 @@ it('serves the dashboard at /', async () => {
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/html/);
   expect(await response.text()).toContain('<title>Castline</title>');
+});
+
+it('seeds the stopped Demo channel on the demo source, with its logo, and says so in the banner', async () => {
+  expect(output).toContain(`Demo channel ready: press start in the API or dashboard, watch http://localhost:${nginxPort}/live/demo/index.m3u8`);
+  const login = await fetch(`${edge}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const found = await fetch(`${edge}/api/v1/channels?search=demo`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const { items } = (await found.json()) as { items: Array<{ slug: string; status: string; sources: Array<{ url: string }>; logo: unknown; presetId: string | null }> };
+  expect(items).toHaveLength(1);
+  expect(items[0]).toMatchObject({ slug: 'demo', status: 'stopped', sources: [{ url: 'udp://127.0.0.1:5004?pkt_size=1316' }] });
+  expect(items[0]!.logo).not.toBeNull();
+  expect(items[0]!.presetId).not.toBeNull();
 });
 
 it('signs the admin in and answers /auth/me with the access token', async () => {

@@ -119,6 +119,13 @@ export type ListChannels = z.infer<typeof ListChannelsSchema>;
 
 export const ChannelIdSchema = z.object({ id: z.uuid() });
 
+/** Start or stop many channels at once; each id gets its own result. */
+export const BulkChannelActionSchema = z.object({
+  action: z.enum(['start', 'stop']),
+  ids: z.array(z.uuid()).min(1).max(200),
+});
+export type BulkChannelAction = z.infer<typeof BulkChannelActionSchema>;
+
 /** What the channels service tells the worker running a channel; Postgres' desiredState stays the source of truth. */
 export const ChannelControlSchema = z.object({ action: z.enum(['stop', 'restart']) });
 export type ChannelControl = z.infer<typeof ChannelControlSchema>;

@@ -6,3 +6,4 @@ export * from './monitoring';
 export * from './queues';
 export * from './services';
 export * from './subjects';
+export * from './telemetry';

@@ -1,6 +1,7 @@
 /** BullMQ queue names and the payload of each queue's jobs. */
 export const Queues = {
   liveChannels: 'live-channels',
+  channelSchedules: 'channel-schedules',
   mediaTranscode: 'media-transcode',
   backups: 'backups',
   adSync: 'ad-sync',
@@ -11,6 +12,12 @@ export type QueueName = (typeof Queues)[keyof typeof Queues];
 /** One long-running job per running channel; the job id is the channel id so a channel never runs twice. */
 export interface LiveChannelJob {
   channelId: string;
+}
+
+/** Fired by a channel's cron job scheduler: start or stop that channel. */
+export interface ChannelScheduleJob {
+  channelId: string;
+  action: 'start' | 'stop';
 }
 
 export interface MediaTranscodeJob {
@@ -32,6 +39,7 @@ export interface AdSyncJob {
 
 export interface QueuePayloads {
   'live-channels': LiveChannelJob;
+  'channel-schedules': ChannelScheduleJob;
   'media-transcode': MediaTranscodeJob;
   backups: BackupJob;
   'ad-sync': AdSyncJob;

@@ -1,5 +1,6 @@
 import {
   buildLiveCommand,
+  buildSourceProbeCommand,
   buildThumbnailCommand,
   HLS_FLAGS,
   hlsOutputPaths,
@@ -177,7 +178,7 @@ describe('buildLiveCommand', () => {
   it('a 3-rung ladder with logo: one decode and overlay, split, one encode per rendition, master playlist', () => {
     const command = buildLiveCommand(
       spec({
-        logo: { path: '/data/uploads/logo.png', x: 1700, y: 40, width: 192, height: 108, opacity: 1 },
+        logo: { path: '/data/uploads/logo.png', anchor: 'top_right', x: 28, y: 40, width: 192, height: 108, opacity: 1 },
         video: { ...spec().video, width: 1920, height: 1080 },
         renditions: [
           { name: '1080p', width: 1920, height: 1080, bitrateKbps: 5000, maxrateKbps: 5350, bufsizeKbps: 7500 },
@@ -190,7 +191,7 @@ describe('buildLiveCommand', () => {
     const filterGraph =
       '[0:v:0]fps=30,scale=1920:1080[base];' +
       '[1:v:0]scale=192:108,format=rgba,colorchannelmixer=aa=1[logo];' +
-      '[base][logo]overlay=x=1700:y=40:eof_action=repeat,split=3[split0][split1][split2];' +
+      '[base][logo]overlay=x=main_w-overlay_w-28:y=40:eof_action=repeat,split=3[split0][split1][split2];' +
       '[split0]scale=1920:1080[v0];' +
       '[split1]scale=1280:720[v1];' +
       '[split2]scale=854:480[v2]';
@@ -223,6 +224,19 @@ describe('buildLiveCommand', () => {
       '-hls_segment_filename', '/var/hls/news/%v/seg_k3x9_%d.ts',
       '/var/hls/news/%v/index.m3u8',
     ]);
+  });
+
+  it.each([
+    ['top_left', 'overlay=x=20:y=30:'],
+    ['top_right', 'overlay=x=main_w-overlay_w-20:y=30:'],
+    ['bottom_left', 'overlay=x=20:y=main_h-overlay_h-30:'],
+    ['bottom_right', 'overlay=x=main_w-overlay_w-20:y=main_h-overlay_h-30:'],
+  ] as const)('anchors the logo %s with overlay expressions, whatever the source size', (anchor, overlay) => {
+    const command = buildLiveCommand(spec({ logo: { ...logo, anchor } }));
+    expect(command[command.indexOf('-filter_complex') + 1]).toBe(
+      '[0:v:0]fps=30[base];[1:v:0]scale=160:90,format=rgba,colorchannelmixer=aa=0.8[logo];' +
+        `[base][logo]${overlay}eof_action=repeat[vout]`,
+    );
   });
 
   it('a ladder without logo splits the base picture directly', () => {
@@ -335,5 +349,22 @@ describe('buildThumbnailCommand', () => {
     const command = buildThumbnailCommand('/p.m3u8', '/t.jpg', 321);
     expect(command[command.indexOf('-vf') + 1]).toBe('scale=320:-2');
     expect(() => buildThumbnailCommand('/p.m3u8', '/t.jpg', 0)).toThrow(InvalidLiveSpecError);
+  });
+});
+
+describe('buildSourceProbeCommand', () => {
+  it('probes a udp source with its timeout and whitelist', () => {
+    expect(buildSourceProbeCommand('udp://127.0.0.1:5000', 1.5)).toEqual([
+      '-hide_banner', '-loglevel', 'error',
+      '-timeout', '1500000', '-overrun_nonfatal', '1',
+      '-analyzeduration', '1000000', '-probesize', '5000000',
+      '-protocol_whitelist', 'udp',
+      '-show_entries', 'stream=codec_type', '-of', 'csv=p=0',
+      '-i', 'udp://127.0.0.1:5000',
+    ]);
+  });
+
+  it('refuses a source the live input would refuse', () => {
+    expect(() => buildSourceProbeCommand('file:///etc/passwd', 2)).toThrow(InvalidLiveSpecError);
   });
 });

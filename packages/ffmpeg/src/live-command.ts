@@ -8,10 +8,17 @@ import { checkSourceUrl, protocolWhitelist, type SourceScheme } from './source-u
  * Debian's FFmpeg 5.1.
  */
 
+export type LogoAnchor = 'top_left' | 'top_right' | 'bottom_left' | 'bottom_right';
+
 export interface LogoOverlay {
   /** Absolute path of the logo image (PNG, JPEG or WebP). */
   path: string;
-  /** Position and size in pixels of the output picture (the scaled picture when video.width/height are set). */
+  /** The corner x and y count from; default top_left. */
+  anchor?: LogoAnchor;
+  /**
+   * Distance in pixels from the anchor corner to the logo's nearest edges, in the output picture (the scaled
+   * picture when video.width/height are set). Size in pixels of the logo itself.
+   */
   x: number;
   y: number;
   width: number;
@@ -207,7 +214,7 @@ function filterGraph(spec: LiveEncodeSpec, ladder: RenditionSpec[] | undefined):
     chains.push(
       `[1:v:0]scale=${logo.width}:${logo.height},format=rgba,colorchannelmixer=aa=${decimal(logo.opacity)}[logo]`,
     );
-    picture = `[base][logo]overlay=x=${logo.x}:y=${logo.y}:eof_action=repeat`;
+    picture = `[base][logo]overlay=${overlayPosition(logo)}:eof_action=repeat`;
   } else {
     picture = `[0:v:0]${baseFilters.join(',')}`;
   }
@@ -222,6 +229,17 @@ function filterGraph(spec: LiveEncodeSpec, ladder: RenditionSpec[] | undefined):
     chains.push(`[split${index}]scale=${rendition.width}:${rendition.height}[v${index}]`);
   });
   return chains.join(';');
+}
+
+/**
+ * Right and bottom anchors are overlay expressions, evaluated against the actual picture, so every anchor
+ * works whatever size the source has when the output size is not fixed.
+ */
+function overlayPosition(logo: LogoOverlay): string {
+  const anchor = logo.anchor ?? 'top_left';
+  const x = anchor.endsWith('right') ? `main_w-overlay_w-${logo.x}` : String(logo.x);
+  const y = anchor.startsWith('bottom') ? `main_h-overlay_h-${logo.y}` : String(logo.y);
+  return `x=${x}:y=${y}`;
 }
 
 function scaleTo(width: number | undefined, height: number | undefined): string | undefined {
@@ -334,6 +352,25 @@ export function buildThumbnailCommand(playlistPath: string, outputJpeg: string, 
   ];
 }
 
+/**
+ * ffprobe arguments that answer whether a source is on the air: the same per-protocol timeouts and protocol
+ * whitelist as the live input, a short probe, and one line per stream type on stdout (e.g. "video").
+ */
+export function buildSourceProbeCommand(url: string, timeoutSeconds: number): string[] {
+  const source = checkSourceUrl(url);
+  if (!source.ok) throw new InvalidLiveSpecError(`Invalid source: ${source.reason}`);
+  if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new InvalidLiveSpecError('timeoutSeconds must be a positive number');
+  const timeoutMicros = String(Math.round(timeoutSeconds * 1_000_000));
+  return [
+    '-hide_banner', '-loglevel', 'error',
+    ...inputOptions(source.scheme, timeoutMicros),
+    ...PROBE_OPTIONS,
+    '-protocol_whitelist', protocolWhitelist(source.scheme),
+    '-show_entries', 'stream=codec_type', '-of', 'csv=p=0',
+    '-i', inputUrl(url, source.scheme, timeoutMicros),
+  ];
+}
+
 export function gopFrames(video: Pick<VideoEncoding, 'fps' | 'gopSeconds'>): number {
   return Math.max(1, Math.round(video.fps * video.gopSeconds));
 }
@@ -347,6 +384,7 @@ function decimal(value: number): string {
   return String(Number(value.toFixed(6)));
 }
 
+const LOGO_ANCHORS: readonly LogoAnchor[] = ['top_left', 'top_right', 'bottom_left', 'bottom_right'];
 const RENDITION_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const RUN_ID = /^[A-Za-z0-9]{1,32}$/;
 // x264 preset, tune, profile and level names ("veryfast", "4.1"); never option-like.
@@ -375,6 +413,7 @@ function validate(spec: LiveEncodeSpec): SourceScheme {
   if (spec.logo) {
     const { logo } = spec;
     safePath(logo.path, 'logo.path');
+    if (logo.anchor !== undefined) check(LOGO_ANCHORS.includes(logo.anchor), `logo.anchor must be one of ${LOGO_ANCHORS.join(', ')}`);
     check(Number.isInteger(logo.x) && logo.x >= 0, 'logo.x must be an integer >= 0');
     check(Number.isInteger(logo.y) && logo.y >= 0, 'logo.y must be an integer >= 0');
     positiveInteger(logo.width, 'logo.width');

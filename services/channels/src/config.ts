@@ -2,6 +2,7 @@ import { LOGO_MAX_BYTES } from '@castline/contracts';
 import { SOURCE_SCHEMES } from '@castline/ffmpeg';
 import { baseConfigSchema, loadConfig } from '@castline/platform';
 import { z } from 'zod';
+import { PLAYBACK_SECRET_PATTERN } from './live/playback';
 
 export const ChannelsConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
@@ -17,8 +18,43 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   LOGO_MAX_SIDE: z.coerce.number().int().min(16).max(4096).default(2048),
   /** Where running channels write their HLS output (<HLS_ROOT>/<slug>/index.m3u8); a tmpfs. */
   HLS_ROOT: z.string().default('/dev/shm/castline/hls'),
+  /**
+   * Shared with nginx (secure_link) to sign playback URLs of `signed` channels. Required in production; elsewhere
+   * signed playback is refused while it is unset (a random one would not match nginx's).
+   */
+  PLAYBACK_SIGNING_SECRET: z
+    .string()
+    .regex(PLAYBACK_SECRET_PATTERN, 'letters, digits and _.~+/=- only (it is written into the nginx config)')
+    .optional(),
+  /** How long a signed playback URL stays valid. */
+  PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
   /** Channels one worker process runs at once (BullMQ concurrency). */
   WORKER_SLOTS: z.coerce.number().int().min(1).max(256).default(4),
+  /** Seconds a silent or stalled source may block a read before FFmpeg gives up (a network failure). */
+  INPUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
+  /** While a channel runs on a backup source, how often the primary is probed to switch back. */
+  PRIMARY_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Stall watchdog: FFmpeg is restarted after this long without a progress report... */
+  STALL_PROGRESS_MS: z.coerce.number().int().min(100).default(15_000),
+  /** ...or this long without a new segment in its playlist. */
+  STALL_SEGMENT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Restart policy (seed 002): at most RESTART_MAX automatic restarts in RESTART_WINDOW_MS, RESTART_COOLDOWN_MS apart. */
+  RESTART_MAX: z.coerce.number().int().min(0).default(5),
+  RESTART_WINDOW_MS: z.coerce.number().int().positive().default(600_000),
+  RESTART_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  /** A channel does not start while HLS_ROOT has less free space than this. */
+  HLS_MIN_FREE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+  /** How often a worker grabs a JPEG of each running channel's newest segment (GET /channels/:id/thumbnail). */
+  THUMBNAIL_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
+}).superRefine((config, context) => {
+  if (config.NODE_ENV !== 'production') return;
+  if (!config.PLAYBACK_SIGNING_SECRET || config.PLAYBACK_SIGNING_SECRET.length < 32) {
+    context.addIssue({
+      code: 'custom',
+      path: ['PLAYBACK_SIGNING_SECRET'],
+      message: 'must be set to at least 32 random characters in production (the same value as nginx)',
+    });
+  }
 });
 
 export type ChannelsConfig = z.infer<typeof ChannelsConfigSchema>;

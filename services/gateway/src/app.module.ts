@@ -3,6 +3,8 @@ import { PlatformModule } from '@castline/platform';
 import { ActivityController } from './activity/activity.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { ChannelOperationsController } from './channels/channel-operations.controller';
+import { ChannelTelemetryController } from './channels/channel-telemetry.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { PresetsController } from './channels/presets.controller';
 import { UploadsController } from './uploads/uploads.controller';
@@ -31,6 +33,8 @@ export class AppModule {
         ActivityController,
         MonitoringController,
         ChannelsController,
+        ChannelTelemetryController,
+        ChannelOperationsController,
         PresetsController,
         UploadsController,
       ],

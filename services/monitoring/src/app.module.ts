@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ActivityModule } from './activity/activity.module';
 import type { MonitoringConfig } from './config';
+import { ProcessesModule } from './processes/processes.module';
 import { SystemModule } from './system/system.module';
 
 @Module({})
@@ -9,7 +10,7 @@ export class AppModule {
   static forRoot(config: MonitoringConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'monitoring', config, uses: { postgres: true, redis: true } }), ActivityModule, SystemModule],
+      imports: [PlatformModule.forRoot({ service: 'monitoring', config, uses: { postgres: true, redis: true } }), ActivityModule, SystemModule, ProcessesModule],
     };
   }
 }

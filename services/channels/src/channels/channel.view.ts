@@ -1,7 +1,8 @@
 import type { OutputProfile } from '@castline/contracts';
+import { publicPlaybackPath } from '../live/playback';
 import type { ChannelWithSources } from './channels.repository';
 
-/** What the API shows of a channel. `playbackPath` is where nginx serves it. */
+/** What the API shows of a channel. `playbackPath` is where nginx serves a public channel; signed ones need GET /:id/playback. */
 export const toChannelView = (channel: ChannelWithSources) => ({
   id: channel.id,
   name: channel.name,
@@ -24,7 +25,7 @@ export const toChannelView = (channel: ChannelWithSources) => ({
     : null,
   hls: { segmentSeconds: channel.hlsSegmentSeconds, listSize: channel.hlsListSize },
   playback: channel.playback,
-  playbackPath: `/live/${channel.slug}/index.m3u8`,
+  playbackPath: channel.playback === 'public' ? publicPlaybackPath(channel.slug) : null,
   autoRestart: channel.autoRestart,
   schedule: channel.schedule,
   lastError: channel.lastError,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LiveQueue } from '../live/live-queue';
+import { ChannelSchedules } from '../schedules/channel-schedules';
+import { ScheduleWorker } from '../schedules/schedule-worker';
 import { PresetsController } from '../presets/presets.controller';
 import { PresetsRepository } from '../presets/presets.repository';
 import { PresetsService } from '../presets/presets.service';
@@ -7,13 +9,15 @@ import { UploadStorage } from '../uploads/upload-storage.repository';
 import { UploadsController } from '../uploads/uploads.controller';
 import { UploadsRepository } from '../uploads/uploads.repository';
 import { UploadsService } from '../uploads/uploads.service';
+import { ChannelOperationsController } from './channel-operations.controller';
+import { ChannelOperationsService } from './channel-operations.service';
 import { ChannelsController } from './channels.controller';
 import { ChannelsRepository } from './channels.repository';
 import { ChannelsService } from './channels.service';
 
 /** Channel definitions, encoding presets, logo uploads, and start/stop (the `live-channels` queue; workers run FFmpeg). */
 @Module({
-  controllers: [ChannelsController, PresetsController, UploadsController],
-  providers: [ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue],
+  controllers: [ChannelsController, ChannelOperationsController, PresetsController, UploadsController],
+  providers: [ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker],
 })
 export class ChannelsModule {}

@@ -5,6 +5,8 @@ import { Prisma } from '@castline/db';
 import { AppError, CONFIG, NatsClient } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
 import { LiveQueue } from '../live/live-queue';
+import { ChannelSchedules } from '../schedules/channel-schedules';
+import { checkSchedule } from '../schedules/schedule-check';
 import { type ChannelView, toChannelView } from './channel.view';
 import { ChannelsRepository } from './channels.repository';
 
@@ -36,6 +38,7 @@ export class ChannelsService {
     private readonly channels: ChannelsRepository,
     private readonly liveQueue: LiveQueue,
     private readonly nats: NatsClient,
+    private readonly schedules: ChannelSchedules,
   ) {}
 
   async list(query: ListChannels) {
@@ -49,21 +52,28 @@ export class ChannelsService {
 
   async create(body: CreateChannel): Promise<ChannelView> {
     this.checkSources(body.sources);
+    if (body.schedule) checkSchedule(body.schedule);
     await this.checkReferences(body);
     const slug = body.slug ? await this.requireFreeSlug(body.slug) : await this.freeSlugFor(body.name);
     const channel = await this.channels.create({ name: body.name, slug, ...this.settings(body) }, body.sources);
+    if (body.schedule) await this.schedules.apply(channel.id, body.schedule);
     return toChannelView(channel);
   }
 
   async update(id: string, changes: UpdateChannel): Promise<ChannelView> {
     const current = await this.require(id);
     if (changes.sources) this.checkSources(changes.sources);
+    if (changes.schedule) checkSchedule(changes.schedule);
     await this.checkReferences(changes);
+    if (changes.playback && changes.playback !== current.playback && current.desiredState === 'running') {
+      throw AppError.conflict('Stop the channel before changing its playback (signed channels are written to their own directory)');
+    }
     if (changes.slug && changes.slug !== current.slug) {
       if (current.desiredState === 'running') throw AppError.conflict('Stop the channel before changing its slug (its playback URL)');
       await this.requireFreeSlug(changes.slug, id);
     }
     const channel = await this.channels.update(id, { name: changes.name, slug: changes.slug, ...this.settings(changes) }, changes.sources);
+    if (changes.schedule !== undefined) await this.schedules.apply(id, changes.schedule);
     return toChannelView(channel);
   }
 
@@ -71,6 +81,7 @@ export class ChannelsService {
     const channel = await this.require(id);
     if (channel.desiredState === 'running') throw AppError.conflict('Stop the channel before deleting it');
     await this.channels.delete(id);
+    await this.schedules.remove(id);
   }
 
   /** Queues the channel for a worker; a channel that is already starting or running is left as it is. */

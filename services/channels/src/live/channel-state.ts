@@ -2,8 +2,8 @@ import type { ChannelStatus, DesiredState, PrismaClient } from '@castline/db';
 import type { ChannelWithSources } from '../channels/channels.repository';
 
 export interface ChannelEventInput {
-  /** 'state' for a status change, 'restart', 'error'. */
-  type: 'state' | 'restart' | 'error';
+  /** 'state' for a status change, 'restart', 'error'; the supervisor's 'failover', 'failback', 'stall'. */
+  type: 'state' | 'restart' | 'error' | 'failover' | 'failback' | 'stall';
   message: string;
   category?: string;
   details?: Record<string, string | number | null>;

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { type OutputProfile, OutputProfileSchema } from '@castline/contracts';
 import type { Channel, ChannelSource, EncodingPreset, Upload } from '@castline/db';
 import type { LiveEncodeSpec, LogoOverlay } from '@castline/ffmpeg';
+import { hlsOutputDir } from '../live/playback';
 import { toProfile } from '../presets/preset.view';
 
 export type RunnableChannel = Channel & { sources: ChannelSource[]; preset: EncodingPreset | null; logo: Upload | null };
@@ -13,23 +13,20 @@ export function outputProfileOf(channel: RunnableChannel): OutputProfile {
   return OutputProfileSchema.parse({});
 }
 
-export function outputDirOf(hlsRoot: string, slug: string): string {
-  return path.join(path.resolve(hlsRoot), slug);
-}
-
 /**
- * One FFmpeg run of a channel. `logoPath` is the logo's absolute path (already confined to UPLOADS_DIR).
- * The logo anchor is turned into top-left pixels, which needs the output size for the other corners.
+ * One FFmpeg run of a channel. `logoPath` is the logo's absolute path (already confined to UPLOADS_DIR);
+ * the logo keeps its anchor, which FFmpeg resolves against the actual picture size.
  */
 export function toLiveEncodeSpec(
   channel: RunnableChannel,
-  options: { hlsRoot: string; runId: string; sourceUrl: string; logoPath?: string },
+  options: { hlsRoot: string; runId: string; sourceUrl: string; logoPath?: string; inputTimeoutSeconds?: number },
 ): LiveEncodeSpec {
   const profile = outputProfileOf(channel);
   return {
-    input: { url: options.sourceUrl },
-    outputDir: outputDirOf(options.hlsRoot, channel.slug),
-    logo: channel.logo && options.logoPath ? logoOverlay(channel, channel.logo, options.logoPath, profile) : undefined,
+    input: { url: options.sourceUrl, timeoutSeconds: options.inputTimeoutSeconds },
+    // Signed channels live under HLS_ROOT/_signed/, which nginx serves only with a valid token.
+    outputDir: hlsOutputDir(options.hlsRoot, channel),
+    logo: channel.logo && options.logoPath ? logoOverlay(channel, channel.logo, options.logoPath) : undefined,
     video: {
       preset: profile.x264Preset,
       tune: profile.tune ?? undefined,
@@ -51,20 +48,14 @@ export function toLiveEncodeSpec(
   };
 }
 
-function logoOverlay(channel: Channel, upload: Upload, logoPath: string, profile: OutputProfile): LogoOverlay {
-  const width = channel.logoWidth ?? upload.width;
-  const height = channel.logoHeight ?? upload.height;
-  const fromRight = channel.logoAnchor === 'top_right' || channel.logoAnchor === 'bottom_right';
-  const fromBottom = channel.logoAnchor === 'bottom_left' || channel.logoAnchor === 'bottom_right';
-  if ((fromRight || fromBottom) && (profile.width === null || profile.height === null)) {
-    throw new Error(`logo anchor ${channel.logoAnchor} needs an output width and height (set them in the preset or output)`);
-  }
+function logoOverlay(channel: Channel, upload: Upload, logoPath: string): LogoOverlay {
   return {
     path: logoPath,
-    x: fromRight ? Math.max(0, (profile.width as number) - width - channel.logoX) : channel.logoX,
-    y: fromBottom ? Math.max(0, (profile.height as number) - height - channel.logoY) : channel.logoY,
-    width,
-    height,
+    anchor: channel.logoAnchor,
+    x: channel.logoX,
+    y: channel.logoY,
+    width: channel.logoWidth ?? upload.width,
+    height: channel.logoHeight ?? upload.height,
     opacity: channel.logoOpacity,
   };
 }

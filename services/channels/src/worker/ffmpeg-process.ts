@@ -39,11 +39,17 @@ export class FfmpegProcess {
   private partialLine = '';
   private running = true;
   private stopping: Promise<FfmpegExit> | undefined;
+  /** When the last progress block arrived (the start time until the first one); the stall watchdog reads it. */
+  private progressAt = Date.now();
+  /** Every complete stderr line as it arrives (the run's telemetry keeps them in Redis). */
+  onStderrLine: ((line: string) => void) | undefined;
 
   constructor(args: string[]) {
     const [command, commandArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', 'ffmpeg', ...args]] : ['ffmpeg', args];
     this.child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout?.on('data', (chunk: Buffer) => this.progress.push(chunk));
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      if (this.progress.push(chunk).length > 0) this.progressAt = Date.now();
+    });
     this.child.stderr?.on('data', (chunk: Buffer) => this.keepStderr(chunk.toString('utf8')));
     this.exited = new Promise((resolve) => {
       this.child.on('error', () => undefined);
@@ -64,6 +70,10 @@ export class FfmpegProcess {
     return this.running;
   }
 
+  get lastProgressAt(): number {
+    return this.progressAt;
+  }
+
   /** The last lines of stderr, oldest first. */
   get lastStderr(): string {
     return [...this.stderrLines, this.partialLine].filter(Boolean).join('\n');
@@ -79,6 +89,12 @@ export class FfmpegProcess {
     return this.stopping;
   }
 
+  /** SIGKILL for the whole group at once: a hung (even SIGSTOPped) FFmpeg cannot finish its output anyway. */
+  kill(): Promise<FfmpegExit> {
+    this.signalGroup('SIGKILL');
+    return this.exited;
+  }
+
   private signalGroup(signal: NodeJS.Signals): void {
     if (this.child.pid === undefined) return;
     try {
@@ -91,7 +107,11 @@ export class FfmpegProcess {
   private keepStderr(text: string): void {
     const lines = (this.partialLine + text).split(/\r?\n|\r/);
     this.partialLine = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) this.stderrLines.push(line);
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      this.stderrLines.push(line);
+      this.onStderrLine?.(line);
+    }
     if (this.stderrLines.length > STDERR_LINES) this.stderrLines.splice(0, this.stderrLines.length - STDERR_LINES);
   }
 }

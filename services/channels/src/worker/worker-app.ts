@@ -8,6 +8,7 @@ import { changeChannelState } from '../live/channel-state';
 import { bullConnection, bullPrefix } from '../live/live-queue';
 import { UploadStorage } from '../uploads/upload-storage.repository';
 import { ChannelRunner } from './channel-runner';
+import { WorkerTelemetry } from './telemetry/worker-telemetry';
 
 /**
  * A lost worker's channels go back to the queue after lockDuration; the stalled check runs every
@@ -34,12 +35,13 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const prisma = createPrismaClient(config.DATABASE_URL);
   const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
   const uploads = new UploadStorage(config);
+  const telemetry = await WorkerTelemetry.create(config, nats, log);
   const runners = new Map<string, ChannelRunner>();
   const connection = bullConnection(config);
 
   const processor = async (job: Job<LiveChannelJob>, token?: string) => {
     const { channelId } = job.data;
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log });
+    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();
@@ -51,6 +53,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       }
     } finally {
       runners.delete(channelId);
+      telemetry.forget(channelId);
     }
   };
 
@@ -76,6 +79,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
         const closed = worker.close();
         for (const runner of runners.values()) runner.handBack();
         await closed;
+        await telemetry.close();
         await nats.drain();
         await prisma.$disconnect();
         await connection.quit().catch(() => connection.disconnect());

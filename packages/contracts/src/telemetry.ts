@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Live-channel telemetry. A worker publishes one `ChannelMetrics` per running channel every second on
+ * `channels.metrics` (an event, plain JSON); the channels and monitoring services keep the latest per channel.
+ */
+const count = z.number().nonnegative();
+const rate = z.number().nonnegative().nullable();
+
+export const ChannelMetricsSchema = z.object({
+  channelId: z.uuid(),
+  slug: z.string(),
+  /** hostname:pid of the worker process that runs the channel. */
+  workerId: z.string(),
+  /** FFmpeg's pid on the worker's host. */
+  pid: z.number().int().positive(),
+  runId: z.string(),
+  /** Seconds since this FFmpeg run started. */
+  uptimeSeconds: count,
+  /** Frames per second over the last 10 s; null before two progress reports. */
+  fps: rate,
+  /** Output media time per wall-clock time over the last 10 s (1 = real time). */
+  speed: rate,
+  /** Output bitrate from the newest segments on disk (bytes * 8 / their durations). */
+  bitrateKbps: rate,
+  /** FFmpeg's counters for this run. */
+  dropFrames: count,
+  dupFrames: count,
+  /** FFmpeg's CPU over the last second; 100 = one core busy the whole second. */
+  cpuPercent: rate,
+  rssBytes: count,
+  threads: count,
+  /** rchar / wchar rates: bytes through read()/write() (tmpfs included, unlike read_bytes; recvmsg on sockets is not); null when /proc/<pid>/io is unreadable. */
+  readBytesPerSecond: rate,
+  writeBytesPerSecond: rate,
+  /** Automatic restarts since the worker took the channel. */
+  restarts: z.number().int().nonnegative(),
+  sampledAt: z.string(),
+});
+export type ChannelMetrics = z.infer<typeof ChannelMetricsSchema>;
+
+export const ChannelLogRunSchema = z.object({
+  runId: z.string(),
+  startedAt: z.string(),
+  /** The first lines of the run's stderr (starting with a synthetic "run <id> started" line). */
+  head: z.array(z.string()),
+  /** The last lines of the run's stderr (they may repeat head lines of a short run). */
+  tail: z.array(z.string()),
+});
+export const ChannelLogsSchema = z.object({ runs: z.array(ChannelLogRunSchema) });
+export type ChannelLogs = z.infer<typeof ChannelLogsSchema>;
+
+export const ChannelThumbnailSchema = z.object({ jpegBase64: z.string(), capturedAt: z.string() });
+export type ChannelThumbnail = z.infer<typeof ChannelThumbnailSchema>;
+
+/** Reply of `monitoring.processes`: every FFmpeg process the workers reported in the last 10 s. */
+export const MonitoringProcessesSchema = z.object({
+  processes: z.array(
+    ChannelMetricsSchema.pick({
+      pid: true,
+      channelId: true,
+      slug: true,
+      workerId: true,
+      runId: true,
+      uptimeSeconds: true,
+      cpuPercent: true,
+      rssBytes: true,
+      threads: true,
+      readBytesPerSecond: true,
+      writeBytesPerSecond: true,
+      sampledAt: true,
+    }),
+  ),
+});
+export type MonitoringProcesses = z.infer<typeof MonitoringProcessesSchema>;
+
+/** Reply of `monitoring.streams`: the channels running now with their output. */
+export const MonitoringStreamsSchema = z.object({
+  streams: z.array(
+    ChannelMetricsSchema.pick({ channelId: true, slug: true, bitrateKbps: true, fps: true, speed: true, uptimeSeconds: true, sampledAt: true }).extend({
+      /** Always null for now: viewer counts come with the traffic-logger service. */
+      viewers: z.number().int().nonnegative().nullable(),
+    }),
+  ),
+});
+export type MonitoringStreams = z.infer<typeof MonitoringStreamsSchema>;

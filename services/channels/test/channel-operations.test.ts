@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queues } from '@castline/contracts';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
+import { startChannels } from '../src/channels-app';
+import { playbackToken } from '../src/live/playback';
+
+/** Bulk start/stop, playback URLs and schedules through HTTP -> gateway -> NATS -> channels service -> Redis/Postgres. */
+const secret = 'operations-test-secret-operations-test-0123';
+const redisKeyPrefix = `castline-test-ops-${randomUUID().slice(0, 8)}:`;
+let gateway: TestGateway;
+let channels: NestFastifyApplication;
+let token: string;
+let redis: Redis;
+let schedules: Queue;
+
+beforeAll(async () => {
+  gateway = await startTestGateway('channel-ops');
+  channels = await startChannels(
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      DATABASE_URL: gateway.databaseUrl,
+      NATS_URL: process.env.NATS_URL,
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
+      PLAYBACK_SIGNING_SECRET: secret,
+      PLAYBACK_URL_TTL_SECONDS: '600',
+    },
+    { handleSignals: false },
+  );
+  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  schedules = new Queue(Queues.channelSchedules, { connection: redis, prefix: `${redisKeyPrefix}bull` });
+  const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
+  token = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
+});
+afterAll(async () => {
+  await schedules?.obliterate({ force: true }).catch(() => undefined);
+  await schedules?.close();
+  await redis?.quit();
+  await channels?.close();
+  await gateway?.close();
+});
+
+const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+  gateway.app.inject({ method, url: `/api/v1${url}`, headers: bearer(token), payload });
+
+let port = 21000;
+const create = async (body: object = {}) => {
+  port += 1;
+  const response = await api('POST', '/channels', { name: `Ops ${port}`, sources: [{ url: `udp://127.0.0.1:${port}` }], ...body });
+  expect(response.statusCode).toBe(201);
+  return response.json<{ id: string; slug: string }>();
+};
+
+describe('POST /channels/bulk', () => {
+  it('starts and stops each id with its own result, unknown ids included', async () => {
+    const [one, two] = [await create(), await create()];
+    const missing = randomUUID();
+    const started = await api('POST', '/channels/bulk', { action: 'start', ids: [one.id, two.id, missing] });
+    expect(started.statusCode).toBe(200);
+    expect(started.json().results).toEqual([
+      { id: one.id, ok: true, status: 'starting' },
+      { id: two.id, ok: true, status: 'starting' },
+      { id: missing, ok: false, error: { code: 'NOT_FOUND', message: 'Channel not found' } },
+    ]);
+    // No worker runs here, so stop takes the unclaimed jobs back at once.
+    const stopped = await api('POST', '/channels/bulk', { action: 'stop', ids: [one.id, two.id] });
+    expect(stopped.json().results).toEqual([
+      { id: one.id, ok: true, status: 'stopped' },
+      { id: two.id, ok: true, status: 'stopped' },
+    ]);
+  });
+
+  it('refuses an empty list, more than 200 ids and an unknown action', async () => {
+    expect((await api('POST', '/channels/bulk', { action: 'start', ids: [] })).statusCode).toBe(400);
+    const many = Array.from({ length: 201 }, () => randomUUID());
+    expect((await api('POST', '/channels/bulk', { action: 'stop', ids: many })).statusCode).toBe(400);
+    expect((await api('POST', '/channels/bulk', { action: 'restart', ids: [randomUUID()] })).statusCode).toBe(400);
+  });
+});
+
+describe('GET /channels/:id/playback', () => {
+  it('gives a public channel its plain path, without expiry', async () => {
+    const channel = await create();
+    const response = await api('GET', `/channels/${channel.id}/playback`);
+    expect(response.json()).toEqual({ url: `/live/${channel.slug}/index.m3u8`, expiresAt: null, signed: false });
+  });
+
+  it('signs a signed channel for PLAYBACK_URL_TTL_SECONDS with the token nginx checks', async () => {
+    const channel = await create({ playback: 'signed' });
+    expect((await api('GET', `/channels/${channel.id}`)).json().playbackPath).toBeNull();
+    const before = Math.floor(Date.now() / 1000);
+    const { url, expiresAt, signed } = (await api('GET', `/channels/${channel.id}/playback`)).json();
+    expect(signed).toBe(true);
+    const [, tokenPart, expires] = url.match(/^\/live\/_signed\/([\w-]{22})\/(\d+)\/[a-z0-9-]+\/index\.m3u8$/) ?? [];
+    expect(Number(expires)).toBeGreaterThanOrEqual(before + 600);
+    expect(Number(expires)).toBeLessThanOrEqual(before + 601);
+    expect(tokenPart).toBe(playbackToken(secret, channel.slug, Number(expires)));
+    expect(url).toContain(`/${channel.slug}/index.m3u8`);
+    expect(expiresAt).toBe(new Date(Number(expires) * 1000).toISOString());
+  });
+});
+
+describe('schedules', () => {
+  const berlinHour = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  const schedule = { timezone: 'Europe/Berlin', start: '0 8 * * *', stop: '30 20 * * 1-5' };
+
+  it('turns a schedule into two cron job schedulers and shows their next runs', async () => {
+    const channel = await create({ schedule });
+    const start = await schedules.getJobScheduler(`${channel.id}:start`);
+    const stop = await schedules.getJobScheduler(`${channel.id}:stop`);
+    expect(start).toMatchObject({ pattern: '0 8 * * *', tz: 'Europe/Berlin', template: { data: { channelId: channel.id, action: 'start' } } });
+    expect(stop).toMatchObject({ pattern: '30 20 * * 1-5', tz: 'Europe/Berlin', template: { data: { channelId: channel.id, action: 'stop' } } });
+    const shown = (await api('GET', `/channels/${channel.id}/schedule`)).json();
+    expect(shown).toEqual({ schedule, nextStartAt: new Date(start!.next!).toISOString(), nextStopAt: new Date(stop!.next!).toISOString() });
+    expect(berlinHour(shown.nextStartAt)).toBe('08');
+    expect(berlinHour(shown.nextStopAt)).toBe('20');
+    expect(Date.parse(shown.nextStartAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('replaces the schedulers on update and removes them when the schedule is set to null', async () => {
+    const channel = await create({ schedule });
+    await api('PATCH', `/channels/${channel.id}`, { schedule: { ...schedule, start: '15 6 * * *' } });
+    expect(await schedules.getJobScheduler(`${channel.id}:start`)).toMatchObject({ pattern: '15 6 * * *' });
+    expect((await api('PATCH', `/channels/${channel.id}`, { schedule: null })).statusCode).toBe(200);
+    expect(await schedules.getJobScheduler(`${channel.id}:start`)).toBeUndefined();
+    expect(await schedules.getJobScheduler(`${channel.id}:stop`)).toBeUndefined();
+    expect((await api('GET', `/channels/${channel.id}/schedule`)).json()).toEqual({ schedule: null, nextStartAt: null, nextStopAt: null });
+  });
+
+  it('removes the schedulers with the channel', async () => {
+    const channel = await create({ schedule });
+    expect((await api('DELETE', `/channels/${channel.id}`)).statusCode).toBe(204);
+    expect(await schedules.getJobScheduler(`${channel.id}:start`)).toBeUndefined();
+    expect(await schedules.getJobScheduler(`${channel.id}:stop`)).toBeUndefined();
+  });
+
+  it('refuses a bad cron expression or an unknown time zone with 400 and the reason', async () => {
+    const badCron = await api('POST', '/channels', { name: 'Bad cron', sources: [{ url: 'udp://127.0.0.1:21999' }], schedule: { ...schedule, stop: '61 * * * *' } });
+    expect(badCron.statusCode).toBe(400);
+    expect(badCron.json().error.message).toBe('schedule.stop: invalid cron expression "61 * * * *": Constraint error, got value 61 expected range 0-59');
+    const badZone = await api('POST', '/channels', { name: 'Bad zone', sources: [{ url: 'udp://127.0.0.1:21999' }], schedule: { ...schedule, timezone: 'Mars/Olympus' } });
+    expect(badZone.statusCode).toBe(400);
+    expect(badZone.json().error.message).toBe('schedule.timezone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/Berlin)');
+    expect((await api('GET', '/channels?search=bad')).json().total).toBe(0);
+  });
+});

@@ -1,0 +1,182 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ChannelLogsSchema, ChannelMetricsSchema, MonitoringProcessesSchema, MonitoringStreamsSchema } from '@castline/contracts';
+import { bootstrapService } from '@castline/platform';
+import { redisKeyPrefix } from '@castline/testkit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule as MonitoringModule } from '../../monitoring/src/app.module';
+import { loadMonitoringConfig } from '../../monitoring/src/config';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway } from '../../gateway/test/support';
+import { startChannels } from '../src/channels-app';
+import { type LiveWorker, startWorker } from '../src/worker/worker-app';
+
+/** Telemetry for real: worker -> channels.metrics / Redis -> channels and monitoring services -> gateway. */
+const run = promisify(execFile);
+const hlsRoot = mkdtempSync(path.join(tmpdir(), 'castline-hls-telemetry-'));
+const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-uploads-telemetry-'));
+
+let gateway: TestGateway;
+let channels: NestFastifyApplication;
+let monitoring: NestFastifyApplication;
+let worker: LiveWorker;
+let source: ChildProcess;
+let sourceUrl: string;
+let token: string;
+
+async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+async function processesFor(dir: string): Promise<number[]> {
+  const found = await run('pgrep', ['-f', dir]).catch(() => ({ stdout: '' }));
+  return found.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+beforeAll(async () => {
+  gateway = await startTestGateway('live-telemetry');
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    DATABASE_URL: gateway.databaseUrl,
+    NATS_URL: process.env.NATS_URL,
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_KEY_PREFIX: redisKeyPrefix('live-telemetry'),
+    UPLOADS_DIR: uploadsDir,
+    HLS_ROOT: hlsRoot,
+    WORKER_SLOTS: '1',
+    THUMBNAIL_INTERVAL_MS: '2000',
+  };
+  channels = await startChannels(env, { handleSignals: false });
+  worker = await startWorker(env);
+  const monitoringConfig = loadMonitoringConfig(env);
+  monitoring = await bootstrapService(MonitoringModule.forRoot(monitoringConfig), {
+    service: 'monitoring',
+    config: monitoringConfig,
+    port: monitoringConfig.PORT,
+    handleSignals: false,
+  });
+  token = (await login(gateway.app, ADMIN.email, ADMIN.password)).accessToken;
+
+  const port = await freeUdpPort();
+  sourceUrl = `udp://127.0.0.1:${port}`;
+  source = spawn(
+    'ffmpeg',
+    [
+      '-nostdin', '-v', 'error', '-re',
+      '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25',
+      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
+      '-c:a', 'aac', '-b:a', '64k',
+      '-f', 'mpegts', `${sourceUrl}?pkt_size=1316`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.close();
+  for (const pid of await processesFor(hlsRoot)) killGroup(pid);
+  killGroup(source?.pid);
+  await monitoring?.close();
+  await channels?.close();
+  await gateway?.close();
+  rmSync(hlsRoot, { recursive: true, force: true });
+  rmSync(uploadsDir, { recursive: true, force: true });
+}, 30_000);
+
+const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+  gateway.app.inject({ method, url: `/api/v1${url}`, headers: bearer(token), payload });
+
+const scrapeChannels = async () => (await channels.inject({ method: 'GET', url: '/metrics' })).body;
+const series = (metrics: string, name: string, channelId: string) =>
+  metrics.split('\n').find((line) => line.startsWith(`${name}{`) && line.includes(`channel="${channelId}"`));
+
+describe('telemetry of a running channel', () => {
+  let channelId: string;
+  let outputDir: string;
+
+  it('reports metrics, logs and a thumbnail, on the API, /metrics and in monitoring', async () => {
+    const preset = await api('POST', '/settings/presets', {
+      name: `Tiny ${Date.now()}`,
+      profile: { x264Preset: 'ultrafast', width: 320, height: 180, fps: 25, crf: 32, audioBitrateKbps: 64 },
+    });
+    expect(preset.statusCode).toBe(201);
+    const created = await api('POST', '/channels', { name: `Telemetry ${Date.now()}`, sources: [{ url: sourceUrl }], presetId: preset.json().id });
+    expect(created.json()).toMatchObject({ status: 'stopped' });
+    channelId = created.json().id;
+    outputDir = path.join(hlsRoot, created.json().slug);
+    expect((await api('GET', `/channels/${channelId}/metrics`)).statusCode).toBe(404);
+    expect((await api('POST', `/channels/${channelId}/start`)).statusCode).toBe(200);
+
+    const metrics = await eventually(async () => {
+      const response = await api('GET', `/channels/${channelId}/metrics`);
+      if (response.statusCode !== 200) return undefined;
+      const body = ChannelMetricsSchema.parse(response.json());
+      return body.fps && body.cpuPercent && body.rssBytes > 0 && body.bitrateKbps ? body : undefined;
+    }, 20_000);
+    const [pid] = await processesFor(outputDir);
+    expect(metrics).toMatchObject({ channelId, pid, restarts: 0, slug: created.json().slug });
+    expect(metrics.threads).toBeGreaterThan(0);
+    expect(metrics.writeBytesPerSecond).toBeGreaterThan(0);
+    console.log(`metrics: ${JSON.stringify(metrics)}`);
+
+    const logs = ChannelLogsSchema.parse((await api('GET', `/channels/${channelId}/logs`)).json());
+    expect(logs.runs).toHaveLength(1);
+    expect(logs.runs[0]).toMatchObject({ runId: metrics.runId });
+    expect(logs.runs[0]?.head[0]).toMatch(new RegExp(`^run ${metrics.runId} started: ffmpeg .*udp://127\\.0\\.0\\.1:\\d+/<redacted>`));
+
+    const thumbnail = await eventually(async () => {
+      const response = await api('GET', `/channels/${channelId}/thumbnail`);
+      return response.statusCode === 200 ? response : undefined;
+    }, 15_000);
+    expect(thumbnail.headers['content-type']).toBe('image/jpeg');
+    expect(thumbnail.headers['cache-control']).toBe('no-store');
+    expect([...thumbnail.rawPayload.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+
+    const scraped = await scrapeChannels();
+    expect(Number(series(scraped, 'castline_channel_fps', channelId)?.split(' ').pop())).toBeGreaterThan(0);
+    expect(series(scraped, 'castline_channel_memory_rss_bytes', channelId)).toBeDefined();
+    expect(series(scraped, 'castline_channel_state', channelId)).toMatch(/ 2$/);
+
+    const processes = MonitoringProcessesSchema.parse((await api('GET', '/monitoring/processes')).json());
+    expect(processes.processes).toEqual(expect.arrayContaining([expect.objectContaining({ pid, channelId })]));
+    const streams = MonitoringStreamsSchema.parse((await api('GET', '/monitoring/streams')).json());
+    const stream = streams.streams.find((entry) => entry.channelId === channelId);
+    expect(stream).toMatchObject({ viewers: null });
+    expect(stream?.bitrateKbps).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('drops the channel from the gauges and metrics once it is stopped; its logs stay', async () => {
+    await api('POST', `/channels/${channelId}/stop`);
+    await eventually(async () => ((await api('GET', `/channels/${channelId}`)).json().status === 'stopped' ? true : undefined), 10_000);
+    await eventually(async () => (series(await scrapeChannels(), 'castline_channel_fps', channelId) ? undefined : true), 15_000);
+    const scraped = await scrapeChannels();
+    expect(series(scraped, 'castline_channel_cpu_ratio', channelId)).toBeUndefined();
+    expect(series(scraped, 'castline_channel_state', channelId)).toMatch(/ 0$/);
+    expect((await api('GET', `/channels/${channelId}/metrics`)).statusCode).toBe(404);
+    const processes = MonitoringProcessesSchema.parse((await api('GET', '/monitoring/processes')).json());
+    expect(processes.processes.map((entry) => entry.channelId)).not.toContain(channelId);
+
+    const logs = ChannelLogsSchema.parse((await api('GET', `/channels/${channelId}/logs`)).json());
+    expect(logs.runs).toHaveLength(1);
+    expect(logs.runs[0]?.tail.length).toBeGreaterThan(0);
+  }, 40_000);
+});
