@@ -9,7 +9,7 @@
 // Sources are a pre-encoded 720p30 clip looped with -c copy over UDP, so they cost almost nothing.
 // BENCH_CHANNELS (default "1,2,3,4,5,6"), BENCH_MEASURE_S (20), BENCH_WARMUP_S (8) tune it.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,9 +28,20 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'castline-bench-'));
 const hlsRoot = mkdtempSync('/dev/shm/castline-bench-hls-');
+// nginx's workers (nobody) serve it.
+chmodSync(hlsRoot, 0o755);
 const databaseUrl = db.withDatabaseName(db.defaultDatabaseUrl(), 'castline_bench_channels');
 const admin = { email: 'bench@castline.local', password: 'bench-password-1234' };
 const children = [];
+
+// Ctrl-C must not leave services, workers or FFmpeg processes behind (they would join the next run's queue).
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const child of children) child.kill('SIGKILL');
+    for (const { pid } of ffmpegProcesses(hlsRoot)) process.kill(pid, 'SIGKILL');
+    process.exit(130);
+  });
+}
 
 function spawnTracked(command, args, options = {}) {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'], ...options });
@@ -77,10 +88,12 @@ function playlist(file) {
   }
 }
 
-/** Media seconds in segments that appeared between two readings of a playlist. */
-function producedSeconds(before, after) {
-  if (!before || !after) return 0;
-  return after.durations.reduce((sum, duration, index) => (after.sequence + index > before.last ? sum + duration : sum), 0);
+/** Remembers every segment (by media sequence number) newer than `after` seen in a playlist. */
+function collectSegments(seen, reading, after) {
+  if (!reading) return;
+  reading.durations.forEach((duration, index) => {
+    if (reading.sequence + index > after) seen.set(reading.sequence + index, duration);
+  });
 }
 
 async function until(probe, timeoutMs, what) {
@@ -117,15 +130,21 @@ function startLoopers(clip, ports) {
 /** Speed of each output dir and CPU of the given pids over the measurement window. */
 async function measure(outputDirs, ffmpegPids, nodePids) {
   await sleep(warmupSeconds * 1000);
-  const before = outputDirs.map((dir) => playlist(path.join(dir, 'index.m3u8')));
+  const files = outputDirs.map((dir) => path.join(dir, 'index.m3u8'));
+  const baseline = files.map((file) => playlist(file)?.last ?? -1);
+  const seen = files.map(() => new Map());
   const cpuBefore = [...ffmpegPids, ...nodePids].map(cpuSeconds);
   const started = performance.now();
-  await sleep(measureSeconds * 1000);
+  // The playlist keeps only the last few segments: read it often enough to see every new one.
+  while (performance.now() - started < measureSeconds * 1000) {
+    files.forEach((file, index) => collectSegments(seen[index], playlist(file), baseline[index]));
+    await sleep(500);
+  }
   const wall = (performance.now() - started) / 1000;
-  const after = outputDirs.map((dir) => playlist(path.join(dir, 'index.m3u8')));
+  files.forEach((file, index) => collectSegments(seen[index], playlist(file), baseline[index]));
   const cpuAfter = [...ffmpegPids, ...nodePids].map(cpuSeconds);
   const cpu = cpuAfter.map((value, index) => (value - cpuBefore[index]) / wall);
-  const speeds = outputDirs.map((_, index) => producedSeconds(before[index], after[index]) / wall);
+  const speeds = seen.map((segments) => [...segments.values()].reduce((sum, duration) => sum + duration, 0) / wall);
   return {
     slowest: Math.min(...speeds),
     ffmpegCores: cpu.slice(0, ffmpegPids.length).reduce((a, b) => a + b, 0),
@@ -156,7 +175,7 @@ try {
   const channels = spawnTracked(process.execPath, ['services/channels/dist/main.js'], { cwd: root, env: { ...env, PORT: String(ports.channels) } });
   const workers = [0, 1].map(() => spawnTracked(process.execPath, ['services/channels/dist/worker/main.js'], { cwd: root, env }));
   const nginxDir = mkdtempSync(path.join(os.tmpdir(), 'castline-bench-nginx-'));
-  execFileSync('chmod', ['711', nginxDir]);
+  chmodSync(nginxDir, 0o711);
   const rendered = execFileSync('bash', ['scripts/render-nginx.sh', 'local', nginxDir], {
     cwd: root,
     env: { ...process.env, ...env, NGINX_PORT: String(ports.nginx), GATEWAY_UPSTREAM: `127.0.0.1:${ports.gateway}`, NGINX_ERROR_LOG: `${nginxDir}/error.log` },
