@@ -1,5 +1,4 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
+import { freeUdpPort, killGroup, processesFor, startUdpSource } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
 
 /**
@@ -34,48 +34,14 @@ let prisma: ReturnType<typeof createPrismaClient>;
 let workerEnv: Record<string, string | undefined>;
 const sources = new Map<number, ChildProcess>();
 
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
-/** A plain colour field with a tone as MPEG-TS over UDP, as a contribution encoder would send it. */
+/** A plain colour field: the picture tells which source is on the air. */
 function startSource(port: number, colour: string): void {
-  const source = spawn(
-    'ffmpeg',
-    [
-      '-nostdin', '-v', 'error', '-re',
-      '-f', 'lavfi', '-i', `color=c=${colour}:size=${WIDTH}x${HEIGHT}:rate=25`,
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', '-b:a', '32k',
-      '-f', 'mpegts', `udp://127.0.0.1:${port}?pkt_size=1316`,
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
-  sources.set(port, source);
+  sources.set(port, startUdpSource(port, `color=c=${colour}:size=${WIDTH}x${HEIGHT}:rate=25`, '32k'));
 }
 
 function stopSource(port: number): void {
   killGroup(sources.get(port)?.pid);
   sources.delete(port);
-}
-
-async function processesFor(dir: string): Promise<number[]> {
-  const found = await run('pgrep', ['-f', `${dir}/`]).catch(() => ({ stdout: '' }));
-  return found.stdout.split('\n').filter(Boolean).map(Number);
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, as = token) =>

@@ -1,9 +1,7 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ChannelLogsSchema, ChannelMetricsSchema, MonitoringProcessesSchema, MonitoringStreamsSchema } from '@castline/contracts';
 import { bootstrapService } from '@castline/platform';
 import { redisKeyPrefix } from '@castline/testkit';
@@ -12,10 +10,10 @@ import { AppModule as MonitoringModule } from '../../monitoring/src/app.module';
 import { loadMonitoringConfig } from '../../monitoring/src/config';
 import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
+import { freeUdpPort, killGroup, processesFor, startUdpSource } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
 
 /** Telemetry for real: worker -> channels.metrics / Redis -> channels and monitoring services -> gateway. */
-const run = promisify(execFile);
 const hlsRoot = mkdtempSync(path.join(tmpdir(), 'castline-hls-telemetry-'));
 const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-uploads-telemetry-'));
 
@@ -26,28 +24,6 @@ let worker: LiveWorker;
 let source: ChildProcess;
 let sourceUrl: string;
 let token: string;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
-async function processesFor(dir: string): Promise<number[]> {
-  const found = await run('pgrep', ['-f', dir]).catch(() => ({ stdout: '' }));
-  return found.stdout.split('\n').filter(Boolean).map(Number);
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 beforeAll(async () => {
   gateway = await startTestGateway('live-telemetry');
@@ -77,18 +53,7 @@ beforeAll(async () => {
 
   const port = await freeUdpPort();
   sourceUrl = `udp://127.0.0.1:${port}`;
-  source = spawn(
-    'ffmpeg',
-    [
-      '-nostdin', '-v', 'error', '-re',
-      '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', '-b:a', '64k',
-      '-f', 'mpegts', `${sourceUrl}?pkt_size=1316`,
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
+  source = startUdpSource(port, 'testsrc2=size=320x180:rate=25');
 }, 60_000);
 
 afterAll(async () => {

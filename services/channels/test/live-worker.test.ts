@@ -1,5 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
+import { freeUdpPort, killGroup, processesFor, startUdpSource } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
 
 /** Start and stop for real: HTTP -> gateway -> channels -> BullMQ -> worker -> FFmpeg -> HLS on disk. */
@@ -26,29 +26,6 @@ let token: string;
 let adminToken: string;
 let prisma: ReturnType<typeof createPrismaClient>;
 let workerEnv: Record<string, string | undefined>;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
-/** Pids of the processes whose command line names the directory (FFmpeg writes there and nothing else does). */
-async function processesFor(dir: string): Promise<number[]> {
-  const found = await run('pgrep', ['-f', dir]).catch(() => ({ stdout: '' }));
-  return found.stdout.split('\n').filter(Boolean).map(Number);
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 beforeAll(async () => {
   gateway = await startTestGateway('live-worker');
@@ -74,18 +51,7 @@ beforeAll(async () => {
   // The source: a 640x360 test pattern with a tone as MPEG-TS over UDP, as a contribution encoder would send it.
   const port = await freeUdpPort();
   sourceUrl = `udp://127.0.0.1:${port}`;
-  source = spawn(
-    'ffmpeg',
-    [
-      '-nostdin', '-v', 'error', '-re',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', '-b:a', '64k',
-      '-f', 'mpegts', `${sourceUrl}?pkt_size=1316`,
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
+  source = startUdpSource(port, 'testsrc2=size=640x360:rate=25');
 }, 60_000);
 
 afterAll(async () => {
