@@ -30,6 +30,11 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
   /** Channels one worker process runs at once (BullMQ concurrency). */
   WORKER_SLOTS: z.coerce.number().int().min(1).max(256).default(4),
+  /** Cores a worker process and its FFmpegs run on, as a taskset list ("18-85", "2,4-7"); unset: all cores. */
+  WORKER_CPUS: z
+    .string()
+    .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as 18-85 or 2,4-7')
+    .optional(),
   /** Seconds a silent or stalled source may block a read before FFmpeg gives up (a network failure). */
   INPUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
   /** While a channel runs on a backup source, how often the primary is probed to switch back. */
