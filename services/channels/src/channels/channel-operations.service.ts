@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { type BulkChannelAction, ErrorCodes } from '@castline/contracts';
 import { AppError, CONFIG } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
@@ -23,6 +23,8 @@ export interface Playback {
 /** Operations over channels beyond their CRUD: bulk start/stop, playback URLs, schedule run times. */
 @Injectable()
 export class ChannelOperationsService {
+  private readonly logger = new Logger(ChannelOperationsService.name);
+
   constructor(
     @Inject(CONFIG) private readonly config: ChannelsConfig,
     private readonly channels: ChannelsService,
@@ -37,8 +39,14 @@ export class ChannelOperationsService {
         const channel = action === 'start' ? await this.channels.start(id) : await this.channels.stop(id);
         results.push({ id, ok: true, status: channel.status });
       } catch (error) {
-        const code = error instanceof AppError ? error.code : ErrorCodes.internal;
-        results.push({ id, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });
+        // Like the HTTP error filter: an unexpected error's internals stay out of the answer (and in the log).
+        const known = error instanceof AppError;
+        if (!known) this.logger.error({ err: error, channelId: id }, `bulk ${action} failed`);
+        results.push({
+          id,
+          ok: false,
+          error: known ? { code: error.code, message: error.message } : { code: ErrorCodes.internal, message: 'Internal error' },
+        });
       }
     }
     return { results };
