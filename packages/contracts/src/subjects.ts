@@ -22,6 +22,8 @@ export const Subjects = {
   channelControl: (channelId: string) => `channels.control.${channelId}` as const,
   /** An event, not a request: `ChannelMetrics` of one running channel, from its worker every second. */
   channelsMetrics: 'channels.metrics',
+  /** An event, not a request: `ChannelEventMessage` after every channel status change or channel_events row. */
+  channelsEvents: 'channels.events',
   channelsMetricsGet: 'channels.metrics.get',
   channelsLogsGet: 'channels.logs.get',
   channelsThumbnailGet: 'channels.thumbnail.get',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChannelStatusSchema } from './channels';
 
 /**
  * Live-channel telemetry. A worker publishes one `ChannelMetrics` per running channel every second on
@@ -38,6 +39,23 @@ export const ChannelMetricsSchema = z.object({
   sampledAt: z.string(),
 });
 export type ChannelMetrics = z.infer<typeof ChannelMetricsSchema>;
+
+/**
+ * Published on `channels.events` (plain JSON) after every committed status change and/or channel_events row,
+ * by whoever made it (the channels service or a worker); the gateway pushes it to dashboards.
+ */
+export const ChannelEventMessageSchema = z.object({
+  channelId: z.uuid(),
+  /** The channel's status after the change, when the change set one. */
+  status: ChannelStatusSchema.optional(),
+  /** 'state', 'restart', 'error', 'failover', 'failback', 'stall'. */
+  type: z.string(),
+  /** Error category ('network', 'encoding', 'resource', 'fatal') of an error event. */
+  category: z.string().optional(),
+  message: z.string(),
+  at: z.string(),
+});
+export type ChannelEventMessage = z.infer<typeof ChannelEventMessageSchema>;
 
 export const ChannelLogRunSchema = z.object({
   runId: z.string(),

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { type ChannelEventMessage, Subjects } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
@@ -26,8 +28,17 @@ let token: string;
 let adminToken: string;
 let prisma: ReturnType<typeof createPrismaClient>;
 let workerEnv: Record<string, string | undefined>;
+/** What live dashboards hear: every channels.events message during this file. */
+const announced: ChannelEventMessage[] = [];
+let listener: NatsConnection;
 
 beforeAll(async () => {
+  listener = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  listener.subscribe(Subjects.channelsEvents, {
+    callback: (_error, message) => {
+      announced.push(message.json<ChannelEventMessage>());
+    },
+  });
   gateway = await startTestGateway('live-worker');
   workerEnv = {
     NODE_ENV: 'test',
@@ -55,6 +66,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await listener?.drain();
   await worker?.close();
   // Whatever a failed test left running in this file's HLS_ROOT.
   for (const pid of await processesFor(hlsRoot)) killGroup(pid);
@@ -161,6 +173,9 @@ describe('live channels through a worker', () => {
     expect(events.map((event) => event.message.split(':')[0])).toEqual(
       expect.arrayContaining(['starting', 'running', 'stopping', 'stopped']),
     );
+    // The same changes reached channels.events, from the service (starting, stopping) and the worker (running, stopped).
+    const statuses = announced.filter((message) => message.channelId === channelId).map((message) => message.status);
+    expect(statuses).toEqual(expect.arrayContaining(['starting', 'running', 'stopping', 'stopped']));
     const audit = await eventually(async () => {
       const rows = (await api('GET', `/audit?targetId=${channelId}`, undefined, adminToken)).json().items as Array<{ action: string }>;
       return rows.some((row) => row.action === 'channels.stop') ? rows : undefined;

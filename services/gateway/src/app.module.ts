@@ -14,6 +14,8 @@ import { AuditRepository } from './audit/audit.repository';
 import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { ChannelStreamController } from './live/channel-stream.controller';
+import { LiveFeed } from './live/live-feed';
 import { PlatformHealthService } from './health/platform-health.service';
 import { MonitoringController } from './monitoring/monitoring.controller';
 import { UsersController } from './users/users.controller';
@@ -35,10 +37,11 @@ export class AppModule {
         ChannelsController,
         ChannelTelemetryController,
         ChannelOperationsController,
+        ChannelStreamController,
         PresetsController,
         UploadsController,
       ],
-      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LiveFeed],
     };
   }
 }

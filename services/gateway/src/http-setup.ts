@@ -2,15 +2,17 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
+import fastifyWebsocket from '@fastify/websocket';
 import { LOGO_MAX_BYTES } from '@castline/contracts';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { GatewayConfig } from './config';
+import { MAX_CLIENT_MESSAGE_BYTES, registerMetricsSocket, selectSubprotocol } from './live/metrics-socket';
 
 export const API_PREFIX = 'api/v1';
 
-/** Gateway HTTP surface: /api/v1 prefix, security headers, CORS allow-list, cookies, OpenAPI at /api/docs. */
+/** Gateway HTTP surface: /api/v1 prefix, security headers, CORS allow-list, cookies, the metrics WebSocket, OpenAPI at /api/docs. */
 export async function configureGatewayHttp(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
@@ -39,6 +41,9 @@ export async function configureGatewayHttp(app: NestFastifyApplication, config: 
   await app.register(fastifyCookie);
   // Uploads are logos today; the limit follows what one NATS message can carry to the channels service.
   await app.register(fastifyMultipart, { limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: 4, parts: 5 }, throwFileSizeLimit: true });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES, handleProtocols: selectSubprotocol } });
+  registerMetricsSocket(app);
 
   const document = SwaggerModule.createDocument(
     app,

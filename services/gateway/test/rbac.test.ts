@@ -42,6 +42,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/channels/bulk': OPERATORS,
   'GET /api/v1/channels/{id}/playback': EVERYONE,
   'GET /api/v1/channels/{id}/schedule': EVERYONE,
+  'GET /api/v1/channels/stream': EVERYONE,
   'GET /api/v1/settings/presets': EVERYONE,
   'POST /api/v1/settings/presets': ADMIN_ONLY,
   'PUT /api/v1/settings/presets/{id}': ADMIN_ONLY,
@@ -73,15 +74,34 @@ async function servedRoutes(): Promise<string[]> {
   );
 }
 
-/** Calls a route with a throwaway id and an empty body: the guard decides before any validation. */
-function call(route: string, token?: string) {
+/** Routes that answer with a stream that never ends (server-sent events). */
+const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream']);
+
+/**
+ * Calls a route with a throwaway id and an empty body: the guard decides before any validation. A streaming
+ * route is injected with payloadAsStream (inject resolves once the headers are out): when it is admitted the
+ * stream is dropped unread, when refused its JSON error body is read like any other.
+ */
+async function call(route: string, token?: string): Promise<{ status: number; code: string | undefined }> {
   const [method, path] = route.split(' ') as [string, string];
-  return gateway.app.inject({
+  const streaming = STREAMING_ROUTES.has(route);
+  const response = await gateway.app.inject({
     method: method as 'GET',
     url: path.replace('{id}', randomUUID()),
     headers: token ? bearer(token) : {},
     payload: method === 'GET' || method === 'DELETE' ? undefined : {},
+    payloadAsStream: streaming,
   });
+  const isJson = response.headers['content-type']?.includes('json') ?? false;
+  if (!streaming) return { status: response.statusCode, code: isJson ? response.json()?.error?.code : undefined };
+  const stream = response.stream();
+  if (!isJson) {
+    stream.destroy();
+    return { status: response.statusCode, code: undefined };
+  }
+  let body = '';
+  for await (const chunk of stream) body += String(chunk);
+  return { status: response.statusCode, code: (JSON.parse(body) as { error?: { code?: string } }).error?.code };
 }
 
 const refusedBy = (status: number, code: string | undefined) =>
@@ -100,12 +120,11 @@ const cases = Object.entries(MATRIX).flatMap(([route, allowed]) =>
 );
 
 it.each(cases)('$route as $caller is $expected', async ({ route, caller, expected }) => {
-  const response = await call(route, caller === 'anonymous' ? undefined : tokens[caller]);
-  const code = response.headers['content-type']?.includes('json') ? response.json()?.error?.code : undefined;
+  const { status, code } = await call(route, caller === 'anonymous' ? undefined : tokens[caller]);
   if (expected === 'allowed') {
-    expect(refusedBy(response.statusCode, code)).toBe(false);
+    expect(refusedBy(status, code)).toBe(false);
   } else {
-    expect(response.statusCode).toBe(caller === 'anonymous' ? 401 : 403);
+    expect(status).toBe(caller === 'anonymous' ? 401 : 403);
     expect(code).toBe(caller === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
   }
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Channel, ChannelSource, ChannelStatus, Prisma } from '@castline/db';
 import { PrismaService } from '@castline/platform';
+import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
 
 export type ChannelWithSources = Channel & { sources: ChannelSource[] };
@@ -9,7 +10,10 @@ const withSources = { sources: { orderBy: { position: 'asc' } } } as const;
 
 @Injectable()
 export class ChannelsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: ChannelEventsPublisher,
+  ) {}
 
   findById(id: string): Promise<ChannelWithSources | null> {
     return this.prisma.channel.findUnique({ where: { id }, include: withSources });
@@ -60,7 +64,7 @@ export class ChannelsRepository {
   }
 
   changeState(id: string, change: ChannelStateChange, event: ChannelEventInput): Promise<ChannelWithSources> {
-    return changeChannelState(this.prisma, id, change, event);
+    return changeChannelState(this.prisma, id, change, event, this.events);
   }
 
   async delete(id: string): Promise<void> {

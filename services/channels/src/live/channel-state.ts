@@ -1,4 +1,6 @@
+import { type ChannelEventMessage, Subjects } from '@castline/contracts';
 import type { ChannelStatus, DesiredState, PrismaClient } from '@castline/db';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { ChannelWithSources } from '../channels/channels.repository';
 
 export interface ChannelEventInput {
@@ -16,16 +18,43 @@ export interface ChannelStateChange {
   startedAt?: Date | null;
 }
 
-/** A channel's status change and its channel_events row, written together (the service and the workers both use it). */
+/** Where `channels.events` go: a raw NATS connection (the workers') or anything else that can publish. */
+export type ChannelEventPublisher = Pick<NatsConnection, 'publish'>;
+
+/**
+ * A channel's status change and its channel_events row, written together (the service and the workers both
+ * use it), then announced on `channels.events` for live dashboards once committed.
+ */
 export async function changeChannelState(
   prisma: PrismaClient,
   channelId: string,
   change: ChannelStateChange,
   event: ChannelEventInput,
+  events: ChannelEventPublisher,
 ): Promise<ChannelWithSources> {
-  const [channel] = await prisma.$transaction([
+  const [channel, row] = await prisma.$transaction([
     prisma.channel.update({ where: { id: channelId }, data: change, include: { sources: { orderBy: { position: 'asc' } } } }),
     prisma.channelEvent.create({ data: { channelId, ...event } }),
   ]);
+  announceChannelEvent(events, channelId, change.status, event, row.at);
   return channel;
+}
+
+/** Publishes a committed channel_events row on `channels.events` (plain JSON) for live dashboards. */
+export function announceChannelEvent(
+  events: ChannelEventPublisher,
+  channelId: string,
+  status: ChannelStatus | undefined,
+  event: ChannelEventInput,
+  at: Date,
+): void {
+  const message: ChannelEventMessage = {
+    channelId,
+    status,
+    type: event.type,
+    category: event.category,
+    message: event.message,
+    at: at.toISOString(),
+  };
+  events.publish(Subjects.channelsEvents, JSON.stringify(message));
 }

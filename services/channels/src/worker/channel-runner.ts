@@ -4,7 +4,7 @@ import type { PrismaClient } from '@castline/db';
 import { buildLiveCommand, hlsOutputPaths } from '@castline/ffmpeg';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ChannelsConfig } from '../config';
-import { type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
+import { announceChannelEvent, type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
 import { categorizeFailure } from '../supervision/failure-category';
 import { type FailureCategory, RestartPolicy } from '../supervision/restart-policy';
 import { deleteUnlistedSegments } from '../supervision/segment-cleanup';
@@ -309,7 +309,9 @@ export class ChannelRunner {
       const exists = await this.deps.prisma.channel.count({ where: { id: this.channelId } });
       return exists === 0;
     }
-    await this.deps.prisma.channelEvent.create({ data: { channelId: this.channelId, type: 'state', message: 'stopped' } });
+    const stopped = { type: 'state', message: 'stopped' } as const;
+    const row = await this.deps.prisma.channelEvent.create({ data: { channelId: this.channelId, ...stopped } });
+    announceChannelEvent(this.deps.nats, this.channelId, 'stopped', stopped, row.at);
     return true;
   }
 
@@ -329,7 +331,7 @@ export class ChannelRunner {
   }
 
   private async change(change: ChannelStateChange, event: ChannelEventInput): Promise<void> {
-    await changeChannelState(this.deps.prisma, this.channelId, change, event);
+    await changeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.nats);
   }
 
   /** Waits, but a stop, restart or hand-back ends the wait at once. */

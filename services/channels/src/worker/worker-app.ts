@@ -46,7 +46,13 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     try {
       const outcome = await runner.run();
       if (outcome === 'handed-back') {
-        await changeChannelState(prisma, channelId, { status: 'starting' }, { type: 'state', message: 'starting: handed back by a stopping worker' });
+        await changeChannelState(
+          prisma,
+          channelId,
+          { status: 'starting' },
+          { type: 'state', message: 'starting: handed back by a stopping worker' },
+          nats,
+        );
         await job.moveToDelayed(Date.now(), token);
         // Tells BullMQ the job was moved on purpose (not completed, not failed).
         throw new DelayedError();

@@ -1,15 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ErrorCodes } from '@castline/contracts';
 import { AppError, IS_PUBLIC } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
-import { looksLikeApiKey } from '../api-keys/api-key-format';
-import { ApiKeysRepository } from '../api-keys/api-keys.repository';
-import { AccessTokenService } from './access-token.service';
+import { Authenticator, credentialFromHeaders } from './authenticator';
 import { AUDIT_ACTION, REQUIRED_PERMISSION } from './decorators';
 import { type Permission, roleHas } from './permissions';
-import type { AuditContext, Principal } from './principal';
-import { sha256 } from './secrets';
+import type { AuditContext } from './principal';
 
 /**
  * The one guard: authenticates (access JWT, or an API key as `Authorization: Bearer` or `X-API-Key`) and
@@ -20,8 +16,7 @@ import { sha256 } from './secrets';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly accessTokens: AccessTokenService,
-    private readonly apiKeys: ApiKeysRepository,
+    private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,40 +29,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
 
-    const principal = await this.authenticate(request);
+    const principal = await this.authenticator.authenticate(credentialFromHeaders(request.headers));
     request.principal = principal;
     if (!permission || !roleHas(principal.role, permission)) throw AppError.forbidden();
     return true;
-  }
-
-  private async authenticate(request: FastifyRequest): Promise<Principal> {
-    const credential = this.credentialOf(request);
-    if (!credential) throw AppError.unauthenticated();
-    if (looksLikeApiKey(credential)) return this.authenticateApiKey(credential);
-    const claims = await this.accessTokens.verify(credential);
-    return { kind: 'user', id: claims.userId, email: claims.email, role: claims.role };
-  }
-
-  private credentialOf(request: FastifyRequest): string | undefined {
-    const header = request.headers.authorization;
-    if (header) {
-      const [scheme, value] = header.split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !value) {
-        throw AppError.unauthenticated('Authorization header must be "Bearer <token>"', ErrorCodes.tokenInvalid);
-      }
-      return value;
-    }
-    const apiKey = request.headers['x-api-key'];
-    return typeof apiKey === 'string' && apiKey ? apiKey : undefined;
-  }
-
-  private async authenticateApiKey(key: string): Promise<Principal> {
-    const stored = await this.apiKeys.findByHash(sha256(key));
-    const expired = stored?.expiresAt && stored.expiresAt.getTime() <= Date.now();
-    if (!stored || stored.revokedAt || expired) {
-      throw AppError.unauthenticated('API key invalid or revoked', ErrorCodes.tokenInvalid);
-    }
-    await this.apiKeys.touch(stored.id);
-    return { kind: 'api-key', id: stored.id, name: stored.name, role: stored.role, createdById: stored.createdById };
   }
 }

@@ -9,6 +9,7 @@ import { UsersRepository } from '../users/users.repository';
 import { AccessTokenService } from './access-token.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { Authenticator } from './authenticator';
 import { AuthService } from './auth.service';
 import { FirstAdminService } from './first-admin.service';
 import { LOGIN_PER_ACCOUNT, LOGIN_PER_IP, LoginThrottlerGuard, loginTracker } from './login-throttler.guard';
@@ -37,6 +38,7 @@ import { RefreshTokenRepository } from './refresh-token.repository';
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     AccessTokenService,
+    Authenticator,
     AuthService,
     FirstAdminService,
     LoginThrottlerGuard,
@@ -45,6 +47,6 @@ import { RefreshTokenRepository } from './refresh-token.repository';
     UsersRepository,
     ApiKeysRepository,
   ],
-  exports: [AccessTokenService, PasswordService, RefreshTokenRepository, UsersRepository, ApiKeysRepository],
+  exports: [AccessTokenService, Authenticator, PasswordService, RefreshTokenRepository, UsersRepository, ApiKeysRepository],
 })
 export class AuthModule {}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { get, type IncomingMessage } from 'node:http';
+import { type ChannelEventMessage, type ChannelMetrics, Subjects } from '@castline/contracts';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import WebSocket from 'ws';
+import { ADMIN, login, startTestGateway, type TestGateway, userWithRole } from './support';
+
+/** WebSocket /api/v1/ws/metrics and its SSE fallback, fed by synthetic NATS messages (no FFmpeg). */
+let gateway: TestGateway;
+let nats: NatsConnection;
+let viewerToken: string;
+let baseUrl: string;
+
+beforeAll(async () => {
+  gateway = await startTestGateway('live-push');
+  const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
+  viewerToken = (await userWithRole(gateway.app, admin.accessToken, 'viewer')).accessToken;
+  baseUrl = (await gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
+  nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+});
+afterAll(async () => {
+  await nats?.drain();
+  await gateway?.close();
+});
+
+const metricsOf = (channelId: string): ChannelMetrics => ({
+  channelId,
+  slug: `slug-${channelId.slice(0, 8)}`,
+  workerId: 'test:1',
+  pid: 4242,
+  runId: 'run-1',
+  uptimeSeconds: 3,
+  fps: 25,
+  speed: 1,
+  bitrateKbps: 900,
+  dropFrames: 0,
+  dupFrames: 0,
+  cpuPercent: 12.5,
+  rssBytes: 50_000_000,
+  threads: 8,
+  readBytesPerSecond: 1000,
+  writeBytesPerSecond: 2000,
+  restarts: 0,
+  sampledAt: new Date().toISOString(),
+});
+const eventOf = (channelId: string): ChannelEventMessage => ({
+  channelId,
+  status: 'running',
+  type: 'state',
+  message: 'running',
+  at: new Date().toISOString(),
+});
+const publishMetrics = (channelId: string) => nats.publish(Subjects.channelsMetrics, JSON.stringify(metricsOf(channelId)));
+const publishEvent = (channelId: string) => nats.publish(Subjects.channelsEvents, JSON.stringify(eventOf(channelId)));
+
+type Pushed = { type: string; data?: { channelId: string }; channels?: string[] };
+
+/** A test client that keeps every message and waits for the next one. */
+class Client {
+  private readonly received: Pushed[] = [];
+  private waiter: (() => void) | undefined;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', (raw) => {
+      this.received.push(JSON.parse(raw.toString()) as Pushed);
+      this.waiter?.();
+    });
+    this.opened = new Promise((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  async next(timeoutMs = 3_000): Promise<Pushed> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length === 0) {
+      if (Date.now() > deadline) throw new Error('no message in time');
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+        setTimeout(resolve, 100);
+      });
+    }
+    return this.received.shift()!;
+  }
+
+  async send(message: unknown): Promise<Pushed> {
+    this.socket.send(JSON.stringify(message));
+    return this.next();
+  }
+}
+
+const socketUrl = (query = '') => `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws/metrics${query}`;
+const clients: Client[] = [];
+function open(query?: string, protocols?: string[]): Client {
+  const client = new Client(new WebSocket(socketUrl(query), protocols));
+  clients.push(client);
+  return client;
+}
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.terminate();
+});
+
+describe('WebSocket /api/v1/ws/metrics', () => {
+  it('closes a connection without a credential with 4401', async () => {
+    const client = open();
+    expect(await client.closed).toEqual({ code: 4401, reason: expect.any(String) });
+  });
+
+  it('closes a connection with a bad token with 4401', async () => {
+    const client = open('?token=not-a-token');
+    expect((await client.closed).code).toBe(4401);
+  });
+
+  it('pushes metrics and events of the subscribed channels only, until unsubscribed', async () => {
+    const client = open(`?token=${viewerToken}`);
+    await client.opened;
+    const followed = randomUUID();
+    const other = randomUUID();
+    expect(await client.send({ subscribe: [followed] })).toEqual({ type: 'subscriptions', channels: [followed] });
+
+    // One publisher connection keeps the order: if `other` leaked through, it would come first.
+    publishMetrics(other);
+    publishMetrics(followed);
+    publishEvent(other);
+    publishEvent(followed);
+    expect(await client.next()).toEqual({ type: 'metrics', data: expect.objectContaining({ channelId: followed, fps: 25 }) });
+    expect(await client.next()).toEqual({ type: 'event', data: expect.objectContaining({ channelId: followed, status: 'running', type: 'state' }) });
+
+    const later = randomUUID();
+    expect(await client.send({ subscribe: [later], unsubscribe: [followed] })).toEqual({ type: 'subscriptions', channels: [later] });
+    publishMetrics(followed);
+    publishEvent(followed);
+    publishMetrics(later);
+    expect(await client.next()).toEqual({ type: 'metrics', data: expect.objectContaining({ channelId: later }) });
+  });
+
+  it('follows every channel with "*", authenticated by the bearer subprotocol', async () => {
+    const client = open('', ['bearer', viewerToken]);
+    await client.opened;
+    expect(client.socket.protocol).toBe('bearer');
+    expect(await client.send({ subscribe: ['*'] })).toEqual({ type: 'subscriptions', channels: ['*'] });
+    const channelId = randomUUID();
+    publishEvent(channelId);
+    expect(await client.next()).toEqual({ type: 'event', data: expect.objectContaining({ channelId }) });
+  });
+
+  it('answers a malformed subscription with an error and keeps the connection', async () => {
+    const client = open(`?token=${viewerToken}`);
+    await client.opened;
+    expect(await client.send({ subscribe: ['not-a-uuid'] })).toEqual({ type: 'error', message: expect.any(String) });
+    expect(await client.send({ subscribe: ['*'] })).toEqual({ type: 'subscriptions', channels: ['*'] });
+  });
+});
+
+/** A GET on its own connection (no keep-alive pool), so destroying the response closes the stream for sure. */
+function openStream(path: string, token: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    get(`${baseUrl}${path}`, { agent: false, headers: { authorization: `Bearer ${token}` } }, resolve).on('error', reject);
+  });
+}
+
+describe('SSE /api/v1/channels/stream', () => {
+  it('refuses a request without a credential', async () => {
+    const response = await gateway.app.inject({ method: 'GET', url: '/api/v1/channels/stream?channels=*' });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('streams metrics and events of the given channels as server-sent events', async () => {
+    const followed = randomUUID();
+    const response = await openStream(`/api/v1/channels/stream?channels=${followed}`, viewerToken);
+    try {
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(response.headers['x-accel-buffering']).toBe('no');
+
+      publishMetrics(randomUUID());
+      publishMetrics(followed);
+      publishEvent(followed);
+      let text = '';
+      for await (const chunk of response) {
+        text += String(chunk);
+        if (text.includes('event: event\n')) break;
+      }
+      const events = text
+        .split('\n\n')
+        .filter((block) => block.startsWith('event: '))
+        .map((block) => {
+          const [eventLine, dataLine] = block.split('\n') as [string, string];
+          return { event: eventLine.slice('event: '.length), data: JSON.parse(dataLine.slice('data: '.length)) as { channelId: string } };
+        });
+      expect(events).toEqual([
+        { event: 'metrics', data: expect.objectContaining({ channelId: followed }) },
+        { event: 'event', data: expect.objectContaining({ channelId: followed, status: 'running' }) },
+      ]);
+    } finally {
+      response.destroy();
+    }
+  });
+});
