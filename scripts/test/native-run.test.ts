@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -141,7 +141,7 @@ beforeAll(async () => {
   edge = `http://127.0.0.1:${nginxPort}`;
   // Running as root, nginx's workers are `nobody`: they must be able to read what we put under /live/.
   chmodSync(workDir, 0o755);
-  mkdirSync(path.join(hlsRoot, 'demo'), { recursive: true, mode: 0o755 });
+  mkdirSync(path.join(hlsRoot, 'fixture'), { recursive: true, mode: 0o755 });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -293,13 +293,13 @@ it('passes a request body larger than its memory buffer on to the gateway', asyn
 
 describe('/live/ from HLS_ROOT', () => {
   beforeAll(() => {
-    writeFileSync(path.join(hlsRoot, 'demo/index.m3u8'), '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg_1.ts\n');
-    writeFileSync(path.join(hlsRoot, 'demo/seg_1.ts'), Buffer.alloc(188 * 10, 0x47));
-    writeFileSync(path.join(hlsRoot, 'demo/seg_2.ts.tmp'), Buffer.alloc(188, 0x47));
+    writeFileSync(path.join(hlsRoot, 'fixture/index.m3u8'), '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg_1.ts\n');
+    writeFileSync(path.join(hlsRoot, 'fixture/seg_1.ts'), Buffer.alloc(188 * 10, 0x47));
+    writeFileSync(path.join(hlsRoot, 'fixture/seg_2.ts.tmp'), Buffer.alloc(188, 0x47));
   });
 
   it('serves playlists uncached, with CORS for players', async () => {
-    const response = await fetch(`${edge}/live/demo/index.m3u8`);
+    const response = await fetch(`${edge}/live/fixture/index.m3u8`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(response.headers.get('cache-control')).toBe('no-cache');
@@ -308,7 +308,7 @@ describe('/live/ from HLS_ROOT', () => {
   });
 
   it('serves segments as video/mp2t with a long max-age', async () => {
-    const response = await fetch(`${edge}/live/demo/seg_1.ts`);
+    const response = await fetch(`${edge}/live/fixture/seg_1.ts`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('video/mp2t');
     expect(Number(response.headers.get('cache-control')?.match(/max-age=(\d+)/)?.[1])).toBeGreaterThanOrEqual(3_600);
@@ -317,10 +317,41 @@ describe('/live/ from HLS_ROOT', () => {
   });
 
   it('refuses a half-written *.tmp file that exists on disk', async () => {
-    const response = await fetch(`${edge}/live/demo/seg_2.ts.tmp`);
+    const response = await fetch(`${edge}/live/fixture/seg_2.ts.tmp`);
     expect(response.status).toBe(404);
   });
 });
+
+it('plays the Demo channel through nginx: start, ffprobe reads the live playlist via nginx, stop', async () => {
+  const login = await fetch(`${edge}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+  const headers = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+  const [demo] = ((await (await fetch(`${edge}/api/v1/channels?search=demo`, { headers })).json()) as { items: Array<{ id: string }> }).items;
+  const requested = Date.now();
+  expect((await fetch(`${edge}/api/v1/channels/${demo!.id}/start`, { method: 'POST', headers })).status).toBe(200);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const playlist = await fetch(`${edge}/live/demo/index.m3u8`);
+    if (playlist.ok && (await playlist.text()).includes('.ts')) break;
+    if (Date.now() > deadline) throw new Error(`the Demo channel never became playable through nginx:\n${output.slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  console.log(`Demo channel: start -> playlist with a segment through nginx in ${Date.now() - requested} ms`);
+  const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', `${edge}/live/demo/index.m3u8`]);
+  const { streams } = JSON.parse(probe.toString()) as { streams: Array<{ codec_name: string; width?: number; height?: number }> };
+  expect(streams).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ codec_name: 'h264', width: 1280, height: 720 }),
+      expect.objectContaining({ codec_name: 'aac' }),
+    ]),
+  );
+  expect((await fetch(`${edge}/api/v1/channels/${demo!.id}/stop`, { method: 'POST', headers })).status).toBe(200);
+  for (const stopDeadline = Date.now() + 15_000; ; ) {
+    const { status } = (await (await fetch(`${edge}/api/v1/channels/${demo!.id}`, { headers })).json()) as { status: string };
+    if (status === 'stopped') break;
+    if (Date.now() > stopDeadline) throw new Error(`the Demo channel did not stop: ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}, 60_000);
 
 it("answers a burst of logins from one client with nginx's own 429", async () => {
   // nginx allows 10 logins a minute per IP with a burst of 5 (http.conf, routes.conf); the gateway's own limits
