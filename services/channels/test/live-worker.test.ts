@@ -222,6 +222,43 @@ describe('live channels through a worker', () => {
     }
   }, 30_000);
 
+  it('runs an ABR ladder: one FFmpeg, a master playlist at index.m3u8 and one playable playlist per rendition', async () => {
+    const preset = await api('POST', '/settings/presets', {
+      name: 'Tiny ladder',
+      profile: {
+        x264Preset: 'ultrafast',
+        crf: null,
+        fps: 25,
+        renditions: [
+          { name: '180p', width: 320, height: 180, bitrateKbps: 300, maxrateKbps: 321, bufsizeKbps: 450 },
+          { name: '144p', width: 256, height: 144, bitrateKbps: 200, maxrateKbps: 214, bufsizeKbps: 300 },
+        ],
+      },
+    }, adminToken);
+    expect(preset.statusCode).toBe(201);
+    const created = (await api('POST', '/channels', { name: 'Ladder', sources: [{ url: sourceUrl }], presetId: preset.json().id })).json();
+    const ladderWorker = await startWorker(workerEnv);
+    try {
+      await api('POST', `/channels/${created.id}/start`);
+      await waitForStatus(created.id, 'running', 20_000);
+      const dir = path.join(hlsRoot, created.slug);
+      const master = readFileSync(path.join(dir, 'index.m3u8'), 'utf8');
+      expect(master).toContain('#EXT-X-STREAM-INF');
+      expect(master.split('\n').filter((line) => line.endsWith('.m3u8')).sort()).toEqual(['144p/index.m3u8', '180p/index.m3u8']);
+      expect(await processesFor(dir)).toHaveLength(1);
+      for (const [rendition, height] of [['180p', 180], ['144p', 144]] as const) {
+        await eventually(async () => (readFileSync(path.join(dir, rendition, 'index.m3u8'), 'utf8').includes('.ts') ? true : undefined), 10_000);
+        const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=height', '-of', 'csv=p=0', path.join(dir, rendition, 'index.m3u8')]);
+        // The HLS demuxer lists a stream once per program; the first line is enough.
+        expect(Number(stdout.trim().split('\n')[0])).toBe(height);
+      }
+      await api('POST', `/channels/${created.id}/stop`);
+      await waitForStatus(created.id, 'stopped', 10_000);
+    } finally {
+      await ladderWorker.close();
+    }
+  }, 60_000);
+
   it('answers 404 for an unknown channel', async () => {
     const response = await api('POST', '/channels/00000000-0000-4000-8000-000000000000/start');
     expect(response.statusCode).toBe(404);
