@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { redisKeyPrefix } from '@castline/testkit';
 import WebSocket from 'ws';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 
 /** Start and stop through the API reach a dashboard's WebSocket as `channels.events` (no worker: nobody takes the job). */
@@ -13,12 +13,7 @@ beforeAll(async () => {
   gateway = await startTestGateway('channel-events-push');
   channels = await startChannels(
     {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      DATABASE_URL: gateway.databaseUrl,
-      NATS_URL: process.env.NATS_URL,
-      REDIS_URL: process.env.REDIS_URL,
+      ...inProcessServiceEnv(gateway.databaseUrl),
       REDIS_KEY_PREFIX: redisKeyPrefix('channel-events-push'),
     },
     { handleSignals: false },

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queues } from '@castline/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 import { playbackToken } from '../src/live/playback';
 
@@ -20,12 +20,7 @@ beforeAll(async () => {
   gateway = await startTestGateway('channel-ops');
   channels = await startChannels(
     {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      DATABASE_URL: gateway.databaseUrl,
-      NATS_URL: process.env.NATS_URL,
-      REDIS_URL: process.env.REDIS_URL,
+      ...inProcessServiceEnv(gateway.databaseUrl),
       REDIS_KEY_PREFIX: redisKeyPrefix,
       PLAYBACK_SIGNING_SECRET: secret,
       PLAYBACK_URL_TTL_SECONDS: '600',

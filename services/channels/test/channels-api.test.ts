@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 
 /** Channels and presets through the real path: HTTP -> gateway -> NATS -> channels service -> Postgres. */
@@ -16,12 +16,7 @@ beforeAll(async () => {
   gateway = await startTestGateway('channels');
   channels = await startChannels(
     {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      DATABASE_URL: gateway.databaseUrl,
-      NATS_URL: process.env.NATS_URL,
-      REDIS_URL: process.env.REDIS_URL,
+      ...inProcessServiceEnv(gateway.databaseUrl),
       UPLOADS_DIR: uploadsDir,
     },
     { handleSignals: false },

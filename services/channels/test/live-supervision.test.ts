@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createPrismaClient } from '@castline/db';
 import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 import { freeUdpPort, killGroup, processesFor, startUdpSource } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
@@ -91,12 +91,7 @@ const eventsOf = (channelId: string, type: string, since: number) =>
 beforeAll(async () => {
   gateway = await startTestGateway('live-supervision');
   workerEnv = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    DATABASE_URL: gateway.databaseUrl,
-    NATS_URL: process.env.NATS_URL,
-    REDIS_URL: process.env.REDIS_URL,
+    ...inProcessServiceEnv(gateway.databaseUrl),
     REDIS_KEY_PREFIX: redisPrefix,
     UPLOADS_DIR: uploadsDir,
     HLS_ROOT: hlsRoot,

@@ -8,7 +8,7 @@ import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule as MonitoringModule } from '../../monitoring/src/app.module';
 import { loadMonitoringConfig } from '../../monitoring/src/config';
-import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway } from '../../gateway/test/support';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 import { freeUdpPort, killGroup, processesFor, startUdpSource } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
@@ -28,12 +28,7 @@ let token: string;
 beforeAll(async () => {
   gateway = await startTestGateway('live-telemetry');
   const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    DATABASE_URL: gateway.databaseUrl,
-    NATS_URL: process.env.NATS_URL,
-    REDIS_URL: process.env.REDIS_URL,
+    ...inProcessServiceEnv(gateway.databaseUrl),
     REDIS_KEY_PREFIX: redisKeyPrefix('live-telemetry'),
     UPLOADS_DIR: uploadsDir,
     HLS_ROOT: hlsRoot,

@@ -11,17 +11,22 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** What every service started inside a test process shares: quiet logs, a free port, the local stores. */
+export const inProcessServiceEnv = (databaseUrl: string) => ({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  PORT: '0',
+  DATABASE_URL: databaseUrl,
+  NATS_URL: process.env.NATS_URL,
+  REDIS_URL: process.env.REDIS_URL,
+});
+
 /** A gateway in this process on its own database and Redis key prefix, listening on a free port. */
 export async function startTestGateway(label: string, env: Record<string, string> = {}): Promise<TestGateway> {
   const database = await createTestDatabase(label);
   const app = await startGateway(
     {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env.REDIS_URL,
-      NATS_URL: process.env.NATS_URL,
+      ...inProcessServiceEnv(database.url),
       REDIS_KEY_PREFIX: redisKeyPrefix(label),
       JWT_SECRET,
       ADMIN_EMAIL: ADMIN.email,
