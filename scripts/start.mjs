@@ -114,7 +114,13 @@ const commands = [
   ...SERVICES.map(([name, port, prefixColor]) => ({ name, prefixColor, command: `exec ${node} services/${name}/dist/main.js`, env: { PORT: String(port) } })),
   // The live-channels worker (runs FFmpeg); more of them may run, here one is enough.
   { name: 'worker', prefixColor: 'red', command: `exec ${node} services/channels/dist/worker/main.js` },
-  { name: 'dashboard', prefixColor: 'white', command: `exec ${node} apps/dashboard/dist/main.js`, env: { PORT: String(DASHBOARD_PORT) } },
+  // DASHBOARD_DEV=1: Next's dev server (hot reload) instead of the production build.
+  {
+    name: 'dashboard',
+    prefixColor: 'white',
+    command: `exec ${node} node_modules/next/dist/bin/next ${process.env.DASHBOARD_DEV === '1' ? 'dev' : 'start'} apps/dashboard --port ${DASHBOARD_PORT} --hostname 127.0.0.1`,
+    env: { NEXT_TELEMETRY_DISABLED: '1' },
+  },
   ...(nginxCommand ? [{ name: 'nginx', prefixColor: 'gray', command: nginxCommand }] : []),
   ...(withDemo ? [{ name: 'demo', prefixColor: 'white', command: demoSourceCommand(demoPort) }] : []),
 ];

@@ -7,3 +7,4 @@ export * from './queues';
 export * from './services';
 export * from './subjects';
 export * from './telemetry';
+export * from './permissions';

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCodes } from '@castline/contracts';
+import { ErrorCodes, ROLES } from '@castline/contracts';
 import type { Role } from '@castline/db';
 import { AppError, CONFIG } from '@castline/platform';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { GatewayConfig } from '../config';
-import { ROLES } from './permissions';
 
 const ALGORITHM = 'HS256';
 // Verified tokens are remembered until they expire: a dashboard or API client sends the same token for

@@ -4,7 +4,7 @@ import { AppError, IS_PUBLIC } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
 import { Authenticator, credentialFromHeaders } from './authenticator';
 import { AUDIT_ACTION, REQUIRED_PERMISSION } from './decorators';
-import { type Permission, roleHas } from './permissions';
+import { type Permission, roleHas } from '@castline/contracts';
 import type { AuditContext } from './principal';
 
 /**

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Permission } from './permissions';
+import type { Permission } from '@castline/contracts';
 import type { Principal } from './principal';
 
 export const REQUIRED_PERMISSION = 'castline:permission';

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { Authenticator, credentialFromHeaders } from '../auth/authenticator';
-import { roleHas } from '../auth/permissions';
+import { roleHas } from '@castline/contracts';
 import { LiveFeed } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
 

@@ -1,9 +1,10 @@
-import type { Role } from '@castline/db';
-
 /**
- * The permission matrix. One guard enforces it (AuthGuard); docs/ARCHITECTURE.md shows the same table and a
- * test checks every route against it.
+ * The permission matrix: the gateway's AuthGuard enforces it and the dashboard reads it to hide what a role
+ * cannot do. docs/ARCHITECTURE.md shows the same table and a gateway test checks every route against it.
  */
+export const ROLES = ['admin', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
 export const PERMISSIONS = [
   'profile:read',
   'users:read',
@@ -25,8 +26,6 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write']),
   viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read']),
 };
-
-export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
 
 export function roleHas(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);

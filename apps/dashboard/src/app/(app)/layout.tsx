@@ -1,0 +1,6 @@
+import type { ReactNode } from 'react';
+import { AppShell } from '@/components/layout/app-shell';
+
+export default function SignedInLayout({ children }: { children: ReactNode }) {
+  return <AppShell>{children}</AppShell>;
+}

@@ -1,0 +1,47 @@
+import type { Permission } from '@castline/contracts/permissions';
+import { ActivityIcon, CpuIcon, KeyRoundIcon, LayoutDashboardIcon, type LucideIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  permission: Permission;
+}
+
+export interface NavSection {
+  title?: string;
+  items: NavItem[];
+}
+
+export const NAVIGATION: NavSection[] = [
+  {
+    items: [
+      { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
+      { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
+    ],
+  },
+  {
+    title: 'Monitoring',
+    items: [
+      { href: '/monitoring', label: 'System', icon: ActivityIcon, permission: 'monitoring:read' },
+      { href: '/monitoring/processes', label: 'Processes', icon: CpuIcon, permission: 'monitoring:read' },
+    ],
+  },
+  {
+    title: 'Settings',
+    items: [
+      { href: '/settings/users', label: 'Users', icon: UsersIcon, permission: 'users:read' },
+      { href: '/settings/api-keys', label: 'API keys', icon: KeyRoundIcon, permission: 'api-keys:read' },
+      { href: '/settings/presets', label: 'Encoding presets', icon: SlidersHorizontalIcon, permission: 'channels:read' },
+      { href: '/settings/audit', label: 'Audit log', icon: ScrollTextIcon, permission: 'audit:read' },
+    ],
+  },
+];
+
+/** The nav item a path belongs to: the longest matching prefix ("/" only for itself). */
+export function activeHref(pathname: string): string | undefined {
+  const all = NAVIGATION.flatMap((section) => section.items.map((item) => item.href));
+  return all
+    .filter((href) => (href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`)))
+    .sort((a, b) => b.length - a.length)[0];
+}
