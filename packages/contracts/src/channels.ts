@@ -119,6 +119,29 @@ export type ListChannels = z.infer<typeof ListChannelsSchema>;
 
 export const ChannelIdSchema = z.object({ id: z.uuid() });
 
+/** GET /channels/:id/events: newest first; `before` (an event id) pages further back. */
+export const ChannelHistoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.string().regex(/^[1-9][0-9]{0,18}$/, 'an event id').optional(),
+});
+export type ChannelHistoryQuery = z.infer<typeof ChannelHistoryQuerySchema>;
+export const ChannelHistoryRequestSchema = ChannelHistoryQuerySchema.extend({ id: z.uuid() });
+export type ChannelHistoryRequest = z.infer<typeof ChannelHistoryRequestSchema>;
+
+export const ChannelHistoryEntrySchema = z.object({
+  /** channel_events.id (a bigint, as a string). */
+  id: z.string(),
+  at: z.string(),
+  /** 'state', 'restart', 'error', 'failover', 'failback', 'stall', ... */
+  type: z.string(),
+  category: z.string().nullable(),
+  message: z.string(),
+  details: z.unknown().nullable(),
+});
+export type ChannelHistoryEntry = z.infer<typeof ChannelHistoryEntrySchema>;
+export const ChannelHistorySchema = z.object({ items: z.array(ChannelHistoryEntrySchema) });
+export type ChannelHistory = z.infer<typeof ChannelHistorySchema>;
+
 /** Start or stop many channels at once; each id gets its own result. */
 export const BulkChannelActionSchema = z.object({
   action: z.enum(['start', 'stop']),
@@ -144,3 +167,7 @@ export const UploadLogoRequestSchema = z.object({
 export type UploadLogoRequest = z.infer<typeof UploadLogoRequestSchema>;
 
 export const UploadIdSchema = z.object({ id: z.uuid() });
+
+/** An upload's bytes over NATS (logos are at most LOGO_MAX_BYTES). */
+export const UploadContentSchema = z.object({ mimeType: z.string(), dataBase64: z.string() });
+export type UploadContent = z.infer<typeof UploadContentSchema>;

@@ -18,6 +18,8 @@ export const Subjects = {
   channelsBulk: 'channels.bulk',
   channelsPlayback: 'channels.playback',
   channelsSchedule: 'channels.schedule',
+  /** A channel's stored event history (channel_events), newest first. */
+  channelsHistory: 'channels.history',
   /** An event, not a request: `ChannelControl` for the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => `channels.control.${channelId}` as const,
   /** An event, not a request: `ChannelMetrics` of one running channel, from its worker every second. */
@@ -33,4 +35,5 @@ export const Subjects = {
   presetsDelete: 'channels.presets.delete',
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
+  uploadsContent: 'channels.uploads.content',
 } as const;

@@ -127,6 +127,32 @@ describe('channels', () => {
     expect(gone.statusCode).toBe(404);
     expect(gone.json().error).toMatchObject({ code: 'NOT_FOUND', message: 'Channel not found' });
   });
+
+  it('lists a channel\'s event history newest first, pages back with `before`, and validates the query', async () => {
+    const { id } = (await api('POST', '/channels', { name: 'History', sources: [source(12)] })).json();
+    expect((await api('GET', `/channels/${id}/events`)).json()).toEqual({ items: [] });
+    // No worker runs here: start and stop only record their state changes.
+    await api('POST', `/channels/${id}/start`);
+    await api('POST', `/channels/${id}/stop`);
+
+    const all = (await api('GET', `/channels/${id}/events`)).json().items as Array<{ id: string; at: string; type: string; message: string }>;
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(all.every((event) => event.type === 'state')).toBe(true);
+    expect(all.at(-1)!.message).toBe('starting: start requested');
+    expect(all.map((event) => BigInt(event.id))).toEqual([...all.map((event) => BigInt(event.id))].sort((a, b) => (a > b ? -1 : 1)));
+
+    const newest = (await api('GET', `/channels/${id}/events?limit=1`)).json().items;
+    expect(newest).toEqual([all[0]]);
+    const older = (await api('GET', `/channels/${id}/events?before=${all[0]!.id}`)).json().items;
+    expect(older).toEqual(all.slice(1));
+
+    for (const query of ['limit=0', 'limit=501', 'before=abc', 'before=-1']) {
+      const refused = await api('GET', `/channels/${id}/events?${query}`);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    expect((await api('GET', '/channels/00000000-0000-4000-8000-000000000000/events')).statusCode).toBe(404);
+  });
 });
 
 describe('encoding presets', () => {
@@ -237,6 +263,16 @@ describe('logo uploads', () => {
     expect(response.statusCode).toBe(status);
     expect(response.json().error.message).toMatch(message);
     expect(execFileSync('find', [uploadsDir, '-type', 'f']).toString()).toBe(before);
+  });
+
+  it('serves a stored logo back with its type, and 404 for an unknown upload', async () => {
+    const logo = (await upload('brand.png', png(40, 30))).json();
+    const content = await api('GET', `/uploads/${logo.id}/content`);
+    expect(content.statusCode).toBe(200);
+    expect(content.headers['content-type']).toBe('image/png');
+    expect(content.rawPayload.equals(png(40, 30))).toBe(true);
+    expect((await api('GET', '/uploads/00000000-0000-4000-8000-000000000000/content')).statusCode).toBe(404);
+    expect((await api('GET', '/uploads/not-a-uuid/content')).statusCode).toBe(400);
   });
 
   it('refuses a body that is not multipart, or a file in another field', async () => {

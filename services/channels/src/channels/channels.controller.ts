@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  type ChannelHistoryRequest,
+  ChannelHistoryRequestSchema,
   ChannelIdSchema,
   type CreateChannel,
   CreateChannelSchema,
@@ -25,6 +27,11 @@ export class ChannelsController {
   @MessagePattern(Subjects.channelsGet)
   get(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
     return this.channels.get(request.id);
+  }
+
+  @MessagePattern(Subjects.channelsHistory)
+  history(@Payload(new ZodValidationPipe(ChannelHistoryRequestSchema)) request: ChannelHistoryRequest) {
+    return this.channels.history(request);
   }
 
   @MessagePattern(Subjects.channelsCreate)

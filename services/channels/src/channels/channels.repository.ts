@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Channel, ChannelSource, ChannelStatus, Prisma } from '@castline/db';
+import type { Channel, ChannelEvent, ChannelSource, ChannelStatus, Prisma } from '@castline/db';
 import { PrismaService } from '@castline/platform';
 import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
@@ -17,6 +17,15 @@ export class ChannelsRepository {
 
   findById(id: string): Promise<ChannelWithSources | null> {
     return this.prisma.channel.findUnique({ where: { id }, include: withSources });
+  }
+
+  /** Newest first, at most `limit`, older than the event `before` when given. */
+  history(channelId: string, limit: number, before?: bigint): Promise<ChannelEvent[]> {
+    return this.prisma.channelEvent.findMany({
+      where: { channelId, id: before === undefined ? undefined : { lt: before } },
+      orderBy: { id: 'desc' },
+      take: limit,
+    });
   }
 
   async slugTaken(slug: string, exceptId?: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ChannelControl, type CreateChannel, type ListChannels, Subjects, type UpdateChannel } from '@castline/contracts';
+import { type ChannelControl, type ChannelHistory, type ChannelHistoryRequest, type CreateChannel, type ListChannels, Subjects, type UpdateChannel } from '@castline/contracts';
 import { checkSourceUrl } from '@castline/ffmpeg';
 import { Prisma } from '@castline/db';
 import { AppError, CONFIG, NatsClient } from '@castline/platform';
@@ -48,6 +48,21 @@ export class ChannelsService {
 
   async get(id: string): Promise<ChannelView> {
     return toChannelView(await this.require(id));
+  }
+
+  async history({ id, limit, before }: ChannelHistoryRequest): Promise<ChannelHistory> {
+    await this.require(id);
+    const events = await this.channels.history(id, limit, before === undefined ? undefined : BigInt(before));
+    return {
+      items: events.map((event) => ({
+        id: event.id.toString(),
+        at: event.at.toISOString(),
+        type: event.type,
+        category: event.category,
+        message: event.message,
+        details: event.details ?? null,
+      })),
+    };
   }
 
   async create(body: CreateChannel): Promise<ChannelView> {

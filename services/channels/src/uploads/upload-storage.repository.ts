@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '@castline/platform';
@@ -23,6 +23,10 @@ export class UploadStorage {
     await writeFile(temporary, data, { flag: 'wx', mode: 0o640 });
     await rename(temporary, target);
     return relative;
+  }
+
+  read(relative: string): Promise<Buffer> {
+    return readFile(this.resolve(relative));
   }
 
   async remove(relative: string): Promise<void> {

@@ -13,6 +13,11 @@ export class UploadsController {
     return this.uploads.saveLogo(request.originalName, Buffer.from(request.dataBase64, 'base64'), request.createdBy);
   }
 
+  @MessagePattern(Subjects.uploadsContent)
+  content(@Payload(new ZodValidationPipe(UploadIdSchema)) request: { id: string }) {
+    return this.uploads.content(request.id);
+  }
+
   @MessagePattern(Subjects.uploadsDelete)
   async delete(@Payload(new ZodValidationPipe(UploadIdSchema)) request: { id: string }) {
     await this.uploads.delete(request.id);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { UploadContent } from '@castline/contracts';
 import type { Upload } from '@castline/db';
 import { AppError, CONFIG } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
@@ -54,6 +55,12 @@ export class UploadsService {
       await this.storage.remove(storedPath);
       throw error;
     }
+  }
+
+  async content(id: string): Promise<UploadContent> {
+    const upload = await this.uploads.findById(id);
+    if (!upload) throw AppError.notFound('Upload');
+    return { mimeType: upload.mimeType, dataBase64: (await this.storage.read(upload.storedPath)).toString('base64') };
   }
 
   async delete(id: string): Promise<void> {

@@ -1,12 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { type BulkChannelAction, BulkChannelActionSchema, Subjects } from '@castline/contracts';
+import {
+  type BulkChannelAction,
+  BulkChannelActionSchema,
+  type ChannelHistory,
+  type ChannelHistoryQuery,
+  ChannelHistoryQuerySchema,
+  Subjects,
+} from '@castline/contracts';
 import { NatsClient, ZodValidationPipe } from '@castline/platform';
 import { Audit, RequirePermission } from '../auth/decorators';
-import { ApiZodBody } from '../common/api-docs';
+import { ApiZodBody, ApiZodQuery } from '../common/api-docs';
 import { UuidParam } from '../users/users.dto';
 
-/** Bulk start/stop, playback URLs and schedule run times, answered by the channels service over NATS. */
+/** Bulk start/stop, playback URLs, schedule run times and event history, answered by the channels service over NATS. */
 @ApiTags('channels')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
@@ -29,6 +36,17 @@ export class ChannelOperationsController {
   @ApiOperation({ summary: "The channel's playback URL; signed (with expiresAt) when its playback is `signed`" })
   playback(@Param('id', new ZodValidationPipe(UuidParam)) id: string) {
     return this.nats.request(Subjects.channelsPlayback, { id });
+  }
+
+  @Get(':id/events')
+  @RequirePermission('channels:read')
+  @ApiOperation({ summary: "The channel's event history (starts, stops, restarts, failovers, errors), newest first; `before` pages back" })
+  @ApiZodQuery(ChannelHistoryQuerySchema)
+  events(
+    @Param('id', new ZodValidationPipe(UuidParam)) id: string,
+    @Query(new ZodValidationPipe(ChannelHistoryQuerySchema)) query: ChannelHistoryQuery,
+  ): Promise<ChannelHistory> {
+    return this.nats.request<ChannelHistory>(Subjects.channelsHistory, { id, ...query });
   }
 
   @Get(':id/schedule')

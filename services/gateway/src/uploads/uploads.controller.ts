@@ -1,8 +1,8 @@
-import { Controller, Delete, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Subjects } from '@castline/contracts';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Subjects, type UploadContent } from '@castline/contracts';
 import { AppError, NatsClient, ZodValidationPipe } from '@castline/platform';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audit, CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { type Principal, principalLabel } from '../auth/principal';
 import { UuidParam } from '../users/users.dto';
@@ -36,6 +36,17 @@ export class UploadsController {
     });
     request.audit = { ...request.audit, targetId: upload.id };
     return upload;
+  }
+
+  @Get(':id/content')
+  @RequirePermission('channels:read')
+  @ApiOperation({ summary: "An upload's file (a logo image), e.g. for the dashboard's logo editor" })
+  @ApiProduces('image/png', 'image/jpeg', 'image/webp')
+  async content(@Param('id', new ZodValidationPipe(UuidParam)) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const upload = await this.nats.request<UploadContent>(Subjects.uploadsContent, { id });
+    // Uploads never change (a new logo is a new upload): the browser may keep it.
+    reply.header('Content-Type', upload.mimeType).header('Cache-Control', 'private, max-age=86400, immutable');
+    return Buffer.from(upload.dataBase64, 'base64');
   }
 
   @Delete(':id')
