@@ -10,7 +10,9 @@ npx tsc -b
 # next build takes ~30 s and has no incremental mode: skip it when nothing it reads changed since the last one.
 dashboard=apps/dashboard
 stamp=$dashboard/.next/BUILD_ID
-if [ -f "$stamp" ] && [ -z "$(find $dashboard/src $dashboard/public $dashboard/next.config.ts $dashboard/postcss.config.mjs \
+if [ "${DASHBOARD_DEV:-}" = 1 ]; then
+  echo "dashboard: DASHBOARD_DEV=1, next dev compiles pages on demand"
+elif [ -f "$stamp" ] && [ -z "$(find $dashboard/src $dashboard/public $dashboard/next.config.ts $dashboard/postcss.config.mjs \
     $dashboard/package.json $dashboard/tsconfig.json packages/contracts/dist package-lock.json -newer "$stamp" -print -quit)" ]; then
   echo "dashboard: up to date (apps/dashboard/.next)"
 else

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the native run need, only those that are missing:
 # nginx (serves /live and fronts the API), envsubst (renders the nginx templates), docker-compose v1
-# (validates the compose files; there is no Docker engine here), ffmpeg, and the PostgreSQL client.
+# (validates the compose files; there is no Docker engine here), ffmpeg, the PostgreSQL client, and Chromium
+# (the dashboard's Playwright tests drive it; Playwright's own browser download cannot work here).
 set -euo pipefail
 
 declare -A package_of=(
@@ -11,12 +12,15 @@ declare -A package_of=(
   [ffmpeg]=ffmpeg
   [psql]=postgresql-client
   [openssl]=openssl
+  [chromium]=chromium
 )
 missing=()
 for command in "${!package_of[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${package_of[$command]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+# A headless Chromium without recommends has no fonts at all for text outside the page's own web fonts.
+[[ " ${missing[*]} " == *' chromium '* ]] && missing+=(fonts-dejavu-core)
 if [ "$(id -u)" != 0 ]; then
   echo "missing system packages: ${missing[*]} (install them with apt-get as root)" >&2
   exit 1

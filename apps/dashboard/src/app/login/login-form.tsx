@@ -10,17 +10,14 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { ApiError, describeError } from '@/lib/api';
 import { useAuth } from '@/lib/auth';
+import { safeNextPath } from '@/lib/redirect';
 
-/** Only paths inside the dashboard: `next` must not turn the login page into an open redirect. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 export function LoginForm() {
   const { state, signIn } = useAuth();
   const router = useRouter();
   const params = useSearchParams();
-  const next = safeNext(params.get('next'));
+  const next = safeNextPath(params.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(true);

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { expect, type Page, test } from '@playwright/test';
+import { admin, apiAs, logoPng, signIn } from './support';
+
+/** The demo source start.mjs runs: FFmpeg's test pattern as MPEG-TS over UDP. */
+const SOURCE = 'udp://127.0.0.1:5004?pkt_size=1316';
+const name = `E2E News ${randomBytes(2).toString('hex')}`;
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+let channelId: string;
+
+test.beforeAll(async ({ browser }) => {
+  const context = await browser.newContext();
+  page = await context.newPage();
+  await signIn(context, page, admin(), '/channels');
+});
+
+test.afterAll(async () => {
+  // Whatever happened above, leave no FFmpeg running.
+  const api = await apiAs(admin());
+  if (channelId) await api.post(`/api/v1/channels/${channelId}/stop`);
+  await api.dispose();
+  await page.context().close();
+});
+
+test('an operator creates a channel with a backup source and a logo from the dialog', async () => {
+  await page.getByRole('button', { name: 'New channel' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name', { exact: true }).fill(name);
+  await dialog.getByLabel('Primary source URL').fill(SOURCE);
+  await dialog.getByLabel('Backup source URL').first().fill('udp://127.0.0.1:5099?pkt_size=1316');
+  await dialog.getByLabel('Logo', { exact: true }).setInputFiles({ name: 'brand.png', mimeType: 'image/png', buffer: await logoPng() });
+  await expect(dialog.getByText('brand.png')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Create channel' }).click();
+
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('link', { name })).toBeVisible();
+  const api = await apiAs(admin());
+  const { items } = (await (await api.get(`/api/v1/channels?search=${encodeURIComponent(name)}`)).json()) as {
+    items: Array<{ id: string; sources: Array<{ url: string }>; logo: { x: number; y: number } | null; status: string }>;
+  };
+  await api.dispose();
+  expect(items).toHaveLength(1);
+  expect(items[0]!.sources.map((source) => source.url)).toEqual([SOURCE, 'udp://127.0.0.1:5099?pkt_size=1316']);
+  expect(items[0]!.logo).not.toBeNull();
+  expect(items[0]!.status).toBe('stopped');
+  channelId = items[0]!.id;
+});
+
+test('the API refusal of a bad source is shown in the dialog, which keeps what was typed', async () => {
+  await page.getByRole('button', { name: 'New channel' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name', { exact: true }).fill('Bad source');
+  await dialog.getByLabel('Primary source URL').fill('file:///etc/passwd');
+  await dialog.getByRole('button', { name: 'Create channel' }).click();
+  await expect(dialog.getByText(/file/i).filter({ hasNotText: 'file:///etc/passwd' }).first()).toBeVisible();
+  await expect(dialog.getByLabel('Name', { exact: true })).toHaveValue('Bad source');
+  await dialog.getByRole('button', { name: 'Cancel' }).or(dialog.getByRole('button', { name: 'Close' })).first().click();
+  await expect(dialog).toBeHidden();
+});
+
+test('starting it turns its status to running', async () => {
+  await page.getByRole('button', { name: `Start ${name}` }).click();
+  const card = page.locator('[data-channel-id]', { has: page.getByRole('link', { name }) });
+  await expect(card.getByText('running', { exact: true })).toBeVisible({ timeout: 30_000 });
+});
+
+test('the detail page plays the live output with hls.js', async () => {
+  await page.getByRole('link', { name }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/channels/${channelId}$`));
+  const video = page.getByLabel('Live preview');
+  await expect(video).toBeVisible();
+  // Fragments arrive through hls.js and the element's clock moves: Chromium decodes the H.264/AAC output.
+  await expect.poll(async () => Number(await video.getAttribute('data-fragments-loaded')), { timeout: 45_000 }).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime), { timeout: 45_000 }).toBeGreaterThan(1);
+});
+
+test('dragging the logo and saving stores the new coordinates', async () => {
+  const logoTab = page.getByRole('tab', { name: 'Logo' });
+  if (await logoTab.count()) await logoTab.click();
+  const logo = page.getByLabel('Logo position');
+  await expect(logo).toBeVisible();
+  const readout = page.getByText(/x \d+ · y \d+/);
+  const before = (await readout.textContent())!;
+
+  const box = (await logo.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 + 60, { steps: 12 });
+  await page.mouse.up();
+  await expect(readout).not.toHaveText(before);
+  // Keyboard users move it too: one arrow press is one output pixel.
+  await logo.focus();
+  await page.keyboard.press('ArrowDown');
+  const [, x, y] = (await readout.textContent())!.match(/x (\d+) · y (\d+)/)!.map(Number);
+
+  await page.getByRole('button', { name: 'Save position' }).click();
+  await expect(page.getByText('Logo position saved')).toBeVisible();
+  const api = await apiAs(admin());
+  const channel = (await (await api.get(`/api/v1/channels/${channelId}`)).json()) as { logo: { x: number; y: number } };
+  await api.dispose();
+  expect(channel.logo).toMatchObject({ x, y });
+  expect(before).not.toContain(`x ${x} · y ${y}`);
+});
+
+test('stopping and deleting it from the dashboard, each after a confirmation', async () => {
+  await page.getByRole('button', { name: 'Stop channel' }).click();
+  await expect(page.getByText('stopped', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: /delete/i }).click();
+  await expect(page).toHaveURL(/\/channels$/);
+  await expect(page.getByRole('link', { name })).toHaveCount(0);
+  channelId = '';
+});

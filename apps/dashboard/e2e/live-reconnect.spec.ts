@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { findGateway, GATEWAY_PORT } from './platform';
+import { admin, apiAs, signIn } from './support';
+
+let replacement: ChildProcess | undefined;
+let demoId = '';
+
+test.afterAll(async () => {
+  if (demoId) {
+    const api = await apiAs(admin());
+    await api.post(`/api/v1/channels/${demoId}/stop`);
+    await api.dispose();
+  }
+  // The gateway this test started is not start.mjs's child: it is ours to stop.
+  replacement?.kill('SIGTERM');
+});
+
+async function gatewayAnswers(): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${GATEWAY_PORT}/api/v1/health`).then(
+    () => true,
+    () => false,
+  );
+}
+
+test('the live charts reconnect after the gateway restarts', async ({ page, context }) => {
+  const api = await apiAs(admin());
+  const { items } = (await (await api.get('/api/v1/channels?search=demo')).json()) as { items: Array<{ id: string; slug: string }> };
+  demoId = items.find((channel) => channel.slug === 'demo')!.id;
+  expect((await api.post(`/api/v1/channels/${demoId}/start`)).status()).toBeLessThan(300);
+  await api.dispose();
+
+  await signIn(context, page, admin(), `/channels/${demoId}`);
+  const connection = page.getByRole('status').filter({ hasText: /^(Live|Reconnecting…|Connecting…|Offline)$/ });
+  await expect(connection).toHaveText('Live');
+
+  // A restart as an operator does it: SIGTERM (graceful), then the same command with the same environment.
+  const gateway = findGateway();
+  process.kill(gateway.pid, 'SIGTERM');
+  await expect.poll(gatewayAnswers, { timeout: 20_000 }).toBe(false);
+  await expect(connection).toHaveText('Reconnecting…');
+
+  replacement = spawn(process.execPath, ['services/gateway/dist/main.js'], { cwd: gateway.cwd, env: gateway.env, stdio: 'ignore' });
+  await expect.poll(gatewayAnswers, { timeout: 30_000 }).toBe(true);
+  await expect(connection).toHaveText('Live', { timeout: 45_000 });
+});

@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { ROOT } from './platform';
+import { admin, apiAs, seriousViolations, signIn } from './support';
+
+/**
+ * Every page, signed in as the admin: it renders its heading, axe-core finds no serious or critical WCAG 2.1
+ * A/AA violation in light or dark, and its screenshots go to docs/screenshots/ (shown in the README).
+ */
+const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+
+const PAGES: Array<{ name: string; path: string | (() => string); heading: string }> = [
+  { name: 'overview', path: '/', heading: 'Overview' },
+  { name: 'channels', path: '/channels', heading: 'Channels' },
+  { name: 'channel-detail', path: () => `/channels/${demoId}`, heading: 'Demo' },
+  { name: 'monitoring-system', path: '/monitoring', heading: 'System' },
+  { name: 'monitoring-processes', path: '/monitoring/processes', heading: 'Processes' },
+  { name: 'settings-users', path: '/settings/users', heading: 'Users' },
+  { name: 'settings-api-keys', path: '/settings/api-keys', heading: 'API keys' },
+  { name: 'settings-presets', path: '/settings/presets', heading: 'Encoding presets' },
+  { name: 'settings-audit', path: '/settings/audit', heading: 'Audit log' },
+];
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+let demoId = '';
+
+test.beforeAll(async ({ browser }) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const api = await apiAs(admin());
+  const { items } = (await (await api.get('/api/v1/channels?search=demo')).json()) as { items: Array<{ id: string; slug: string }> };
+  demoId = items.find((channel) => channel.slug === 'demo')!.id;
+  // A running channel makes the pages show what operators see: thumbnails, charts, a process.
+  await api.post(`/api/v1/channels/${demoId}/start`);
+  await api.dispose();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  await signIn(context, page, admin());
+});
+
+test.afterAll(async () => {
+  const api = await apiAs(admin());
+  await api.post(`/api/v1/channels/${demoId}/stop`);
+  await api.dispose();
+  await page.context().close();
+});
+
+test('the login page is accessible in light and dark', async ({ browser }) => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
+    const anonymous = await context.newPage();
+    await anonymous.goto('/login');
+    await expect(anonymous.getByRole('heading', { level: 1 })).toBeVisible();
+    expect(await seriousViolations(anonymous)).toEqual([]);
+    await anonymous.screenshot({ path: path.join(SCREENSHOTS, `login-${colorScheme}.png`) });
+    await context.close();
+  }
+});
+
+for (const entry of PAGES) {
+  test(`${entry.name}: renders, no serious accessibility violation, screenshots`, async () => {
+    const target = typeof entry.path === 'function' ? entry.path() : entry.path;
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(target);
+      await expect(page.getByRole('heading', { level: 1, name: entry.heading })).toBeVisible();
+      // Let live data arrive and skeletons give way.
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      await page.waitForTimeout(2_500);
+      expect(await seriousViolations(page), `${entry.name} (${colorScheme})`).toEqual([]);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${colorScheme}.png`) });
+    }
+  });
+}
+
+test('the layout works at phone width: the menu opens from the hamburger', async () => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/channels');
+  await page.getByRole('button', { name: 'Open menu' }).click();
+  await page.getByRole('dialog').getByRole('link', { name: 'System' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'System' })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto('/channels');
+  await page.waitForTimeout(2_000);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'channels-phone.png') });
+});

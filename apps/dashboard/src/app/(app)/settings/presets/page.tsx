@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { PresetsPage } from '@/components/settings/presets-page';
+
+export const metadata: Metadata = { title: 'Encoding presets' };
+
+export default function SettingsPresetsPage() {
+  return <PresetsPage />;
+}

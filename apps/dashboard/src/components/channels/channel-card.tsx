@@ -1,0 +1,83 @@
+'use client';
+
+import Link from 'next/link';
+import { Card } from '@/components/ui/card';
+import { Checkbox } from '@/components/ui/checkbox';
+import { type Channel, type Preset, useChannelMetrics } from '@/lib/channels';
+import { cn } from '@/lib/utils';
+import { ChannelActions } from './channel-actions';
+import { ChannelMetricsStrip } from './channel-metrics';
+import { ChannelStatusBadge } from './channel-status-badge';
+import { ChannelThumbnail } from './channel-thumbnail';
+
+/** One channel in the grid: live picture, name, status, live numbers and (for writers) its actions. */
+export function ChannelCard({
+  channel,
+  preset,
+  selected,
+  onSelectedChange,
+  canWrite,
+  onEdit,
+  onDelete,
+}: {
+  channel: Channel;
+  preset: Preset | undefined;
+  selected: boolean;
+  onSelectedChange: (selected: boolean) => void;
+  canWrite: boolean;
+  onEdit: (channel: Channel) => void;
+  onDelete: (channel: Channel) => void;
+}) {
+  const running = channel.status === 'running';
+  const metrics = useChannelMetrics(channel.id, running);
+  return (
+    <Card
+      className={cn('gap-0 overflow-hidden py-0', selected && 'ring-2 ring-ring/60')}
+      data-channel-id={channel.id}
+      data-testid="channel-card"
+    >
+      <div className="relative">
+        <ChannelThumbnail id={channel.id} name={channel.name} status={channel.status} />
+        {canWrite && (
+          <div className="absolute top-2 left-2 flex rounded-md bg-background p-1.5 shadow-sm">
+            <Checkbox checked={selected} onCheckedChange={(value) => onSelectedChange(value === true)} aria-label={`Select ${channel.name}`} />
+          </div>
+        )}
+        <span className="absolute top-2 right-2 rounded-md bg-background shadow-sm">
+          <ChannelStatusBadge status={channel.status} />
+        </span>
+      </div>
+      <div className="flex flex-1 flex-col gap-3 p-3">
+        <div className="min-w-0">
+          <h2 className="truncate text-sm font-semibold">
+            <Link href={`/channels/${channel.id}`} className="hover:underline focus-visible:underline">
+              {channel.name}
+            </Link>
+          </h2>
+          <p className="truncate text-xs text-muted-foreground">
+            <span className="font-mono">{channel.slug}</span>
+            {' · '}
+            {preset?.name ?? (channel.output ? 'Custom output' : 'No preset')}
+            {' · '}
+            {channel.sources.length} source{channel.sources.length === 1 ? '' : 's'}
+          </p>
+          {channel.status === 'error' && channel.lastError && (
+            <p className="mt-1 line-clamp-2 text-xs text-destructive" title={channel.lastError}>
+              {channel.lastError}
+            </p>
+          )}
+        </div>
+        {running ? (
+          <ChannelMetricsStrip metrics={metrics.data} />
+        ) : (
+          <p className="text-xs text-muted-foreground">{channel.status === 'starting' ? 'Waiting for the first frames…' : 'Live numbers appear while it runs.'}</p>
+        )}
+        {canWrite && (
+          <div className="mt-auto">
+            <ChannelActions channel={channel} onEdit={onEdit} onDelete={onDelete} />
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,271 @@
+'use client';
+
+/**
+ * Channels: the gateway's channel view as the dashboard sees it, plus the TanStack Query hooks that read and change it.
+ * Shapes follow services/channels/src/channels/channel.view.ts, presets/preset.view.ts and uploads/uploads.service.ts
+ * (dates arrive as ISO strings).
+ */
+import type { ChannelMetrics, CreateChannel, LogoPlacement, OutputProfile, UpdateChannel } from '@castline/contracts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { toast } from 'sonner';
+import { api, ApiError, describeError } from './api';
+
+export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
+export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error'];
+
+export type LogoAnchor = LogoPlacement['anchor'];
+export type Playback = 'public' | 'signed';
+
+export interface ChannelSource {
+  position: number;
+  url: string;
+  label: string;
+}
+
+export interface ChannelLogo {
+  uploadId: string;
+  anchor: LogoAnchor;
+  x: number;
+  y: number;
+  width: number | null;
+  height: number | null;
+  opacity: number;
+}
+
+export interface ChannelSchedule {
+  timezone: string;
+  start: string;
+  stop: string;
+}
+
+export interface Channel {
+  id: string;
+  name: string;
+  slug: string;
+  status: ChannelStatus;
+  desiredState: 'running' | 'stopped';
+  sources: ChannelSource[];
+  presetId: string | null;
+  output: OutputProfile | null;
+  logo: ChannelLogo | null;
+  hls: { segmentSeconds: number; listSize: number };
+  playback: Playback;
+  /** Where nginx serves a public channel (e.g. /live/<slug>/index.m3u8); null for signed ones (GET /channels/:id/playback). */
+  playbackPath: string | null;
+  autoRestart: boolean;
+  schedule: ChannelSchedule | null;
+  lastError: string | null;
+  startedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ChannelList {
+  items: Channel[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Preset {
+  id: string;
+  name: string;
+  description: string;
+  builtIn: boolean;
+  profile: OutputProfile;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Upload {
+  id: string;
+  kind: string;
+  originalName: string;
+  mimeType: string;
+  sizeBytes: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  createdAt: string;
+}
+
+export type ChannelAction = 'start' | 'stop' | 'restart';
+
+export interface BulkResult {
+  id: string;
+  ok: boolean;
+  status?: ChannelStatus;
+  error?: { code: string; message: string };
+}
+
+export type { ChannelMetrics };
+
+export interface ChannelFilters {
+  search?: string;
+  status?: ChannelStatus;
+}
+
+export const channelKeys = {
+  all: ['channels'] as const,
+  lists: () => [...channelKeys.all, 'list'] as const,
+  list: (filters: ChannelFilters) => [...channelKeys.lists(), { search: filters.search ?? '', status: filters.status ?? '' }] as const,
+  detail: (id: string) => [...channelKeys.all, 'detail', id] as const,
+  metrics: (id: string) => [...channelKeys.all, 'metrics', id] as const,
+  thumbnail: (id: string) => [...channelKeys.all, 'thumbnail', id] as const,
+  presets: ['presets'] as const,
+};
+
+/** Channels matching the filters (up to 200), refreshed every 5 s. */
+export function useChannels(filters: ChannelFilters = {}) {
+  return useQuery({
+    queryKey: channelKeys.list(filters),
+    queryFn: ({ signal }) => {
+      const params = new URLSearchParams({ pageSize: '200' });
+      const search = filters.search?.trim();
+      if (search) params.set('search', search);
+      if (filters.status) params.set('status', filters.status);
+      return api<ChannelList>(`/channels?${params.toString()}`, { signal });
+    },
+    refetchInterval: 5_000,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useChannel(id: string | undefined) {
+  return useQuery({
+    queryKey: channelKeys.detail(id ?? ''),
+    queryFn: ({ signal }) => api<Channel>(`/channels/${id}`, { signal }),
+    enabled: Boolean(id),
+    refetchInterval: 5_000,
+  });
+}
+
+export function usePresets() {
+  return useQuery({
+    queryKey: channelKeys.presets,
+    queryFn: ({ signal }) => api<Preset[] | { items: Preset[] }>('/settings/presets', { signal }),
+    select: (data): Preset[] => (Array.isArray(data) ? data : (data?.items ?? [])),
+    staleTime: 60_000,
+  });
+}
+
+/**
+ * The latest metrics of a running channel (every 2.5 s while `enabled`); null when the channel has none
+ * (404: not running, or no report yet).
+ */
+export function useChannelMetrics(id: string, enabled = true) {
+  return useQuery({
+    queryKey: channelKeys.metrics(id),
+    queryFn: async ({ signal }) => {
+      try {
+        return await api<ChannelMetrics>(`/channels/${id}/metrics`, { signal });
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return null;
+        throw error;
+      }
+    },
+    enabled,
+    refetchInterval: enabled ? 2_500 : false,
+    retry: false,
+  });
+}
+
+const ACTION_DONE: Record<ChannelAction, string> = { start: 'Starting', stop: 'Stopping', restart: 'Restarting' };
+
+function useInvalidateChannels() {
+  const queryClient = useQueryClient();
+  return (id?: string) => {
+    void queryClient.invalidateQueries({ queryKey: channelKeys.lists() });
+    if (id) {
+      void queryClient.invalidateQueries({ queryKey: channelKeys.detail(id) });
+      void queryClient.invalidateQueries({ queryKey: channelKeys.metrics(id) });
+    }
+  };
+}
+
+/** Start / stop / restart one channel: `mutate({ id, action, name? })`. */
+export function useChannelAction() {
+  const invalidate = useInvalidateChannels();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: ChannelAction; name?: string }) =>
+      api<Channel>(`/channels/${id}/${action}`, { method: 'POST' }),
+    onSuccess: (channel, { id, action, name }) => {
+      if (channel && typeof channel === 'object' && 'id' in channel) {
+        queryClient.setQueryData(channelKeys.detail(id), channel);
+      }
+      toast.success(`${ACTION_DONE[action]} ${name ?? channel?.name ?? 'channel'}`);
+    },
+    onError: (error, { action, name }) => toast.error(`Could not ${action} ${name ?? 'the channel'}: ${describeError(error)}`),
+    onSettled: (_data, _error, { id }) => invalidate(id),
+  });
+}
+
+/** Delete one channel: `mutate({ id, name? })`. */
+export function useDeleteChannel() {
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidateChannels();
+  return useMutation({
+    mutationFn: ({ id }: { id: string; name?: string }) => api<void>(`/channels/${id}`, { method: 'DELETE' }),
+    onSuccess: (_data, { id, name }) => {
+      queryClient.removeQueries({ queryKey: channelKeys.detail(id) });
+      toast.success(`Deleted ${name ?? 'the channel'}`);
+    },
+    onError: (error, { name }) => toast.error(`Could not delete ${name ?? 'the channel'}: ${describeError(error)}`),
+    onSettled: () => invalidate(),
+  });
+}
+
+/** Start or stop many channels; the toast says how many succeeded and failed. Resolves to the per-id results. */
+export function useBulkChannelAction() {
+  const invalidate = useInvalidateChannels();
+  return useMutation({
+    mutationFn: ({ action, ids }: { action: 'start' | 'stop'; ids: string[] }) =>
+      api<{ results: BulkResult[] }>('/channels/bulk', { method: 'POST', body: { action, ids } }),
+    onSuccess: ({ results }, { action }) => {
+      const ok = results.filter((result) => result.ok).length;
+      const failed = results.length - ok;
+      const verb = action === 'start' ? 'Started' : 'Stopped';
+      if (failed === 0) toast.success(`${verb} ${ok} channel${ok === 1 ? '' : 's'}`);
+      else {
+        const first = results.find((result) => !result.ok)?.error?.message;
+        toast.error(`${verb} ${ok}, ${failed} failed`, { description: first });
+      }
+    },
+    onError: (error, { action }) => toast.error(`Could not ${action} the selected channels: ${describeError(error)}`),
+    onSettled: () => invalidate(),
+  });
+}
+
+export type SaveChannelInput = { id?: undefined; body: CreateChannel } | { id: string; body: UpdateChannel };
+
+/** Create (no id) or partially update (id) a channel. Errors are toasted and re-thrown to the caller (for field messages). */
+export function useSaveChannel() {
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidateChannels();
+  return useMutation({
+    mutationFn: (input: SaveChannelInput) =>
+      input.id
+        ? api<Channel>(`/channels/${input.id}`, { method: 'PATCH', body: input.body })
+        : api<Channel>('/channels', { method: 'POST', body: input.body }),
+    onSuccess: (channel, input) => {
+      if (channel?.id) queryClient.setQueryData(channelKeys.detail(channel.id), channel);
+      toast.success(input.id ? `Saved ${channel?.name ?? 'the channel'}` : `Created ${channel?.name ?? 'the channel'}`);
+    },
+    onError: (error, input) => toast.error(`${input.id ? 'Could not save the channel' : 'Could not create the channel'}: ${describeError(error)}`),
+    onSettled: (channel, _error, input) => invalidate(input.id ?? channel?.id),
+  });
+}
+
+/** Upload a logo (multipart field "file"); resolves to the upload view (with width/height). */
+export function useUploadLogo() {
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      return api<Upload>('/uploads/logo', { method: 'POST', body: form });
+    },
+    onSuccess: (upload) => toast.success(`Uploaded ${upload.originalName}`),
+    onError: (error) => toast.error(`Logo upload failed: ${describeError(error)}`),
+  });
+}

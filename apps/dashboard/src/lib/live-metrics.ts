@@ -1,0 +1,268 @@
+'use client';
+
+/**
+ * The gateway's live feed (WebSocket /api/v1/ws/metrics) for one channel: a metrics sample every second while
+ * it runs, and its events (status changes, restarts, failovers, errors) as they happen.
+ *
+ * Protocol (services/gateway/src/live/metrics-socket.ts): the browser offers the subprotocols
+ * ["bearer", <access token>], sends {"subscribe": [<channel id>]}, then receives
+ * {"type":"metrics","data":ChannelMetrics}, {"type":"event","data":ChannelEventMessage} and
+ * {"type":"subscriptions","channels":[...]}. Close codes: 4401 = token refused (refresh, then reconnect),
+ * 4403 = role may not read channels (give up), 4408 = too slow (reconnect).
+ */
+import type { ChannelEventMessage, ChannelMetrics } from '@castline/contracts';
+import { useEffect, useRef, useState } from 'react';
+import { api, getAccessToken, refreshSession } from './api';
+
+export type LiveConnection = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** One point of the live charts. */
+export interface LiveSample {
+  /** Epoch milliseconds of the sample (the worker's sampledAt). */
+  t: number;
+  fps: number | null;
+  speed: number | null;
+  bitrateKbps: number | null;
+  cpuPercent: number | null;
+  rssBytes: number;
+  writeBytesPerSecond: number | null;
+  dropFrames: number;
+  dupFrames: number;
+  restarts: number;
+  uptimeSeconds: number;
+}
+
+export interface LiveChannelState {
+  connection: LiveConnection;
+  /** The last WINDOW_MS of samples, oldest first. */
+  samples: LiveSample[];
+  /** The newest full metrics message (null until one arrives). */
+  latestMetrics: ChannelMetrics | null;
+  latestEvent: ChannelEventMessage | null;
+  /** Events received on this page, newest first (at most MAX_EVENTS). */
+  events: ChannelEventMessage[];
+}
+
+export const WINDOW_MS = 5 * 60_000;
+const MAX_SAMPLES = 400;
+const MAX_EVENTS = 100;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+export const SOCKET_PATH = '/api/v1/ws/metrics';
+const CLOSE_UNAUTHENTICATED = 4401;
+const CLOSE_FORBIDDEN = 4403;
+
+/** 1 s, 2 s, 4 s ... capped at 30 s, each ±20 % so a restarted gateway is not hit by every tab at once. */
+export function backoffDelay(attempt: number, random = Math.random): number {
+  const base = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export function toSample(metrics: ChannelMetrics): LiveSample {
+  const t = Date.parse(metrics.sampledAt);
+  return {
+    t: Number.isFinite(t) ? t : Date.now(),
+    fps: metrics.fps,
+    speed: metrics.speed,
+    bitrateKbps: metrics.bitrateKbps,
+    cpuPercent: metrics.cpuPercent,
+    rssBytes: metrics.rssBytes,
+    writeBytesPerSecond: metrics.writeBytesPerSecond,
+    dropFrames: metrics.dropFrames,
+    dupFrames: metrics.dupFrames,
+    restarts: metrics.restarts,
+    uptimeSeconds: metrics.uptimeSeconds,
+  };
+}
+
+/** Appends a sample, keeping time order and only the last WINDOW_MS. */
+export function appendSample(samples: LiveSample[], sample: LiveSample): LiveSample[] {
+  const last = samples[samples.length - 1];
+  if (last && sample.t <= last.t) {
+    if (sample.t === last.t) return samples;
+    // an out-of-order sample (a late frame): insert it where it belongs
+    const next = [...samples, sample].sort((a, b) => a.t - b.t);
+    return trim(next, next[next.length - 1]!.t);
+  }
+  return trim([...samples, sample], sample.t);
+}
+
+function trim(samples: LiveSample[], newest: number): LiveSample[] {
+  let start = 0;
+  while (start < samples.length && samples[start]!.t < newest - WINDOW_MS) start++;
+  if (samples.length - start > MAX_SAMPLES) start = samples.length - MAX_SAMPLES;
+  return start === 0 ? samples : samples.slice(start);
+}
+
+function socketUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}${SOCKET_PATH}`;
+}
+
+interface FeedState {
+  channelId: string | undefined;
+  connection: LiveConnection;
+  samples: LiveSample[];
+  latestMetrics: ChannelMetrics | null;
+  events: ChannelEventMessage[];
+}
+
+const initial = (channelId: string | undefined): FeedState => ({ channelId, connection: 'connecting', samples: [], latestMetrics: null, events: [] });
+
+/**
+ * Follows one channel on the live socket, reconnecting with exponential backoff (and a token refresh first
+ * after a 4401 close). `onEvent` is called for every event of the channel (e.g. to refetch the channel).
+ */
+export function useLiveChannel(channelId: string | undefined, options: { onEvent?: (event: ChannelEventMessage) => void } = {}): LiveChannelState {
+  const [state, setState] = useState<FeedState>(() => initial(channelId));
+  const onEvent = useRef(options.onEvent);
+  useEffect(() => {
+    onEvent.current = options.onEvent;
+  }, [options.onEvent]);
+
+  useEffect(() => {
+    if (!channelId) return;
+    let disposed = false;
+    let socket: WebSocket | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    const update = (change: (current: FeedState) => FeedState) =>
+      setState((current) => change(current.channelId === channelId ? current : initial(channelId)));
+    const setConnection = (connection: LiveConnection) =>
+      update((current) => (current.connection === connection ? current : { ...current, connection }));
+
+    const addMetrics = (metrics: ChannelMetrics) =>
+      update((current) => ({ ...current, latestMetrics: metrics, samples: appendSample(current.samples, toSample(metrics)) }));
+
+    const schedule = (delayMs: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void connect(), delayMs);
+    };
+
+    const retry = () => {
+      if (disposed) return;
+      setConnection('reconnecting');
+      if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+        setConnection('offline');
+        return; // the 'online' listener reconnects
+      }
+      schedule(backoffDelay(attempt));
+      attempt += 1;
+    };
+
+    const connect = async () => {
+      if (disposed) return;
+      clearTimeout(timer);
+      let token = getAccessToken();
+      if (!token) {
+        const session = await refreshSession().catch(() => null);
+        if (disposed) return;
+        token = session?.accessToken ?? null;
+        if (!token) {
+          retry();
+          return;
+        }
+      }
+      let ws: WebSocket;
+      try {
+        ws = new WebSocket(socketUrl(), ['bearer', token]);
+      } catch {
+        retry();
+        return;
+      }
+      socket = ws;
+      ws.onopen = () => {
+        if (disposed || socket !== ws) return;
+        ws.send(JSON.stringify({ subscribe: [channelId] }));
+      };
+      ws.onmessage = (message: MessageEvent) => {
+        if (disposed || socket !== ws || typeof message.data !== 'string') return;
+        let frame: { type?: string; data?: unknown; channels?: unknown };
+        try {
+          frame = JSON.parse(message.data) as typeof frame;
+        } catch {
+          return;
+        }
+        if (frame.type === 'subscriptions') {
+          attempt = 0;
+          setConnection('live');
+        } else if (frame.type === 'metrics') {
+          const metrics = frame.data as ChannelMetrics;
+          if (metrics?.channelId !== channelId) return;
+          setConnection('live');
+          addMetrics(metrics);
+        } else if (frame.type === 'event') {
+          const event = frame.data as ChannelEventMessage;
+          if (event?.channelId !== channelId) return;
+          update((current) => ({ ...current, events: [event, ...current.events].slice(0, MAX_EVENTS) }));
+          onEvent.current?.(event);
+        }
+      };
+      ws.onclose = (close: CloseEvent) => {
+        if (disposed || socket !== ws) return;
+        socket = null;
+        if (close.code === CLOSE_FORBIDDEN) {
+          setConnection('offline');
+          return;
+        }
+        if (close.code === CLOSE_UNAUTHENTICATED) {
+          setConnection('reconnecting');
+          refreshSession()
+            .catch(() => null)
+            .then((session) => {
+              if (disposed) return;
+              if (!session) {
+                // signed out: the app's session handling takes over; keep trying slowly meanwhile
+                retry();
+                return;
+              }
+              schedule(attempt === 0 ? 0 : backoffDelay(attempt));
+              attempt += 1;
+            });
+          return;
+        }
+        retry();
+      };
+    };
+
+    const online = () => {
+      if (disposed || socket) return;
+      attempt = 0;
+      setConnection('reconnecting');
+      void connect();
+    };
+    window.addEventListener('online', online);
+
+    // Seed the charts with the latest metrics while the socket connects (404 when the channel is not running).
+    api<ChannelMetrics>(`/channels/${channelId}/metrics`)
+      .then((metrics) => {
+        if (!disposed && metrics?.channelId === channelId) update((current) => (current.latestMetrics ? current : { ...current, latestMetrics: metrics, samples: appendSample(current.samples, toSample(metrics)) }));
+      })
+      .catch(() => undefined);
+
+    void connect();
+    return () => {
+      disposed = true;
+      clearTimeout(timer);
+      window.removeEventListener('online', online);
+      const current = socket;
+      socket = null;
+      if (current) {
+        current.onclose = null;
+        current.onmessage = null;
+        current.onopen = null;
+        if (current.readyState === WebSocket.CONNECTING) current.onopen = () => current.close(1000, 'page left');
+        else current.close(1000, 'page left');
+      }
+    };
+  }, [channelId]);
+
+  const current = state.channelId === channelId ? state : initial(channelId);
+  return {
+    connection: current.connection,
+    samples: current.samples,
+    latestMetrics: current.latestMetrics,
+    latestEvent: current.events[0] ?? null,
+    events: current.events,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * Shapes and helpers of the Settings pages (users, API keys, encoding presets, audit log).
+ * The shapes mirror the gateway's views: services/gateway/src/users/user.view.ts, api-keys.service.ts,
+ * services/channels/src/presets/preset.view.ts and audit.controller.ts.
+ */
+import type { OutputProfile, PresetBody, Rendition } from '@castline/contracts';
+import type { Role } from '@castline/contracts/permissions';
+
+export const ROLE_OPTIONS: ReadonlyArray<{ value: Role; label: string; description: string }> = [
+  { value: 'admin', label: 'Admin', description: 'Everything, including users, API keys and presets' },
+  { value: 'operator', label: 'Operator', description: 'Runs and edits channels, sees monitoring' },
+  { value: 'viewer', label: 'Viewer', description: 'Read-only' },
+];
+
+export const roleLabel = (role: Role) => ROLE_OPTIONS.find((option) => option.value === role)?.label ?? role;
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  createdById: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** POST /api-keys: the only response that carries the secret. */
+export interface CreatedApiKey extends ApiKeyView {
+  key: string;
+}
+
+export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
+
+export function apiKeyStatus(key: Pick<ApiKeyView, 'revokedAt' | 'expiresAt'>, now = Date.now()): ApiKeyStatus {
+  if (key.revokedAt) return 'revoked';
+  if (key.expiresAt && new Date(key.expiresAt).getTime() <= now) return 'expired';
+  return 'active';
+}
+
+export interface PresetView {
+  id: string;
+  name: string;
+  description: string;
+  builtIn: boolean;
+  profile: OutputProfile;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type { OutputProfile, PresetBody, Rendition };
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  statusCode: number;
+  result: 'success' | 'failure' | string;
+  requestId: string | null;
+  details: unknown;
+}
+
+/** The actions the gateway names with @Audit(...); other mutating requests are logged as "METHOD /route". */
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.logout',
+  'auth.refresh',
+  'users.create',
+  'users.update',
+  'users.delete',
+  'api-keys.create',
+  'api-keys.revoke',
+  'channels.create',
+  'channels.update',
+  'channels.delete',
+  'channels.start',
+  'channels.stop',
+  'channels.restart',
+  'channels.bulk',
+  'presets.create',
+  'presets.update',
+  'presets.delete',
+  'uploads.logo',
+  'uploads.delete',
+] as const;
+
+export const settingsKeys = {
+  users: (params?: Record<string, unknown>): readonly unknown[] => (params ? ['settings', 'users', params] : ['settings', 'users']),
+  apiKeys: (includeRevoked?: boolean): readonly unknown[] =>
+    includeRevoked === undefined ? ['settings', 'api-keys'] : ['settings', 'api-keys', { includeRevoked }],
+  presets: () => ['settings', 'presets'] as const,
+  audit: (params?: Record<string, unknown>): readonly unknown[] => (params ? ['settings', 'audit', params] : ['settings', 'audit']),
+};
+
+/** Builds "?a=1&b=2" from the defined, non-empty values. */
+export function queryString(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const DIGITS = '23456789';
+const SYMBOLS = '-_.!@#%+=';
+
+function randomIndex(max: number): number {
+  // Rejection sampling keeps every character equally likely.
+  const limit = Math.floor(0x1_0000_0000 / max) * max;
+  const buffer = new Uint32Array(1);
+  for (;;) {
+    crypto.getRandomValues(buffer);
+    const value = buffer[0] ?? 0;
+    if (value < limit) return value % max;
+  }
+}
+
+/** A strong random password (default 20 characters, ~120 bits) with every character class, no look-alikes. */
+export function generatePassword(length = 20): string {
+  const all = LOWER + UPPER + DIGITS + SYMBOLS;
+  const chars = [LOWER, UPPER, DIGITS, SYMBOLS].map((set) => set[randomIndex(set.length)]);
+  while (chars.length < length) chars.push(all[randomIndex(all.length)]);
+  for (let i = chars.length - 1; i > 0; i -= 1) {
+    const j = randomIndex(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
+}
+
+/** The gateway's rule (users.dto.ts): 12 to 256 characters. */
+export const PASSWORD_MIN = 12;
+
+export function passwordProblem(password: string): string | null {
+  if (password.length < PASSWORD_MIN) return `At least ${PASSWORD_MIN} characters (${password.length} now)`;
+  if (password.length > 256) return 'At most 256 characters';
+  return null;
+}
+
+/** Copies text; falls back to a hidden textarea where the Clipboard API is missing (plain-http origins). */
+export async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (!ok) throw new Error('The browser refused to copy; select the text and copy it by hand');
+}
+
+export function resolutionLabel(profile: Pick<OutputProfile, 'width' | 'height'>): string {
+  return profile.width && profile.height ? `${profile.width}×${profile.height}` : 'Source';
+}
+
+export function rateControlLabel(profile: OutputProfile): string {
+  if (profile.renditions?.length) return 'Per rendition';
+  if (profile.crf !== null) return `CRF ${profile.crf}`;
+  if (profile.bitrateKbps !== null) return `${profile.bitrateKbps} kb/s`;
+  return '—';
+}
+
+export function ladderSummary(renditions: Rendition[] | null): string | null {
+  if (!renditions?.length) return null;
+  return renditions.map((rendition) => `${rendition.name} ${rendition.bitrateKbps} kb/s`).join(' · ');
+}
