@@ -46,3 +46,22 @@ test('the login page refuses to redirect off-site', async ({ page }) => {
   await signInWithForm(page, admin());
   await expect(page).toHaveURL(/^http:\/\/localhost:\d+\/$/);
 });
+
+test('signing out everywhere ends the sessions of other browsers too', async ({ page, browser }) => {
+  const elsewhere = await browser.newContext();
+  const otherPage = await elsewhere.newPage();
+  await otherPage.goto('/login');
+  await signInWithForm(otherPage, admin());
+  await expect(otherPage.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+
+  await page.goto('/login');
+  await signInWithForm(page, admin());
+  await page.getByRole('button', { name: /^Account:/ }).click();
+  await page.getByRole('menuitem', { name: 'Sign out everywhere' }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  // The other browser's refresh cookie no longer works: its next page load asks it to sign in.
+  await otherPage.goto('/channels');
+  await expect(otherPage).toHaveURL(/\/login\?next=%2Fchannels$/);
+  await elsewhere.close();
+});

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { ADMIN, bearer, JWT_SECRET, login, startTestGateway, type TestGateway } from './support';
+import { ADMIN, bearer, JWT_SECRET, login, startTestGateway, type TestGateway, userWithRole } from './support';
 
 let gateway: TestGateway;
 
@@ -124,6 +124,17 @@ describe('refresh tokens', () => {
     expect(out.statusCode).toBe(204);
     const refresh = await post('/api/v1/auth/refresh', { refreshToken: session.refreshToken });
     expect(refresh.statusCode).toBe(401);
+  });
+
+  it('logout everywhere ends every session of the user, and only that user', async () => {
+    const laptop = await login(gateway.app, ADMIN.email, ADMIN.password, '10.5.0.5');
+    const phone = await login(gateway.app, ADMIN.email, ADMIN.password, '10.5.0.6');
+    const other = await userWithRole(gateway.app, laptop.accessToken, 'viewer');
+    const out = await post('/api/v1/auth/logout', { refreshToken: laptop.refreshToken, everywhere: true });
+    expect(out.statusCode).toBe(204);
+    expect((await post('/api/v1/auth/refresh', { refreshToken: laptop.refreshToken })).statusCode).toBe(401);
+    expect((await post('/api/v1/auth/refresh', { refreshToken: phone.refreshToken })).statusCode).toBe(401);
+    expect((await post('/api/v1/auth/refresh', { refreshToken: other.refreshToken })).statusCode).toBe(200);
   });
 
   it('rejects an unknown refresh token', async () => {

@@ -116,9 +116,10 @@ export function refreshSession(): Promise<Session | null> {
   return refreshing;
 }
 
-export async function logout(): Promise<void> {
+/** Ends this session, or with `everywhere` every session of the user (other browsers and devices too). */
+export async function logout(everywhere = false): Promise<void> {
   accessToken = null;
-  await send('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+  await send('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ everywhere }) }).catch(() => undefined);
 }
 
 export function forgetSession(): void {

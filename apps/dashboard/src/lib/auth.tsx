@@ -11,7 +11,7 @@ type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'au
 interface AuthContextValue {
   state: AuthState;
   signIn(email: string, password: string, remember: boolean): Promise<void>;
-  signOut(): Promise<void>;
+  signOut(options?: { everywhere?: boolean }): Promise<void>;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -75,8 +75,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         adopt(await client.login(email, password, remember));
         broadcast.current?.postMessage('signed-in');
       },
-      async signOut() {
-        await client.logout();
+      async signOut({ everywhere = false } = {}) {
+        await client.logout(everywhere);
         endLocally();
         broadcast.current?.postMessage('signed-out');
       },

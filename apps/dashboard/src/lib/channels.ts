@@ -7,8 +7,9 @@
  */
 import type { ChannelMetrics, CreateChannel, LogoPlacement, OutputProfile, UpdateChannel } from '@castline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
 import { toast } from 'sonner';
-import { api, ApiError, describeError } from './api';
+import { api, ApiError, apiBlob, describeError } from './api';
 
 export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
 export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error'];
@@ -258,6 +259,29 @@ export function useSaveChannel() {
 }
 
 /** Upload a logo (multipart field "file"); resolves to the upload view (with width/height). */
+/** An uploaded image (a logo). Uploads never change (a new logo is a new upload): fetched once. */
+export function useUploadImage(uploadId: string | undefined) {
+  return useQuery({
+    queryKey: ['uploads', 'content', uploadId],
+    queryFn: ({ signal }) => apiBlob(`/uploads/${uploadId}/content`, { signal }),
+    enabled: Boolean(uploadId),
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+/** A Blob as an object URL, revoked when the Blob changes or the component leaves. */
+export function useObjectUrl(blob: Blob | null | undefined): string | null {
+  const url = useMemo(() => (blob ? URL.createObjectURL(blob) : null), [blob]);
+  useEffect(
+    () => () => {
+      if (url) URL.revokeObjectURL(url);
+    },
+    [url],
+  );
+  return url;
+}
+
 export function useUploadLogo() {
   return useMutation({
     mutationFn: (file: File) => {

@@ -76,14 +76,14 @@ export class AuthController {
   @HttpCode(204)
   @Public()
   @Audit('auth.logout', 'user')
-  @ApiOperation({ summary: 'End the session of the given (or cookie) refresh token' })
+  @ApiOperation({ summary: 'End the session of the given (or cookie) refresh token; `everywhere`: every session of its user' })
   @ApiZodBody(LogoutBodySchema)
   async logout(
     @Body(new ZodValidationPipe(LogoutBodySchema)) body: LogoutBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.auth.logout(body.refreshToken ?? request.cookies[REFRESH_COOKIE]);
+    await this.auth.logout(body.refreshToken ?? request.cookies[REFRESH_COOKIE], body.everywhere);
     this.clearCookie(reply);
   }
 

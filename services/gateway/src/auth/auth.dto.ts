@@ -19,5 +19,11 @@ export const RefreshBodySchema = z
   .default({ remember: false });
 export type RefreshBody = z.infer<typeof RefreshBodySchema>;
 
-export const LogoutBodySchema = z.object({ refreshToken: z.string().min(1).max(256).optional() }).default({});
+export const LogoutBodySchema = z
+  .object({
+    refreshToken: z.string().min(1).max(256).optional(),
+    /** End every session of the token's user (all devices), not only this one. */
+    everywhere: z.boolean().default(false),
+  })
+  .default({ everywhere: false });
 export type LogoutBody = z.infer<typeof LogoutBodySchema>;

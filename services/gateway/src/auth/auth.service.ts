@@ -71,11 +71,16 @@ export class AuthService {
     return this.session(stored.user, next.token, next.row.expiresAt);
   }
 
-  /** Ends the session the refresh token belongs to. Unknown tokens are ignored: logout always succeeds. */
-  async logout(refreshToken: string | undefined): Promise<void> {
+  /**
+   * Ends the session the refresh token belongs to, or with `everywhere` every session of its user. Unknown
+   * tokens are ignored: logout always succeeds. Access tokens already issued live until they expire (15 min).
+   */
+  async logout(refreshToken: string | undefined, everywhere = false): Promise<void> {
     if (!refreshToken) return;
     const stored = await this.refreshTokens.findByHash(sha256(refreshToken));
-    if (stored) await this.refreshTokens.revokeFamily(stored.familyId);
+    if (!stored) return;
+    if (everywhere) await this.refreshTokens.revokeAllForUser(stored.userId);
+    else await this.refreshTokens.revokeFamily(stored.familyId);
   }
 
   private async issue(user: User, familyId: string, client: ClientInfo): Promise<IssuedSession> {

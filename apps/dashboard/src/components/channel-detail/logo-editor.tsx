@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ImageOffIcon, RotateCcwIcon, SaveIcon } from 'lucide-react';
-import { type KeyboardEvent, type PointerEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, type PointerEvent, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { EmptyState } from '@/components/empty-state';
 import { Button } from '@/components/ui/button';
@@ -10,7 +10,7 @@ import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Slider } from '@/components/ui/slider';
 import { api, ApiError, apiBlob, describeError } from '@/lib/api';
-import { type Channel, type ChannelLogo, channelKeys, type LogoAnchor, useChannelAction } from '@/lib/channels';
+import { type Channel, type ChannelLogo, channelKeys, type LogoAnchor, useChannelAction, useObjectUrl, useUploadImage } from '@/lib/channels';
 import { cn } from '@/lib/utils';
 
 /** The logo in output pixels, from the frame's top-left corner (what the editor moves). */
@@ -55,15 +55,6 @@ export function fromPlacement(logo: ChannelLogo, size: { width: number; height: 
   return { left, top, width: size.width, height: size.height };
 }
 
-/** A Blob query turned into an object URL that is revoked when it changes or the component leaves. */
-function useObjectUrl(blob: Blob | null | undefined): string | null {
-  const url = useMemo(() => (blob ? URL.createObjectURL(blob) : null), [blob]);
-  useEffect(() => () => {
-    if (url) URL.revokeObjectURL(url);
-  }, [url]);
-  return url;
-}
-
 async function blobOr404(path: string, signal: AbortSignal): Promise<Blob | null> {
   try {
     return await apiBlob(path, { signal });
@@ -97,13 +88,7 @@ export function LogoEditor({
     refetchInterval: running ? 10_000 : false,
     retry: false,
   });
-  const logoImage = useQuery({
-    queryKey: ['uploads', 'content', logo?.uploadId],
-    queryFn: ({ signal }) => blobOr404(`/uploads/${logo!.uploadId}/content`, signal),
-    enabled: Boolean(logo),
-    staleTime: Infinity,
-    retry: false,
-  });
+  const logoImage = useUploadImage(logo?.uploadId);
   const frameUrl = useObjectUrl(running ? thumbnail.data : null);
   const logoUrl = useObjectUrl(logoImage.data);
   const [frameNatural, setFrameNatural] = useState<{ width: number; height: number } | null>(null);

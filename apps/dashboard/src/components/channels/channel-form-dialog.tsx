@@ -10,7 +10,7 @@ import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import { ApiError, describeError } from '@/lib/api';
-import { type Channel, type LogoAnchor, type Playback, usePresets, useSaveChannel, useUploadLogo } from '@/lib/channels';
+import { type Channel, type LogoAnchor, type Playback, useObjectUrl, usePresets, useSaveChannel, useUploadImage, useUploadLogo } from '@/lib/channels';
 import { formatBytes } from '@/lib/format';
 import { cn } from '@/lib/utils';
 
@@ -411,7 +411,7 @@ function ChannelForm({ channel, onDone, onCancel }: { channel?: Channel; onDone:
                 {logo.previewUrl ? (
                   <img src={logo.previewUrl} alt={`Logo preview: ${logo.name}`} className="max-h-full max-w-full object-contain" />
                 ) : (
-                  <ImageIcon className="size-4 text-muted-foreground" aria-hidden />
+                  <StoredLogo uploadId={logo.uploadId} />
                 )}
               </span>
               <div className="min-w-0 flex-1">
@@ -510,5 +510,15 @@ function ChannelForm({ channel, onDone, onCancel }: { channel?: Channel; onDone:
         </Button>
       </DialogFooter>
     </form>
+  );
+}
+
+/** The logo a channel already has, fetched from the API (an img cannot send the bearer token). */
+function StoredLogo({ uploadId }: { uploadId: string }) {
+  const url = useObjectUrl(useUploadImage(uploadId).data);
+  return url ? (
+    <img src={url} alt="Current logo" className="max-h-full max-w-full object-contain" />
+  ) : (
+    <ImageIcon className="size-4 text-muted-foreground" aria-hidden />
   );
 }

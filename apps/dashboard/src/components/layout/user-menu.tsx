@@ -1,6 +1,6 @@
 'use client';
 
-import { LogOutIcon, UserIcon } from 'lucide-react';
+import { LogOutIcon, MonitorSmartphoneIcon, UserIcon } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { toast } from 'sonner';
 import { Badge } from '@/components/ui/badge';
@@ -39,6 +39,15 @@ export function UserMenu() {
           }}
         >
           <LogOutIcon aria-hidden /> Sign out
+        </DropdownMenuItem>
+        <DropdownMenuItem
+          onSelect={async () => {
+            await signOut({ everywhere: true });
+            toast.success('Signed out on every device', { description: 'Other sessions end within 15 minutes, when their access token expires.' });
+            router.replace('/login');
+          }}
+        >
+          <MonitorSmartphoneIcon aria-hidden /> Sign out everywhere
         </DropdownMenuItem>
       </DropdownMenuContent>
     </DropdownMenu>
