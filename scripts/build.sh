@@ -16,5 +16,6 @@ elif [ -f "$stamp" ] && [ -z "$(find $dashboard/src $dashboard/public $dashboard
     $dashboard/package.json $dashboard/tsconfig.json packages/contracts/dist package-lock.json -newer "$stamp" -print -quit)" ]; then
   echo "dashboard: up to date (apps/dashboard/.next)"
 else
-  NEXT_TELEMETRY_DISABLED=1 npm run --silent build -w @castline/dashboard
+  # A production build whatever NODE_ENV the caller runs with (npm start sets development for the services).
+  NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 npm run --silent build -w @castline/dashboard
 fi

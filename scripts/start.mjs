@@ -46,6 +46,7 @@ process.env.NGINX_PORT ||= '8080';
 process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
 // The demo source and channel (scripts/lib/demo.mjs); DEMO=false leaves both out.
 // Without FFmpeg there is no demo (and no live channel); the rest still runs.
+const dashboardDev = process.env.DASHBOARD_DEV === '1';
 const withDemo = process.env.DEMO !== 'false' && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 const demoPort = Number(process.env.DEMO_PORT || 5004);
 // nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.
@@ -114,12 +115,12 @@ const commands = [
   ...SERVICES.map(([name, port, prefixColor]) => ({ name, prefixColor, command: `exec ${node} services/${name}/dist/main.js`, env: { PORT: String(port) } })),
   // The live-channels worker (runs FFmpeg); more of them may run, here one is enough.
   { name: 'worker', prefixColor: 'red', command: `exec ${node} services/channels/dist/worker/main.js` },
-  // DASHBOARD_DEV=1: Next's dev server (hot reload) instead of the production build.
+  // The production build under `next start`; DASHBOARD_DEV=1: Next's dev server (hot reload) instead.
   {
     name: 'dashboard',
     prefixColor: 'white',
-    command: `exec ${node} node_modules/next/dist/bin/next ${process.env.DASHBOARD_DEV === '1' ? 'dev' : 'start'} apps/dashboard --port ${DASHBOARD_PORT} --hostname 127.0.0.1`,
-    env: { NEXT_TELEMETRY_DISABLED: '1' },
+    command: `exec ${node} node_modules/next/dist/bin/next ${dashboardDev ? 'dev' : 'start'} apps/dashboard --port ${DASHBOARD_PORT} --hostname 127.0.0.1`,
+    env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: dashboardDev ? 'development' : 'production' },
   },
   ...(nginxCommand ? [{ name: 'nginx', prefixColor: 'gray', command: nginxCommand }] : []),
   ...(withDemo ? [{ name: 'demo', prefixColor: 'white', command: demoSourceCommand(demoPort) }] : []),

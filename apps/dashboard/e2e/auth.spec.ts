@@ -32,7 +32,7 @@ test('the session survives a reload through the refresh cookie, and signing out 
   await expect(second.getByRole('heading', { level: 1, name: 'System' })).toBeVisible();
 
   await page.getByRole('button', { name: /^Account:/ }).click();
-  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
   // The other tab hears about it and leaves too.
   await expect(second).toHaveURL(/\/login/);

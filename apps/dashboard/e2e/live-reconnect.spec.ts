@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { findGateway, GATEWAY_PORT } from './platform';
+import { findGateway, GATEWAY_PORT, REPLACEMENT_GATEWAY_PID_FILE } from './platform';
 import { admin, apiAs, signIn } from './support';
 
-let replacement: ChildProcess | undefined;
 let demoId = '';
 
 test.afterAll(async () => {
@@ -12,8 +12,6 @@ test.afterAll(async () => {
     await api.post(`/api/v1/channels/${demoId}/stop`);
     await api.dispose();
   }
-  // The gateway this test started is not start.mjs's child: it is ours to stop.
-  replacement?.kill('SIGTERM');
 });
 
 async function gatewayAnswers(): Promise<boolean> {
@@ -40,7 +38,10 @@ test('the live charts reconnect after the gateway restarts', async ({ page, cont
   await expect.poll(gatewayAnswers, { timeout: 20_000 }).toBe(false);
   await expect(connection).toHaveText('Reconnecting…');
 
-  replacement = spawn(process.execPath, ['services/gateway/dist/main.js'], { cwd: gateway.cwd, env: gateway.env, stdio: 'ignore' });
+  // It serves the tests after this one too; it is not start.mjs's child, so global-teardown stops it.
+  const replacement = spawn(process.execPath, ['services/gateway/dist/main.js'], { cwd: gateway.cwd, env: gateway.env, stdio: 'ignore', detached: true });
+  writeFileSync(REPLACEMENT_GATEWAY_PID_FILE, String(replacement.pid));
+  replacement.unref();
   await expect.poll(gatewayAnswers, { timeout: 30_000 }).toBe(true);
   await expect(connection).toHaveText('Live', { timeout: 45_000 });
 });

@@ -13,6 +13,8 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const GATEWAY_PORT = 3000;
 const STARTUP_DEADLINE_MS = 180_000;
 export const REPORTS = path.join(ROOT, 'reports');
+/** A gateway the reconnect test started in place of start.mjs's (global-teardown stops it). */
+export const REPLACEMENT_GATEWAY_PID_FILE = path.join(REPORTS, 'playwright-gateway.pid');
 /** start.mjs's output during the run: the first place to look when an e2e test fails. */
 export const LOG_FILE = path.join(REPORTS, 'playwright-platform.log');
 
