@@ -211,7 +211,8 @@ it('prints the URLs and the admin credentials', () => {
 
 it('runs the seven services, the dashboard, nginx and the demo source as children of start.mjs', () => {
   const commands = tree.map((process) => process.command);
-  for (const main of [...SERVICE_NAMES.map((name) => `services/${name}/dist/main.js`), 'next start apps/dashboard']) {
+  // `next start` renames its process to "next-server (vX.Y.Z)".
+  for (const main of [...SERVICE_NAMES.map((name) => `services/${name}/dist/main.js`), 'next-server']) {
     expect(commands).toContainEqual(expect.stringContaining(main));
   }
   expect(commands).toContainEqual(expect.stringMatching(/^nginx: master process .* -p /));
