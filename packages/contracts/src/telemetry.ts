@@ -36,6 +36,12 @@ export const ChannelMetricsSchema = z.object({
   writeBytesPerSecond: rate,
   /** Automatic restarts since the worker took the channel. */
   restarts: z.number().int().nonnegative(),
+  /**
+   * The output's picture size (the first rendition's, with a ladder), probed once per run from its newest
+   * segment; null until then. Logo coordinates are in these pixels.
+   */
+  outputWidth: z.number().int().positive().nullable(),
+  outputHeight: z.number().int().positive().nullable(),
   sampledAt: z.string(),
 });
 export type ChannelMetrics = z.infer<typeof ChannelMetricsSchema>;

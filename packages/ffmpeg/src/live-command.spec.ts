@@ -1,11 +1,13 @@
 import {
   buildLiveCommand,
   buildSourceProbeCommand,
+  buildFrameSizeProbeCommand,
   buildThumbnailCommand,
   HLS_FLAGS,
   hlsOutputPaths,
   InvalidLiveSpecError,
   type LiveEncodeSpec,
+  parseFrameSize,
 } from './live-command';
 
 const GLOBAL = ['-nostdin', '-hide_banner', '-loglevel', 'level+warning', '-nostats', '-progress', 'pipe:1'];
@@ -366,5 +368,28 @@ describe('buildSourceProbeCommand', () => {
 
   it('refuses a source the live input would refuse', () => {
     expect(() => buildSourceProbeCommand('file:///etc/passwd', 2)).toThrow(InvalidLiveSpecError);
+  });
+});
+
+describe('buildFrameSizeProbeCommand / parseFrameSize', () => {
+  it('asks ffprobe for the first video stream size of the newest segment, local files only', () => {
+    expect(buildFrameSizeProbeCommand('/var/hls/a/index.m3u8')).toEqual([
+      '-hide_banner', '-loglevel', 'error',
+      '-protocol_whitelist', 'file',
+      '-live_start_index', '-1',
+      '-select_streams', 'v:0',
+      '-show_entries', 'stream=width,height',
+      '-of', 'csv=p=0:s=x',
+      '-i', '/var/hls/a/index.m3u8',
+    ]);
+  });
+
+  it('reads "WxH" and nothing else', () => {
+    expect(parseFrameSize('1920x1080\n')).toEqual({ width: 1920, height: 1080 });
+    expect(parseFrameSize('  854x480  ')).toEqual({ width: 854, height: 480 });
+    expect(parseFrameSize('')).toBeNull();
+    expect(parseFrameSize('0x720')).toBeNull();
+    expect(parseFrameSize('N/AxN/A')).toBeNull();
+    expect(parseFrameSize('1280x720x3')).toBeNull();
   });
 });

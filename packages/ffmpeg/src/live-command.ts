@@ -353,6 +353,31 @@ export function buildThumbnailCommand(playlistPath: string, outputJpeg: string, 
 }
 
 /**
+ * ffprobe arguments for the picture size of a running output's newest segment, printed as "1280x720" (see
+ * parseFrameSize). The channel's overlay coordinates are in these pixels, whatever size the source had.
+ */
+export function buildFrameSizeProbeCommand(playlistPath: string): string[] {
+  return [
+    '-hide_banner', '-loglevel', 'error',
+    '-protocol_whitelist', 'file',
+    '-live_start_index', '-1',
+    '-select_streams', 'v:0',
+    '-show_entries', 'stream=width,height',
+    '-of', 'csv=p=0:s=x',
+    '-i', playlistPath,
+  ];
+}
+
+/** "1280x720" (ffprobe's csv output, maybe with a trailing newline) -> { width, height }; null when it is not that. */
+export function parseFrameSize(output: string): { width: number; height: number } | null {
+  const match = /^(\d{1,5})x(\d{1,5})$/.exec(output.trim().split('\n')[0]?.trim() ?? '');
+  if (!match) return null;
+  const width = Number(match[1]);
+  const height = Number(match[2]);
+  return width > 0 && height > 0 ? { width, height } : null;
+}
+
+/**
  * ffprobe arguments that answer whether a source is on the air: the same per-protocol timeouts and protocol
  * whitelist as the live input, a short probe, and one line per stream type on stdout (e.g. "video").
  */

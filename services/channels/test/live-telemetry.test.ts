@@ -110,6 +110,12 @@ describe('telemetry of a running channel', () => {
     expect(thumbnail.headers['content-type']).toBe('image/jpeg');
     expect(thumbnail.headers['cache-control']).toBe('no-store');
     expect([...thumbnail.rawPayload.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    // The output's picture size (logo coordinates are in its pixels), probed once a segment exists: the preset's.
+    const sized = await eventually(async () => {
+      const body = ChannelMetricsSchema.parse((await api('GET', `/channels/${channelId}/metrics`)).json());
+      return body.outputWidth !== null ? body : undefined;
+    }, 15_000);
+    expect([sized.outputWidth, sized.outputHeight]).toEqual([320, 180]);
 
     const scraped = await scrapeChannels();
     expect(Number(series(scraped, 'castline_channel_fps', channelId)?.split(' ').pop())).toBeGreaterThan(0);

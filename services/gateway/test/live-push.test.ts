@@ -41,6 +41,8 @@ const metricsOf = (channelId: string): ChannelMetrics => ({
   readBytesPerSecond: 1000,
   writeBytesPerSecond: 2000,
   restarts: 0,
+  outputWidth: 1280,
+  outputHeight: 720,
   sampledAt: new Date().toISOString(),
 });
 const eventOf = (channelId: string): ChannelEventMessage => ({

@@ -43,7 +43,20 @@ function rateControl(profile: OutputProfile): string {
 }
 
 /** Preset and encoding, HLS, sources, playback, restart policy and schedule of the channel. */
-export function EncodingSettings({ channel, presets, presetsLoading, className }: { channel: Channel; presets: Preset[] | undefined; presetsLoading?: boolean; className?: string }) {
+export function EncodingSettings({
+  channel,
+  presets,
+  presetsLoading,
+  measuredSize,
+  className,
+}: {
+  channel: Channel;
+  presets: Preset[] | undefined;
+  presetsLoading?: boolean;
+  /** The running output's picture size, when its worker has measured it. */
+  measuredSize?: { width: number; height: number } | null;
+  className?: string;
+}) {
   const preset = presets?.find((candidate) => candidate.id === channel.presetId);
   const { profile, source } = effectiveProfile(channel, presets);
   return (
@@ -71,7 +84,13 @@ export function EncodingSettings({ channel, presets, presetsLoading, className }
         </Row>
         {profile ? (
           <>
-            <Row label="Resolution">{profile.width && profile.height ? `${profile.width}×${profile.height}` : 'Same as source'}</Row>
+            <Row label="Resolution">
+              {profile.width && profile.height
+                ? `${profile.width}×${profile.height}`
+                : measuredSize
+                  ? `Same as source (now ${measuredSize.width}×${measuredSize.height})`
+                  : 'Same as source'}
+            </Row>
             <Row label="Frame rate">{profile.fps} fps</Row>
             <Row label="Video">
               H.264 {profile.profile} {profile.level} · x264 {profile.x264Preset}

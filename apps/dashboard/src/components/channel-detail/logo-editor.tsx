@@ -74,8 +74,11 @@ export function LogoEditor({
   canWrite,
 }: {
   channel: Channel;
-  /** The profile's fixed output size; null when the output follows the source. */
-  outputSize: { width: number; height: number } | null;
+  /**
+   * The output's size: the profile's fixed one, or (`measured`) the running output's; null when neither is
+   * known (the output follows the source and is not running).
+   */
+  outputSize: { width: number; height: number; measured: boolean } | null;
   canWrite: boolean;
 }) {
   const running = channel.status === 'running';
@@ -95,9 +98,9 @@ export function LogoEditor({
   const [logoNatural, setLogoNatural] = useState<{ uploadId: string; width: number; height: number } | null>(null);
 
   const frame = useMemo(() => {
-    if (outputSize) return outputSize;
+    if (outputSize) return { width: outputSize.width, height: outputSize.height };
     if (frameNatural && frameNatural.height > 0) {
-      // the thumbnail is a small copy: keep its aspect ratio at 720 lines
+      // not measured yet: the thumbnail is a small copy, so keep its aspect ratio at 720 lines
       const width = Math.round((FALLBACK_FRAME.height * frameNatural.width) / frameNatural.height / 2) * 2;
       return { width, height: FALLBACK_FRAME.height };
     }
@@ -326,7 +329,7 @@ export function LogoEditor({
         </p>
         <p className="text-xs text-muted-foreground">
           From the {anchorLabel.toLowerCase()} corner of a {frame.width}×{frame.height} output
-          {outputSize ? '' : ' (assumed: the output follows the source)'}
+          {outputSize ? (outputSize.measured ? ' (measured on the running output)' : '') : ' (assumed: the output follows the source, which is not measured yet)'}
         </p>
       </div>
       <p id={`logo-help-${channel.id}`} className="sr-only">

@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type ChannelMetrics, Subjects } from '@castline/contracts';
-import { buildThumbnailCommand, type ProgressParser } from '@castline/ffmpeg';
+import { buildFrameSizeProbeCommand, buildThumbnailCommand, parseFrameSize, type ProgressParser } from '@castline/ffmpeg';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 import {
@@ -68,6 +68,8 @@ export class RunTelemetry {
   private thumbnailTimer: NodeJS.Timeout | undefined;
   private sampling: Promise<void> | undefined;
   private thumbnailing: Promise<void> | undefined;
+  /** Probed after the first thumbnail (a segment exists then); FFmpeg keeps one size for the whole run. */
+  private outputSize: { width: number; height: number } | null = null;
   private logsReady: Promise<void>;
   private stopped = false;
 
@@ -147,6 +149,8 @@ export class RunTelemetry {
       readBytesPerSecond: perSecond(previous?.readChars, current.readChars, wallMs),
       writeBytesPerSecond: perSecond(previous?.writeChars, current.writeChars, wallMs),
       restarts: this.info.restarts,
+      outputWidth: this.outputSize?.width ?? null,
+      outputHeight: this.outputSize?.height ?? null,
       sampledAt: new Date().toISOString(),
     };
   }
@@ -181,7 +185,10 @@ export class RunTelemetry {
     await transaction.exec().catch((error: unknown) => this.deps.log(`logs of run ${runId}: ${(error as Error).message}`));
   }
 
-  /** One frame of the newest segment, scaled down, into a private temp file and from there to Redis. */
+  /**
+   * One frame of the newest segment, scaled down, into a private temp file and from there to Redis; the first
+   * time one succeeds, the output's picture size too.
+   */
   private async captureThumbnail(): Promise<void> {
     try {
       await run('ffmpeg', buildThumbnailCommand(this.info.playlistPath, this.thumbnailPath, THUMBNAIL_WIDTH), {
@@ -196,6 +203,10 @@ export class RunTelemetry {
         .hset(key, { jpeg, capturedAt: new Date().toISOString() })
         .expire(key, THUMBNAIL_TTL_SECONDS)
         .exec();
+      if (!this.outputSize) {
+        const { stdout } = await run('ffprobe', buildFrameSizeProbeCommand(this.info.playlistPath), { timeout: THUMBNAIL_TIMEOUT_MS, killSignal: 'SIGKILL' });
+        this.outputSize = parseFrameSize(stdout);
+      }
     } catch {
       // No playlist yet, or a segment was deleted under FFmpeg's feet: the next interval tries again.
     }

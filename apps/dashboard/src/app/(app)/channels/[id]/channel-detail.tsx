@@ -4,7 +4,7 @@ import type { ChannelEventMessage } from '@castline/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { AlertTriangleIcon, ArrowLeftIcon, SearchXIcon } from 'lucide-react';
 import Link from 'next/link';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { ChannelHeader } from '@/components/channel-detail/channel-header';
 import { ConnectionBadge } from '@/components/channel-detail/connection-badge';
 import { EncodingSettings, effectiveProfile } from '@/components/channel-detail/encoding-settings';
@@ -121,8 +121,17 @@ function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typ
   const running = channel.status === 'running';
   const active = running || channel.status === 'starting';
   const { profile } = effectiveProfile(channel, presets.data);
-  const outputSize = profile?.width && profile.height ? { width: profile.width, height: profile.height } : null;
   const metrics = active ? live.latestMetrics : null;
+  // A preset with a fixed size says it; otherwise the running output was measured by its worker.
+  const presetWidth = profile?.width;
+  const presetHeight = profile?.height;
+  const measuredWidth = metrics?.outputWidth;
+  const measuredHeight = metrics?.outputHeight;
+  const outputSize = useMemo(() => {
+    if (presetWidth && presetHeight) return { width: presetWidth, height: presetHeight, measured: false };
+    if (measuredWidth && measuredHeight) return { width: measuredWidth, height: measuredHeight, measured: true };
+    return null;
+  }, [presetWidth, presetHeight, measuredWidth, measuredHeight]);
 
   return (
     <div className="flex min-w-0 flex-col">
@@ -222,7 +231,12 @@ function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typ
               <CardDescription>{canWrite ? 'Change these with Edit.' : 'Read-only.'}</CardDescription>
             </CardHeader>
             <CardContent>
-              <EncodingSettings channel={channel} presets={presets.data} presetsLoading={presets.isPending} />
+              <EncodingSettings
+                channel={channel}
+                presets={presets.data}
+                presetsLoading={presets.isPending}
+                measuredSize={outputSize?.measured ? outputSize : null}
+              />
             </CardContent>
           </Card>
         </TabsContent>
