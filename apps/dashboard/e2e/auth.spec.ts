@@ -47,12 +47,16 @@ test('the login page refuses to redirect off-site', async ({ page }) => {
   await expect(page).toHaveURL(/^http:\/\/localhost:\d+\/$/);
 });
 
-test('signing out everywhere ends the sessions of other browsers too', async ({ page, browser }) => {
+test('signing out everywhere ends the sessions of other browsers too, at once where they watch live numbers', async ({ page, browser }) => {
   const elsewhere = await browser.newContext();
   const otherPage = await elsewhere.newPage();
-  await otherPage.goto('/login');
+  const otherSocketLive = new Promise<void>((resolve) =>
+    otherPage.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => String(payload).startsWith('{"type":"subscriptions"') && resolve())),
+  );
+  await otherPage.goto('/login?next=%2Fchannels');
   await signInWithForm(otherPage, admin());
-  await expect(otherPage.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(otherPage.getByRole('heading', { level: 1, name: 'Channels' })).toBeVisible();
+  await otherSocketLive;
 
   await page.goto('/login');
   await signInWithForm(page, admin());
@@ -60,8 +64,10 @@ test('signing out everywhere ends the sessions of other browsers too', async ({ 
   await page.getByRole('menuitem', { name: 'Sign out everywhere' }).click();
   await expect(page).toHaveURL(/\/login/);
 
-  // The other browser's refresh cookie no longer works: its next page load asks it to sign in.
-  await otherPage.goto('/channels');
+  // The gateway closes the other browser's live socket (4401); its refresh cookie no longer works, so it is
+  // sent to sign in without touching anything, instead of when its access token runs out.
+  await expect(otherPage).toHaveURL(/\/login\?next=%2Fchannels$/, { timeout: 10_000 });
+  await otherPage.reload();
   await expect(otherPage).toHaveURL(/\/login\?next=%2Fchannels$/);
   await elsewhere.close();
 });

@@ -27,6 +27,11 @@ export const Subjects = {
   /** An event, not a request: `ChannelEventMessage` after every channel status change or channel_events row. */
   channelsEvents: 'channels.events',
   channelsMetricsGet: 'channels.metrics.get',
+  /**
+   * An event, not a request: `{ kind: 'user' | 'api-key', id }` whose credentials were just revoked (sign out
+   * everywhere, user disabled or changed, API key revoked); every gateway replica ends that owner's live connections.
+   */
+  gatewayCredentialsRevoked: 'gateway.credentials.revoked',
   channelsLogsGet: 'channels.logs.get',
   channelsThumbnailGet: 'channels.thumbnail.get',
   presetsList: 'channels.presets.list',

@@ -15,7 +15,7 @@ import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ChannelStreamController } from './live/channel-stream.controller';
-import { LiveFeed } from './live/live-feed';
+import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { MonitoringController } from './monitoring/monitoring.controller';
 import { UsersController } from './users/users.controller';
@@ -26,7 +26,7 @@ export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'gateway', config, uses: { postgres: true, redis: true } }), AuthModule],
+      imports: [PlatformModule.forRoot({ service: 'gateway', config, uses: { postgres: true, redis: true } }), AuthModule, LiveModule],
       controllers: [
         UsersController,
         ApiKeysController,
@@ -41,7 +41,7 @@ export class AppModule {
         PresetsController,
         UploadsController,
       ],
-      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LiveFeed],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };
   }
 }

@@ -2,18 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
 import { type ChannelEventMessage, type ChannelMetrics, Subjects } from '@castline/contracts';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { ADMIN, login, startTestGateway, type TestGateway, userWithRole } from './support';
+import { ADMIN, bearer, JWT_SECRET, login, type Session, startTestGateway, type TestGateway, userWithRole } from './support';
 
 /** WebSocket /api/v1/ws/metrics and its SSE fallback, fed by synthetic NATS messages (no FFmpeg). */
 let gateway: TestGateway;
 let nats: NatsConnection;
+let admin: Session;
 let viewerToken: string;
 let baseUrl: string;
 
 beforeAll(async () => {
   gateway = await startTestGateway('live-push');
-  const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
+  admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   viewerToken = (await userWithRole(gateway.app, admin.accessToken, 'viewer')).accessToken;
   baseUrl = (await gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
   nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
@@ -200,5 +202,88 @@ describe('SSE /api/v1/channels/stream', () => {
     } finally {
       response.destroy();
     }
+  });
+});
+
+/** An access token like the gateway's own, expiring in `seconds`. */
+function tokenExpiringIn(user: Session['user'], seconds: number): Promise<string> {
+  return new SignJWT({ email: user.email, role: user.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user.id)
+    .setIssuer('castline')
+    .setAudience('castline-api')
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+async function openedWith(token: string): Promise<Client> {
+  const client = open('', ['bearer', token]);
+  await client.opened;
+  expect(await client.send({ subscribe: ['*'] })).toEqual({ type: 'subscriptions', channels: ['*'] });
+  return client;
+}
+
+describe('live connections end when their credential stops being valid', () => {
+  it('closes a WebSocket with 4401 when its access token expires, and refuses the expired token on reconnect', async () => {
+    const operator = await userWithRole(gateway.app, admin.accessToken, 'operator');
+    const token = await tokenExpiringIn(operator.user, 2);
+    const client = await openedWith(token);
+    expect(await client.closed).toEqual({ code: 4401, reason: 'credential expired' });
+
+    const again = open('', ['bearer', token]);
+    expect((await again.closed).code).toBe(4401);
+  });
+
+  it("signing out everywhere closes that user's sockets and event streams at once, and no one else's", async () => {
+    const operator = await userWithRole(gateway.app, admin.accessToken, 'operator');
+    const secondDevice = await login(gateway.app, operator.user.email, 'operator-password-123', '10.2.0.1');
+    const mine = await openedWith(operator.accessToken);
+    const mineElsewhere = await openedWith(secondDevice.accessToken);
+    const stream = await openStream('/api/v1/channels/stream?channels=*', operator.accessToken);
+    const streamEnded = new Promise<void>((resolve) => stream.on('end', resolve).resume());
+    const someoneElse = await openedWith(viewerToken);
+
+    const logout = await gateway.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: operator.refreshToken, everywhere: true } });
+    expect(logout.statusCode).toBe(204);
+
+    expect(await mine.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+    expect(await mineElsewhere.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+    await streamEnded;
+    const channelId = randomUUID();
+    publishEvent(channelId);
+    expect(await someoneElse.next()).toEqual({ type: 'event', data: expect.objectContaining({ channelId }) });
+  });
+
+  it('disabling a user closes their sockets', async () => {
+    const operator = await userWithRole(gateway.app, admin.accessToken, 'operator');
+    const client = await openedWith(operator.accessToken);
+    const disabled = await gateway.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${operator.user.id}`,
+      headers: bearer(admin.accessToken),
+      payload: { disabled: true },
+    });
+    expect(disabled.statusCode).toBe(200);
+    expect(await client.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+  });
+
+  it("revoking an API key closes the sockets opened with it and leaves the other keys' open", async () => {
+    const createKey = async (name: string) => {
+      const response = await gateway.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(admin.accessToken), payload: { name, role: 'viewer' } });
+      expect(response.statusCode).toBe(201);
+      return response.json<{ id: string; key: string }>();
+    };
+    const revoked = await createKey('wall display');
+    const kept = await createKey('noc screen');
+    const client = await openedWith(revoked.key);
+    const other = await openedWith(kept.key);
+
+    const response = await gateway.app.inject({ method: 'DELETE', url: `/api/v1/api-keys/${revoked.id}`, headers: bearer(admin.accessToken) });
+    expect(response.statusCode).toBe(204);
+    expect(await client.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+    const channelId = randomUUID();
+    publishEvent(channelId);
+    expect(await other.next()).toEqual({ type: 'event', data: expect.objectContaining({ channelId }) });
   });
 });

@@ -50,6 +50,11 @@ export function onSessionLost(listener: () => void): () => void {
   };
 }
 
+/** Something needed a session and none could be renewed (the WebSocket after a 4401 close, say). */
+export function notifySessionLost(): void {
+  sessionLostListener?.();
+}
+
 async function errorFrom(response: Response): Promise<ApiError> {
   let code = `HTTP_${response.status}`;
   let message = response.statusText || 'Request failed';
@@ -144,7 +149,7 @@ async function authorized(path: string, options: RequestOptions, retried = false
   const response = await send(path, { method: options.method ?? 'GET', headers, body, signal: options.signal });
   if (response.status !== 401) return response;
   if (!retried && (await refreshSession())) return authorized(path, options, true);
-  sessionLostListener?.();
+  notifySessionLost();
   return response;
 }
 

@@ -12,7 +12,7 @@
  */
 import type { ChannelEventMessage, ChannelMetrics } from '@castline/contracts';
 import { useEffect, useRef, useState } from 'react';
-import { api, getAccessToken, refreshSession } from './api';
+import { api, getAccessToken, notifySessionLost, refreshSession } from './api';
 
 export type LiveConnection = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -99,6 +99,145 @@ function socketUrl(): string {
   return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}${SOCKET_PATH}`;
 }
 
+export interface LiveFeedHandlers {
+  onConnection: (connection: LiveConnection) => void;
+  onMetrics: (metrics: ChannelMetrics) => void;
+  onEvent: (event: ChannelEventMessage) => void;
+}
+
+/**
+ * Opens the live socket for the given channels (ids, or '*' for all) and keeps it open until the returned
+ * function is called: reconnects with exponential backoff, refreshes the token after a 4401 close (the gateway
+ * closes a socket when its token expires or is revoked) and, when no session can be renewed any more, hands
+ * over to the app's session handling.
+ */
+export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHandlers): () => void {
+  let disposed = false;
+  let socket: WebSocket | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  let connection: LiveConnection | null = null;
+  const setConnection = (next: LiveConnection) => {
+    if (disposed || connection === next) return;
+    connection = next;
+    handlers.onConnection(next);
+  };
+
+  const schedule = (delayMs: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void connect(), delayMs);
+  };
+
+  const retry = () => {
+    if (disposed) return;
+    setConnection('reconnecting');
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      setConnection('offline');
+      return; // the 'online' listener reconnects
+    }
+    schedule(backoffDelay(attempt));
+    attempt += 1;
+  };
+
+  const connect = async () => {
+    if (disposed) return;
+    clearTimeout(timer);
+    let token = getAccessToken();
+    if (!token) {
+      const session = await refreshSession().catch(() => undefined);
+      if (disposed) return;
+      if (session === null) notifySessionLost();
+      token = session?.accessToken ?? null;
+      if (!token) {
+        retry();
+        return;
+      }
+    }
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(socketUrl(), ['bearer', token]);
+    } catch {
+      retry();
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      if (disposed || socket !== ws) return;
+      ws.send(JSON.stringify({ subscribe: channels }));
+    };
+    ws.onmessage = (message: MessageEvent) => {
+      if (disposed || socket !== ws || typeof message.data !== 'string') return;
+      let frame: { type?: string; data?: unknown; channels?: unknown };
+      try {
+        frame = JSON.parse(message.data) as typeof frame;
+      } catch {
+        return;
+      }
+      if (frame.type === 'subscriptions') {
+        attempt = 0;
+        setConnection('live');
+      } else if (frame.type === 'metrics') {
+        setConnection('live');
+        handlers.onMetrics(frame.data as ChannelMetrics);
+      } else if (frame.type === 'event') {
+        handlers.onEvent(frame.data as ChannelEventMessage);
+      }
+    };
+    ws.onclose = (close: CloseEvent) => {
+      if (disposed || socket !== ws) return;
+      socket = null;
+      if (close.code === CLOSE_FORBIDDEN) {
+        setConnection('offline');
+        return;
+      }
+      if (close.code === CLOSE_UNAUTHENTICATED) {
+        setConnection('reconnecting');
+        refreshSession()
+          .catch(() => undefined)
+          .then((session) => {
+            if (disposed) return;
+            if (session === null) {
+              // signed out (here, elsewhere, or by an admin): back to the login page
+              notifySessionLost();
+              retry();
+              return;
+            }
+            // a failed refresh (network) retries with backoff; a renewed one reconnects at once
+            schedule(session === undefined || attempt > 0 ? backoffDelay(attempt) : 0);
+            attempt += 1;
+          });
+        return;
+      }
+      retry();
+    };
+  };
+
+  const online = () => {
+    if (disposed || socket) return;
+    attempt = 0;
+    setConnection('reconnecting');
+    void connect();
+  };
+  window.addEventListener('online', online);
+
+  setConnection('connecting');
+  void connect();
+  return () => {
+    disposed = true;
+    clearTimeout(timer);
+    window.removeEventListener('online', online);
+    const current = socket;
+    socket = null;
+    if (current) {
+      current.onclose = null;
+      current.onmessage = null;
+      current.onopen = null;
+      if (current.readyState === WebSocket.CONNECTING) current.onopen = () => current.close(1000, 'page left');
+      else current.close(1000, 'page left');
+    }
+  };
+}
+
 interface FeedState {
   channelId: string | undefined;
   connection: LiveConnection;
@@ -110,8 +249,8 @@ interface FeedState {
 const initial = (channelId: string | undefined): FeedState => ({ channelId, connection: 'connecting', samples: [], latestMetrics: null, events: [] });
 
 /**
- * Follows one channel on the live socket, reconnecting with exponential backoff (and a token refresh first
- * after a 4401 close). `onEvent` is called for every event of the channel (e.g. to refetch the channel).
+ * Follows one channel on the live socket (see openLiveFeed). `onEvent` is called for every event of the
+ * channel (e.g. to refetch the channel).
  */
 export function useLiveChannel(channelId: string | undefined, options: { onEvent?: (event: ChannelEventMessage) => void } = {}): LiveChannelState {
   const [state, setState] = useState<FeedState>(() => initial(channelId));
@@ -123,115 +262,10 @@ export function useLiveChannel(channelId: string | undefined, options: { onEvent
   useEffect(() => {
     if (!channelId) return;
     let disposed = false;
-    let socket: WebSocket | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
     const update = (change: (current: FeedState) => FeedState) =>
       setState((current) => change(current.channelId === channelId ? current : initial(channelId)));
-    const setConnection = (connection: LiveConnection) =>
-      update((current) => (current.connection === connection ? current : { ...current, connection }));
-
     const addMetrics = (metrics: ChannelMetrics) =>
       update((current) => ({ ...current, latestMetrics: metrics, samples: appendSample(current.samples, toSample(metrics)) }));
-
-    const schedule = (delayMs: number) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void connect(), delayMs);
-    };
-
-    const retry = () => {
-      if (disposed) return;
-      setConnection('reconnecting');
-      if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-        setConnection('offline');
-        return; // the 'online' listener reconnects
-      }
-      schedule(backoffDelay(attempt));
-      attempt += 1;
-    };
-
-    const connect = async () => {
-      if (disposed) return;
-      clearTimeout(timer);
-      let token = getAccessToken();
-      if (!token) {
-        const session = await refreshSession().catch(() => null);
-        if (disposed) return;
-        token = session?.accessToken ?? null;
-        if (!token) {
-          retry();
-          return;
-        }
-      }
-      let ws: WebSocket;
-      try {
-        ws = new WebSocket(socketUrl(), ['bearer', token]);
-      } catch {
-        retry();
-        return;
-      }
-      socket = ws;
-      ws.onopen = () => {
-        if (disposed || socket !== ws) return;
-        ws.send(JSON.stringify({ subscribe: [channelId] }));
-      };
-      ws.onmessage = (message: MessageEvent) => {
-        if (disposed || socket !== ws || typeof message.data !== 'string') return;
-        let frame: { type?: string; data?: unknown; channels?: unknown };
-        try {
-          frame = JSON.parse(message.data) as typeof frame;
-        } catch {
-          return;
-        }
-        if (frame.type === 'subscriptions') {
-          attempt = 0;
-          setConnection('live');
-        } else if (frame.type === 'metrics') {
-          const metrics = frame.data as ChannelMetrics;
-          if (metrics?.channelId !== channelId) return;
-          setConnection('live');
-          addMetrics(metrics);
-        } else if (frame.type === 'event') {
-          const event = frame.data as ChannelEventMessage;
-          if (event?.channelId !== channelId) return;
-          update((current) => ({ ...current, events: [event, ...current.events].slice(0, MAX_EVENTS) }));
-          onEvent.current?.(event);
-        }
-      };
-      ws.onclose = (close: CloseEvent) => {
-        if (disposed || socket !== ws) return;
-        socket = null;
-        if (close.code === CLOSE_FORBIDDEN) {
-          setConnection('offline');
-          return;
-        }
-        if (close.code === CLOSE_UNAUTHENTICATED) {
-          setConnection('reconnecting');
-          refreshSession()
-            .catch(() => null)
-            .then((session) => {
-              if (disposed) return;
-              if (!session) {
-                // signed out: the app's session handling takes over; keep trying slowly meanwhile
-                retry();
-                return;
-              }
-              schedule(attempt === 0 ? 0 : backoffDelay(attempt));
-              attempt += 1;
-            });
-          return;
-        }
-        retry();
-      };
-    };
-
-    const online = () => {
-      if (disposed || socket) return;
-      attempt = 0;
-      setConnection('reconnecting');
-      void connect();
-    };
-    window.addEventListener('online', online);
 
     // Seed the charts with the latest metrics while the socket connects (404 when the channel is not running).
     api<ChannelMetrics>(`/channels/${channelId}/metrics`)
@@ -240,20 +274,20 @@ export function useLiveChannel(channelId: string | undefined, options: { onEvent
       })
       .catch(() => undefined);
 
-    void connect();
+    const close = openLiveFeed([channelId], {
+      onConnection: (connection) => update((current) => (current.connection === connection ? current : { ...current, connection })),
+      onMetrics: (metrics) => {
+        if (metrics?.channelId === channelId) addMetrics(metrics);
+      },
+      onEvent: (event) => {
+        if (event?.channelId !== channelId) return;
+        update((current) => ({ ...current, events: [event, ...current.events].slice(0, MAX_EVENTS) }));
+        onEvent.current?.(event);
+      },
+    });
     return () => {
       disposed = true;
-      clearTimeout(timer);
-      window.removeEventListener('online', online);
-      const current = socket;
-      socket = null;
-      if (current) {
-        current.onclose = null;
-        current.onmessage = null;
-        current.onopen = null;
-        if (current.readyState === WebSocket.CONNECTING) current.onopen = () => current.close(1000, 'page left');
-        else current.close(1000, 'page left');
-      }
+      close();
     };
   }, [channelId]);
 

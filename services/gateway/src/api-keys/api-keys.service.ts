@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/secrets';
 import { newApiKey } from './api-key-format';
 import type { CreateApiKeyBody } from './api-keys.dto';
+import { LiveFeed } from '../live/live-feed';
 import { ApiKeysRepository } from './api-keys.repository';
 
 const toApiKeyView = (key: ApiKey) => ({
@@ -21,7 +22,10 @@ const toApiKeyView = (key: ApiKey) => ({
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly apiKeys: ApiKeysRepository) {}
+  constructor(
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly liveFeed: LiveFeed,
+  ) {}
 
   async list(includeRevoked: boolean) {
     return { items: (await this.apiKeys.list(includeRevoked)).map(toApiKeyView) };
@@ -47,5 +51,6 @@ export class ApiKeysService {
     if (!key) throw AppError.notFound('API key');
     if (key.revokedAt) return;
     await this.apiKeys.revoke(id);
+    await this.liveFeed.revoke({ kind: 'api-key', id });
   }
 }

@@ -10,14 +10,17 @@ describe('AccessTokenService', () => {
 
   it('round-trips its own tokens', async () => {
     const tokens = new AccessTokenService(config);
-    expect(await tokens.verify(await tokens.sign(claims))).toEqual(claims);
+    const verified = await tokens.verify(await tokens.sign(claims));
+    expect(verified).toEqual({ ...claims, expiresAt: expect.any(Date) });
+    // JWT expiry has whole-second precision
+    expect(Math.abs(verified.expiresAt.getTime() - (Date.now() + 900_000))).toBeLessThan(2_000);
   });
 
   it('rejects a token once it expires, even after it was verified (and remembered) before', async () => {
     jest.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') });
     const tokens = new AccessTokenService(config);
     const token = await tokens.sign(claims);
-    expect(await tokens.verify(token)).toEqual(claims);
+    expect(await tokens.verify(token)).toEqual({ ...claims, expiresAt: new Date('2026-11-22T10:15:00Z') });
     jest.setSystemTime(new Date('2026-11-22T10:15:01Z'));
     const error = await tokens.verify(token).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);

@@ -18,11 +18,15 @@ export interface AccessClaims {
   role: Role;
 }
 
+export interface VerifiedAccessClaims extends AccessClaims {
+  expiresAt: Date;
+}
+
 /** Short-lived access JWTs. The algorithm is pinned on verify: `none` and any other alg are refused. */
 @Injectable()
 export class AccessTokenService {
   private readonly key: Uint8Array;
-  private readonly verified = new Map<string, { claims: AccessClaims; expiresAtMs: number }>();
+  private readonly verified = new Map<string, VerifiedAccessClaims>();
 
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
     this.key = new TextEncoder().encode(config.JWT_SECRET);
@@ -43,9 +47,9 @@ export class AccessTokenService {
       .sign(this.key);
   }
 
-  async verify(token: string): Promise<AccessClaims> {
+  async verify(token: string): Promise<VerifiedAccessClaims> {
     const cached = this.verified.get(token);
-    if (cached && cached.expiresAtMs > Date.now()) return cached.claims;
+    if (cached && cached.expiresAt.getTime() > Date.now()) return cached;
     if (cached) this.verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, this.key, {
@@ -56,8 +60,8 @@ export class AccessTokenService {
       });
       const role = payload.role as Role;
       if (typeof payload.email !== 'string' || !ROLES.includes(role)) throw new errors.JWTClaimValidationFailed('bad claims', payload);
-      const claims = { userId: payload.sub!, email: payload.email, role };
-      this.remember(token, claims, payload.exp! * 1000);
+      const claims = { userId: payload.sub!, email: payload.email, role, expiresAt: new Date(payload.exp! * 1000) };
+      this.remember(token, claims);
       return claims;
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
@@ -67,9 +71,9 @@ export class AccessTokenService {
     }
   }
 
-  private remember(token: string, claims: AccessClaims, expiresAtMs: number): void {
+  private remember(token: string, claims: VerifiedAccessClaims): void {
     // Map keeps insertion order: when full, drop the oldest entry.
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { claims, expiresAtMs });
+    this.verified.set(token, claims);
   }
 }

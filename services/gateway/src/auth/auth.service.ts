@@ -4,6 +4,7 @@ import { ErrorCodes } from '@castline/contracts';
 import type { User } from '@castline/db';
 import { AppError, CONFIG } from '@castline/platform';
 import type { GatewayConfig } from '../config';
+import { LiveFeed } from '../live/live-feed';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenService } from './access-token.service';
 import { PasswordService } from './password.service';
@@ -34,6 +35,7 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly liveFeed: LiveFeed,
   ) {}
 
   /** Unknown email, wrong password and disabled account all answer the same, in the same time. */
@@ -73,14 +75,19 @@ export class AuthService {
 
   /**
    * Ends the session the refresh token belongs to, or with `everywhere` every session of its user. Unknown
-   * tokens are ignored: logout always succeeds. Access tokens already issued live until they expire (15 min).
+   * tokens are ignored: logout always succeeds. Access tokens already issued live until they expire (15 min);
+   * signing out everywhere ends the user's live connections at once.
    */
   async logout(refreshToken: string | undefined, everywhere = false): Promise<void> {
     if (!refreshToken) return;
     const stored = await this.refreshTokens.findByHash(sha256(refreshToken));
     if (!stored) return;
-    if (everywhere) await this.refreshTokens.revokeAllForUser(stored.userId);
-    else await this.refreshTokens.revokeFamily(stored.familyId);
+    if (everywhere) {
+      await this.refreshTokens.revokeAllForUser(stored.userId);
+      await this.liveFeed.revoke({ kind: 'user', id: stored.userId });
+    } else {
+      await this.refreshTokens.revokeFamily(stored.familyId);
+    }
   }
 
   private async issue(user: User, familyId: string, client: ClientInfo): Promise<IssuedSession> {

@@ -34,7 +34,7 @@ export class Authenticator {
     if (!credential) throw AppError.unauthenticated();
     if (looksLikeApiKey(credential)) return this.authenticateApiKey(credential);
     const claims = await this.accessTokens.verify(credential);
-    return { kind: 'user', id: claims.userId, email: claims.email, role: claims.role };
+    return { kind: 'user', id: claims.userId, email: claims.email, role: claims.role, expiresAt: claims.expiresAt };
   }
 
   private async authenticateApiKey(key: string): Promise<Principal> {
@@ -44,6 +44,6 @@ export class Authenticator {
       throw AppError.unauthenticated('API key invalid or revoked', ErrorCodes.tokenInvalid);
     }
     await this.apiKeys.touch(stored.id);
-    return { kind: 'api-key', id: stored.id, name: stored.name, role: stored.role, createdById: stored.createdById };
+    return { kind: 'api-key', id: stored.id, name: stored.name, role: stored.role, createdById: stored.createdById, expiresAt: stored.expiresAt };
   }
 }

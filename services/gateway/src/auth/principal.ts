@@ -1,9 +1,12 @@
 import type { Role } from '@castline/db';
 
-/** Who is calling: a signed-in user (access token) or an API key. */
+/**
+ * Who is calling: a signed-in user (access token) or an API key. `expiresAt` is when the credential stops
+ * being accepted (null: an API key without expiry); long-lived connections end then.
+ */
 export type Principal =
-  | { kind: 'user'; id: string; email: string; role: Role }
-  | { kind: 'api-key'; id: string; name: string; role: Role; createdById: string };
+  | { kind: 'user'; id: string; email: string; role: Role; expiresAt: Date }
+  | { kind: 'api-key'; id: string; name: string; role: Role; createdById: string; expiresAt: Date | null };
 
 /** What the audit hook needs from a request, filled in by the guard and the handlers. */
 export interface AuditContext {

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTag
 import { ZodValidationPipe } from '@castline/platform';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { RequirePermission } from '../auth/decorators';
-import { LiveFeed } from './live-feed';
+import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { LiveFeed, onCredentialExpiry } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
 
 /** Proxies drop a connection that stays silent; nginx's proxy_read_timeout is 60 s by default. */
@@ -30,7 +31,11 @@ export class ChannelStreamController {
   @ApiOperation({ summary: 'Live metrics and events of the given channels ("*" for all) as text/event-stream: `event: metrics` and `event: event`' })
   @ApiQuery({ name: 'channels', description: 'Comma-separated channel ids, or *', example: '*' })
   @ApiProduces('text/event-stream')
-  stream(@Query(new ZodValidationPipe(StreamQuerySchema)) query: z.infer<typeof StreamQuerySchema>, @Res() reply: FastifyReply): void {
+  stream(
+    @Query(new ZodValidationPipe(StreamQuerySchema)) query: z.infer<typeof StreamQuerySchema>,
+    @CurrentPrincipal() principal: Principal,
+    @Res() reply: FastifyReply,
+  ): void {
     reply.hijack();
     const response = reply.raw;
     // The CORS and security headers the hooks already set on the reply.
@@ -61,12 +66,20 @@ export class ChannelStreamController {
     );
     const selection = new ChannelSelection();
     selection.add(query.channels);
-    const remove = this.feed.add({ selection, push: (kind, dataJson) => queue.push(kind, dataJson), end: () => response.end() });
+    // An event stream has no close code: the client sees the end and reconnects, and its credential is checked again.
+    const remove = this.feed.add({
+      selection,
+      owner: { kind: principal.kind, id: principal.id },
+      push: (kind, dataJson) => queue.push(kind, dataJson),
+      end: () => response.end(),
+    });
+    const cancelExpiry = onCredentialExpiry(principal.expiresAt, () => response.end());
     const heartbeat = setInterval(() => {
       if (!blocked) response.write(': heartbeat\n\n');
     }, HEARTBEAT_INTERVAL_MS);
     response.on('close', () => {
       clearInterval(heartbeat);
+      cancelExpiry();
       remove();
     });
   }

@@ -2,21 +2,48 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { ChannelEventMessageSchema, ChannelMetricsSchema, Subjects } from '@castline/contracts';
 import { type BaseConfig, CONFIG } from '@castline/platform';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ChannelSelection, PushKind } from './push-queue';
+
+/** Whose credential a live connection was opened with. */
+const CredentialOwnerSchema = z.object({ kind: z.enum(['user', 'api-key']), id: z.string().min(1) });
+export type CredentialOwner = z.infer<typeof CredentialOwnerSchema>;
+
+/** Why the gateway ends a live connection. */
+export type LiveEndReason = 'shutdown' | 'revoked';
+
+/** setTimeout fires at once for delays above 2^31-1 ms (24.8 days): longer waits are chained. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `expire` when the credential expires (never for null); returns the function that cancels it. */
+export function onCredentialExpiry(expiresAt: Date | null, expire: () => void): () => void {
+  if (!expiresAt) return () => undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    const remaining = expiresAt.getTime() - Date.now();
+    if (remaining <= 0) expire();
+    else timer = setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
 
 /** One connected dashboard (WebSocket or SSE). */
 export interface LiveClient {
   readonly selection: ChannelSelection;
+  readonly owner: CredentialOwner;
   push(kind: PushKind, dataJson: string): void;
-  /** Ends the connection (the gateway is shutting down). */
-  end(): void;
+  end(reason: LiveEndReason): void;
 }
 
 /**
  * The gateway's one subscription to `channels.metrics` and `channels.events` (its own NATS connection, no
  * queue group: every gateway replica serves its own clients), fanned out to the clients that follow the channel.
  * Each message is validated and serialized once, whatever the number of clients.
+ *
+ * Live connections are authenticated once, when they open. So that one does not outlive its credential, it is
+ * ended when the credential expires (by its own timer) and when it is revoked: `revoke` tells every replica
+ * over `gateway.credentials.revoked`.
  */
 @Injectable()
 export class LiveFeed implements OnModuleInit, OnModuleDestroy {
@@ -30,10 +57,24 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.connection = await connect({ servers: this.config.NATS_URL, name: `gateway-live-${process.pid}` });
     this.relay(Subjects.channelsMetrics, ChannelMetricsSchema, 'metrics');
     this.relay(Subjects.channelsEvents, ChannelEventMessageSchema, 'event');
+    this.connection.subscribe(Subjects.gatewayCredentialsRevoked, {
+      callback: (error, message) => {
+        if (error) return;
+        let parsed;
+        try {
+          parsed = CredentialOwnerSchema.safeParse(message.json());
+        } catch {
+          parsed = undefined;
+        }
+        if (parsed?.success) this.endConnectionsOf(parsed.data);
+      },
+    });
+    // Revocations published right after this resolves must not be missed.
+    await this.connection.flush();
   }
 
   async onModuleDestroy(): Promise<void> {
-    for (const client of this.clients) client.end();
+    for (const client of this.clients) client.end('shutdown');
     this.clients.clear();
     await this.connection?.drain();
   }
@@ -42,6 +83,24 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   add(client: LiveClient): () => void {
     this.clients.add(client);
     return () => this.clients.delete(client);
+  }
+
+  /**
+   * Ends the live connections opened with this owner's credentials, on every gateway replica. Resolves once
+   * the NATS server has the message (this replica's own connections end when it comes back).
+   */
+  async revoke(owner: CredentialOwner): Promise<void> {
+    this.connection!.publish(Subjects.gatewayCredentialsRevoked, JSON.stringify(owner));
+    await this.connection!.flush();
+  }
+
+  private endConnectionsOf(owner: CredentialOwner): void {
+    for (const client of this.clients) {
+      if (client.owner.kind === owner.kind && client.owner.id === owner.id) {
+        this.clients.delete(client);
+        client.end('revoked');
+      }
+    }
   }
 
   private relay(subject: string, schema: z.ZodType<{ channelId: string }>, kind: PushKind): void {

@@ -5,7 +5,8 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { Authenticator, credentialFromHeaders } from '../auth/authenticator';
 import { roleHas } from '@castline/contracts';
-import { LiveFeed } from './live-feed';
+import type { Principal } from '../auth/principal';
+import { LiveFeed, onCredentialExpiry } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
 
 export const METRICS_SOCKET_PATH = '/api/v1/ws/metrics';
@@ -13,6 +14,8 @@ export const METRICS_SOCKET_PATH = '/api/v1/ws/metrics';
 export const BEARER_SUBPROTOCOL = 'bearer';
 /** Close codes a dashboard can act on (4000-4999 are the application's): sign in again, or give up. */
 export const SocketCloseCodes = { unauthenticated: 4401, forbidden: 4403, tooSlow: 4408 } as const;
+/** Close reasons of an admitted connection whose credential stops being valid (code 4401). */
+export const CredentialEndReasons = { expired: 'credential expired', revoked: 'credential revoked' } as const;
 
 const PING_INTERVAL_MS = 30_000;
 /** Above this much unsent data the socket's frames wait in its PushQueue. */
@@ -25,7 +28,7 @@ const ClientMessageSchema = z.strictObject({
   unsubscribe: z.array(ChannelSelectorSchema).max(1_000).optional(),
 });
 
-type Admission = { admitted: true } | { admitted: false; code: number; reason: string };
+type Admission = { admitted: true; principal: Principal } | { admitted: false; code: number; reason: string };
 
 /** The credential of a WebSocket upgrade: the usual headers, `?token=`, or the bearer subprotocol. */
 function socketCredential(request: FastifyRequest): string | undefined {
@@ -62,7 +65,7 @@ export function registerMetricsSocket(app: NestFastifyApplication): void {
         const principal = await authenticator.authenticate(socketCredential(request));
         admissions.set(
           request,
-          roleHas(principal.role, 'channels:read') ? { admitted: true } : { admitted: false, code: SocketCloseCodes.forbidden, reason: 'forbidden' },
+          roleHas(principal.role, 'channels:read') ? { admitted: true, principal } : { admitted: false, code: SocketCloseCodes.forbidden, reason: 'forbidden' },
         );
       } catch (error) {
         const reason = error instanceof AppError ? error.message : 'authentication failed';
@@ -75,12 +78,12 @@ export function registerMetricsSocket(app: NestFastifyApplication): void {
         socket.close(admission.code, admission.reason);
         return;
       }
-      serveSocket(socket, feed);
+      serveSocket(socket, feed, admission.principal);
     },
   });
 }
 
-function serveSocket(socket: WebSocket, feed: LiveFeed): void {
+function serveSocket(socket: WebSocket, feed: LiveFeed, principal: Principal): void {
   const selection = new ChannelSelection();
   const queue: PushQueue = new PushQueue(
     {
@@ -89,7 +92,14 @@ function serveSocket(socket: WebSocket, feed: LiveFeed): void {
     },
     () => socket.close(SocketCloseCodes.tooSlow, 'client too slow'),
   );
-  const remove = feed.add({ selection, push: (kind, dataJson) => queue.push(kind, dataJson), end: () => socket.close(1001, 'server shutting down') });
+  const remove = feed.add({
+    selection,
+    owner: { kind: principal.kind, id: principal.id },
+    push: (kind, dataJson) => queue.push(kind, dataJson),
+    end: (reason) =>
+      reason === 'revoked' ? socket.close(SocketCloseCodes.unauthenticated, CredentialEndReasons.revoked) : socket.close(1001, 'server shutting down'),
+  });
+  const cancelExpiry = onCredentialExpiry(principal.expiresAt, () => socket.close(SocketCloseCodes.unauthenticated, CredentialEndReasons.expired));
 
   let alive = true;
   socket.on('pong', () => (alive = true));
@@ -121,6 +131,7 @@ function serveSocket(socket: WebSocket, feed: LiveFeed): void {
   socket.on('error', () => undefined);
   socket.on('close', () => {
     clearInterval(pinger);
+    cancelExpiry();
     remove();
   });
 }

@@ -3,6 +3,7 @@ import type { User } from '@castline/db';
 import { AppError } from '@castline/platform';
 import { PasswordService } from '../auth/password.service';
 import { RefreshTokenRepository } from '../auth/refresh-token.repository';
+import { LiveFeed } from '../live/live-feed';
 import { type Page, toSkipTake } from '../common/pagination';
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody } from './users.dto';
 import { isNotFound, isUniqueViolation, UsersRepository } from './users.repository';
@@ -14,6 +15,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly liveFeed: LiveFeed,
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
@@ -42,7 +44,7 @@ export class UsersService {
     if (losesAdmin) await this.keepOneAdmin();
     const passwordHash = body.password ? await this.passwords.hash(body.password) : undefined;
     const updated = await this.users.update(id, { name: body.name, role: body.role, disabled: body.disabled, passwordHash });
-    if (body.password || body.disabled || body.role) await this.refreshTokens.revokeAllForUser(id);
+    if (body.password || body.disabled || body.role) await this.endSessions(id);
     return toUserView(updated);
   }
 
@@ -58,6 +60,13 @@ export class UsersService {
       }
       throw error;
     }
+    await this.liveFeed.revoke({ kind: 'user', id });
+  }
+
+  /** Signs the user out everywhere: no refresh token renews, and open live connections end now. */
+  private async endSessions(id: string): Promise<void> {
+    await this.refreshTokens.revokeAllForUser(id);
+    await this.liveFeed.revoke({ kind: 'user', id });
   }
 
   private async require(id: string): Promise<User> {
