@@ -6,6 +6,8 @@
 //  2. Client-side navigation (sidebar link click) to each page: time to its h1.
 //  3. Live push: with the Demo channel running, the delay from a worker's metrics sample (sampledAt) to its
 //     arrival in the browser over the WebSocket, median and p95 of BENCH_SAMPLES (default 30).
+//  4. The channels page's steady request load with the Demo channel running, over BENCH_WATCH_SECONDS (default
+//     20): with its live socket, and with the socket refused (the page falls back to polling), side by side.
 // BASE_URL (default http://localhost:8080) and GATEWAY_URL (http://localhost:3000) point elsewhere.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -70,6 +72,23 @@ async function signedInContext() {
   return context;
 }
 
+/** Runs `measure` with the Demo channel running (started for it, and stopped again, when it was not). */
+async function withDemoRunning(measure) {
+  const { items } = await api('GET', '/channels?search=demo', adminToken);
+  const demo = items.find((channel) => channel.slug === 'demo');
+  if (!demo) {
+    console.log('  no Demo channel (DEMO=false?): skipped');
+    return;
+  }
+  const wasRunning = demo.status === 'running';
+  if (!wasRunning) await api('POST', `/channels/${demo.id}/start`, adminToken);
+  try {
+    await measure(demo);
+  } finally {
+    if (!wasRunning) await api('POST', `/channels/${demo.id}/stop`, adminToken);
+  }
+}
+
 /** Loads `pagePath` and times it; JavaScript bytes as transferred (compressed; 0 when served from the cache). */
 async function timeLoad(page, pagePath, heading, reload = false) {
   let scriptBytes = 0;
@@ -132,44 +151,68 @@ console.log('2. client-side navigation (sidebar click) -> h1 and data');
 }
 
 console.log('3. live push: worker sample (sampledAt) -> browser, WebSocket /api/v1/ws/metrics');
-{
-  const accessToken = adminToken;
-  const { items } = await api('GET', '/channels?search=demo', accessToken);
-  const demo = items.find((channel) => channel.slug === 'demo');
-  if (!demo) {
-    console.log('  no Demo channel (DEMO=false?): skipped');
-  } else {
-    const wasRunning = demo.status === 'running';
-    if (!wasRunning) await api('POST', `/channels/${demo.id}/start`, accessToken);
+await withDemoRunning(async (demo) => {
+  const context = await signedInContext();
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/channels/${demo.id}`);
+  await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 30_000 });
+  // A second socket in the page, next to the dashboard's own, records each metrics frame's arrival time.
+  const delays = await page.evaluate(
+    async ({ id, token, wanted }) =>
+      new Promise((resolve, reject) => {
+        const found = [];
+        const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/v1/ws/metrics`, ['bearer', token]);
+        socket.onopen = () => socket.send(JSON.stringify({ subscribe: [id] }));
+        socket.onmessage = (message) => {
+          const frame = JSON.parse(message.data);
+          if (frame.type !== 'metrics') return;
+          found.push(Date.now() - Date.parse(frame.data.sampledAt));
+          if (found.length >= wanted) {
+            socket.close();
+            resolve(found);
+          }
+        };
+        socket.onerror = () => reject(new Error('socket error'));
+        setTimeout(() => reject(new Error(`only ${found.length} samples in time`)), wanted * 3_000);
+      }),
+    { id: demo.id, token: adminToken, wanted: samplesWanted },
+  );
+  console.log(`  ${delays.length} samples: median ${ms(median(delays))}, p95 ${ms(percentile(delays, 0.95))}, max ${ms(Math.max(...delays))}`);
+  await context.close();
+});
+console.log('\n4. channels page at rest, Demo running: HTTP requests per minute by kind, socket live vs socket refused');
+await withDemoRunning(async (demo) => {
+  const watchSeconds = Number(process.env.BENCH_WATCH_SECONDS ?? 20);
+  const kindOf = (pathname) =>
+    /\/channels\/[^/]+\/metrics$/.test(pathname) ? 'metrics' : /\/thumbnail$/.test(pathname) ? 'thumbnail' : /\/channels$/.test(pathname) ? 'list' : 'other';
+  const rows = [];
+  for (const socketRefused of [false, true]) {
     const context = await signedInContext();
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/channels/${demo.id}`);
-    await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 30_000 });
-    // A second socket in the page, next to the dashboard's own, records each metrics frame's arrival time.
-    const delays = await page.evaluate(
-      async ({ id, token, wanted }) =>
-        new Promise((resolve, reject) => {
-          const found = [];
-          const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/v1/ws/metrics`, ['bearer', token]);
-          socket.onopen = () => socket.send(JSON.stringify({ subscribe: [id] }));
-          socket.onmessage = (message) => {
-            const frame = JSON.parse(message.data);
-            if (frame.type !== 'metrics') return;
-            found.push(Date.now() - Date.parse(frame.data.sampledAt));
-            if (found.length >= wanted) {
-              socket.close();
-              resolve(found);
-            }
-          };
-          socket.onerror = () => reject(new Error('socket error'));
-          setTimeout(() => reject(new Error(`only ${found.length} samples in time`)), wanted * 3_000);
-        }),
-      { id: demo.id, token: accessToken, wanted: samplesWanted },
+    if (socketRefused) await page.routeWebSocket(/\/api\/v1\/ws\/metrics/, (socket) => socket.close({ code: 1011, reason: 'refused by the benchmark' }));
+    let pushed = 0;
+    page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => String(payload).startsWith('{"type":"metrics"') && (pushed += 1)));
+    await page.goto(`${baseUrl}/channels`);
+    await page.locator(`[data-channel-id="${demo.id}"] [data-metric="fps"] dd`).filter({ hasNotText: '—' }).waitFor({ timeout: 30_000 });
+    const counts = { list: 0, metrics: 0, thumbnail: 0, other: 0 };
+    const count = (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/api/v1/')) counts[kindOf(pathname)] += 1;
+    };
+    pushed = 0;
+    page.on('request', count);
+    await page.waitForTimeout(watchSeconds * 1000);
+    page.off('request', count);
+    const perMinute = (value) => ((value * 60) / watchSeconds).toFixed(0);
+    rows.push([socketRefused ? 'socket refused (polling)' : 'socket live', counts, pushed]);
+    console.log(
+      `  ${(socketRefused ? 'socket refused (polling)' : 'socket live').padEnd(26)}metrics ${perMinute(counts.metrics).padStart(3)}/min  thumbnail ${perMinute(counts.thumbnail).padStart(3)}/min` +
+        `  list ${perMinute(counts.list).padStart(3)}/min  other ${perMinute(counts.other).padStart(3)}/min  pushed metrics frames ${perMinute(pushed).padStart(3)}/min`,
     );
-    console.log(`  ${delays.length} samples: median ${ms(median(delays))}, p95 ${ms(percentile(delays, 0.95))}, max ${ms(Math.max(...delays))}`);
     await context.close();
-    if (!wasRunning) await api('POST', `/channels/${demo.id}/stop`, accessToken);
   }
-}
+  const total = (counts) => counts.list + counts.metrics + counts.thumbnail + counts.other;
+  console.log(`  HTTP requests, live/polling: ${(total(rows[0][1]) / Math.max(1, total(rows[1][1]))).toFixed(2)}\n`);
+});
 await browser.close();
 for (const id of benchUsers) await api('DELETE', `/users/${id}`, adminToken);

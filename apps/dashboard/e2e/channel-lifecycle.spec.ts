@@ -67,6 +67,36 @@ test('starting it turns its status to running', async () => {
   await expect(card.getByText('running', { exact: true })).toBeVisible({ timeout: 30_000 });
 });
 
+test('the grid takes its live numbers from one WebSocket following every channel, without polling per card', async () => {
+  const card = page.locator('[data-channel-id]', { has: page.getByRole('link', { name }) });
+  let subscribedToAll = false;
+  let pushedMetrics = 0;
+  page.on('websocket', (socket) => {
+    if (!socket.url().endsWith('/api/v1/ws/metrics')) return;
+    socket.on('framesent', ({ payload }) => {
+      if (String(payload) === '{"subscribe":["*"]}') subscribedToAll = true;
+    });
+    socket.on('framereceived', ({ payload }) => {
+      const text = String(payload);
+      if (text.startsWith('{"type":"metrics"') && text.includes(channelId)) pushedMetrics += 1;
+    });
+  });
+  await page.reload();
+  await expect.poll(() => subscribedToAll).toBe(true);
+  await expect(card.locator('[data-metric="fps"] dd')).not.toHaveText('—', { timeout: 15_000 });
+  await expect.poll(() => pushedMetrics, { timeout: 15_000 }).toBeGreaterThan(0);
+
+  const polls: string[] = [];
+  page.on('request', (request) => {
+    if (/\/api\/v1\/channels\/[^/]+\/metrics$/.test(new URL(request.url()).pathname)) polls.push(request.url());
+  });
+  const pushedBefore = pushedMetrics;
+  // Polling ran every 2.5 s per card; pushes arrive every second.
+  await page.waitForTimeout(6_000);
+  expect(polls).toEqual([]);
+  expect(pushedMetrics - pushedBefore).toBeGreaterThanOrEqual(3);
+});
+
 test('the detail page plays the live output with hls.js', async () => {
   await page.getByRole('link', { name }).first().click();
   await expect(page).toHaveURL(new RegExp(`/channels/${channelId}$`));
@@ -82,6 +112,21 @@ test('dragging the logo and saving stores the new coordinates', async () => {
   if (await logoTab.count()) await logoTab.click();
   const logo = page.getByLabel('Logo position');
   await expect(logo).toBeVisible();
+  // The editor's frame is the size of the output, as its worker measured it on the running output.
+  const metricsApi = await apiAs(admin());
+  let measured = '';
+  await expect
+    .poll(
+      async () => {
+        const metrics = (await (await metricsApi.get(`/api/v1/channels/${channelId}/metrics`)).json()) as { outputWidth: number | null; outputHeight: number | null };
+        measured = metrics.outputWidth ? `${metrics.outputWidth}×${metrics.outputHeight}` : '';
+        return measured;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBe('');
+  await metricsApi.dispose();
+  await expect(page.getByText(new RegExp(`corner of a ${measured} output`))).toBeVisible();
   const readout = page.getByText(/x \d+ · y \d+/);
   const before = (await readout.textContent())!;
 

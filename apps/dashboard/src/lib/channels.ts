@@ -7,9 +7,10 @@
  */
 import type { ChannelMetrics, CreateChannel, LogoPlacement, OutputProfile, UpdateChannel } from '@castline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { toast } from 'sonner';
 import { api, ApiError, apiBlob, describeError } from './api';
+import { type LiveConnection, openLiveFeed } from './live-metrics';
 
 export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
 export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error'];
@@ -116,8 +117,41 @@ export const channelKeys = {
   presets: ['presets'] as const,
 };
 
-/** Channels matching the filters (up to 200), refreshed every 5 s. */
-export function useChannels(filters: ChannelFilters = {}) {
+/**
+ * The channels page's one live socket, following every channel ('*'): each metrics message lands in the query
+ * cache of that channel's metrics, so a card shows it without a request of its own, and channel events refetch
+ * the list (at most every 250 ms: a bulk start sends hundreds). Returns the socket's state for LiveFleetContext.
+ */
+export function useLiveFleet(): LiveConnection {
+  const queryClient = useQueryClient();
+  const [connection, setConnection] = useState<LiveConnection>('connecting');
+  useEffect(() => {
+    let refetchTimer: ReturnType<typeof setTimeout> | undefined;
+    const close = openLiveFeed(['*'], {
+      onConnection: setConnection,
+      onMetrics: (metrics) => {
+        if (metrics?.channelId) queryClient.setQueryData(channelKeys.metrics(metrics.channelId), metrics);
+      },
+      onEvent: () => {
+        refetchTimer ??= setTimeout(() => {
+          refetchTimer = undefined;
+          void queryClient.invalidateQueries({ queryKey: channelKeys.lists() });
+        }, 250);
+      },
+    });
+    return () => {
+      clearTimeout(refetchTimer);
+      close();
+    };
+  }, [queryClient]);
+  return connection;
+}
+
+/** The state of the page's useLiveFleet socket; null where there is none. While it is live nothing polls metrics. */
+export const LiveFleetContext = createContext<LiveConnection | null>(null);
+
+/** Channels matching the filters (up to 200): every 5 s, or every 30 s while the live socket reports changes. */
+export function useChannels(filters: ChannelFilters = {}, live = false) {
   return useQuery({
     queryKey: channelKeys.list(filters),
     queryFn: ({ signal }) => {
@@ -127,7 +161,7 @@ export function useChannels(filters: ChannelFilters = {}) {
       if (filters.status) params.set('status', filters.status);
       return api<ChannelList>(`/channels?${params.toString()}`, { signal });
     },
-    refetchInterval: 5_000,
+    refetchInterval: live ? 30_000 : 5_000,
     placeholderData: keepPreviousData,
   });
 }
@@ -151,10 +185,12 @@ export function usePresets() {
 }
 
 /**
- * The latest metrics of a running channel (every 2.5 s while `enabled`); null when the channel has none
- * (404: not running, or no report yet).
+ * The latest metrics of a running channel; null when the channel has none (404: not running, or no report
+ * yet). Pushed by the page's live socket (LiveFleetContext) while it is live: then only the first value is
+ * fetched. Otherwise polled every 2.5 s while `enabled`.
  */
 export function useChannelMetrics(id: string, enabled = true) {
+  const pushed = useContext(LiveFleetContext) === 'live';
   return useQuery({
     queryKey: channelKeys.metrics(id),
     queryFn: async ({ signal }) => {
@@ -166,7 +202,8 @@ export function useChannelMetrics(id: string, enabled = true) {
       }
     },
     enabled,
-    refetchInterval: enabled ? 2_500 : false,
+    refetchInterval: enabled && !pushed ? 2_500 : false,
+    staleTime: pushed ? Infinity : 0,
     retry: false,
   });
 }

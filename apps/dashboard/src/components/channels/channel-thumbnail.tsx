@@ -2,8 +2,10 @@
 
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ImageOffIcon, Loader2Icon, MonitorPlayIcon } from 'lucide-react';
+import { useRef } from 'react';
 import { ApiError, apiBlob } from '@/lib/api';
 import { type ChannelStatus, channelKeys } from '@/lib/channels';
+import { useOnScreen } from '@/lib/use-on-screen';
 import { cn } from '@/lib/utils';
 
 /** The object URL currently shown per channel; the previous one is released shortly after a newer one replaces it. */
@@ -27,7 +29,7 @@ function watchCache(queryClient: QueryClient) {
   });
 }
 
-/** The latest frame of a running channel as an object URL (every 5 s); null when there is none (404). */
+/** The latest frame of a running channel as an object URL (every 5 s while `enabled`); null when there is none (404). */
 export function useChannelThumbnail(id: string, enabled: boolean) {
   const queryClient = useQueryClient();
   return useQuery({
@@ -52,13 +54,18 @@ export function useChannelThumbnail(id: string, enabled: boolean) {
   });
 }
 
-/** A 16:9 frame: the live picture of a running channel, otherwise a placeholder saying why there is none. */
+/**
+ * A 16:9 frame: the live picture of a running channel, otherwise a placeholder saying why there is none.
+ * Refreshed only while on screen.
+ */
 export function ChannelThumbnail({ id, name, status, className }: { id: string; name: string; status: ChannelStatus; className?: string }) {
+  const frame = useRef<HTMLDivElement>(null);
+  const onScreen = useOnScreen(frame);
   const live = status === 'running';
-  const thumbnail = useChannelThumbnail(id, live);
+  const thumbnail = useChannelThumbnail(id, live && onScreen);
   const url = live ? thumbnail.data : null;
   return (
-    <div className={cn('relative aspect-video w-full overflow-hidden bg-muted', className)}>
+    <div ref={frame} className={cn('relative aspect-video w-full overflow-hidden bg-muted', className)}>
       {url ? (
         <img src={url} alt={`Live picture of ${name}`} className="size-full object-cover" />
       ) : (

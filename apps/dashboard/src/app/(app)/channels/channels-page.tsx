@@ -16,7 +16,17 @@ import { Input } from '@/components/ui/input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useCan } from '@/lib/auth';
-import { type Channel, type ChannelStatus, type Preset, useBulkChannelAction, useChannels, useDeleteChannel, usePresets } from '@/lib/channels';
+import {
+  type Channel,
+  type ChannelStatus,
+  LiveFleetContext,
+  type Preset,
+  useBulkChannelAction,
+  useChannels,
+  useDeleteChannel,
+  useLiveFleet,
+  usePresets,
+} from '@/lib/channels';
 import { cn } from '@/lib/utils';
 
 type View = 'grid' | 'list';
@@ -62,7 +72,8 @@ export function ChannelsPage() {
   const [searchText, setSearchText] = useState(search);
   const view = useSyncExternalStore(subscribeView, readView, () => 'grid' as View);
 
-  const channels = useChannels({ search, status });
+  const fleet = useLiveFleet();
+  const channels = useChannels({ search, status }, fleet === 'live');
   const presets = usePresets();
   const bulk = useBulkChannelAction();
   const remove = useDeleteChannel();
@@ -116,7 +127,7 @@ export function ChannelsPage() {
   ) : null;
 
   return (
-    <>
+    <LiveFleetContext.Provider value={fleet}>
       <PageHeader title="Channels" description="Every live channel: its picture, its state and its numbers." actions={newButton} />
 
       <div className="mb-4 flex flex-wrap items-center gap-2">
@@ -268,7 +279,7 @@ export function ChannelsPage() {
           />
         </>
       )}
-    </>
+    </LiveFleetContext.Provider>
   );
 }
 
