@@ -203,7 +203,8 @@ export function useChannelMetrics(id: string, enabled = true) {
     },
     enabled,
     refetchInterval: enabled && !pushed ? 2_500 : false,
-    staleTime: pushed ? Infinity : 0,
+    // pushed values are always fresh; polled ones keep the app's default
+    staleTime: pushed ? Infinity : undefined,
     retry: false,
   });
 }

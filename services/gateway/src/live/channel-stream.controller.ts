@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { LiveFeed, onCredentialExpiry } from './live-feed';
+import { LiveFeed } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
 
 /** Proxies drop a connection that stays silent; nginx's proxy_read_timeout is 60 s by default. */
@@ -70,16 +70,15 @@ export class ChannelStreamController {
     const remove = this.feed.add({
       selection,
       owner: { kind: principal.kind, id: principal.id },
+      expiresAt: principal.expiresAt,
       push: (kind, dataJson) => queue.push(kind, dataJson),
       end: () => response.end(),
     });
-    const cancelExpiry = onCredentialExpiry(principal.expiresAt, () => response.end());
     const heartbeat = setInterval(() => {
       if (!blocked) response.write(': heartbeat\n\n');
     }, HEARTBEAT_INTERVAL_MS);
     response.on('close', () => {
       clearInterval(heartbeat);
-      cancelExpiry();
       remove();
     });
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ChannelEventMessageSchema, ChannelMetricsSchema, Subjects } from '@castline/contracts';
 import { type BaseConfig, CONFIG } from '@castline/platform';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import type { ChannelSelection, PushKind } from './push-queue';
 
@@ -10,7 +10,7 @@ const CredentialOwnerSchema = z.object({ kind: z.enum(['user', 'api-key']), id: 
 export type CredentialOwner = z.infer<typeof CredentialOwnerSchema>;
 
 /** Why the gateway ends a live connection. */
-export type LiveEndReason = 'shutdown' | 'revoked';
+export type LiveEndReason = 'shutdown' | 'revoked' | 'expired';
 
 /** setTimeout fires at once for delays above 2^31-1 ms (24.8 days): longer waits are chained. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -32,8 +32,20 @@ export function onCredentialExpiry(expiresAt: Date | null, expire: () => void): 
 export interface LiveClient {
   readonly selection: ChannelSelection;
   readonly owner: CredentialOwner;
+  /** When the credential it was opened with stops being accepted (null: never). */
+  readonly expiresAt: Date | null;
   push(kind: PushKind, dataJson: string): void;
   end(reason: LiveEndReason): void;
+}
+
+/** The message's JSON checked against the schema; undefined when it is not JSON or does not match. */
+function parseMessage<T>(schema: z.ZodType<T>, message: Msg): T | undefined {
+  try {
+    const parsed = schema.safeParse(message.json());
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -59,14 +71,8 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.relay(Subjects.channelsEvents, ChannelEventMessageSchema, 'event');
     this.connection.subscribe(Subjects.gatewayCredentialsRevoked, {
       callback: (error, message) => {
-        if (error) return;
-        let parsed;
-        try {
-          parsed = CredentialOwnerSchema.safeParse(message.json());
-        } catch {
-          parsed = undefined;
-        }
-        if (parsed?.success) this.endConnectionsOf(parsed.data);
+        const owner = error ? undefined : parseMessage(CredentialOwnerSchema, message);
+        if (owner) this.endConnectionsOf(owner);
       },
     });
     // Revocations published right after this resolves must not be missed.
@@ -79,10 +85,16 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     await this.connection?.drain();
   }
 
-  /** Returns the function that removes the client again. */
+  /** Returns the function that removes the client again. The client is ended when its credential expires. */
   add(client: LiveClient): () => void {
     this.clients.add(client);
-    return () => this.clients.delete(client);
+    const cancelExpiry = onCredentialExpiry(client.expiresAt, () => {
+      if (this.clients.delete(client)) client.end('expired');
+    });
+    return () => {
+      cancelExpiry();
+      this.clients.delete(client);
+    };
   }
 
   /**
@@ -107,19 +119,14 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.connection!.subscribe(subject, {
       callback: (error, message) => {
         if (error || this.clients.size === 0) return;
-        let parsed;
-        try {
-          parsed = schema.safeParse(message.json());
-        } catch {
-          parsed = undefined;
-        }
-        if (!parsed?.success) {
+        const data = parseMessage(schema, message);
+        if (!data) {
           this.logger.warn(`ignored a malformed ${subject} message`);
           return;
         }
-        const dataJson = JSON.stringify(parsed.data);
+        const dataJson = JSON.stringify(data);
         for (const client of this.clients) {
-          if (client.selection.includes(parsed.data.channelId)) client.push(kind, dataJson);
+          if (client.selection.includes(data.channelId)) client.push(kind, dataJson);
         }
       },
     });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Authenticator, credentialFromHeaders } from '../auth/authenticator';
 import { roleHas } from '@castline/contracts';
 import type { Principal } from '../auth/principal';
-import { LiveFeed, onCredentialExpiry } from './live-feed';
+import { LiveFeed, type LiveEndReason } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
 
 export const METRICS_SOCKET_PATH = '/api/v1/ws/metrics';
@@ -14,8 +14,12 @@ export const METRICS_SOCKET_PATH = '/api/v1/ws/metrics';
 export const BEARER_SUBPROTOCOL = 'bearer';
 /** Close codes a dashboard can act on (4000-4999 are the application's): sign in again, or give up. */
 export const SocketCloseCodes = { unauthenticated: 4401, forbidden: 4403, tooSlow: 4408 } as const;
-/** Close reasons of an admitted connection whose credential stops being valid (code 4401). */
-export const CredentialEndReasons = { expired: 'credential expired', revoked: 'credential revoked' } as const;
+/** How an admitted connection is closed when the gateway ends it: its credential stopped being valid (4401), or shutdown. */
+const END_CLOSES: Record<LiveEndReason, [code: number, reason: string]> = {
+  expired: [SocketCloseCodes.unauthenticated, 'credential expired'],
+  revoked: [SocketCloseCodes.unauthenticated, 'credential revoked'],
+  shutdown: [1001, 'server shutting down'],
+};
 
 const PING_INTERVAL_MS = 30_000;
 /** Above this much unsent data the socket's frames wait in its PushQueue. */
@@ -95,11 +99,10 @@ function serveSocket(socket: WebSocket, feed: LiveFeed, principal: Principal): v
   const remove = feed.add({
     selection,
     owner: { kind: principal.kind, id: principal.id },
+    expiresAt: principal.expiresAt,
     push: (kind, dataJson) => queue.push(kind, dataJson),
-    end: (reason) =>
-      reason === 'revoked' ? socket.close(SocketCloseCodes.unauthenticated, CredentialEndReasons.revoked) : socket.close(1001, 'server shutting down'),
+    end: (reason) => socket.close(...END_CLOSES[reason]),
   });
-  const cancelExpiry = onCredentialExpiry(principal.expiresAt, () => socket.close(SocketCloseCodes.unauthenticated, CredentialEndReasons.expired));
 
   let alive = true;
   socket.on('pong', () => (alive = true));
@@ -131,7 +134,6 @@ function serveSocket(socket: WebSocket, feed: LiveFeed, principal: Principal): v
   socket.on('error', () => undefined);
   socket.on('close', () => {
     clearInterval(pinger);
-    cancelExpiry();
     remove();
   });
 }
