@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { demoSourceCommand, seedDemoChannel } from './lib/demo.mjs';
-import { answersTcp, findNginx, loadLocalSecrets, waitForHttp } from './lib/local-run.mjs';
+import { findNginx, loadLocalSecrets, waitForHttp } from './lib/local-run.mjs';
 
 process.chdir(path.resolve(import.meta.dirname, '..'));
 
@@ -44,10 +44,7 @@ process.env.NODE_ENV ||= 'development';
 process.env.LOG_LEVEL ||= 'info';
 process.env.NGINX_PORT ||= '8080';
 process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
-// The demo source and channel (scripts/lib/demo.mjs); DEMO=false leaves both out.
-// Without FFmpeg there is no demo (and no live channel); the rest still runs.
 const dashboardDev = process.env.DASHBOARD_DEV === '1';
-const withDemo = process.env.DEMO !== 'false' && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 const demoPort = Number(process.env.DEMO_PORT || 5004);
 // nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.
 process.env.NGINX_ERROR_LOG ||= 'stderr';
@@ -62,31 +59,22 @@ if (!existsSync(installMarker) || statSync('package-lock.json').mtimeMs > statSy
   step('dependencies are up to date');
 }
 
-// b) infrastructure, and nginx, before spending time on a build
-step('checking PostgreSQL, Redis and NATS');
-// NATS_URL may list several servers, with or without a scheme; the first one tells enough.
-const natsUrl = (process.env.NATS_URL || 'nats://127.0.0.1:4222').split(',')[0].replace(/^(?![a-z]+:\/\/)/, 'nats://');
-const infrastructure = [
-  { name: 'PostgreSQL', variable: 'DATABASE_URL', url: process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/castline', port: 5432 },
-  { name: 'Redis', variable: 'REDIS_URL', url: process.env.REDIS_URL || 'redis://127.0.0.1:6379', port: 6379 },
-  { name: 'NATS', variable: 'NATS_URL', url: natsUrl, port: 4222 },
-];
-const probes = await Promise.all(infrastructure.map(async (server) => ({ ...server, ...(await answersTcp(server.url, server.port)) })));
-const down = probes.filter((probe) => !probe.ok);
-if (down.length > 0) {
-  const lines = down.map(({ name, variable, address }) => `  ${name} at ${address} (${variable}): start it or set ${variable}`);
-  fail(`not answering:\n${lines.join('\n')}`);
-}
+// b) system packages and servers: installed and started when missing (needs root or sudo, else it prints the
+// commands to run); servers already answering at DATABASE_URL / REDIS_URL / NATS_URL are used as they are.
+step('checking system packages, PostgreSQL, Redis and NATS (scripts/system-deps.sh)');
+run('bash', ['scripts/system-deps.sh', 'run']);
+// c) local secrets (and a DATABASE_URL system-deps.sh may have saved for a PostgreSQL it set up)
+const generated = loadLocalSecrets(LOCAL_ENV_FILE);
+step(generated.length > 0 ? `generated ${generated.join(', ')} into ${LOCAL_ENV_FILE}` : `secrets from the environment and ${LOCAL_ENV_FILE}`);
+// The demo source and channel (scripts/lib/demo.mjs); DEMO=false leaves both out.
+// Without FFmpeg there is no demo (and no live channel); the rest still runs.
+const withDemo = process.env.DEMO !== 'false' && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 const withoutNginx = process.env.NO_NGINX === '1';
 const nginx = withoutNginx ? undefined : findNginx();
 if (!nginx && !withoutNginx) {
   fail('nginx is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y nginx), or set NO_NGINX=1 to run without it.');
 }
 if (withoutNginx) step('NO_NGINX=1: running without nginx (no /live/; each app on its own port)');
-
-// c) local secrets
-const generated = loadLocalSecrets(LOCAL_ENV_FILE);
-step(generated.length > 0 ? `generated ${generated.join(', ')} into ${LOCAL_ENV_FILE}` : `secrets from the environment and ${LOCAL_ENV_FILE}`);
 
 // d) build, e) migrate
 step('building (scripts/build.sh: Prisma client, then tsc -b)');

@@ -1,7 +1,6 @@
 // Helpers of scripts/start.mjs (the native run). Dependency-free: they run before `npm install` may have.
 import { randomBytes } from 'node:crypto';
 import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEnv } from 'node:util';
@@ -16,22 +15,6 @@ export function findNginx() {
     } catch {
       return false;
     }
-  });
-}
-
-/** Whether something accepts TCP connections at the URL's host and port: enough to tell "not running". */
-export function answersTcp(url, defaultPort) {
-  const { hostname, port } = new URL(url);
-  const target = { host: hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(port) || defaultPort };
-  return new Promise((resolve) => {
-    const socket = net.connect(target);
-    const done = (ok) => {
-      socket.destroy();
-      resolve({ ok, address: `${target.host}:${target.port}` });
-    };
-    socket.setTimeout(2_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
   });
 }
 
