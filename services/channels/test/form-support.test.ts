@@ -3,15 +3,16 @@ import { ADMIN, bearer, inProcessServiceEnv, login, startTestGateway, type TestG
 import { startChannels } from '../src/channels-app';
 
 /**
- * A refusal about one field names it in `error.details.fields`, and the name survives the NATS hop from the
- * channels service through the gateway: the dashboard's forms put the message on that field.
+ * What the dashboard's channel and preset forms rely on. A refusal about one field names it in
+ * `error.details.fields`, and the name survives the NATS hop from the channels service through the gateway, so
+ * the form puts the message on that field; and one preset is the default a new channel starts with.
  */
 let gateway: TestGateway;
 let channels: NestFastifyApplication;
 let token: string;
 
 beforeAll(async () => {
-  gateway = await startTestGateway('field-refusals');
+  gateway = await startTestGateway('form-support');
   channels = await startChannels(inProcessServiceEnv(gateway.databaseUrl), { handleSignals: false });
   token = (await login(gateway.app, ADMIN.email, ADMIN.password)).accessToken;
 });
@@ -52,4 +53,11 @@ it('names name when a preset of that name exists (409)', async () => {
   const refused = await api('POST', '/settings/presets', { name: '720p30', profile: {} });
   expect(refused.statusCode).toBe(409);
   expect(refused.json().error).toMatchObject({ code: 'CONFLICT', details: { fields: [{ path: 'name', message: 'A preset named "720p30" already exists' }] } });
+});
+
+it('marks exactly one preset as the default: the built-in 720p30 its description calls so', async () => {
+  const { items } = (await gateway.app.inject({ method: 'GET', url: '/api/v1/settings/presets', headers: bearer(token) })).json();
+  const defaults = items.filter((preset: { isDefault: boolean }) => preset.isDefault);
+  expect(defaults).toHaveLength(1);
+  expect(defaults[0]).toMatchObject({ name: '720p30', builtIn: true, description: expect.stringContaining('the default') });
 });
