@@ -1,14 +1,20 @@
 'use client';
 
-import type { Role } from '@castline/contracts/permissions';
+import { CreateUserBodySchema, ListUsersQuerySchema, type Role, RoleSchema, UpdateUserBodySchema } from '@castline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
 import { MoreHorizontalIcon, SearchIcon, UserPlusIcon, UsersIcon } from 'lucide-react';
-import { type FormEvent, useDeferredValue, useState } from 'react';
+import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { toast } from 'sonner';
+import { z } from 'zod';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState } from '@/components/empty-state';
-import { ErrorState } from '@/components/error-state';
+import { FormError, FormField } from '@/components/form-field';
 import { PageHeader } from '@/components/page-header';
+import { ResourceTable } from '@/components/resource-table';
+import { NoAccess, RoleBadge, SearchBox, SecretField, StatusBadge, When } from '@/components/settings/common';
+import { PasswordField } from '@/components/settings/password-field';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
@@ -16,26 +22,32 @@ import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSepara
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { api, describeError } from '@/lib/api';
 import { useCan, useUser } from '@/lib/auth';
 import { formatDateTime, formatRelative } from '@/lib/format';
-import { type Page, passwordProblem, queryString, ROLE_OPTIONS, settingsKeys, type UserView } from '@/lib/settings';
-import { NoAccess, Pager, RoleBadge, SecretField, StatusBadge, TableSkeleton, When } from './common';
-import { PasswordField } from './password-field';
+import { type Page, queryString, ROLE_OPTIONS, settingsKeys, type UserView } from '@/lib/settings';
+import { useTableSearch } from '@/lib/use-table-search';
+import { useZodForm } from '@/lib/use-zod-form';
 
-const PAGE_SIZE = 25;
-const COLUMNS = ['Name', 'Email', 'Role', 'Status', 'Last login', 'Created'];
 const ALL = 'all';
+
+/** The list's state in the URL: ?page=&pageSize=&sort=&search=&role=, checked with the API's own query schema. */
+const UsersSearchSchema = z.object({
+  page: ListUsersQuerySchema.shape.page.catch(1),
+  pageSize: ListUsersQuerySchema.shape.pageSize.unwrap().catch(25),
+  sort: ListUsersQuerySchema.shape.sort.catch('createdAt'),
+  search: ListUsersQuerySchema.shape.search.catch(undefined),
+  role: RoleSchema.optional().catch(undefined),
+});
 
 const displayName = (user: Pick<UserView, 'name' | 'email'>) => user.name || user.email;
 
 /** The role picker with a line saying what the chosen role may do. */
-function RoleSelect({ id, value, onChange }: { id: string; value: Role; onChange: (role: Role) => void }) {
+function RoleSelect({ id, value, onChange, describedBy }: { id: string; value: Role; onChange: (role: Role) => void; describedBy?: string }) {
   return (
     <>
       <Select value={value} onValueChange={(next) => onChange(next as Role)}>
-        <SelectTrigger id={id} aria-describedby={`${id}-hint`}>
+        <SelectTrigger id={id} aria-describedby={[`${id}-hint`, describedBy].filter(Boolean).join(' ')}>
           <SelectValue />
         </SelectTrigger>
         <SelectContent>
@@ -78,92 +90,58 @@ function PasswordSetStep({ password, user, onDone }: { password: string; user: s
 
 function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const invalidate = useInvalidateUsers();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
-  const [password, setPassword] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [created, setCreated] = useState<UserView | null>(null);
-
-  const reset = () => {
-    setName('');
-    setEmail('');
-    setRole('viewer');
-    setPassword('');
-    setTouched(false);
+  const [created, setCreated] = useState<{ user: UserView; password: string } | null>(null);
+  const create = useMutation({
+    mutationFn: (body: z.output<typeof CreateUserBodySchema>) => api<UserView>('/users', { method: 'POST', body }),
+    onSuccess: (user) => {
+      toast.success(`User ${user.email} created`);
+      void invalidate();
+    },
+  });
+  const form = useZodForm(CreateUserBodySchema, create, {
+    defaultValues: { name: '', email: '', role: 'viewer', password: '' },
+    onSuccess: (user, body) => setCreated({ user, password: body.password }),
+  });
+  const { errors } = form.formState;
+  const close = () => {
+    onOpenChange(false);
+    form.reset();
     setCreated(null);
   };
 
-  const create = useMutation({
-    mutationFn: () => api<UserView>('/users', { method: 'POST', body: { name: name.trim(), email: email.trim(), role, password } }),
-    onSuccess: (user) => {
-      toast.success(`User ${user.email} created`);
-      setCreated(user);
-      void invalidate();
-    },
-    onError: (error) => toast.error('Could not create the user', { description: describeError(error) }),
-  });
-
-  const problem = passwordProblem(password);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setTouched(true);
-    if (problem || !email.trim()) return;
-    create.mutate();
-  };
-
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        onOpenChange(next);
-        if (!next) reset();
-      }}
-    >
+    <Dialog open={open} onOpenChange={(next) => (next ? onOpenChange(true) : close())}>
       <DialogContent>
         {created ? (
-          <PasswordSetStep
-            password={password}
-            user={created.email}
-            onDone={() => {
-              onOpenChange(false);
-              reset();
-            }}
-          />
+          <PasswordSetStep password={created.password} user={created.user.email} onDone={close} />
         ) : (
-          <form onSubmit={submit} className="grid gap-4" noValidate>
+          <form onSubmit={form.submit} className="grid gap-4" noValidate>
             <DialogHeader>
               <DialogTitle>Add user</DialogTitle>
               <DialogDescription>They sign in with this email and password; the role decides what they can do.</DialogDescription>
             </DialogHeader>
-            <div className="grid gap-2">
-              <Label htmlFor="user-name">Name</Label>
-              <Input id="user-name" value={name} maxLength={120} autoComplete="off" onChange={(event) => setName(event.target.value)} />
-            </div>
-            <div className="grid gap-2">
-              <Label htmlFor="user-email">Email</Label>
-              <Input
-                id="user-email"
-                type="email"
-                required
-                value={email}
-                maxLength={254}
-                autoComplete="off"
-                aria-invalid={touched && !email.trim() ? true : undefined}
-                onChange={(event) => setEmail(event.target.value)}
-              />
-            </div>
+            <FormError message={form.rootError} />
+            <FormField id="user-name" label="Name" error={errors.name?.message}>
+              {(control) => <Input {...control} maxLength={120} autoComplete="off" {...form.register('name')} />}
+            </FormField>
+            <FormField id="user-email" label="Email" error={errors.email?.message}>
+              {(control) => <Input {...control} type="email" required maxLength={254} autoComplete="off" {...form.register('email')} />}
+            </FormField>
             <div className="grid gap-2">
               <Label htmlFor="user-role">Role</Label>
-              <RoleSelect id="user-role" value={role} onChange={setRole} />
+              <Controller control={form.control} name="role" render={({ field }) => <RoleSelect id="user-role" value={field.value} onChange={field.onChange} />} />
             </div>
-            <PasswordField id="user-password" label="Password" value={password} onChange={setPassword} error={touched ? problem : null} />
+            <Controller
+              control={form.control}
+              name="password"
+              render={({ field }) => <PasswordField id="user-password" label="Password" value={field.value} onChange={field.onChange} error={errors.password?.message} />}
+            />
             <DialogFooter>
-              <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
+              <Button type="button" variant="outline" onClick={close}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={create.isPending}>
-                {create.isPending ? 'Adding…' : 'Add user'}
+              <Button type="submit" disabled={form.formState.isSubmitting}>
+                {form.formState.isSubmitting ? 'Adding…' : 'Add user'}
               </Button>
             </DialogFooter>
           </form>
@@ -175,32 +153,25 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
 
 function ChangeRoleDialog({ user, self, open, onOpenChange }: { user: UserView; self: boolean; open: boolean; onOpenChange: (open: boolean) => void }) {
   const invalidate = useInvalidateUsers();
-  const [role, setRole] = useState<Role>(user.role);
   const change = useMutation({
-    mutationFn: () => api<UserView>(`/users/${user.id}`, { method: 'PATCH', body: { role } }),
+    mutationFn: (body: z.output<typeof UpdateUserBodySchema>) => api<UserView>(`/users/${user.id}`, { method: 'PATCH', body }),
     onSuccess: (updated) => {
       toast.success(`${displayName(updated)} is now ${updated.role}`);
-      onOpenChange(false);
       void invalidate();
     },
-    onError: (error) => toast.error(`Could not change the role of ${displayName(user)}`, { description: describeError(error) }),
   });
+  const form = useZodForm(UpdateUserBodySchema, change, { defaultValues: { role: user.role }, onSuccess: () => onOpenChange(false) });
+  const role = form.watch('role') ?? user.role;
   return (
     <Dialog
       open={open}
       onOpenChange={(next) => {
         onOpenChange(next);
-        if (!next) setRole(user.role);
+        if (!next) form.reset();
       }}
     >
       <DialogContent>
-        <form
-          className="grid gap-4"
-          onSubmit={(event) => {
-            event.preventDefault();
-            change.mutate();
-          }}
-        >
+        <form className="grid gap-4" onSubmit={form.submit}>
           <DialogHeader>
             <DialogTitle>Change role</DialogTitle>
             <DialogDescription>
@@ -208,16 +179,17 @@ function ChangeRoleDialog({ user, self, open, onOpenChange }: { user: UserView; 
               {self && role !== 'admin' && ' This is you: you will lose access to these settings.'}
             </DialogDescription>
           </DialogHeader>
+          <FormError message={form.rootError ?? form.formState.errors.role?.message} />
           <div className="grid gap-2">
             <Label htmlFor={`role-${user.id}`}>Role</Label>
-            <RoleSelect id={`role-${user.id}`} value={role} onChange={setRole} />
+            <Controller control={form.control} name="role" render={({ field }) => <RoleSelect id={`role-${user.id}`} value={field.value ?? user.role} onChange={field.onChange} />} />
           </div>
           <DialogFooter>
             <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
               Cancel
             </Button>
-            <Button type="submit" disabled={change.isPending || role === user.role}>
-              {change.isPending ? 'Saving…' : 'Change role'}
+            <Button type="submit" disabled={form.formState.isSubmitting || role === user.role}>
+              {form.formState.isSubmitting ? 'Saving…' : 'Change role'}
             </Button>
           </DialogFooter>
         </form>
@@ -228,49 +200,27 @@ function ChangeRoleDialog({ user, self, open, onOpenChange }: { user: UserView; 
 
 function ResetPasswordDialog({ user, self, open, onOpenChange }: { user: UserView; self: boolean; open: boolean; onOpenChange: (open: boolean) => void }) {
   const invalidate = useInvalidateUsers();
-  const [password, setPassword] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [done, setDone] = useState(false);
-  const reset = () => {
-    setPassword('');
-    setTouched(false);
-    setDone(false);
-  };
+  const [done, setDone] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: () => api<UserView>(`/users/${user.id}`, { method: 'PATCH', body: { password } }),
+    mutationFn: (body: z.output<typeof UpdateUserBodySchema>) => api<UserView>(`/users/${user.id}`, { method: 'PATCH', body }),
     onSuccess: () => {
       toast.success(`Password of ${displayName(user)} reset`);
-      setDone(true);
       void invalidate();
     },
-    onError: (error) => toast.error(`Could not reset the password of ${displayName(user)}`, { description: describeError(error) }),
   });
-  const problem = passwordProblem(password);
+  const form = useZodForm(UpdateUserBodySchema, save, { defaultValues: { password: '' }, onSuccess: (_user, body) => setDone(body.password ?? '') });
   const close = () => {
     onOpenChange(false);
-    reset();
+    form.reset();
+    setDone(null);
   };
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        onOpenChange(next);
-        if (!next) reset();
-      }}
-    >
+    <Dialog open={open} onOpenChange={(next) => (next ? onOpenChange(true) : close())}>
       <DialogContent>
-        {done ? (
-          <PasswordSetStep password={password} user={user.email} onDone={close} />
+        {done !== null ? (
+          <PasswordSetStep password={done} user={user.email} onDone={close} />
         ) : (
-          <form
-            className="grid gap-4"
-            noValidate
-            onSubmit={(event) => {
-              event.preventDefault();
-              setTouched(true);
-              if (!problem) save.mutate();
-            }}
-          >
+          <form className="grid gap-4" noValidate onSubmit={form.submit}>
             <DialogHeader>
               <DialogTitle>Reset password</DialogTitle>
               <DialogDescription>
@@ -278,13 +228,20 @@ function ResetPasswordDialog({ user, self, open, onOpenChange }: { user: UserVie
                 {self && ' This is you: you will have to sign in again.'}
               </DialogDescription>
             </DialogHeader>
-            <PasswordField id={`reset-${user.id}`} label="New password" value={password} onChange={setPassword} error={touched ? problem : null} />
+            <FormError message={form.rootError} />
+            <Controller
+              control={form.control}
+              name="password"
+              render={({ field }) => (
+                <PasswordField id={`reset-${user.id}`} label="New password" value={field.value ?? ''} onChange={field.onChange} error={form.formState.errors.password?.message} />
+              )}
+            />
             <DialogFooter>
               <Button type="button" variant="outline" onClick={close}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={save.isPending}>
-                {save.isPending ? 'Saving…' : 'Set password'}
+              <Button type="submit" disabled={form.formState.isSubmitting}>
+                {form.formState.isSubmitting ? 'Saving…' : 'Set password'}
               </Button>
             </DialogFooter>
           </form>
@@ -390,18 +347,14 @@ export function UsersPage() {
 function UsersList() {
   const me = useUser();
   const canWrite = useCan('users:write');
-  const [page, setPage] = useState(1);
-  const [search, setSearch] = useState('');
-  const [role, setRole] = useState<string>(ALL);
   const [adding, setAdding] = useState(false);
-  const deferredSearch = useDeferredValue(search);
-  const params = { page, pageSize: PAGE_SIZE, search: deferredSearch.trim() || undefined, role: role === ALL ? undefined : role };
+  const search = useTableSearch(UsersSearchSchema);
+  const params = search.values;
   const query = useQuery({
     queryKey: settingsKeys.users(params),
     queryFn: ({ signal }) => api<Page<UserView>>(`/users${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
   });
-  const filtered = Boolean(params.search || params.role);
 
   const addButton = canWrite && (
     <Button onClick={() => setAdding(true)}>
@@ -409,97 +362,51 @@ function UsersList() {
     </Button>
   );
 
-  let body;
-  if (query.isPending) body = <TableSkeleton columns={COLUMNS} label="Loading users" />;
-  else if (query.isError) body = <ErrorState error={query.error} onRetry={() => void query.refetch()} title="Could not load the users" />;
-  else if (query.data.items.length === 0)
-    body = filtered ? (
-      <EmptyState icon={SearchIcon} title="No user matches" description="Try another name, email or role." />
-    ) : (
-      <EmptyState icon={UsersIcon} title="No users yet" description="Add a user so someone else can sign in." action={addButton || undefined} />
-    );
-  else
-    body = (
-      <div className="grid grid-cols-1 gap-3">
-        <div className="rounded-xl border bg-card">
-          <Table>
-            <TableHeader>
-              <TableRow>
-                {COLUMNS.map((column) => (
-                  <TableHead key={column}>{column}</TableHead>
-                ))}
-                {canWrite && (
-                  <TableHead className="w-10">
-                    <span className="sr-only">Actions</span>
-                  </TableHead>
-                )}
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {query.data.items.map((user) => {
-                const self = user.id === me.id;
-                return (
-                  <TableRow key={user.id} data-user-email={user.email}>
-                    <TableCell className="font-medium">
-                      {user.name || <span className="text-muted-foreground">—</span>}
-                      {self && (
-                        <Badge variant="outline" className="ml-2">
-                          You
-                        </Badge>
-                      )}
-                    </TableCell>
-                    <TableCell>{user.email}</TableCell>
-                    <TableCell>
-                      <RoleBadge role={user.role} />
-                    </TableCell>
-                    <TableCell>{user.disabled ? <StatusBadge tone="warning">Disabled</StatusBadge> : <StatusBadge tone="success">Active</StatusBadge>}</TableCell>
-                    <TableCell className="text-muted-foreground">
-                      <When iso={user.lastLoginAt}>{formatRelative(user.lastLoginAt)}</When>
-                    </TableCell>
-                    <TableCell className="text-muted-foreground">
-                      <When iso={user.createdAt}>{formatDateTime(user.createdAt)}</When>
-                    </TableCell>
-                    {canWrite && (
-                      <TableCell className="text-right">
-                        <UserActions user={user} self={self} />
-                      </TableCell>
-                    )}
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
-        </div>
-        {query.data.total > PAGE_SIZE && <Pager page={page} pageSize={PAGE_SIZE} total={query.data.total} onPage={setPage} />}
-      </div>
-    );
+  const columns: Array<ColumnDef<UserView, never>> = [
+    {
+      id: 'name',
+      header: 'Name',
+      meta: { className: 'font-medium' },
+      cell: ({ row: { original: user } }) => (
+        <>
+          {user.name || <span className="text-muted-foreground">—</span>}
+          {user.id === me.id && (
+            <Badge variant="outline" className="ml-2">
+              You
+            </Badge>
+          )}
+        </>
+      ),
+    },
+    { id: 'email', header: 'Email', cell: ({ row }) => row.original.email },
+    { id: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
+    {
+      id: 'status',
+      header: 'Status',
+      enableSorting: false,
+      cell: ({ row }) => (row.original.disabled ? <StatusBadge tone="warning">Disabled</StatusBadge> : <StatusBadge tone="success">Active</StatusBadge>),
+    },
+    {
+      id: 'lastLoginAt',
+      header: 'Last login',
+      sortDescFirst: true,
+      meta: { className: 'text-muted-foreground' },
+      cell: ({ row }) => <When iso={row.original.lastLoginAt}>{formatRelative(row.original.lastLoginAt)}</When>,
+    },
+    {
+      id: 'createdAt',
+      header: 'Created',
+      meta: { className: 'text-muted-foreground' },
+      cell: ({ row }) => <When iso={row.original.createdAt}>{formatDateTime(row.original.createdAt)}</When>,
+    },
+  ];
 
   return (
     <>
       <PageHeader title="Users" description="Who can sign in to Castline and what they may do." actions={addButton} />
       <div className="mb-4 flex flex-wrap items-center gap-2">
-        <div className="relative w-full sm:w-72">
-          <SearchIcon className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
-          <Input
-            type="search"
-            aria-label="Search users"
-            maxLength={100}
-            placeholder="Search name or email"
-            className="pl-8"
-            value={search}
-            onChange={(event) => {
-              setSearch(event.target.value);
-              setPage(1);
-            }}
-          />
-        </div>
-        <Select
-          value={role}
-          onValueChange={(next) => {
-            setRole(next);
-            setPage(1);
-          }}
-        >
+        <SearchBox label="Search users" placeholder="Search name or email" value={params.search ?? ''} onSearch={(text) => search.set({ search: text || undefined })} />
+        <Select value={params.role ?? ALL} onValueChange={(next) => search.set({ role: next === ALL ? undefined : (next as Role) })}>
           <SelectTrigger className="w-full sm:w-40" aria-label="Filter users">
             <SelectValue />
           </SelectTrigger>
@@ -513,7 +420,18 @@ function UsersList() {
           </SelectContent>
         </Select>
       </div>
-      {body}
+      <ResourceTable
+        label="users"
+        columns={columns}
+        query={query}
+        search={search}
+        getRowId={(user) => user.id}
+        rowProps={(user) => ({ 'data-user-email': user.email })}
+        rowActions={canWrite ? (user) => <UserActions user={user} self={user.id === me.id} /> : undefined}
+        errorTitle="Could not load the users"
+        empty={<EmptyState icon={UsersIcon} title="No users yet" description="Add a user so someone else can sign in." action={addButton || undefined} />}
+        emptyFiltered={<EmptyState icon={SearchIcon} title="No user matches" description="Try another name, email or role." />}
+      />
       {canWrite && <AddUserDialog open={adding} onOpenChange={setAdding} />}
     </>
   );

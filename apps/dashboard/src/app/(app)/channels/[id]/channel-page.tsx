@@ -84,7 +84,7 @@ function SectionTitle({ children }: { children: string }) {
 }
 
 /** /channels/[id]: live preview, live charts, FFmpeg log, events, logo placement and settings of one channel. */
-export function ChannelDetail({ id }: { id: string }) {
+export function ChannelPage({ id }: { id: string }) {
   const channel = useChannel(id);
   const queryClient = useQueryClient();
 
