@@ -83,11 +83,14 @@ export const ScheduleSchema = z.object({
   stop: z.string().regex(/^(\S+\s){4}\S+$/, 'a 5-field cron expression'),
 });
 
+/** A channel's sources: the primary and up to four backups. */
+export const MAX_CHANNEL_SOURCES = 5;
+
 const channelFields = {
   name: z.string().trim().min(1).max(100),
   slug: SlugSchema.optional(),
   /** First source is the primary, the others are backups in order. */
-  sources: z.array(ChannelSourceInputSchema).min(1).max(5),
+  sources: z.array(ChannelSourceInputSchema).min(1).max(MAX_CHANNEL_SOURCES),
   presetId: z.uuid().nullable().optional(),
   output: OutputProfileSchema.nullable().optional(),
   logo: LogoPlacementSchema.nullable().optional(),

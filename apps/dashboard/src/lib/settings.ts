@@ -57,6 +57,8 @@ export interface PresetView {
   name: string;
   description: string;
   builtIn: boolean;
+  /** The preset a new channel starts with. */
+  isDefault: boolean;
   profile: OutputProfile;
   createdAt: string;
   updatedAt: string;
