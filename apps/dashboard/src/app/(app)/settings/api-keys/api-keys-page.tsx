@@ -260,25 +260,25 @@ function ApiKeysList() {
   );
 
   const columns: Array<ColumnDef<ApiKeyView, never>> = [
-    { id: 'name', header: 'Name', meta: { className: 'font-medium' }, cell: ({ row }) => row.original.name },
-    { id: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
+    { accessorKey: 'name', header: 'Name', meta: { className: 'font-medium' }, cell: ({ row }) => row.original.name },
+    { accessorKey: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
     { id: 'prefix', header: 'Prefix', enableSorting: false, cell: ({ row }) => <code className="font-mono text-xs">cl_{row.original.prefix}_…</code> },
     {
-      id: 'createdAt',
+      accessorKey: 'createdAt',
       header: 'Created',
       sortDescFirst: true,
       meta: { className: 'text-muted-foreground' },
       cell: ({ row }) => <When iso={row.original.createdAt}>{formatDateTime(row.original.createdAt)}</When>,
     },
     {
-      id: 'lastUsedAt',
+      accessorKey: 'lastUsedAt',
       header: 'Last used',
       sortDescFirst: true,
       meta: { className: 'text-muted-foreground' },
       cell: ({ row }) => <When iso={row.original.lastUsedAt}>{formatRelative(row.original.lastUsedAt)}</When>,
     },
     {
-      id: 'expiresAt',
+      accessorKey: 'expiresAt',
       header: 'Expires',
       meta: { className: 'text-muted-foreground' },
       cell: ({ row: { original: key } }) => <When iso={key.expiresAt}>{key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}</When>,

@@ -124,7 +124,7 @@ function AuditLog() {
   const columns = useMemo<Array<ColumnDef<AuditEntry, never>>>(
     () => [
       {
-        id: 'at',
+        accessorKey: 'at',
         header: 'Time',
         sortDescFirst: true,
         meta: { className: 'text-muted-foreground' },

@@ -364,7 +364,7 @@ function UsersList() {
 
   const columns: Array<ColumnDef<UserView, never>> = [
     {
-      id: 'name',
+      accessorKey: 'name',
       header: 'Name',
       meta: { className: 'font-medium' },
       cell: ({ row: { original: user } }) => (
@@ -378,8 +378,8 @@ function UsersList() {
         </>
       ),
     },
-    { id: 'email', header: 'Email', cell: ({ row }) => row.original.email },
-    { id: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
+    { accessorKey: 'email', header: 'Email', cell: ({ row }) => row.original.email },
+    { accessorKey: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
     {
       id: 'status',
       header: 'Status',
@@ -387,14 +387,14 @@ function UsersList() {
       cell: ({ row }) => (row.original.disabled ? <StatusBadge tone="warning">Disabled</StatusBadge> : <StatusBadge tone="success">Active</StatusBadge>),
     },
     {
-      id: 'lastLoginAt',
+      accessorKey: 'lastLoginAt',
       header: 'Last login',
       sortDescFirst: true,
       meta: { className: 'text-muted-foreground' },
       cell: ({ row }) => <When iso={row.original.lastLoginAt}>{formatRelative(row.original.lastLoginAt)}</When>,
     },
     {
-      id: 'createdAt',
+      accessorKey: 'createdAt',
       header: 'Created',
       meta: { className: 'text-muted-foreground' },
       cell: ({ row }) => <When iso={row.original.createdAt}>{formatDateTime(row.original.createdAt)}</When>,
