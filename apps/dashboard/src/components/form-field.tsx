@@ -2,6 +2,8 @@
 
 import { TriangleAlertIcon } from 'lucide-react';
 import { type ReactNode, useId } from 'react';
+import { Button } from '@/components/ui/button';
+import { DialogFooter } from '@/components/ui/dialog';
 import { Label } from '@/components/ui/label';
 import { cn } from '@/lib/utils';
 
@@ -69,5 +71,19 @@ export function FormError({ message }: { message: string | undefined }) {
     <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
       {message}
     </div>
+  );
+}
+
+/** A dialog form's Cancel and submit buttons; the submit says it is busy while the request is out. */
+export function FormActions({ onCancel, submitting, label, busyLabel, disabled = false }: { onCancel: () => void; submitting: boolean; label: string; busyLabel: string; disabled?: boolean }) {
+  return (
+    <DialogFooter>
+      <Button type="button" variant="outline" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" disabled={submitting || disabled}>
+        {submitting ? busyLabel : label}
+      </Button>
+    </DialogFooter>
   );
 }

@@ -1,16 +1,19 @@
 'use client';
 
-import type { Role } from '@castline/contracts/permissions';
+import type { Permission, Role } from '@castline/contracts/permissions';
 import { CheckIcon, CopyIcon, LockIcon, SearchIcon } from 'lucide-react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { EmptyState } from '@/components/empty-state';
+import { PageHeader } from '@/components/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { describeError } from '@/lib/api';
+import { useCan } from '@/lib/auth';
 import { copyText } from '@/lib/clipboard';
-import { roleLabel } from '@/lib/settings';
+import { ROLE_OPTIONS, roleLabel } from '@/lib/settings';
 import { cn } from '@/lib/utils';
 
 export function RoleBadge({ role }: { role: Role }) {
@@ -38,6 +41,40 @@ export function StatusBadge({ tone, children, title }: { tone: keyof typeof TONE
       <span aria-hidden className={cn('size-1.5 rounded-full', TONE_DOT[tone])} />
       {children}
     </Badge>
+  );
+}
+
+/** The role picker with a line saying what the chosen role may do. */
+export function RoleSelect({ id, value, onChange, describedBy }: { id: string; value: Role; onChange: (role: Role) => void; describedBy?: string }) {
+  return (
+    <>
+      <Select value={value} onValueChange={(next) => onChange(next as Role)}>
+        <SelectTrigger id={id} aria-describedby={[`${id}-hint`, describedBy].filter(Boolean).join(' ')}>
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {ROLE_OPTIONS.map((option) => (
+            <SelectItem key={option.value} value={option.value}>
+              {option.label}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+      <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+        {ROLE_OPTIONS.find((option) => option.value === value)?.description}
+      </p>
+    </>
+  );
+}
+
+/** A settings page for the roles with `permission`; the others see its title and why they cannot see more. */
+export function PermissionGate({ permission, title, description, what, children }: { permission: Permission; title: string; description: string; what: string; children: ReactNode }) {
+  if (useCan(permission)) return children;
+  return (
+    <>
+      <PageHeader title={title} description={description} />
+      <NoAccess what={what} />
+    </>
   );
 }
 

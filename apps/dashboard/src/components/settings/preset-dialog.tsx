@@ -6,9 +6,9 @@ import { type ComponentProps, type ReactNode, useState } from 'react';
 import { Controller, type FieldPath } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
-import { FormError } from '@/components/form-field';
+import { FormActions, FormError } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
@@ -320,14 +320,7 @@ export function PresetDialog({ mode, onClose }: { mode: PresetDialogMode; onClos
             </div>
           </Section>
 
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={form.formState.isSubmitting}>
-              {form.formState.isSubmitting ? 'Saving…' : mode.kind === 'edit' ? 'Save preset' : 'Create preset'}
-            </Button>
-          </DialogFooter>
+          <FormActions onCancel={onClose} submitting={form.formState.isSubmitting} label={mode.kind === 'edit' ? 'Save preset' : 'Create preset'} busyLabel="Saving…" />
         </form>
       </DialogContent>
     </Dialog>

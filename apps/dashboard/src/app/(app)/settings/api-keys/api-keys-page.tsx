@@ -1,6 +1,6 @@
 'use client';
 
-import { CreateApiKeyBodySchema, ListApiKeysQuerySchema, type Role } from '@castline/contracts';
+import { CreateApiKeyBodySchema, ListApiKeysQuerySchema } from '@castline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { KeyRoundIcon, PlusIcon, TriangleAlertIcon } from 'lucide-react';
@@ -10,10 +10,10 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState } from '@/components/empty-state';
-import { FormError, FormField } from '@/components/form-field';
+import { FormActions, FormError, FormField } from '@/components/form-field';
 import { PageHeader } from '@/components/page-header';
 import { ResourceTable } from '@/components/resource-table';
-import { NoAccess, RoleBadge, SecretField, StatusBadge, When } from '@/components/settings/common';
+import { PermissionGate, RoleBadge, RoleSelect, SecretField, StatusBadge, When } from '@/components/settings/common';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
@@ -23,7 +23,7 @@ import { Switch } from '@/components/ui/switch';
 import { api, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { formatDateTime, formatRelative } from '@/lib/format';
-import { type ApiKeyStatus, type ApiKeyView, apiKeyStatus, type CreatedApiKey, type Page, queryString, ROLE_OPTIONS, settingsKeys } from '@/lib/settings';
+import { type ApiKeyStatus, type ApiKeyView, apiKeyStatus, type CreatedApiKey, type Page, queryString, settingsKeys } from '@/lib/settings';
 import { useTableSearch } from '@/lib/use-table-search';
 import { useZodForm } from '@/lib/use-zod-form';
 
@@ -146,23 +146,7 @@ function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChang
               <Controller
                 control={form.control}
                 name="role"
-                render={({ field }) => (
-                  <>
-                    <Select value={field.value} onValueChange={(value) => field.onChange(value as Role)}>
-                      <SelectTrigger id="api-key-role">
-                        <SelectValue />
-                      </SelectTrigger>
-                      <SelectContent>
-                        {ROLE_OPTIONS.map((option) => (
-                          <SelectItem key={option.value} value={option.value}>
-                            {option.label}
-                          </SelectItem>
-                        ))}
-                      </SelectContent>
-                    </Select>
-                    <p className="text-xs text-muted-foreground">{ROLE_OPTIONS.find((option) => option.value === field.value)?.description}</p>
-                  </>
-                )}
+                render={({ field }) => <RoleSelect id="api-key-role" value={field.value} onChange={field.onChange} />}
               />
             </div>
             <FormField id="api-key-expires" label="Expires" error={expiry === 'date' ? undefined : errors.expiresAt?.message}>
@@ -186,14 +170,7 @@ function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChang
                 {(control) => <Input {...control} type="date" min={tomorrow} value={date} onChange={(event) => choose('date', event.target.value)} />}
               </FormField>
             )}
-            <DialogFooter>
-              <Button type="button" variant="outline" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={form.formState.isSubmitting}>
-                {form.formState.isSubmitting ? 'Creating…' : 'Create API key'}
-              </Button>
-            </DialogFooter>
+            <FormActions onCancel={close} submitting={form.formState.isSubmitting} label="Create API key" busyLabel="Creating…" />
           </form>
         )}
       </DialogContent>
@@ -227,16 +204,11 @@ function RevokeButton({ apiKey }: { apiKey: ApiKeyView }) {
 }
 
 export function ApiKeysPage() {
-  const canRead = useCan('api-keys:read');
-  if (!canRead) {
-    return (
-      <>
-        <PageHeader title="API keys" description="Keys for scripts and integrations to call the Castline API." />
-        <NoAccess what="API keys" />
-      </>
-    );
-  }
-  return <ApiKeysList />;
+  return (
+    <PermissionGate permission="api-keys:read" title="API keys" description="Keys for scripts and integrations to call the Castline API." what="API keys">
+      <ApiKeysList />
+    </PermissionGate>
+  );
 }
 
 function ApiKeysList() {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { EmptyState } from '@/components/empty-state';
 import { PageHeader } from '@/components/page-header';
 import { ResourceTable } from '@/components/resource-table';
-import { NoAccess, StatusBadge } from '@/components/settings/common';
+import { PermissionGate, StatusBadge } from '@/components/settings/common';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -80,16 +80,11 @@ function useActorOptions() {
 }
 
 export function AuditPage() {
-  const canRead = useCan('audit:read');
-  if (!canRead) {
-    return (
-      <>
-        <PageHeader title="Audit log" description="Every change made through the API: who, what, when, and whether it worked." />
-        <NoAccess what="the audit log" />
-      </>
-    );
-  }
-  return <AuditLog />;
+  return (
+    <PermissionGate permission="audit:read" title="Audit log" description="Every change made through the API: who, what, when, and whether it worked." what="the audit log">
+      <AuditLog />
+    </PermissionGate>
+  );
 }
 
 function AuditLog() {

@@ -10,10 +10,10 @@ import { toast } from 'sonner';
 import { z } from 'zod';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState } from '@/components/empty-state';
-import { FormError, FormField } from '@/components/form-field';
+import { FormActions, FormError, FormField } from '@/components/form-field';
 import { PageHeader } from '@/components/page-header';
 import { ResourceTable } from '@/components/resource-table';
-import { NoAccess, RoleBadge, SearchBox, SecretField, StatusBadge, When } from '@/components/settings/common';
+import { PermissionGate, RoleBadge, RoleSelect, SearchBox, SecretField, StatusBadge, When } from '@/components/settings/common';
 import { PasswordField } from '@/components/settings/password-field';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -41,29 +41,6 @@ const UsersSearchSchema = z.object({
 });
 
 const displayName = (user: Pick<UserView, 'name' | 'email'>) => user.name || user.email;
-
-/** The role picker with a line saying what the chosen role may do. */
-function RoleSelect({ id, value, onChange, describedBy }: { id: string; value: Role; onChange: (role: Role) => void; describedBy?: string }) {
-  return (
-    <>
-      <Select value={value} onValueChange={(next) => onChange(next as Role)}>
-        <SelectTrigger id={id} aria-describedby={[`${id}-hint`, describedBy].filter(Boolean).join(' ')}>
-          <SelectValue />
-        </SelectTrigger>
-        <SelectContent>
-          {ROLE_OPTIONS.map((option) => (
-            <SelectItem key={option.value} value={option.value}>
-              {option.label}
-            </SelectItem>
-          ))}
-        </SelectContent>
-      </Select>
-      <p id={`${id}-hint`} className="text-xs text-muted-foreground">
-        {ROLE_OPTIONS.find((option) => option.value === value)?.description}
-      </p>
-    </>
-  );
-}
 
 function useInvalidateUsers() {
   const queryClient = useQueryClient();
@@ -136,14 +113,7 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
               name="password"
               render={({ field }) => <PasswordField id="user-password" label="Password" value={field.value} onChange={field.onChange} error={errors.password?.message} />}
             />
-            <DialogFooter>
-              <Button type="button" variant="outline" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={form.formState.isSubmitting}>
-                {form.formState.isSubmitting ? 'Adding…' : 'Add user'}
-              </Button>
-            </DialogFooter>
+            <FormActions onCancel={close} submitting={form.formState.isSubmitting} label="Add user" busyLabel="Adding…" />
           </form>
         )}
       </DialogContent>
@@ -184,14 +154,7 @@ function ChangeRoleDialog({ user, self, open, onOpenChange }: { user: UserView; 
             <Label htmlFor={`role-${user.id}`}>Role</Label>
             <Controller control={form.control} name="role" render={({ field }) => <RoleSelect id={`role-${user.id}`} value={field.value ?? user.role} onChange={field.onChange} />} />
           </div>
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={form.formState.isSubmitting || role === user.role}>
-              {form.formState.isSubmitting ? 'Saving…' : 'Change role'}
-            </Button>
-          </DialogFooter>
+          <FormActions onCancel={() => onOpenChange(false)} submitting={form.formState.isSubmitting} label="Change role" busyLabel="Saving…" disabled={role === user.role} />
         </form>
       </DialogContent>
     </Dialog>
@@ -236,14 +199,7 @@ function ResetPasswordDialog({ user, self, open, onOpenChange }: { user: UserVie
                 <PasswordField id={`reset-${user.id}`} label="New password" value={field.value ?? ''} onChange={field.onChange} error={form.formState.errors.password?.message} />
               )}
             />
-            <DialogFooter>
-              <Button type="button" variant="outline" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={form.formState.isSubmitting}>
-                {form.formState.isSubmitting ? 'Saving…' : 'Set password'}
-              </Button>
-            </DialogFooter>
+            <FormActions onCancel={close} submitting={form.formState.isSubmitting} label="Set password" busyLabel="Saving…" />
           </form>
         )}
       </DialogContent>
@@ -332,16 +288,11 @@ function UserActions({ user, self }: { user: UserView; self: boolean }) {
 }
 
 export function UsersPage() {
-  const canRead = useCan('users:read');
-  if (!canRead) {
-    return (
-      <>
-        <PageHeader title="Users" description="Who can sign in to Castline and what they may do." />
-        <NoAccess what="users" />
-      </>
-    );
-  }
-  return <UsersList />;
+  return (
+    <PermissionGate permission="users:read" title="Users" description="Who can sign in to Castline and what they may do." what="users">
+      <UsersList />
+    </PermissionGate>
+  );
 }
 
 function UsersList() {
