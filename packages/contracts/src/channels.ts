@@ -83,11 +83,14 @@ export const ScheduleSchema = z.object({
   stop: z.string().regex(/^(\S+\s){4}\S+$/, 'a 5-field cron expression'),
 });
 
+/** A channel's sources: the primary and up to four backups. */
+export const MAX_CHANNEL_SOURCES = 5;
+
 const channelFields = {
   name: z.string().trim().min(1).max(100),
   slug: SlugSchema.optional(),
   /** First source is the primary, the others are backups in order. */
-  sources: z.array(ChannelSourceInputSchema).min(1).max(5),
+  sources: z.array(ChannelSourceInputSchema).min(1).max(MAX_CHANNEL_SOURCES),
   presetId: z.uuid().nullable().optional(),
   output: OutputProfileSchema.nullable().optional(),
   logo: LogoPlacementSchema.nullable().optional(),
@@ -158,6 +161,23 @@ export const UpdatePresetRequestSchema = z.object({ id: z.uuid(), changes: Prese
 
 /** A logo travels base64-encoded inside one NATS message, so it must stay well under NATS's 1 MiB payload. */
 export const LOGO_MAX_BYTES = 512 * 1024;
+
+/** The image types a logo may be, with the MIME type each is served as. */
+export const LOGO_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
+export type LogoType = keyof typeof LOGO_TYPES;
+
+/**
+ * The type an image really is, from its first 12 bytes; a file's name and declared type are not trusted. The
+ * channels service decides with it, and the dashboard checks a picked file with it before uploading.
+ */
+export function sniffImageType(bytes: Uint8Array): LogoType | undefined {
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && PNG.every((byte, index) => bytes[index] === byte)) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  return undefined;
+}
 
 export const UploadLogoRequestSchema = z.object({
   originalName: z.string().max(255),

@@ -29,3 +29,14 @@ export const ErrorBodySchema = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/**
+ * `error.details` of a refusal about fields: a 400 VALIDATION_FAILED lists every bad field, and a refusal such
+ * as a 409 on a taken slug names the field it is about. Paths are dotted (`sources.1.url`), as in the body sent.
+ */
+export const FieldProblemsSchema = z.object({
+  fields: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type FieldProblems = z.infer<typeof FieldProblemsSchema>;
+
+export const fieldProblem = (path: string, message: string): FieldProblems => ({ fields: [{ path, message }] });

@@ -18,8 +18,9 @@ export class AppError extends HttpException {
   static notFound(what: string) {
     return new AppError(ErrorCodes.notFound, `${what} not found`, HttpStatus.NOT_FOUND);
   }
-  static conflict(message: string) {
-    return new AppError(ErrorCodes.conflict, message, HttpStatus.CONFLICT);
+  /** `details` names the field the conflict is about (`fieldProblem('slug', ...)`), so a form can show it there. */
+  static conflict(message: string, details?: unknown) {
+    return new AppError(ErrorCodes.conflict, message, HttpStatus.CONFLICT, details);
   }
   static forbidden(message = 'You do not have permission to do this') {
     return new AppError(ErrorCodes.forbidden, message, HttpStatus.FORBIDDEN);

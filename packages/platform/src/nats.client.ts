@@ -26,9 +26,10 @@ export class NatsClient implements OnApplicationShutdown {
       if ((error as { code?: string }).code === '503' || /no responders/i.test((error as Error).message ?? '')) {
         throw new AppError(ErrorCodes.serviceUnavailable, `No service answers ${subject}`, HttpStatus.SERVICE_UNAVAILABLE);
       }
-      const remote = error as { code?: unknown; message?: unknown; status?: unknown };
+      const remote = error as { code?: unknown; message?: unknown; status?: unknown; details?: unknown };
       if (typeof remote.code === 'string' && typeof remote.status === 'number') {
-        throw new AppError(remote.code as ErrorCode, String(remote.message), remote.status);
+        // details (the fields a refusal is about) reach the HTTP caller as the service gave them
+        throw new AppError(remote.code as ErrorCode, String(remote.message), remote.status, remote.details);
       }
       throw error;
     }

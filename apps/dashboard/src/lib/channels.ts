@@ -10,6 +10,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { toast } from 'sonner';
 import { api, ApiError, apiBlob, describeError } from './api';
+import { runOnce } from './in-flight';
 import { type LiveConnection, openLiveFeed } from './live-metrics';
 
 export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
@@ -74,6 +75,8 @@ export interface Preset {
   name: string;
   description: string;
   builtIn: boolean;
+  /** The preset a new channel starts with. */
+  isDefault: boolean;
   profile: OutputProfile;
   createdAt: string;
   updatedAt: string;
@@ -222,11 +225,14 @@ function useInvalidateChannels() {
   };
 }
 
-/** Start / stop / restart one channel: `mutate({ id, action, name? })`. */
+/**
+ * Start / stop / restart one channel: `mutate({ id, action, name? })`. One action per channel at a time: the
+ * second click of a double click is dropped before it becomes a second request (and a second toast).
+ */
 export function useChannelAction() {
   const invalidate = useInvalidateChannels();
   const queryClient = useQueryClient();
-  return useMutation({
+  const mutation = useMutation({
     mutationFn: ({ id, action }: { id: string; action: ChannelAction; name?: string }) =>
       api<Channel>(`/channels/${id}/${action}`, { method: 'POST' }),
     onSuccess: (channel, { id, action, name }) => {
@@ -238,20 +244,52 @@ export function useChannelAction() {
     onError: (error, { action, name }) => toast.error(`Could not ${action} ${name ?? 'the channel'}: ${describeError(error)}`),
     onSettled: (_data, _error, { id }) => invalidate(id),
   });
+  return {
+    ...mutation,
+    mutate: (variables: { id: string; action: ChannelAction; name?: string }) =>
+      // the mutation toasts its own errors
+      void runOnce(`channel:${variables.id}`, () => mutation.mutateAsync(variables))?.catch(() => undefined),
+  };
 }
 
-/** Delete one channel: `mutate({ id, name? })`. */
+/** How long a delete waits for a running channel to stop before it gives up (and deletes nothing). */
+const STOP_BEFORE_DELETE_MS = 30_000;
+
+/** Polls the channel until no FFmpeg runs for it any more. */
+async function waitUntilStopped(id: string, name: string): Promise<void> {
+  const deadline = Date.now() + STOP_BEFORE_DELETE_MS;
+  for (;;) {
+    const channel = await api<Channel>(`/channels/${id}`);
+    if (channel.desiredState === 'stopped' && (channel.status === 'stopped' || channel.status === 'error')) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not stop within ${STOP_BEFORE_DELETE_MS / 1000} s, so it was not deleted`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/**
+ * Delete one channel: `mutate({ id, name?, stopFirst? })`. With `stopFirst` (a channel that should run) it is
+ * stopped, and deleted once it has stopped; one toast follows the steps in order: stopping, stopped and
+ * deleting, deleted. Nothing is deleted when the stop fails.
+ */
 export function useDeleteChannel() {
   const queryClient = useQueryClient();
   const invalidate = useInvalidateChannels();
   return useMutation({
-    mutationFn: ({ id }: { id: string; name?: string }) => api<void>(`/channels/${id}`, { method: 'DELETE' }),
-    onSuccess: (_data, { id, name }) => {
-      queryClient.removeQueries({ queryKey: channelKeys.detail(id) });
-      toast.success(`Deleted ${name ?? 'the channel'}`);
+    mutationFn: async ({ id, name = 'the channel', stopFirst = false }: { id: string; name?: string; stopFirst?: boolean }) => {
+      if (stopFirst) {
+        toast.loading(`Stopping ${name}…`, { id: `delete-${id}` });
+        await api<Channel>(`/channels/${id}/stop`, { method: 'POST' });
+        await waitUntilStopped(id, name);
+        toast.loading(`Stopped ${name}. Deleting…`, { id: `delete-${id}` });
+      }
+      await api<void>(`/channels/${id}`, { method: 'DELETE' });
     },
-    onError: (error, { name }) => toast.error(`Could not delete ${name ?? 'the channel'}: ${describeError(error)}`),
-    onSettled: () => invalidate(),
+    onSuccess: (_data, { id, name = 'the channel', stopFirst }) => {
+      queryClient.removeQueries({ queryKey: channelKeys.detail(id) });
+      toast.success(stopFirst ? `Stopped and deleted ${name}` : `Deleted ${name}`, { id: `delete-${id}` });
+    },
+    onError: (error, { id, name = 'the channel' }) => toast.error(`Could not delete ${name}: ${describeError(error)}`, { id: `delete-${id}` }),
+    onSettled: (_data, _error, { id }) => invalidate(id),
   });
 }
 
@@ -278,7 +316,10 @@ export function useBulkChannelAction() {
 
 export type SaveChannelInput = { id?: undefined; body: CreateChannel } | { id: string; body: UpdateChannel };
 
-/** Create (no id) or partially update (id) a channel. Errors are toasted and re-thrown to the caller (for field messages). */
+/**
+ * Create (no id) or partially update (id) a channel. Refusals are the form's to show (on their fields), so only
+ * success is toasted.
+ */
 export function useSaveChannel() {
   const queryClient = useQueryClient();
   const invalidate = useInvalidateChannels();
@@ -291,12 +332,10 @@ export function useSaveChannel() {
       if (channel?.id) queryClient.setQueryData(channelKeys.detail(channel.id), channel);
       toast.success(input.id ? `Saved ${channel?.name ?? 'the channel'}` : `Created ${channel?.name ?? 'the channel'}`);
     },
-    onError: (error, input) => toast.error(`${input.id ? 'Could not save the channel' : 'Could not create the channel'}: ${describeError(error)}`),
     onSettled: (channel, _error, input) => invalidate(input.id ?? channel?.id),
   });
 }
 
-/** Upload a logo (multipart field "file"); resolves to the upload view (with width/height). */
 /** An uploaded image (a logo). Uploads never change (a new logo is a new upload): fetched once. */
 export function useUploadImage(uploadId: string | undefined) {
   return useQuery({
@@ -320,6 +359,7 @@ export function useObjectUrl(blob: Blob | null | undefined): string | null {
   return url;
 }
 
+/** Upload a logo (multipart field "file"); resolves to the upload view. A refusal is the form's to show, on the logo field. */
 export function useUploadLogo() {
   return useMutation({
     mutationFn: (file: File) => {
@@ -328,6 +368,5 @@ export function useUploadLogo() {
       return api<Upload>('/uploads/logo', { method: 'POST', body: form });
     },
     onSuccess: (upload) => toast.success(`Uploaded ${upload.originalName}`),
-    onError: (error) => toast.error(`Logo upload failed: ${describeError(error)}`),
   });
 }

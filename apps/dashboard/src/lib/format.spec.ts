@@ -1,11 +1,12 @@
 import { formatBitrate, formatBytes, formatDuration, formatPercent, formatRelative } from './format';
 
 describe('format', () => {
-  it('prints bytes in binary units and a dash for missing values', () => {
+  it('prints bytes in binary units, labelled as binary (KiB, GiB), and a dash for missing values', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1023)).toBe('1023 B');
-    expect(formatBytes(1536)).toBe('1.5 KB');
-    expect(formatBytes(3.25 * 1024 ** 3, 2)).toBe('3.25 GB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(3.25 * 1024 ** 3, 2)).toBe('3.25 GiB');
+    expect(formatBytes(512 * 1024, 0)).toBe('512 KiB');
     expect(formatBytes(null)).toBe('—');
     expect(formatBytes(Number.NaN)).toBe('—');
   });

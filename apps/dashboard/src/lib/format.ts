@@ -1,5 +1,6 @@
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
+/** Bytes in binary units (1 KiB = 1024 B), named as such: memory and disks report powers of two. */
 export function formatBytes(bytes: number | null | undefined, digits = 1): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
   let value = bytes;

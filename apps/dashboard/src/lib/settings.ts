@@ -14,12 +14,7 @@ export const ROLE_OPTIONS: ReadonlyArray<{ value: Role; label: string; descripti
 
 export const roleLabel = (role: Role) => ROLE_OPTIONS.find((option) => option.value === role)?.label ?? role;
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { Page } from '@castline/contracts';
 
 export interface UserView {
   id: string;
@@ -62,6 +57,8 @@ export interface PresetView {
   name: string;
   description: string;
   builtIn: boolean;
+  /** The preset a new channel starts with. */
+  isDefault: boolean;
   profile: OutputProfile;
   createdAt: string;
   updatedAt: string;
@@ -112,8 +109,7 @@ export const AUDIT_ACTIONS = [
 
 export const settingsKeys = {
   users: (params?: Record<string, unknown>): readonly unknown[] => (params ? ['settings', 'users', params] : ['settings', 'users']),
-  apiKeys: (includeRevoked?: boolean): readonly unknown[] =>
-    includeRevoked === undefined ? ['settings', 'api-keys'] : ['settings', 'api-keys', { includeRevoked }],
+  apiKeys: (params?: Record<string, unknown>): readonly unknown[] => (params ? ['settings', 'api-keys', params] : ['settings', 'api-keys']),
   presets: () => ['settings', 'presets'] as const,
   audit: (params?: Record<string, unknown>): readonly unknown[] => (params ? ['settings', 'audit', params] : ['settings', 'audit']),
 };
@@ -155,33 +151,6 @@ export function generatePassword(length = 20): string {
     [chars[i], chars[j]] = [chars[j], chars[i]];
   }
   return chars.join('');
-}
-
-/** The gateway's rule (users.dto.ts): 12 to 256 characters. */
-export const PASSWORD_MIN = 12;
-
-export function passwordProblem(password: string): string | null {
-  if (password.length < PASSWORD_MIN) return `At least ${PASSWORD_MIN} characters (${password.length} now)`;
-  if (password.length > 256) return 'At most 256 characters';
-  return null;
-}
-
-/** Copies text; falls back to a hidden textarea where the Clipboard API is missing (plain-http origins). */
-export async function copyText(text: string): Promise<void> {
-  if (navigator.clipboard && window.isSecureContext) {
-    await navigator.clipboard.writeText(text);
-    return;
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  const ok = document.execCommand('copy');
-  area.remove();
-  if (!ok) throw new Error('The browser refused to copy; select the text and copy it by hand');
 }
 
 export function resolutionLabel(profile: Pick<OutputProfile, 'width' | 'height'>): string {

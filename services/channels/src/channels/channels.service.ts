@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ChannelControl, type ChannelHistory, type ChannelHistoryRequest, type CreateChannel, type ListChannels, Subjects, type UpdateChannel } from '@castline/contracts';
+import {
+  type ChannelControl,
+  type ChannelHistory,
+  type ChannelHistoryRequest,
+  type CreateChannel,
+  fieldProblem,
+  type ListChannels,
+  Subjects,
+  type UpdateChannel,
+} from '@castline/contracts';
 import { checkSourceUrl } from '@castline/ffmpeg';
 import { Prisma } from '@castline/db';
 import { AppError, CONFIG, NatsClient } from '@castline/platform';
@@ -81,10 +90,14 @@ export class ChannelsService {
     if (changes.schedule) checkSchedule(changes.schedule);
     await this.checkReferences(changes);
     if (changes.playback && changes.playback !== current.playback && current.desiredState === 'running') {
-      throw AppError.conflict('Stop the channel before changing its playback (signed channels are written to their own directory)');
+      const message = 'Stop the channel before changing its playback (signed channels are written to their own directory)';
+      throw AppError.conflict(message, fieldProblem('playback', message));
     }
     if (changes.slug && changes.slug !== current.slug) {
-      if (current.desiredState === 'running') throw AppError.conflict('Stop the channel before changing its slug (its playback URL)');
+      if (current.desiredState === 'running') {
+        const message = 'Stop the channel before changing its slug (its playback URL)';
+        throw AppError.conflict(message, fieldProblem('slug', message));
+      }
       await this.requireFreeSlug(changes.slug, id);
     }
     const channel = await this.channels.update(id, { name: changes.name, slug: changes.slug, ...this.settings(changes) }, changes.sources);
@@ -163,10 +176,10 @@ export class ChannelsService {
 
   private async checkReferences(body: Pick<CreateChannel, 'presetId' | 'logo'>): Promise<void> {
     if (body.presetId && !(await this.channels.presetExists(body.presetId))) {
-      throw AppError.badRequest(`presetId: no preset ${body.presetId}`);
+      throw AppError.badRequest(`presetId: no preset ${body.presetId}`, fieldProblem('presetId', `no preset ${body.presetId}`));
     }
     if (body.logo && !(await this.channels.logoExists(body.logo.uploadId))) {
-      throw AppError.badRequest(`logo.uploadId: no uploaded logo ${body.logo.uploadId}`);
+      throw AppError.badRequest(`logo.uploadId: no uploaded logo ${body.logo.uploadId}`, fieldProblem('logo.uploadId', 'no such uploaded logo'));
     }
   }
 
@@ -204,7 +217,9 @@ export class ChannelsService {
   }
 
   private async requireFreeSlug(slug: string, exceptId?: string): Promise<string> {
-    if (await this.channels.slugTaken(slug, exceptId)) throw AppError.conflict(`The slug "${slug}" is taken`);
+    if (await this.channels.slugTaken(slug, exceptId)) {
+      throw AppError.conflict(`The slug "${slug}" is taken`, fieldProblem('slug', `The slug "${slug}" is taken`));
+    }
     return slug;
   }
 
@@ -215,7 +230,7 @@ export class ChannelsService {
       const candidate = attempt === 1 ? base : `${base.slice(0, 60)}-${attempt}`;
       if (!(await this.channels.slugTaken(candidate))) return candidate;
     }
-    throw AppError.conflict(`No free slug for "${name}"; give one explicitly`);
+    throw AppError.conflict(`No free slug for "${name}"; give one explicitly`, fieldProblem('slug', `No free slug for "${name}"; give one explicitly`));
   }
 }
 

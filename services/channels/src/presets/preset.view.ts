@@ -6,6 +6,7 @@ export const toPresetView = (preset: EncodingPreset) => ({
   name: preset.name,
   description: preset.description,
   builtIn: preset.builtIn,
+  isDefault: preset.isDefault,
   profile: toProfile(preset),
   createdAt: preset.createdAt,
   updatedAt: preset.updatedAt,

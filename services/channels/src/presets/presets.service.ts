@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PresetBody } from '@castline/contracts';
+import { fieldProblem, type PresetBody } from '@castline/contracts';
 import { Prisma } from '@castline/db';
 import { AppError } from '@castline/platform';
 import { PresetsRepository } from './presets.repository';
@@ -49,7 +49,7 @@ export class PresetsService {
 
 function uniqueName(error: unknown, name: string): unknown {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-    return AppError.conflict(`A preset named "${name}" already exists`);
+    return AppError.conflict(`A preset named "${name}" already exists`, fieldProblem('name', `A preset named "${name}" already exists`));
   }
   return error;
 }

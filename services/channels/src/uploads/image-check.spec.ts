@@ -1,4 +1,5 @@
-import { checkLogo, sniffImageType } from './image-check';
+import { sniffImageType } from '@castline/contracts';
+import { checkLogo } from './image-check';
 
 import sharp from 'sharp';
 

@@ -1,16 +1,5 @@
+import { LOGO_TYPES, type LogoType, sniffImageType } from '@castline/contracts';
 import sharp from 'sharp';
-
-export type LogoType = 'png' | 'jpeg' | 'webp';
-
-const MIME: Record<LogoType, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
-
-/** The type an image really is, from its first bytes; the file name and declared type are not trusted. */
-export function sniffImageType(data: Buffer): LogoType | undefined {
-  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
-  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-  return undefined;
-}
 
 export interface LogoLimits {
   maxBytes: number;
@@ -52,5 +41,5 @@ export async function checkLogo(data: Buffer, limits: LogoLimits): Promise<LogoV
   } catch {
     return { ok: false, reason: `the ${type.toUpperCase()} data is damaged or truncated` };
   }
-  return { ok: true, type, mimeType: MIME[type], width, height };
+  return { ok: true, type, mimeType: LOGO_TYPES[type], width, height };
 }

@@ -18,9 +18,10 @@ export class ApiKeysController {
 
   @Get()
   @RequirePermission('api-keys:read')
+  @ApiOperation({ summary: 'List API keys (paged, sortable; revoked ones with includeRevoked=true)' })
   @ApiZodQuery(ListApiKeysQuerySchema)
   list(@Query(new ZodValidationPipe(ListApiKeysQuerySchema)) query: ListApiKeysQuery) {
-    return this.apiKeys.list(query.includeRevoked);
+    return this.apiKeys.list(query);
   }
 
   @Post()

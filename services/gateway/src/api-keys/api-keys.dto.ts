@@ -1,18 +1,2 @@
-import { z } from 'zod';
-import { RoleSchema } from '../users/users.dto';
-
-export const CreateApiKeyBodySchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  role: RoleSchema,
-  expiresAt: z.iso
-    .datetime({ offset: true })
-    .transform((value) => new Date(value))
-    .refine((date) => date.getTime() > Date.now(), 'must be in the future')
-    .optional(),
-});
-export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBodySchema>;
-
-export const ListApiKeysQuerySchema = z.object({
-  includeRevoked: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
-});
-export type ListApiKeysQuery = z.infer<typeof ListApiKeysQuerySchema>;
+// The bodies and queries live in @castline/contracts, where the dashboard's forms and tables use them too.
+export { type CreateApiKeyBody, CreateApiKeyBodySchema, type ListApiKeysQuery, ListApiKeysQuerySchema } from '@castline/contracts';

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiKey } from '@castline/db';
+import { parseSort } from '@castline/contracts';
 import { AppError } from '@castline/platform';
 import type { Principal } from '../auth/principal';
 import { sha256 } from '../auth/secrets';
 import { newApiKey } from './api-key-format';
-import type { CreateApiKeyBody } from './api-keys.dto';
+import type { CreateApiKeyBody, ListApiKeysQuery } from './api-keys.dto';
+import { toSkipTake } from '../common/pagination';
 import { LiveFeed } from '../live/live-feed';
 import { ApiKeysRepository } from './api-keys.repository';
 
@@ -27,8 +29,9 @@ export class ApiKeysService {
     private readonly liveFeed: LiveFeed,
   ) {}
 
-  async list(includeRevoked: boolean) {
-    return { items: (await this.apiKeys.list(includeRevoked)).map(toApiKeyView) };
+  async list(query: ListApiKeysQuery) {
+    const { items, total } = await this.apiKeys.list(query.includeRevoked, parseSort(query.sort), toSkipTake(query));
+    return { items: items.map(toApiKeyView), total, page: query.page, pageSize: query.pageSize };
   }
 
   /** The only time the secret is returned; afterwards only its hash and prefix exist. */

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { parseSort } from '@castline/contracts';
 import { ZodValidationPipe } from '@castline/platform';
 import { RequirePermission } from '../auth/decorators';
 import { ApiZodQuery } from '../common/api-docs';
@@ -16,10 +17,10 @@ export class AuditController {
 
   @Get()
   @RequirePermission('audit:read')
-  @ApiOperation({ summary: 'Audit log, newest first, with filters' })
+  @ApiOperation({ summary: 'Audit log, newest first (sort=at for oldest first), with filters' })
   @ApiZodQuery(ListAuditQuerySchema)
   async list(@Query(new ZodValidationPipe(ListAuditQuerySchema)) query: ListAuditQuery) {
-    const { items, total } = await this.audit.list(query, toSkipTake(query));
+    const { items, total } = await this.audit.list(query, parseSort(query.sort), toSkipTake(query));
     return {
       items: items.map((row) => ({ ...row, id: row.id.toString() })),
       total,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditLog, Prisma } from '@castline/db';
+import type { AUDIT_SORT_FIELDS, Sort } from '@castline/contracts';
 import { PrismaService } from '@castline/platform';
+import { toOrderBy } from '../common/pagination';
 
 export interface AuditFilter {
   actorId?: string;
@@ -20,7 +22,11 @@ export class AuditRepository {
     await this.prisma.auditLog.create({ data: entry });
   }
 
-  async list(filter: AuditFilter, page: { skip: number; take: number }): Promise<{ items: AuditLog[]; total: number }> {
+  async list(
+    filter: AuditFilter,
+    sort: Sort<(typeof AUDIT_SORT_FIELDS)[number]>,
+    page: { skip: number; take: number },
+  ): Promise<{ items: AuditLog[]; total: number }> {
     const where: Prisma.AuditLogWhereInput = {
       actorId: filter.actorId,
       action: filter.action,
@@ -30,7 +36,7 @@ export class AuditRepository {
       at: filter.from || filter.to ? { gte: filter.from, lt: filter.to } : undefined,
     };
     const [items, total] = await this.prisma.$transaction([
-      this.prisma.auditLog.findMany({ where, orderBy: { at: 'desc' }, ...page }),
+      this.prisma.auditLog.findMany({ where, orderBy: toOrderBy(sort, []) as Prisma.AuditLogOrderByWithRelationInput[], ...page }),
       this.prisma.auditLog.count({ where }),
     ]);
     return { items, total };

@@ -24,7 +24,7 @@ export class UsersController {
 
   @Get()
   @RequirePermission('users:read')
-  @ApiOperation({ summary: 'List users (filter by role, disabled, search in email/name)' })
+  @ApiOperation({ summary: 'List users (filter by role, disabled, search in email/name; sort=field or -field)' })
   @ApiZodQuery(ListUsersQuerySchema)
   list(@Query(new ZodValidationPipe(ListUsersQuerySchema)) query: ListUsersQuery) {
     return this.users.list(query);

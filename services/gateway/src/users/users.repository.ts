@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type Role, type User } from '@castline/db';
+import type { Sort, USER_SORT_FIELDS } from '@castline/contracts';
 import { PrismaService } from '@castline/platform';
+import { toOrderBy } from '../common/pagination';
 
 export interface UserFilter {
   role?: Role;
   search?: string;
   disabled?: boolean;
 }
+
+export type UserSort = Sort<(typeof USER_SORT_FIELDS)[number]>;
 
 @Injectable()
 export class UsersRepository {
@@ -20,7 +24,7 @@ export class UsersRepository {
     return this.prisma.user.findUnique({ where: { email } });
   }
 
-  async list(filter: UserFilter, page: { skip: number; take: number }): Promise<{ items: User[]; total: number }> {
+  async list(filter: UserFilter, sort: UserSort, page: { skip: number; take: number }): Promise<{ items: User[]; total: number }> {
     const where: Prisma.UserWhereInput = {
       role: filter.role,
       disabled: filter.disabled,
@@ -32,7 +36,7 @@ export class UsersRepository {
         : undefined,
     };
     const [items, total] = await this.prisma.$transaction([
-      this.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, ...page }),
+      this.prisma.user.findMany({ where, orderBy: toOrderBy(sort, ['lastLoginAt']) as Prisma.UserOrderByWithRelationInput[], ...page }),
       this.prisma.user.count({ where }),
     ]);
     return { items, total };

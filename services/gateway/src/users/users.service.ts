@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { fieldProblem, parseSort } from '@castline/contracts';
 import type { User } from '@castline/db';
 import { AppError } from '@castline/platform';
 import { PasswordService } from '../auth/password.service';
@@ -19,7 +20,7 @@ export class UsersService {
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
-    const { items, total } = await this.users.list(query, toSkipTake(query));
+    const { items, total } = await this.users.list(query, parseSort(query.sort), toSkipTake(query));
     return { items: items.map(toUserView), total, page: query.page, pageSize: query.pageSize };
   }
 
@@ -33,7 +34,10 @@ export class UsersService {
       const user = await this.users.create({ email: body.email, name: body.name, role: body.role, passwordHash });
       return toUserView(user);
     } catch (error) {
-      if (isUniqueViolation(error)) throw AppError.conflict(`A user with email ${body.email} already exists`);
+      if (isUniqueViolation(error)) {
+        const message = `A user with email ${body.email} already exists`;
+        throw AppError.conflict(message, fieldProblem('email', message));
+      }
       throw error;
     }
   }

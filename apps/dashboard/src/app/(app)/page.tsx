@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { Overview } from './overview';
+import { OverviewPage } from './overview-page';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-export default function OverviewPage() {
-  return <Overview />;
+export default function Page() {
+  return <OverviewPage />;
 }

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { PageHeader } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
 import { api, describeError } from '@/lib/api';
+import { copyText } from '@/lib/clipboard';
 import { type Channel, type ChannelAction, useChannelAction, useDeleteChannel } from '@/lib/channels';
 
 /** A channel should run: starting, running, or failing while its worker retries. */
@@ -31,21 +32,13 @@ export function ChannelHeader({ channel, canWrite, connection }: { channel: Chan
   const busy = action.isPending || channel.status === 'stopping';
   const run = (kind: ChannelAction) => action.mutate({ id: channel.id, action: kind, name: channel.name });
 
-  const deleteChannel = async () => {
-    try {
-      // the API refuses to delete a channel that should run: stop it first
-      if (on) await action.mutateAsync({ id: channel.id, action: 'stop', name: channel.name });
-      await remove.mutateAsync({ id: channel.id, name: channel.name });
-      router.push('/channels');
-    } catch {
-      // the mutations toast their own errors
-    }
-  };
+  // The API refuses to delete a channel that should run: it is stopped first, and deleted once stopped.
+  const deleteChannel = () => remove.mutate({ id: channel.id, name: channel.name, stopFirst: on }, { onSuccess: () => router.push('/channels') });
 
   const copyPlayback = async () => {
     try {
       const url = await playbackUrl(channel);
-      await navigator.clipboard.writeText(url);
+      await copyText(url);
       toast.success('Playback URL copied', { description: channel.playback === 'signed' ? `${url} (signed, it expires)` : url });
     } catch (error) {
       toast.error(`Could not copy the playback URL: ${describeError(error)}`);
@@ -109,7 +102,7 @@ export function ChannelHeader({ channel, canWrite, connection }: { channel: Chan
                 : 'The channel and its settings are deleted. Its playback URL stops working.'
             }
             confirmLabel="Delete channel"
-            onConfirm={() => void deleteChannel()}
+            onConfirm={deleteChannel}
           />
         </>
       )}

@@ -12,6 +12,7 @@ import { Label } from '@/components/ui/label';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Switch } from '@/components/ui/switch';
 import { api, ApiError } from '@/lib/api';
+import { copyText } from '@/lib/clipboard';
 import { formatDateTime } from '@/lib/format';
 import { cn } from '@/lib/utils';
 
@@ -46,23 +47,6 @@ export function logText(logs: ChannelLogs | undefined | null): string {
     .reverse()
     .map((run) => [`──── run ${run.runId} · ${formatDateTime(run.startedAt)} ────`, ...runLines(run)].join('\n'))
     .join('\n\n');
-}
-
-async function copyText(text: string): Promise<void> {
-  if (navigator.clipboard?.writeText) {
-    await navigator.clipboard.writeText(text);
-    return;
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  const ok = document.execCommand('copy');
-  area.remove();
-  if (!ok) throw new Error('The browser refused to copy');
 }
 
 /** FFmpeg's stderr of the channel's last runs, polled every 3 s while it runs. */

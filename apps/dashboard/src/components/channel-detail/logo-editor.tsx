@@ -150,7 +150,7 @@ export function LogoEditor({
       <EmptyState
         icon={ImageOffIcon}
         title="This channel has no logo"
-        description={canWrite ? 'Upload one with Edit (top right): the logo is burned into the output, then you can place it here.' : 'An operator can add one with Edit.'}
+        description={canWrite ? 'Upload one with Edit (top right): the logo is burned into the output, then you can place it here.' : 'An operator or admin can add one.'}
       />
     );
   }
@@ -267,7 +267,7 @@ export function LogoEditor({
         <div
           tabIndex={0}
           role="group"
-          aria-roledescription="movable logo"
+          aria-roledescription={editable ? 'movable logo' : 'logo'}
           aria-label="Logo position"
           aria-describedby={`logo-help-${channel.id}`}
           data-testid="logo-box"
@@ -333,7 +333,9 @@ export function LogoEditor({
         </p>
       </div>
       <p id={`logo-help-${channel.id}`} className="sr-only">
-        Drag the logo or use the arrow keys to move it by 1 pixel, with Shift by 10 pixels. Drag the corner handle to resize it.
+        {canWrite
+          ? 'Drag the logo or use the arrow keys to move it by 1 pixel, with Shift by 10 pixels. Drag the corner handle to resize it.'
+          : 'The logo as it is placed on the output. Your role cannot move it.'}
       </p>
 
       {canWrite && (

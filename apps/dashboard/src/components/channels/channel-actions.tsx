@@ -15,11 +15,14 @@ export const isOn = (channel: Channel) =>
  */
 export function ChannelActions({
   channel,
+  label = channel.name,
   onEdit,
   onDelete,
   compact = false,
 }: {
   channel: Channel;
+  /** How to name the channel in accessible names and toasts (its name, with the slug when names repeat). */
+  label?: string;
   onEdit: (channel: Channel) => void;
   onDelete: (channel: Channel) => void;
   compact?: boolean;
@@ -27,31 +30,31 @@ export function ChannelActions({
   const action = useChannelAction();
   const on = isOn(channel);
   const pending = action.isPending;
-  const run = (kind: 'start' | 'stop' | 'restart') => action.mutate({ id: channel.id, action: kind, name: channel.name });
+  const run = (kind: 'start' | 'stop' | 'restart') => action.mutate({ id: channel.id, action: kind, name: label });
   const size = compact ? 'icon-sm' : 'sm';
 
   return (
     <div className="flex items-center gap-1.5">
       {on ? (
-        <Button variant="outline" size={size} aria-label={`Stop ${channel.name}`} title={compact ? 'Stop' : undefined} disabled={pending || channel.status === 'stopping'} onClick={() => run('stop')}>
+        <Button variant="outline" size={size} aria-label={`Stop ${label}`} title={compact ? 'Stop' : undefined} disabled={pending || channel.status === 'stopping'} onClick={() => run('stop')}>
           <SquareIcon aria-hidden />
           {!compact && 'Stop'}
         </Button>
       ) : (
-        <Button variant={compact ? 'outline' : 'default'} size={size} aria-label={`Start ${channel.name}`} title={compact ? 'Start' : undefined} disabled={pending} onClick={() => run('start')}>
+        <Button variant={compact ? 'outline' : 'default'} size={size} aria-label={`Start ${label}`} title={compact ? 'Start' : undefined} disabled={pending} onClick={() => run('start')}>
           <PlayIcon aria-hidden />
           {!compact && 'Start'}
         </Button>
       )}
       {on && (
-        <Button variant="outline" size={size} aria-label={`Restart ${channel.name}`} title={compact ? 'Restart' : undefined} disabled={pending || channel.status === 'stopping'} onClick={() => run('restart')}>
+        <Button variant="outline" size={size} aria-label={`Restart ${label}`} title={compact ? 'Restart' : undefined} disabled={pending || channel.status === 'stopping'} onClick={() => run('restart')}>
           <RotateCwIcon aria-hidden />
           {!compact && 'Restart'}
         </Button>
       )}
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" size="icon-sm" aria-label={`More actions for ${channel.name}`} className={compact ? undefined : 'ml-auto'}>
+          <Button variant="ghost" size="icon-sm" aria-label={`More actions for ${label}`} className={compact ? undefined : 'ml-auto'}>
             <MoreHorizontalIcon aria-hidden />
           </Button>
         </DropdownMenuTrigger>

@@ -13,6 +13,7 @@ import { ChannelThumbnail } from './channel-thumbnail';
 /** One channel in the grid: live picture, name, status, live numbers and (for writers) its actions. */
 export function ChannelCard({
   channel,
+  label = channel.name,
   preset,
   selected,
   onSelectedChange,
@@ -21,6 +22,8 @@ export function ChannelCard({
   onDelete,
 }: {
   channel: Channel;
+  /** Its name, with the slug when another listed channel has the same name. */
+  label?: string;
   preset: Preset | undefined;
   selected: boolean;
   onSelectedChange: (selected: boolean) => void;
@@ -40,7 +43,7 @@ export function ChannelCard({
         <ChannelThumbnail id={channel.id} name={channel.name} status={channel.status} />
         {canWrite && (
           <div className="absolute top-2 left-2 flex rounded-md bg-background p-1.5 shadow-sm">
-            <Checkbox checked={selected} onCheckedChange={(value) => onSelectedChange(value === true)} aria-label={`Select ${channel.name}`} />
+            <Checkbox checked={selected} onCheckedChange={(value) => onSelectedChange(value === true)} aria-label={`Select ${label}`} />
           </div>
         )}
         <span className="absolute top-2 right-2 rounded-md bg-background shadow-sm">
@@ -50,7 +53,7 @@ export function ChannelCard({
       <div className="flex flex-1 flex-col gap-3 p-3">
         <div className="min-w-0">
           <h2 className="truncate text-sm font-semibold">
-            <Link href={`/channels/${channel.id}`} className="hover:underline focus-visible:underline">
+            <Link href={`/channels/${channel.id}`} aria-label={label} className="hover:underline focus-visible:underline">
               {channel.name}
             </Link>
           </h2>
@@ -74,7 +77,7 @@ export function ChannelCard({
         )}
         {canWrite && (
           <div className="mt-auto">
-            <ChannelActions channel={channel} onEdit={onEdit} onDelete={onDelete} />
+            <ChannelActions channel={channel} label={label} onEdit={onEdit} onDelete={onDelete} />
           </div>
         )}
       </div>

@@ -10,6 +10,8 @@ import { ChannelStatusBadge } from './channel-status-badge';
 
 interface TableProps {
   channels: Channel[];
+  /** Each channel's name, with the slug where names repeat. */
+  labels: Map<string, string>;
   presets: Map<string, Preset>;
   selected: Set<string>;
   onSelectedChange: (id: string, selected: boolean) => void;
@@ -21,7 +23,7 @@ interface TableProps {
 }
 
 /** The list view: one row per channel with the same data as the cards. */
-export function ChannelTable({ channels, presets, selected, onSelectedChange, allSelected, onSelectAll, canWrite, onEdit, onDelete }: TableProps) {
+export function ChannelTable({ channels, labels, presets, selected, onSelectedChange, allSelected, onSelectAll, canWrite, onEdit, onDelete }: TableProps) {
   return (
     <div className="rounded-xl border bg-card">
       <Table>
@@ -53,6 +55,7 @@ export function ChannelTable({ channels, presets, selected, onSelectedChange, al
             <ChannelRow
               key={channel.id}
               channel={channel}
+              label={labels.get(channel.id) ?? channel.name}
               preset={channel.presetId ? presets.get(channel.presetId) : undefined}
               selected={selected.has(channel.id)}
               onSelectedChange={(value) => onSelectedChange(channel.id, value)}
@@ -69,6 +72,7 @@ export function ChannelTable({ channels, presets, selected, onSelectedChange, al
 
 function ChannelRow({
   channel,
+  label,
   preset,
   selected,
   onSelectedChange,
@@ -77,6 +81,7 @@ function ChannelRow({
   onDelete,
 }: {
   channel: Channel;
+  label: string;
   preset: Preset | undefined;
   selected: boolean;
   onSelectedChange: (selected: boolean) => void;
@@ -91,11 +96,11 @@ function ChannelRow({
     <TableRow data-state={selected ? 'selected' : undefined} data-channel-id={channel.id} data-testid="channel-row">
       {canWrite && (
         <TableCell>
-          <Checkbox checked={selected} onCheckedChange={(value) => onSelectedChange(value === true)} aria-label={`Select ${channel.name}`} />
+          <Checkbox checked={selected} onCheckedChange={(value) => onSelectedChange(value === true)} aria-label={`Select ${label}`} />
         </TableCell>
       )}
       <TableCell className="max-w-56">
-        <Link href={`/channels/${channel.id}`} className="block truncate font-medium hover:underline">
+        <Link href={`/channels/${channel.id}`} aria-label={label} className="block truncate font-medium hover:underline">
           {channel.name}
         </Link>
         <span className="block truncate font-mono text-xs text-muted-foreground">{channel.slug}</span>
@@ -112,7 +117,7 @@ function ChannelRow({
       <TableCell className="text-right font-mono text-xs whitespace-nowrap tabular-nums">{values.ram}</TableCell>
       {canWrite && (
         <TableCell>
-          <ChannelActions channel={channel} onEdit={onEdit} onDelete={onDelete} compact />
+          <ChannelActions channel={channel} label={label} onEdit={onEdit} onDelete={onDelete} compact />
         </TableCell>
       )}
     </TableRow>

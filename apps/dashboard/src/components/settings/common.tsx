@@ -1,17 +1,19 @@
 'use client';
 
-import type { Role } from '@castline/contracts/permissions';
-import { CheckIcon, ChevronLeftIcon, ChevronRightIcon, CopyIcon, LockIcon } from 'lucide-react';
-import { type ReactNode, useState } from 'react';
+import type { Permission, Role } from '@castline/contracts/permissions';
+import { CheckIcon, CopyIcon, LockIcon, SearchIcon } from 'lucide-react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { EmptyState } from '@/components/empty-state';
+import { PageHeader } from '@/components/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Skeleton } from '@/components/ui/skeleton';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { describeError } from '@/lib/api';
-import { copyText, roleLabel } from '@/lib/settings';
+import { useCan } from '@/lib/auth';
+import { copyText } from '@/lib/clipboard';
+import { ROLE_OPTIONS, roleLabel } from '@/lib/settings';
 import { cn } from '@/lib/utils';
 
 export function RoleBadge({ role }: { role: Role }) {
@@ -42,31 +44,37 @@ export function StatusBadge({ tone, children, title }: { tone: keyof typeof TONE
   );
 }
 
-/** A table-shaped placeholder while a list loads. */
-export function TableSkeleton({ columns, rows = 5, label }: { columns: string[]; rows?: number; label: string }) {
+/** The role picker with a line saying what the chosen role may do. */
+export function RoleSelect({ id, value, onChange, describedBy }: { id: string; value: Role; onChange: (role: Role) => void; describedBy?: string }) {
   return (
-    <div className="rounded-xl border bg-card" aria-busy="true" aria-label={label}>
-      <Table>
-        <TableHeader>
-          <TableRow>
-            {columns.map((column) => (
-              <TableHead key={column}>{column}</TableHead>
-            ))}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {Array.from({ length: rows }, (_, row) => (
-            <TableRow key={row}>
-              {columns.map((column, index) => (
-                <TableCell key={column}>
-                  <Skeleton className={cn('h-4', index === 0 ? 'w-40' : 'w-20')} />
-                </TableCell>
-              ))}
-            </TableRow>
+    <>
+      <Select value={value} onValueChange={(next) => onChange(next as Role)}>
+        <SelectTrigger id={id} aria-describedby={[`${id}-hint`, describedBy].filter(Boolean).join(' ')}>
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {ROLE_OPTIONS.map((option) => (
+            <SelectItem key={option.value} value={option.value}>
+              {option.label}
+            </SelectItem>
           ))}
-        </TableBody>
-      </Table>
-    </div>
+        </SelectContent>
+      </Select>
+      <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+        {ROLE_OPTIONS.find((option) => option.value === value)?.description}
+      </p>
+    </>
+  );
+}
+
+/** A settings page for the roles with `permission`; the others see its title and why they cannot see more. */
+export function PermissionGate({ permission, title, description, what, children }: { permission: Permission; title: string; description: string; what: string; children: ReactNode }) {
+  if (useCan(permission)) return children;
+  return (
+    <>
+      <PageHeader title={title} description={description} />
+      <NoAccess what={what} />
+    </>
   );
 }
 
@@ -122,31 +130,6 @@ export function SecretField({ value, label, what, id }: { value: string; label: 
   );
 }
 
-/** Previous/next paging with "1–20 of 143". */
-export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (page: number) => void }) {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
-  return (
-    <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2 text-sm text-muted-foreground">
-      <p aria-live="polite">
-        {first}–{last} of {total}
-      </p>
-      <div className="flex items-center gap-2">
-        <Button variant="outline" size="sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-          <ChevronLeftIcon aria-hidden /> Previous
-        </Button>
-        <span className="tabular-nums">
-          Page {page} of {pages}
-        </span>
-        <Button variant="outline" size="sm" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-          Next <ChevronRightIcon aria-hidden />
-        </Button>
-      </div>
-    </nav>
-  );
-}
-
 /** A date with the exact time on hover. */
 export function When({ iso, children }: { iso: string | null; children: ReactNode }) {
   if (!iso) return <span className="text-muted-foreground">{children}</span>;
@@ -154,5 +137,34 @@ export function When({ iso, children }: { iso: string | null; children: ReactNod
     <time dateTime={iso} title={new Date(iso).toLocaleString('en-GB')}>
       {children}
     </time>
+  );
+}
+
+/**
+ * A search box over a table: typing updates the URL (and so the query) 300 ms after the last keystroke; the
+ * URL's value wins when it changes from elsewhere (back, Clear filters).
+ */
+export function SearchBox({ label, placeholder, value, onSearch }: { label: string; placeholder: string; value: string; onSearch: (text: string) => void }) {
+  const [text, setText] = useState(value);
+  const [synced, setSynced] = useState(value);
+  if (value !== synced) {
+    setSynced(value);
+    setText(value);
+  }
+  const latest = useRef(onSearch);
+  useEffect(() => {
+    latest.current = onSearch;
+  });
+  useEffect(() => {
+    const trimmed = text.trim();
+    if (trimmed === value) return;
+    const timer = setTimeout(() => latest.current(trimmed), 300);
+    return () => clearTimeout(timer);
+  }, [text, value]);
+  return (
+    <div className="relative w-full sm:w-72">
+      <SearchIcon className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden />
+      <Input type="search" aria-label={label} maxLength={100} placeholder={placeholder} className="pl-8" value={text} onChange={(event) => setText(event.target.value)} />
+    </div>
   );
 }

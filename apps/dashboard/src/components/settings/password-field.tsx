@@ -1,11 +1,12 @@
 'use client';
 
+import { PasswordSchema } from '@castline/contracts';
 import { EyeIcon, EyeOffIcon, WandSparklesIcon } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { generatePassword, PASSWORD_MIN } from '@/lib/settings';
+import { generatePassword } from '@/lib/settings';
 import { CopyButton } from './common';
 
 /**
@@ -68,7 +69,7 @@ export function PasswordField({
         {value && <CopyButton value={value} what="Password" className="hidden sm:inline-flex" />}
       </div>
       <p id={hintId} className={error ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}>
-        {error ?? `At least ${PASSWORD_MIN} characters. Generate one and share it with the user over a safe channel.`}
+        {error ?? `At least ${PasswordSchema.minLength} characters. Generate one and share it with the user over a safe channel.`}
       </p>
     </div>
   );

@@ -1,167 +1,43 @@
 'use client';
 
+import { OutputProfileSchema, type PresetBody, PresetBodySchema } from '@castline/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type ComponentProps, type FormEvent, type ReactNode, useState } from 'react';
+import { type ComponentProps, type ReactNode, useState } from 'react';
+import { Controller, type FieldPath } from 'react-hook-form';
 import { toast } from 'sonner';
+import type { z } from 'zod';
+import { FormActions, FormError } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { Textarea } from '@/components/ui/textarea';
-import { api, describeError } from '@/lib/api';
-import { type OutputProfile, type PresetBody, type PresetView, type Rendition, settingsKeys } from '@/lib/settings';
+import { api } from '@/lib/api';
+import { type PresetView, settingsKeys } from '@/lib/settings';
+import { useZodForm } from '@/lib/use-zod-form';
 
-/** The choices OutputProfileSchema allows (packages/contracts/src/channels.ts). */
-const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium'] as const;
-const TUNES = ['zerolatency', 'film', 'animation', 'grain', 'stillimage'] as const;
-const PROFILES = ['baseline', 'main', 'high'] as const;
-const LEVELS = ['3.1', '4.0', '4.1', '4.2', '5.0', '5.1'] as const;
+/** The choices OutputProfileSchema allows, read from it. */
+const PROFILE = OutputProfileSchema.shape;
+const X264_PRESETS = PROFILE.x264Preset.unwrap().options;
+const TUNES = PROFILE.tune.unwrap().unwrap().options;
+const PROFILES = PROFILE.profile.unwrap().options;
+const LEVELS = PROFILE.level.unwrap().options;
 const NO_TUNE = 'none';
 
+type PresetInput = z.input<typeof PresetBodySchema>;
 type RateControl = 'crf' | 'bitrate';
 
-interface FormState {
-  name: string;
-  description: string;
-  width: string;
-  height: string;
-  fps: string;
-  rateControl: RateControl;
-  crf: string;
-  bitrateKbps: string;
-  maxrateKbps: string;
-  bufsizeKbps: string;
-  x264Preset: OutputProfile['x264Preset'];
-  tune: string;
-  profile: OutputProfile['profile'];
-  level: OutputProfile['level'];
-  gopSeconds: string;
-  bFrames: string;
-  audioBitrateKbps: string;
-  audioSampleRate: string;
-  audioChannels: string;
-  renditions: Rendition[] | null;
+/** What a new preset starts with: the schema's own defaults, at 1280x720. */
+const DEFAULTS: PresetInput = { name: '', description: '', profile: { ...OutputProfileSchema.parse({}), width: 1280, height: 720 } };
+
+function fromPreset(preset: PresetView, copy: boolean): PresetInput {
+  return { name: copy ? `${preset.name} copy`.slice(0, 80) : preset.name, description: preset.description, profile: preset.profile };
 }
 
-const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
-
-const DEFAULTS: FormState = {
-  name: '',
-  description: '',
-  width: '1280',
-  height: '720',
-  fps: '25',
-  rateControl: 'crf',
-  crf: '23',
-  bitrateKbps: '',
-  maxrateKbps: '',
-  bufsizeKbps: '',
-  x264Preset: 'veryfast',
-  tune: 'zerolatency',
-  profile: 'high',
-  level: '4.1',
-  gopSeconds: '2',
-  bFrames: '0',
-  audioBitrateKbps: '128',
-  audioSampleRate: '48000',
-  audioChannels: '2',
-  renditions: null,
-};
-
-function fromPreset(preset: PresetView, copy: boolean): FormState {
-  const p = preset.profile;
-  return {
-    name: copy ? `${preset.name} copy`.slice(0, 80) : preset.name,
-    description: preset.description,
-    width: text(p.width),
-    height: text(p.height),
-    fps: text(p.fps),
-    rateControl: p.bitrateKbps !== null && p.crf === null ? 'bitrate' : 'crf',
-    crf: text(p.crf ?? (p.bitrateKbps === null ? 23 : null)),
-    bitrateKbps: text(p.bitrateKbps),
-    maxrateKbps: text(p.maxrateKbps),
-    bufsizeKbps: text(p.bufsizeKbps),
-    x264Preset: p.x264Preset,
-    tune: p.tune ?? NO_TUNE,
-    profile: p.profile,
-    level: p.level,
-    gopSeconds: text(p.gopSeconds),
-    bFrames: text(p.bFrames),
-    audioBitrateKbps: text(p.audioBitrateKbps),
-    audioSampleRate: text(p.audioSampleRate),
-    audioChannels: text(p.audioChannels),
-    renditions: p.renditions,
-  };
-}
-
-type Errors = Partial<Record<keyof FormState, string>>;
-
-function int(value: string, min: number, max: number, { even = false, optional = false } = {}): { value: number | null; error?: string } {
-  const trimmed = value.trim();
-  if (!trimmed) return optional ? { value: null } : { value: null, error: 'Required' };
-  const number = Number(trimmed);
-  if (!Number.isInteger(number)) return { value: null, error: 'A whole number' };
-  if (number < min || number > max) return { value: null, error: `${min} to ${max}` };
-  if (even && number % 2 !== 0) return { value: null, error: 'An even number' };
-  return { value: number };
-}
-
-/** The same rules as PresetBodySchema, so most mistakes show next to the field instead of as an API error. */
-function validate(form: FormState): { body?: PresetBody; errors: Errors } {
-  const errors: Errors = {};
-  const take = (key: keyof FormState, result: { value: number | null; error?: string }) => {
-    if (result.error) errors[key] = result.error;
-    return result.value;
-  };
-  if (!form.name.trim()) errors.name = 'Required';
-  const width = take('width', int(form.width, 128, 3840, { even: true, optional: true }));
-  const height = take('height', int(form.height, 96, 2160, { even: true, optional: true }));
-  if (!errors.width && !errors.height && (width === null) !== (height === null)) errors.width = 'Give both width and height, or neither';
-  const fps = take('fps', int(form.fps, 1, 60));
-  const ladder = Boolean(form.renditions?.length);
-  let crf: number | null = null;
-  let bitrateKbps: number | null = null;
-  let maxrateKbps: number | null = null;
-  let bufsizeKbps: number | null = null;
-  if (!ladder && form.rateControl === 'crf') crf = take('crf', int(form.crf, 0, 51));
-  if (!ladder && form.rateControl === 'bitrate') {
-    bitrateKbps = take('bitrateKbps', int(form.bitrateKbps, 64, 100_000));
-    maxrateKbps = take('maxrateKbps', int(form.maxrateKbps, 64, 100_000, { optional: true }));
-    bufsizeKbps = take('bufsizeKbps', int(form.bufsizeKbps, 64, 100_000, { optional: true }));
-  }
-  const gopSeconds = take('gopSeconds', int(form.gopSeconds, 1, 10));
-  const bFrames = take('bFrames', int(form.bFrames, 0, 4));
-  const audioBitrateKbps = take('audioBitrateKbps', int(form.audioBitrateKbps, 32, 512));
-  if (Object.keys(errors).length > 0) return { errors };
-  return {
-    errors,
-    body: {
-      name: form.name.trim(),
-      description: form.description.trim(),
-      profile: {
-        x264Preset: form.x264Preset,
-        tune: form.tune === NO_TUNE ? null : (form.tune as OutputProfile['tune']),
-        profile: form.profile,
-        level: form.level,
-        width,
-        height,
-        fps: fps as number,
-        crf,
-        bitrateKbps,
-        maxrateKbps,
-        bufsizeKbps,
-        gopSeconds: gopSeconds as number,
-        bFrames: bFrames as number,
-        renditions: ladder ? form.renditions : null,
-        audioBitrateKbps: audioBitrateKbps as number,
-        audioSampleRate: Number(form.audioSampleRate) as OutputProfile['audioSampleRate'],
-        audioChannels: Number(form.audioChannels) as OutputProfile['audioChannels'],
-      },
-    },
-  };
-}
+/** Number inputs: empty is null (the schema says whether that is allowed), anything else a number. */
+const numberValue = { setValueAs: (value: unknown) => (value === '' || value === null || value === undefined ? null : Number(value)) };
 
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: ReactNode }) {
   return (
@@ -177,24 +53,12 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
   );
 }
 
-function NumberInput({
-  id,
-  value,
-  onChange,
-  error,
-  described = false,
-  ...props
-}: { id: string; value: string; onChange: (value: string) => void; error?: string; described?: boolean } & Omit<
-  ComponentProps<'input'>,
-  'value' | 'onChange'
->) {
+function NumberInput({ id, error, described = false, ...props }: { id: string; error?: string; described?: boolean } & ComponentProps<'input'>) {
   return (
     <Input
       id={id}
       type="number"
       inputMode="numeric"
-      value={value}
-      onChange={(event) => onChange(event.target.value)}
       aria-invalid={error ? true : undefined}
       aria-describedby={error || described ? `${id}-hint` : undefined}
       className="tabular-nums"
@@ -233,16 +97,13 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 export type PresetDialogMode = { kind: 'create' } | { kind: 'edit'; preset: PresetView } | { kind: 'duplicate'; preset: PresetView };
 
-function initialState(mode: PresetDialogMode): FormState {
-  return mode.kind === 'create' ? DEFAULTS : fromPreset(mode.preset, mode.kind === 'duplicate');
-}
-
 /** Create, edit or duplicate a preset. Mount it with a key per opening so the form starts fresh. */
 export function PresetDialog({ mode, onClose }: { mode: PresetDialogMode; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const [form, setForm] = useState<FormState>(() => initialState(mode));
-  const [errors, setErrors] = useState<Errors>({});
-  const set = <K extends keyof FormState>(key: K) => (value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
+  const initial = mode.kind === 'create' ? DEFAULTS : fromPreset(mode.preset, mode.kind === 'duplicate');
+  const [rateControl, setRateControl] = useState<RateControl>(
+    initial.profile.bitrateKbps != null && initial.profile.crf == null ? 'bitrate' : 'crf',
+  );
 
   const save = useMutation({
     mutationFn: (body: PresetBody) =>
@@ -253,54 +114,60 @@ export function PresetDialog({ mode, onClose }: { mode: PresetDialogMode; onClos
       toast.success(mode.kind === 'edit' ? `Preset "${preset.name}" saved` : `Preset "${preset.name}" created`);
       void queryClient.invalidateQueries({ queryKey: settingsKeys.presets() });
       void queryClient.invalidateQueries({ queryKey: ['presets'] });
-      onClose();
     },
-    onError: (error) => toast.error(mode.kind === 'edit' ? 'Could not save the preset' : 'Could not create the preset', { description: describeError(error) }),
   });
+  const form = useZodForm(PresetBodySchema, save, { defaultValues: initial, onSuccess: onClose });
+  const error = (name: FieldPath<PresetInput>) => form.getFieldState(name, form.formState).error?.message;
+  const number = (name: FieldPath<PresetInput>, id: string, props: ComponentProps<'input'> & { described?: boolean } = {}) => (
+    <NumberInput id={id} error={error(name)} {...props} {...form.register(name, numberValue)} />
+  );
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const result = validate(form);
-    setErrors(result.errors);
-    if (result.body) save.mutate(result.body);
-    else toast.error('Check the highlighted fields');
+  // CRF or a bitrate, not both: switching clears the other side, as the schema requires.
+  const chooseRateControl = (next: RateControl) => {
+    setRateControl(next);
+    if (next === 'crf') {
+      for (const key of ['bitrateKbps', 'maxrateKbps', 'bufsizeKbps'] as const) form.setValue(`profile.${key}`, null);
+      form.setValue('profile.crf', form.getValues('profile.crf') ?? 23);
+    } else form.setValue('profile.crf', null);
   };
 
-  const ladder = form.renditions?.length ? form.renditions : null;
+  const renditions = form.watch('profile.renditions');
+  const ladder = renditions?.length ? renditions : null;
   const title = mode.kind === 'edit' ? `Edit ${mode.preset.name}` : mode.kind === 'duplicate' ? `Duplicate ${mode.preset.name}` : 'Create preset';
 
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()}>
       <DialogContent className="sm:max-w-2xl">
-        <form onSubmit={submit} noValidate className="grid gap-4">
+        <form onSubmit={form.submit} noValidate className="grid gap-4">
           <DialogHeader>
             <DialogTitle>{title}</DialogTitle>
             <DialogDescription>x264 video and AAC audio settings that channels encode with. Changes apply to a channel at its next start.</DialogDescription>
           </DialogHeader>
+          <FormError message={form.rootError} />
 
-          <Field id="preset-name" label="Name" error={errors.name}>
-            <Input id="preset-name" value={form.name} maxLength={80} autoComplete="off" aria-invalid={errors.name ? true : undefined} onChange={(event) => set('name')(event.target.value)} />
+          <Field id="preset-name" label="Name" error={error('name')}>
+            <Input id="preset-name" maxLength={80} autoComplete="off" aria-invalid={error('name') ? true : undefined} aria-describedby={error('name') ? 'preset-name-hint' : undefined} {...form.register('name')} />
           </Field>
-          <Field id="preset-description" label="Description">
-            <Textarea id="preset-description" rows={2} maxLength={500} value={form.description} onChange={(event) => set('description')(event.target.value)} />
+          <Field id="preset-description" label="Description" error={error('description')}>
+            <Textarea id="preset-description" rows={2} maxLength={500} {...form.register('description')} />
           </Field>
 
           <Section title="Video">
             <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
-              <Field id="preset-width" label="Width" error={errors.width} hint="Empty: source size">
-                <NumberInput id="preset-width" value={form.width} onChange={set('width')} error={errors.width} described min={128} max={3840} step={2} placeholder="source" />
+              <Field id="preset-width" label="Width" error={error('profile.width')} hint="Empty: source size">
+                {number('profile.width', 'preset-width', { described: true, min: 128, max: 3840, step: 2, placeholder: 'source' })}
               </Field>
-              <Field id="preset-height" label="Height" error={errors.height}>
-                <NumberInput id="preset-height" value={form.height} onChange={set('height')} error={errors.height} min={96} max={2160} step={2} placeholder="source" />
+              <Field id="preset-height" label="Height" error={error('profile.height')}>
+                {number('profile.height', 'preset-height', { min: 96, max: 2160, step: 2, placeholder: 'source' })}
               </Field>
-              <Field id="preset-fps" label="FPS" error={errors.fps}>
-                <NumberInput id="preset-fps" value={form.fps} onChange={set('fps')} error={errors.fps} min={1} max={60} />
+              <Field id="preset-fps" label="FPS" error={error('profile.fps')}>
+                {number('profile.fps', 'preset-fps', { min: 1, max: 60 })}
               </Field>
-              <Field id="preset-gop" label="GOP (seconds)" error={errors.gopSeconds}>
-                <NumberInput id="preset-gop" value={form.gopSeconds} onChange={set('gopSeconds')} error={errors.gopSeconds} min={1} max={10} />
+              <Field id="preset-gop" label="GOP (seconds)" error={error('profile.gopSeconds')}>
+                {number('profile.gopSeconds', 'preset-gop', { min: 1, max: 10 })}
               </Field>
-              <Field id="preset-bframes" label="B-frames" error={errors.bFrames}>
-                <NumberInput id="preset-bframes" value={form.bFrames} onChange={set('bFrames')} error={errors.bFrames} min={0} max={4} />
+              <Field id="preset-bframes" label="B-frames" error={error('profile.bFrames')}>
+                {number('profile.bFrames', 'preset-bframes', { min: 0, max: 4 })}
               </Field>
             </div>
           </Section>
@@ -336,7 +203,15 @@ export function PresetDialog({ mode, onClose }: { mode: PresetDialogMode; onClos
                   </TableBody>
                 </Table>
                 <div>
-                  <Button type="button" variant="outline" size="sm" onClick={() => setForm((current) => ({ ...current, renditions: null, rateControl: 'crf', crf: current.crf || '23' }))}>
+                  <Button
+                    type="button"
+                    variant="outline"
+                    size="sm"
+                    onClick={() => {
+                      form.setValue('profile.renditions', null);
+                      chooseRateControl('crf');
+                    }}
+                  >
                     Use a single rendition instead
                   </Button>
                 </div>
@@ -346,28 +221,28 @@ export function PresetDialog({ mode, onClose }: { mode: PresetDialogMode; onClos
                 <Field id="preset-rate-control" label="Rate control">
                   <ChoiceSelect
                     id="preset-rate-control"
-                    value={form.rateControl}
+                    value={rateControl}
                     options={[
                       { value: 'crf', label: 'CRF (quality)' },
                       { value: 'bitrate', label: 'Bitrate' },
                     ]}
-                    onChange={set('rateControl')}
+                    onChange={chooseRateControl}
                   />
                 </Field>
-                {form.rateControl === 'crf' ? (
-                  <Field id="preset-crf" label="CRF" error={errors.crf} hint="0–51, lower is better">
-                    <NumberInput id="preset-crf" value={form.crf} onChange={set('crf')} error={errors.crf} described min={0} max={51} />
+                {rateControl === 'crf' ? (
+                  <Field id="preset-crf" label="CRF" error={error('profile.crf')} hint="0–51, lower is better">
+                    {number('profile.crf', 'preset-crf', { described: true, min: 0, max: 51 })}
                   </Field>
                 ) : (
                   <>
-                    <Field id="preset-bitrate" label="Video bitrate (kb/s)" error={errors.bitrateKbps}>
-                      <NumberInput id="preset-bitrate" value={form.bitrateKbps} onChange={set('bitrateKbps')} error={errors.bitrateKbps} min={64} max={100000} />
+                    <Field id="preset-bitrate" label="Video bitrate (kb/s)" error={error('profile.bitrateKbps')}>
+                      {number('profile.bitrateKbps', 'preset-bitrate', { min: 64, max: 100000 })}
                     </Field>
-                    <Field id="preset-maxrate" label="Max rate (kb/s)" error={errors.maxrateKbps}>
-                      <NumberInput id="preset-maxrate" value={form.maxrateKbps} onChange={set('maxrateKbps')} error={errors.maxrateKbps} min={64} max={100000} placeholder="optional" />
+                    <Field id="preset-maxrate" label="Max rate (kb/s)" error={error('profile.maxrateKbps')}>
+                      {number('profile.maxrateKbps', 'preset-maxrate', { min: 64, max: 100000, placeholder: 'optional' })}
                     </Field>
-                    <Field id="preset-bufsize" label="Buffer (kb)" error={errors.bufsizeKbps}>
-                      <NumberInput id="preset-bufsize" value={form.bufsizeKbps} onChange={set('bufsizeKbps')} error={errors.bufsizeKbps} min={64} max={100000} placeholder="optional" />
+                    <Field id="preset-bufsize" label="Buffer (kb)" error={error('profile.bufsizeKbps')}>
+                      {number('profile.bufsizeKbps', 'preset-bufsize', { min: 64, max: 100000, placeholder: 'optional' })}
                     </Field>
                   </>
                 )}
@@ -378,58 +253,74 @@ export function PresetDialog({ mode, onClose }: { mode: PresetDialogMode; onClos
           <Section title="x264">
             <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
               <Field id="preset-x264" label="x264 preset">
-                <ChoiceSelect id="preset-x264" value={form.x264Preset} options={plain(X264_PRESETS)} onChange={set('x264Preset')} />
+                <Controller control={form.control} name="profile.x264Preset" render={({ field }) => <ChoiceSelect id="preset-x264" value={field.value ?? 'veryfast'} options={plain(X264_PRESETS)} onChange={field.onChange} />} />
               </Field>
               <Field id="preset-tune" label="Tune">
-                <ChoiceSelect id="preset-tune" value={form.tune} options={[{ value: NO_TUNE, label: 'none' }, ...plain(TUNES)]} onChange={set('tune')} />
+                <Controller
+                  control={form.control}
+                  name="profile.tune"
+                  render={({ field }) => (
+                    <ChoiceSelect
+                      id="preset-tune"
+                      value={field.value ?? NO_TUNE}
+                      options={[{ value: NO_TUNE, label: 'none' }, ...plain(TUNES)]}
+                      onChange={(value) => field.onChange(value === NO_TUNE ? null : value)}
+                    />
+                  )}
+                />
               </Field>
               <Field id="preset-profile" label="Profile">
-                <ChoiceSelect id="preset-profile" value={form.profile} options={plain(PROFILES)} onChange={set('profile')} />
+                <Controller control={form.control} name="profile.profile" render={({ field }) => <ChoiceSelect id="preset-profile" value={field.value ?? 'high'} options={plain(PROFILES)} onChange={field.onChange} />} />
               </Field>
               <Field id="preset-level" label="Level">
-                <ChoiceSelect id="preset-level" value={form.level} options={plain(LEVELS)} onChange={set('level')} />
+                <Controller control={form.control} name="profile.level" render={({ field }) => <ChoiceSelect id="preset-level" value={field.value ?? '4.1'} options={plain(LEVELS)} onChange={field.onChange} />} />
               </Field>
             </div>
           </Section>
 
           <Section title="Audio (AAC)">
             <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
-              <Field id="preset-audio-bitrate" label="Audio bitrate (kb/s)" error={errors.audioBitrateKbps}>
-                <NumberInput id="preset-audio-bitrate" value={form.audioBitrateKbps} onChange={set('audioBitrateKbps')} error={errors.audioBitrateKbps} min={32} max={512} />
+              <Field id="preset-audio-bitrate" label="Audio bitrate (kb/s)" error={error('profile.audioBitrateKbps')}>
+                {number('profile.audioBitrateKbps', 'preset-audio-bitrate', { min: 32, max: 512 })}
               </Field>
               <Field id="preset-sample-rate" label="Sample rate">
-                <ChoiceSelect
-                  id="preset-sample-rate"
-                  value={form.audioSampleRate}
-                  options={[
-                    { value: '48000', label: '48 kHz' },
-                    { value: '44100', label: '44.1 kHz' },
-                  ]}
-                  onChange={set('audioSampleRate')}
+                <Controller
+                  control={form.control}
+                  name="profile.audioSampleRate"
+                  render={({ field }) => (
+                    <ChoiceSelect
+                      id="preset-sample-rate"
+                      value={String(field.value ?? 48000)}
+                      options={[
+                        { value: '48000', label: '48 kHz' },
+                        { value: '44100', label: '44.1 kHz' },
+                      ]}
+                      onChange={(value) => field.onChange(Number(value))}
+                    />
+                  )}
                 />
               </Field>
               <Field id="preset-channels" label="Channels">
-                <ChoiceSelect
-                  id="preset-channels"
-                  value={form.audioChannels}
-                  options={[
-                    { value: '2', label: 'Stereo' },
-                    { value: '1', label: 'Mono' },
-                  ]}
-                  onChange={set('audioChannels')}
+                <Controller
+                  control={form.control}
+                  name="profile.audioChannels"
+                  render={({ field }) => (
+                    <ChoiceSelect
+                      id="preset-channels"
+                      value={String(field.value ?? 2)}
+                      options={[
+                        { value: '2', label: 'Stereo' },
+                        { value: '1', label: 'Mono' },
+                      ]}
+                      onChange={(value) => field.onChange(Number(value))}
+                    />
+                  )}
                 />
               </Field>
             </div>
           </Section>
 
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : mode.kind === 'edit' ? 'Save preset' : 'Create preset'}
-            </Button>
-          </DialogFooter>
+          <FormActions onCancel={onClose} submitting={form.formState.isSubmitting} label={mode.kind === 'edit' ? 'Save preset' : 'Create preset'} busyLabel="Saving…" />
         </form>
       </DialogContent>
     </Dialog>

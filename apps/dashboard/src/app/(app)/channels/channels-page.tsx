@@ -16,6 +16,7 @@ import { Input } from '@/components/ui/input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useCan } from '@/lib/auth';
+import { channelLabels } from '@/lib/channel-names';
 import {
   type Channel,
   type ChannelStatus,
@@ -94,6 +95,7 @@ export function ChannelsPage() {
   }, [searchText, search, pathname]);
 
   const items = useMemo(() => channels.data?.items ?? [], [channels.data]);
+  const labels = useMemo(() => channelLabels(items), [items]);
   const presetById = useMemo(() => new Map<string, Preset>((presets.data ?? []).map((preset) => [preset.id, preset])), [presets.data]);
   // Only channels still in the list count as selected.
   const selected = useMemo(() => new Set(items.filter((channel) => picked.has(channel.id)).map((channel) => channel.id)), [items, picked]);
@@ -239,6 +241,7 @@ export function ChannelsPage() {
             <ChannelCard
               key={channel.id}
               channel={channel}
+              label={labels.get(channel.id)}
               preset={channel.presetId ? presetById.get(channel.presetId) : undefined}
               selected={selected.has(channel.id)}
               onSelectedChange={(value) => toggle(channel.id, value)}
@@ -251,6 +254,7 @@ export function ChannelsPage() {
       ) : (
         <ChannelTable
           channels={items}
+          labels={labels}
           presets={presetById}
           selected={selected}
           onSelectedChange={toggle}
@@ -269,11 +273,11 @@ export function ChannelsPage() {
           <ConfirmDialog
             open={deleting !== null}
             onOpenChange={(open) => !open && setDeleting(null)}
-            title={`Delete ${deleting?.name ?? 'channel'}?`}
+            title={`Delete ${deleting ? (labels.get(deleting.id) ?? deleting.name) : 'channel'}?`}
             description="The channel, its sources and its settings are removed for good. Its playback URL stops working."
             confirmLabel="Delete channel"
             onConfirm={() => {
-              if (deleting) remove.mutate({ id: deleting.id, name: deleting.name });
+              if (deleting) remove.mutate({ id: deleting.id, name: labels.get(deleting.id) ?? deleting.name });
               setDeleting(null);
             }}
           />

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import { ChannelDetail } from './channel-detail';
+import { ChannelPage } from './channel-page';
 
 export const metadata: Metadata = { title: 'Channel' };
 
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return <ChannelDetail id={id} />;
+  return <ChannelPage id={id} />;
 }

@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
-import { ApiKeysPage } from '@/components/settings/api-keys-page';
+import { Suspense } from 'react';
+import { ApiKeysPage } from './api-keys-page';
 
 export const metadata: Metadata = { title: 'API keys' };
 
 export default function SettingsApiKeysPage() {
-  return <ApiKeysPage />;
+  // The table's page, sort and filters live in the URL query (useSearchParams), hence the Suspense boundary.
+  return (
+    <Suspense>
+      <ApiKeysPage />
+    </Suspense>
+  );
 }

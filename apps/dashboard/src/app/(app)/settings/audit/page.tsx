@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { AuditPage } from '@/components/settings/audit-page';
+import { AuditPage } from './audit-page';
 
 export const metadata: Metadata = { title: 'Audit log' };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { PresetsPage } from '@/components/settings/presets-page';
+import { PresetsPage } from './presets-page';
 
 export const metadata: Metadata = { title: 'Encoding presets' };
 

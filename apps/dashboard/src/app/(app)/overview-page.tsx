@@ -17,7 +17,7 @@ import { toneIndicator, useChannelSummaries, useSystemHistory, useSystemMetrics,
 
 const POLL_MS = 5_000;
 
-export function Overview() {
+export function OverviewPage() {
   const canMonitor = useCan('monitoring:read');
   const canReadChannels = useCan('channels:read');
   const canWriteChannels = useCan('channels:write');

@@ -15,8 +15,8 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { api, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { type PresetView, rateControlLabel, resolutionLabel, settingsKeys } from '@/lib/settings';
-import { NoAccess } from './common';
-import { PresetDialog, type PresetDialogMode } from './preset-dialog';
+import { NoAccess } from '@/components/settings/common';
+import { PresetDialog, type PresetDialogMode } from '@/components/settings/preset-dialog';
 
 function Stat({ label, children }: { label: string; children: ReactNode }) {
   return (

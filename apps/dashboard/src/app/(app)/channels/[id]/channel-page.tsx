@@ -84,7 +84,7 @@ function SectionTitle({ children }: { children: string }) {
 }
 
 /** /channels/[id]: live preview, live charts, FFmpeg log, events, logo placement and settings of one channel. */
-export function ChannelDetail({ id }: { id: string }) {
+export function ChannelPage({ id }: { id: string }) {
   const channel = useChannel(id);
   const queryClient = useQueryClient();
 
@@ -215,7 +215,9 @@ function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typ
             <CardHeader>
               <SectionTitle>Logo position</SectionTitle>
               <CardDescription>
-                Drag the logo over a frame of the output, resize it by its corner, set its opacity. Arrow keys move it by 1 px (10 px with Shift).
+                {canWrite
+                  ? 'Drag the logo over a frame of the output, resize it by its corner, set its opacity. Arrow keys move it by 1 px (10 px with Shift).'
+                  : 'Where the logo sits over a frame of the output. Read-only: an operator or admin can move it.'}
               </CardDescription>
             </CardHeader>
             <CardContent>

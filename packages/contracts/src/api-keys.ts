@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { PageQuerySchema, sortSchema } from './lists';
+import { RoleSchema } from './users';
+
+/** Bodies and queries of the gateway's /api-keys routes. */
+
+export const CreateApiKeyBodySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: RoleSchema,
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value))
+    .refine((date) => date.getTime() > Date.now(), 'must be in the future')
+    .optional(),
+});
+export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBodySchema>;
+
+export const API_KEY_SORT_FIELDS = ['name', 'role', 'createdAt', 'lastUsedAt', 'expiresAt'] as const;
+
+export const ListApiKeysQuerySchema = PageQuerySchema.extend({
+  // Keys are few: one page holds all of them unless a client asks for less.
+  pageSize: PageQuerySchema.shape.pageSize.unwrap().default(100),
+  includeRevoked: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+  sort: sortSchema(API_KEY_SORT_FIELDS, '-createdAt'),
+});
+export type ListApiKeysQuery = z.infer<typeof ListApiKeysQuerySchema>;
