@@ -104,7 +104,15 @@ test('the detail page plays the live output with hls.js', async () => {
   await expect(video).toBeVisible();
   // Fragments arrive through hls.js and the element's clock moves: Chromium decodes the H.264/AAC output.
   await expect.poll(async () => Number(await video.getAttribute('data-fragments-loaded')), { timeout: 45_000 }).toBeGreaterThanOrEqual(2);
-  await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime), { timeout: 45_000 }).toBeGreaterThan(1);
+  // The initial seek to the live edge alone moves currentTime: read it twice 3 s apart, and it must grow while
+  // the video plays.
+  const clock = () => video.evaluate((element: HTMLVideoElement) => ({ time: element.currentTime, paused: element.paused }));
+  await expect.poll(async () => (await clock()).time, { timeout: 45_000 }).toBeGreaterThan(0);
+  const first = await clock();
+  await page.waitForTimeout(3_000);
+  const second = await clock();
+  expect(second.paused).toBe(false);
+  expect(second.time).toBeGreaterThan(first.time);
 });
 
 test('dragging the logo and saving stores the new coordinates', async () => {

@@ -69,9 +69,7 @@ export class LiveReconciler implements OnApplicationBootstrap, OnApplicationShut
       jobs.delete(channel.id);
       if (channel.desiredState === 'running') {
         if (job || (await this.leases.holderOf(channel.id))) continue;
-        // A start or restart in flight queues its own job.
-        const justChanged = channel.statusSince !== null && Date.now() - channel.statusSince.getTime() < this.config.RECONCILE_INTERVAL_MS;
-        if (channel.status === 'starting' && justChanged) continue;
+        // Racing a start in flight is harmless: the job id is the channel id, so a second add is a no-op.
         await this.channels.changeState(
           channel.id,
           { status: 'starting', statusDetail: 'No worker had the channel; queued again' },
