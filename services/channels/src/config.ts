@@ -36,7 +36,7 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
     .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as 18-85 or 2,4-7')
     .optional(),
   /** Seconds a silent or stalled source may block a read before FFmpeg gives up (a network failure). */
-  INPUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
+  INPUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(5),
   /** While a channel runs on a backup source, how often the primary is probed to switch back. */
   PRIMARY_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** Stall watchdog: FFmpeg is restarted after this long without a progress report... */
