@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /** Redis key (under REDIS_KEY_PREFIX) holding the id of the worker that runs a channel now. */
@@ -25,13 +26,18 @@ export class ChannelLeases {
     private readonly holder: string,
   ) {}
 
-  /** Takes or renews the lease; false while another worker holds it. */
-  async take(channelId: string): Promise<boolean> {
-    return (await this.redis.eval(TAKE, 1, channelLeaseKey(channelId), this.holder, String(LEASE_TTL_MS))) === 1;
+  /** A holder name for one runner: the worker's id plus a random part, so two runners never share a lease. */
+  newToken(): string {
+    return `${this.holder}/${randomUUID().slice(0, 8)}`;
   }
 
-  async release(channelId: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, channelLeaseKey(channelId), this.holder);
+  /** Takes or renews the lease for `token`; false while another holds it. */
+  async take(channelId: string, token: string): Promise<boolean> {
+    return (await this.redis.eval(TAKE, 1, channelLeaseKey(channelId), token, String(LEASE_TTL_MS))) === 1;
+  }
+
+  async release(channelId: string, token: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, channelLeaseKey(channelId), token);
   }
 
   /** Who holds the channel's lease, if anyone (a fresh heartbeat). */

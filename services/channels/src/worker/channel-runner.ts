@@ -93,6 +93,8 @@ export class ChannelRunner {
   private failuresInRow = 0;
   /** Runs in a row whose source could not be opened. */
   private openFailures = 0;
+  /** This runner's name on the channel's lease (unique even within one worker). */
+  private readonly leaseToken: string;
 
   constructor(
     readonly channelId: string,
@@ -100,6 +102,7 @@ export class ChannelRunner {
   ) {
     const { RESTART_MAX, RESTART_WINDOW_MS, RESTART_COOLDOWN_MS, RESTART_BACKOFF_MAX_MS } = deps.config;
     this.policy = new RestartPolicy({ maxRestarts: RESTART_MAX, windowMs: RESTART_WINDOW_MS, cooldownMs: RESTART_COOLDOWN_MS, backoffMaxMs: RESTART_BACKOFF_MAX_MS });
+    this.leaseToken = deps.leases?.newToken() ?? '';
   }
 
   async run(): Promise<RunOutcome> {
@@ -119,7 +122,7 @@ export class ChannelRunner {
     } finally {
       clearInterval(renewal);
       this.subscription.unsubscribe();
-      if (this.request !== 'lease-lost') await this.deps.leases?.release(this.channelId).catch(() => undefined);
+      if (this.request !== 'lease-lost') await this.deps.leases?.release(this.channelId, this.leaseToken).catch(() => undefined);
     }
   }
 
@@ -137,7 +140,7 @@ export class ChannelRunner {
     if (!leases) return true;
     const until = Date.now() + LEASE_TTL_MS + LEASE_RENEW_MS;
     for (;;) {
-      const taken = await leases.take(this.channelId).catch(() => true);
+      const taken = await leases.take(this.channelId, this.leaseToken).catch(() => true);
       if (taken) return true;
       if (Date.now() > until) {
         const holder = await leases.holderOf(this.channelId).catch(() => null);
@@ -149,7 +152,7 @@ export class ChannelRunner {
   }
 
   private async renewLease(): Promise<void> {
-    const taken = await this.deps.leases?.take(this.channelId).catch(() => true);
+    const taken = await this.deps.leases?.take(this.channelId, this.leaseToken).catch(() => true);
     if (taken === false && !this.request) {
       this.deps.log(`channel ${this.channelId}: another worker took the channel's lease; stopping this FFmpeg`);
       this.ask('lease-lost');

@@ -45,6 +45,11 @@ export async function startWorker(env: Record<string, string | undefined> = proc
 
   const processor = async (job: Job<LiveChannelJob>, token?: string) => {
     const { channelId } = job.data;
+    if (runners.has(channelId)) {
+      // A second job for a channel this worker runs (queued again after Redis lost the first): it just ends.
+      log(`channel ${channelId}: already runs in this worker; the extra job ends`);
+      return;
+    }
     const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases });
     runners.set(channelId, runner);
     try {
@@ -63,7 +68,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
         throw new DelayedError();
       }
     } finally {
-      runners.delete(channelId);
+      if (runners.get(channelId) === runner) runners.delete(channelId);
       telemetry.forget(channelId);
     }
   };
