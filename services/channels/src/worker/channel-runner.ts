@@ -451,6 +451,7 @@ export class ChannelRunner {
   }
 
   private async giveUp(lastError: string, category: string, reason: string): Promise<void> {
+    this.deps.log(`channel ${this.channelId}: error, not retried: ${reason}`);
     // Nothing runs any more, so the desired state follows: a later start is a fresh start.
     await this.change(
       { status: 'error', desiredState: 'stopped', lastError, startedAt: null, statusDetail: reason },
