@@ -115,6 +115,25 @@ test('the detail page plays the live output with hls.js', async () => {
   expect(second.time).toBeGreaterThan(first.time);
 });
 
+test('one status on the channels page, the detail page, the processes page and the API; "Live" only on new segments', async () => {
+  // On the detail page (the previous test opened it): running, and Live because new segments arrive.
+  await expect(page.locator('[data-on-air="true"]')).toHaveText('Live', { timeout: 30_000 });
+  const detail = await page.locator('[data-status]').first().getAttribute('data-status');
+  const api = await apiAs(admin());
+  const fromApi = (await (await api.get(`/api/v1/channels/${channelId}`)).json()).status as string;
+  await api.dispose();
+  await page.goto('/channels');
+  const card = page.getByTestId('channel-card').filter({ has: page.getByRole('link', { name }) });
+  const onCard = await card.locator('[data-status]').first().getAttribute('data-status');
+  await page.goto('/monitoring/processes');
+  const row = page.getByTestId('process-row').filter({ has: page.getByRole('link', { name }) });
+  await expect(row.first()).toBeVisible({ timeout: 15_000 });
+  const inProcesses = await row.first().locator('[data-status]').first().getAttribute('data-status');
+  expect({ detail, onCard, inProcesses }).toEqual({ detail: fromApi, onCard: fromApi, inProcesses: fromApi });
+  expect(fromApi).toBe('running');
+  await page.goto(`/channels/${channelId}`);
+});
+
 test('dragging the logo and saving stores the new coordinates', async () => {
   const logoTab = page.getByRole('tab', { name: 'Logo' });
   if (await logoTab.count()) await logoTab.click();
