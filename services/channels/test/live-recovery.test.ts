@@ -10,7 +10,7 @@ import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
-import { freeUdpPort, killGroup, listedSegments, processesFor, startHlsEncoder, startLiveEncoder } from './live-support';
+import { encoderFor, freeUdpPort, killGroup, listedSegments, processesFor, startHlsEncoder, startLiveEncoder } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
 
 /**
@@ -162,7 +162,7 @@ describe.each([
     try {
       // After its first segments.
       await eventually(async () => (listedSegments(await playlistOf(dir)).length >= 2 ? true : undefined), 15_000);
-      const [ffmpeg] = await processesFor(dir);
+      const ffmpeg = await encoderFor(dir);
       expect(ffmpeg).toBeDefined();
       const before = new Set(listedSegments(await playlistOf(dir)));
       const killedAt = Date.now();

@@ -40,6 +40,12 @@ export async function processesFor(dir: string): Promise<number[]> {
   return found.stdout.split('\n').filter(Boolean).map(Number);
 }
 
+/** The channel's encoder among them: not the thumbnail or probe FFmpegs that read its segments. */
+export async function encoderFor(dir: string): Promise<number | undefined> {
+  const found = await run('pgrep', ['-f', '--', `-hls_segment_filename ${dir}/`]).catch(() => ({ stdout: '' }));
+  return found.stdout.split('\n').filter(Boolean).map(Number)[0];
+}
+
 export function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
