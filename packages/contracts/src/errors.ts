@@ -16,6 +16,12 @@ export const ErrorCodes = {
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
   upstreamTimeout: 'UPSTREAM_TIMEOUT',
   internal: 'INTERNAL_ERROR',
+  /** A channel source's host: a refused address range, a numeric spelling, or a name that does not resolve. */
+  sourceAddressRefused: 'SOURCE_ADDRESS_REFUSED',
+  sourceHostNumeric: 'SOURCE_HOST_NUMERIC',
+  sourceHostUnresolved: 'SOURCE_HOST_UNRESOLVED',
+  /** An FFmpeg URL option that is not allow-listed for the source's protocol (details name it). */
+  sourceOptionRefused: 'SOURCE_OPTION_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -37,7 +37,7 @@ const source = (n: number) => ({ url: `udp://127.0.0.1:${20000 + n}?pkt_size=131
 
 describe('channels', () => {
   it('creates a channel with a generated slug, stopped, with its playback path', async () => {
-    const created = await api('POST', '/channels', { name: 'Sports HD', sources: [source(1), { url: 'https://backup.example/live/index.m3u8', label: 'backup' }] });
+    const created = await api('POST', '/channels', { name: 'Sports HD', sources: [source(1), { url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' }] });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({
       name: 'Sports HD',
@@ -47,7 +47,7 @@ describe('channels', () => {
       playbackPath: '/live/sports-hd/index.m3u8',
       sources: [
         { position: 0, url: source(1).url, label: '' },
-        { position: 1, url: 'https://backup.example/live/index.m3u8', label: 'backup' },
+        { position: 1, url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' },
       ],
       hls: { segmentSeconds: 2, listSize: 6 },
       playback: 'public',

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CONFIG, type HostResolver } from '@castline/platform';
+import type { ChannelsConfig } from '../config';
 import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { LiveQueue } from '../live/live-queue';
 import { ChannelSchedules } from '../schedules/channel-schedules';
@@ -15,10 +17,17 @@ import { ChannelOperationsService } from './channel-operations.service';
 import { ChannelsController } from './channels.controller';
 import { ChannelsRepository } from './channels.repository';
 import { ChannelsService } from './channels.service';
+import { SOURCE_RESOLVER, SourcePolicy } from './source-policy';
 
 /** Channel definitions, encoding presets, logo uploads, and start/stop (the `live-channels` queue; workers run FFmpeg). */
 @Module({
   controllers: [ChannelsController, ChannelOperationsController, PresetsController, UploadsController],
-  providers: [ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker],
+  providers: [ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker,
+    {
+      provide: SourcePolicy,
+      inject: [CONFIG, { token: SOURCE_RESOLVER, optional: true }],
+      useFactory: (config: ChannelsConfig, resolver?: HostResolver) => new SourcePolicy(config, resolver),
+    },
+  ],
 })
 export class ChannelsModule {}

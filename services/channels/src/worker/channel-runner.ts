@@ -1,8 +1,9 @@
 import { mkdir, readFile, statfs } from 'node:fs/promises';
 import { ChannelControlSchema, Subjects } from '@castline/contracts';
 import type { PrismaClient } from '@castline/db';
-import { buildLiveCommand, hlsOutputPaths } from '@castline/ffmpeg';
+import { buildLiveCommand, hlsOutputPaths, secretRedactor } from '@castline/ffmpeg';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { SourcePolicy } from '../channels/source-policy';
 import type { ChannelsConfig } from '../config';
 import { announceChannelEvent, type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
 import { categorizeFailure } from '../supervision/failure-category';
@@ -49,6 +50,8 @@ export interface RunnerDeps {
     | 'RESTART_COOLDOWN_MS'
   >;
   log: (message: string) => void;
+  /** Opens the sealed source URLs and checks each (its host resolved again) right before FFmpeg starts. */
+  sources: SourcePolicy;
   /** Per-run metrics, stderr logs and thumbnails; absent, the channel runs without them. */
   telemetry?: WorkerTelemetry;
 }
@@ -185,16 +188,22 @@ export class ChannelRunner {
     const onBackup = this.sourceIndex !== 0;
     const source = channel.sources[this.sourceIndex] as RunnableChannel['sources'][number];
     const primary = channel.sources[0] as RunnableChannel['sources'][number];
+    const sourceUrl = this.deps.sources.secrets.reveal(source);
+    const primaryUrl = this.deps.sources.secrets.reveal(primary);
+    // DNS rebinding: the host must still resolve to an allowed address now, not only when it was saved.
+    const refused = await this.deps.sources.problemWith(sourceUrl);
+    if (refused) throw new Error(refused);
+    const redact = secretRedactor(channel.sources.map((each) => this.deps.sources.secrets.reveal(each)));
     const spec = toLiveEncodeSpec(channel, {
       hlsRoot: config.HLS_ROOT,
       runId,
-      sourceUrl: source.url,
+      sourceUrl,
       logoPath: channel.logo ? this.deps.uploads.resolve(channel.logo.storedPath) : undefined,
       inputTimeoutSeconds: config.INPUT_TIMEOUT_SECONDS,
     });
     await mkdir(spec.outputDir, { recursive: true });
     const ffmpegArgs = buildLiveCommand(spec);
-    const ffmpeg = new FfmpegProcess(ffmpegArgs);
+    const ffmpeg = new FfmpegProcess(ffmpegArgs, redact);
     this.ffmpeg = ffmpeg;
     this.deps.log(`channel ${channel.slug}: FFmpeg ${ffmpeg.pid} started (run ${runId}, source ${source.position})`);
 
@@ -236,7 +245,7 @@ export class ChannelRunner {
         stall = `stalled: no new segment for ${Math.round((now - newestSegmentAt) / 1000)} s`;
       }
       if (onBackup && announced && !primaryProbe && now - lastPrimaryProbe >= config.PRIMARY_PROBE_INTERVAL_MS) {
-        primaryProbe = probeSource(primary.url, Math.min(config.INPUT_TIMEOUT_SECONDS, PRIMARY_PROBE_TIMEOUT_SECONDS)).then((answered) => {
+        primaryProbe = probeSource(primaryUrl, Math.min(config.INPUT_TIMEOUT_SECONDS, PRIMARY_PROBE_TIMEOUT_SECONDS)).then((answered) => {
           primaryBack = answered;
           lastPrimaryProbe = Date.now();
           primaryProbe = undefined;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { ProgressParser } from '@castline/ffmpeg';
+import { minimalEnv, ProgressParser } from '@castline/ffmpeg';
 
 const STDERR_LINES = 50;
 export const STOP_GRACE_MS = 5_000;
@@ -44,9 +44,16 @@ export class FfmpegProcess {
   /** Every complete stderr line as it arrives (the run's telemetry keeps them in Redis). */
   onStderrLine: ((line: string) => void) | undefined;
 
-  constructor(args: string[]) {
+  /**
+   * `redact` is applied to every stderr line before anyone sees it (telemetry, lastError, events): FFmpeg
+   * repeats its input URL, credentials included, in its errors. FFmpeg gets a minimal environment.
+   */
+  constructor(
+    args: string[],
+    private readonly redact: (text: string) => string = (text) => text,
+  ) {
     const [command, commandArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', 'ffmpeg', ...args]] : ['ffmpeg', args];
-    this.child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: minimalEnv() });
     this.child.stdout?.on('data', (chunk: Buffer) => {
       if (this.progress.push(chunk).length > 0) this.progressAt = Date.now();
     });
@@ -76,7 +83,7 @@ export class FfmpegProcess {
 
   /** The last lines of stderr, oldest first. */
   get lastStderr(): string {
-    return [...this.stderrLines, this.partialLine].filter(Boolean).join('\n');
+    return [...this.stderrLines, this.redact(this.partialLine)].filter(Boolean).join('\n');
   }
 
   /** One SIGINT to the group, SIGKILL after the grace period; resolves once FFmpeg has exited. */
@@ -107,8 +114,9 @@ export class FfmpegProcess {
   private keepStderr(text: string): void {
     const lines = (this.partialLine + text).split(/\r?\n|\r/);
     this.partialLine = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
+    for (const raw of lines) {
+      if (!raw.trim()) continue;
+      const line = this.redact(raw);
       this.stderrLines.push(line);
       this.onStderrLine?.(line);
     }

@@ -3,6 +3,7 @@ import { type LiveChannelJob, Queues } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
 import { connect } from '@nats-io/transport-node';
 import { DelayedError, type Job, Worker } from 'bullmq';
+import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
 import { changeChannelState } from '../live/channel-state';
 import { bullConnection, bullPrefix } from '../live/live-queue';
@@ -35,13 +36,14 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const prisma = createPrismaClient(config.DATABASE_URL);
   const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
   const uploads = new UploadStorage(config);
+  const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, nats, log);
   const runners = new Map<string, ChannelRunner>();
   const connection = bullConnection(config);
 
   const processor = async (job: Job<LiveChannelJob>, token?: string) => {
     const { channelId } = job.data;
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry });
+    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, sources });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();
