@@ -7,6 +7,10 @@ export const ErrorCodes = {
   invalidCredentials: 'INVALID_CREDENTIALS',
   tokenExpired: 'TOKEN_EXPIRED',
   tokenInvalid: 'TOKEN_INVALID',
+  /** The user's tokens were revoked (disabled, demoted, deleted, password changed, signed out everywhere). */
+  tokenRevoked: 'TOKEN_REVOKED',
+  /** The action needs the password typed again (the sign-in is older than 5 minutes). */
+  reauthenticationRequired: 'REAUTHENTICATION_REQUIRED',
   refreshTokenReused: 'REFRESH_TOKEN_REUSED',
   accountDisabled: 'ACCOUNT_DISABLED',
   forbidden: 'FORBIDDEN',

@@ -16,6 +16,7 @@ import { LOGIN_PER_ACCOUNT, LOGIN_PER_IP, LoginThrottlerGuard, loginTracker } fr
 import { PasswordService } from './password.service';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { RefreshTokenRepository } from './refresh-token.repository';
+import { TokenVersions } from './token-versions';
 
 @Global()
 @Module({
@@ -46,7 +47,8 @@ import { RefreshTokenRepository } from './refresh-token.repository';
     RefreshTokenRepository,
     UsersRepository,
     ApiKeysRepository,
+    TokenVersions,
   ],
-  exports: [AccessTokenService, Authenticator, PasswordService, RefreshTokenRepository, UsersRepository, ApiKeysRepository],
+  exports: [AccessTokenService, Authenticator, PasswordService, RefreshTokenRepository, UsersRepository, ApiKeysRepository, TokenVersions],
 })
 export class AuthModule {}

@@ -5,7 +5,8 @@ import type { Role } from '@castline/db';
  * being accepted (null: an API key without expiry); long-lived connections end then.
  */
 export type Principal =
-  | { kind: 'user'; id: string; email: string; role: Role; expiresAt: Date }
+  /** `authTime`: when the user last typed their password (epoch seconds), for actions that want it recent. */
+  | { kind: 'user'; id: string; email: string; role: Role; expiresAt: Date; authTime: number }
   | { kind: 'api-key'; id: string; name: string; role: Role; createdById: string; expiresAt: Date | null };
 
 /** What the audit hook needs from a request, filled in by the guard and the handlers. */
