@@ -116,6 +116,14 @@ describe('refresh tokens', () => {
     expect(refreshed.statusCode).toBe(200);
     expect(refreshed.json().refreshToken).toBeUndefined();
     expect(String(refreshed.headers['set-cookie'])).not.toContain(token);
+
+    // A script in the page (an XSS) asking for the cookie session's refresh token in a body gets a 400, and
+    // the cookie's token is not rotated (the session goes on).
+    const next = String(refreshed.headers['set-cookie']).split(';')[0]!;
+    const asked = await gateway.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie: next }, payload: { session: 'body' } });
+    expect(asked.statusCode).toBe(400);
+    expect(asked.body).not.toContain(next.split('=')[1]!);
+    expect((await gateway.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie: next } })).statusCode).toBe(200);
   });
 
   it('logout revokes the session', async () => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ErrorCodes } from '@castline/contracts';
+import { ErrorCodes, fieldProblem } from '@castline/contracts';
 import { AppError, Public, ZodValidationPipe } from '@castline/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiZodBody } from '../common/api-docs';
@@ -61,6 +61,10 @@ export class AuthController {
     const fromCookie = request.cookies[REFRESH_COOKIE];
     const token = body.refreshToken ?? fromCookie;
     if (!token) throw AppError.unauthenticated('No refresh token in the body or cookie', ErrorCodes.tokenInvalid);
+    // A cookie session's refresh token stays in its httpOnly cookie: a script (an XSS) asking for it gets nothing.
+    if (!body.refreshToken && body.session === 'body') {
+      throw AppError.badRequest('A cookie session cannot receive its refresh token in a response body', fieldProblem('session', 'must be "cookie" for a cookie session'));
+    }
     try {
       const session = await this.auth.refresh(token, clientOf(request));
       request.audit = { ...request.audit, targetId: session.user.id };
