@@ -55,7 +55,7 @@ export class AuthController {
       throw error;
     }
     await this.limiter.succeeded(body.email, request.ip);
-    request.audit = { ...request.audit, targetId: session.user.id };
+    request.audit = { ...request.audit, targetId: session.user.id, actor: { id: session.user.id, label: session.user.email } };
     return this.respond(session, body.session, body.remember, reply);
   }
 
@@ -79,7 +79,7 @@ export class AuthController {
     }
     try {
       const session = await this.auth.refresh(token, clientOf(request));
-      request.audit = { ...request.audit, targetId: session.user.id };
+      request.audit = { ...request.audit, targetId: session.user.id, actor: { id: session.user.id, label: session.user.email } };
       const mode = body.session ?? (body.refreshToken ? 'body' : 'cookie');
       return this.respond(session, mode, body.remember, reply);
     } catch (error) {

@@ -14,8 +14,11 @@ export interface AuditContext {
   action?: string;
   targetType?: string;
   targetId?: string;
-  /** Label for an actor that is not authenticated yet (the email of a login attempt). */
-  attemptedBy?: string;
+  /**
+   * The user a public route proved to be acting (a successful login or refresh): recorded as the actor.
+   * Never taken from the body of a request that did not prove it.
+   */
+  actor?: { id: string; label: string };
 }
 
 declare module 'fastify' {
