@@ -49,6 +49,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/channels/{id}/restart': OPERATORS,
   'POST /api/v1/channels/bulk': OPERATORS,
   'GET /api/v1/channels/{id}/playback': EVERYONE,
+  'POST /api/v1/channels/{id}/playback/revoke': OPERATORS,
   'GET /api/v1/channels/{id}/events': EVERYONE,
   'GET /api/v1/channels/{id}/schedule': EVERYONE,
   'GET /api/v1/channels/stream': EVERYONE,

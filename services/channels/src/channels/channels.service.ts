@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   type ChannelControl,
   type ChannelHistory,
@@ -10,7 +10,9 @@ import {
   type UpdateChannel,
 } from '@castline/contracts';
 import { Prisma } from '@castline/db';
-import { AppError, NatsClient } from '@castline/platform';
+import { AppError, CONFIG, NatsClient } from '@castline/platform';
+import type { ChannelsConfig } from '../config';
+import { removeRevokedSignedDirs } from '../live/playback';
 import { LiveQueue } from '../live/live-queue';
 import { ChannelSchedules } from '../schedules/channel-schedules';
 import { checkSchedule } from '../schedules/schedule-check';
@@ -47,6 +49,7 @@ export class ChannelsService implements OnApplicationBootstrap {
     private readonly nats: NatsClient,
     private readonly schedules: ChannelSchedules,
     private readonly sources: SourcePolicy,
+    @Inject(CONFIG) private readonly config: Pick<ChannelsConfig, 'HLS_ROOT'>,
   ) {}
 
   /** Sources saved before their secrets were sealed get masked and sealed now (once; later boots find none). */
@@ -107,7 +110,14 @@ export class ChannelsService implements OnApplicationBootstrap {
       }
       await this.requireFreeSlug(changes.slug, id);
     }
-    const channel = await this.channels.update(id, { name: changes.name, slug: changes.slug, ...this.settings(changes) }, sources);
+    // A new slug is a new signing version too: links handed out under the old one end.
+    const slugChanged = changes.slug !== undefined && changes.slug !== current.slug;
+    const channel = await this.channels.update(
+      id,
+      { name: changes.name, slug: changes.slug, ...this.settings(changes), ...(slugChanged ? { signingVersion: { increment: 1 } } : {}) },
+      sources,
+    );
+    if (slugChanged) await removeRevokedSignedDirs(this.config.HLS_ROOT, channel);
     if (changes.schedule !== undefined) await this.schedules.apply(id, changes.schedule);
     return toChannelView(channel);
   }
@@ -164,6 +174,15 @@ export class ChannelsService implements OnApplicationBootstrap {
     const restarting = await this.channels.changeState(id, { status: 'starting' }, { type: 'state', message: 'starting: restart requested' });
     await this.control(id, { action: 'restart' });
     return toChannelView(restarting);
+  }
+
+  /** A new signing version (every earlier signed URL ends); a running channel restarts into its new directory. */
+  async revokePlayback(id: string): Promise<ChannelView> {
+    await this.require(id);
+    const channel = await this.channels.update(id, { signingVersion: { increment: 1 } });
+    await removeRevokedSignedDirs(this.config.HLS_ROOT, channel);
+    if (channel.desiredState === 'running' && (channel.status === 'starting' || channel.status === 'running')) return this.restart(id);
+    return toChannelView(channel);
   }
 
   private control(id: string, control: ChannelControl): Promise<void> {

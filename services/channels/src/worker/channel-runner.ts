@@ -6,6 +6,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { SourcePolicy } from '../channels/source-policy';
 import type { ChannelsConfig } from '../config';
 import { announceChannelEvent, type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
+import { removeRevokedSignedDirs } from '../live/playback';
 import { categorizeFailure } from '../supervision/failure-category';
 import { type FailureCategory, RestartPolicy } from '../supervision/restart-policy';
 import { deleteUnlistedSegments } from '../supervision/segment-cleanup';
@@ -202,6 +203,7 @@ export class ChannelRunner {
       inputTimeoutSeconds: config.INPUT_TIMEOUT_SECONDS,
     });
     await mkdir(spec.outputDir, { recursive: true });
+    await removeRevokedSignedDirs(config.HLS_ROOT, channel);
     const ffmpegArgs = buildLiveCommand(spec);
     const ffmpeg = new FfmpegProcess(ffmpegArgs, redact);
     this.ffmpeg = ffmpeg;
