@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,4 +111,14 @@ it("does not serve a signed channel's files without a token", async () => {
 it('keeps serving public channels at /live/<slug>/', async () => {
   expect(await status('/live/news/index.m3u8')).toBe(200);
   expect(await status('/live/news/seg_1.ts')).toBe(200);
+});
+
+it('keeps ?token= (the WebSocket fallback credential) out of the access log', async () => {
+  // No gateway listens behind this nginx: the request is logged all the same (502).
+  await fetch(`${base}/api/v1/ws/metrics?channels=1&token=eyJSECRETaccessTOKEN.abc&x=1`).catch(() => undefined);
+  await fetch(`${base}/api/v1/ws/metrics?token=eyJSECRETaccessTOKEN.first`).catch(() => undefined);
+  const log = readFileSync(path.join(nginxDir, 'access.log'), 'utf8');
+  expect(log).toContain('/api/v1/ws/metrics?channels=1&token=[redacted]&x=1');
+  expect(log).toContain('/api/v1/ws/metrics?token=[redacted]');
+  expect(log).not.toContain('SECRETaccessTOKEN');
 });
