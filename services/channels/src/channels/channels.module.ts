@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CONFIG, type HostResolver } from '@castline/platform';
+import { CONFIG, type HostResolver, REDIS } from '@castline/platform';
+import type { Redis } from 'ioredis';
 import type { ChannelsConfig } from '../config';
+import { ChannelLeases } from '../live/channel-lease';
 import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { LiveQueue } from '../live/live-queue';
+import { LiveReconciler } from '../live/reconciler';
 import { ChannelSchedules } from '../schedules/channel-schedules';
 import { ScheduleWorker } from '../schedules/schedule-worker';
 import { PresetsController } from '../presets/presets.controller';
@@ -22,7 +25,9 @@ import { SOURCE_RESOLVER, SourcePolicy } from './source-policy';
 /** Channel definitions, encoding presets, logo uploads, and start/stop (the `live-channels` queue; workers run FFmpeg). */
 @Module({
   controllers: [ChannelsController, ChannelOperationsController, PresetsController, UploadsController],
-  providers: [ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker,
+  providers: [
+    ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, LiveReconciler,
+    { provide: ChannelLeases, inject: [REDIS], useFactory: (redis: Redis) => new ChannelLeases(redis, 'channels-service') },
     {
       provide: SourcePolicy,
       inject: [CONFIG, { token: SOURCE_RESOLVER, optional: true }],
