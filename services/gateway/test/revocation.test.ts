@@ -159,3 +159,22 @@ describe('the WebSocket', () => {
     expect(await closeOf('', ['bearer', key])).toEqual({ code: 1000, reason: 'still open' });
   });
 });
+
+describe('login limits (defaults: 30 per address, 10 per account and address)', () => {
+  it('blocks one address guessing one account after 10 failures, not the account from elsewhere', async () => {
+    const user = await userWithRole(gateway.app, admin.accessToken, 'viewer');
+    const attempt = (password: string, ip: string) =>
+      gateway.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.user.email, password }, headers: { 'x-forwarded-for': ip } });
+    for (let index = 0; index < 10; index += 1) expect((await attempt('wrong-password-x', '10.77.0.1')).statusCode).toBe(401);
+    const blocked = await attempt('viewer-password-123', '10.77.0.1');
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt('viewer-password-123', '10.77.0.2')).statusCode).toBe(200);
+  });
+
+  it('never counts successes: 12 sign-ins in a row', async () => {
+    for (let index = 0; index < 12; index += 1) {
+      expect((await gateway.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN, headers: { 'x-forwarded-for': '10.77.1.1' } })).statusCode).toBe(200);
+    }
+  });
+});
