@@ -3,6 +3,7 @@ import { type LiveChannelJob, Queues } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
 import { connect } from '@nats-io/transport-node';
 import { DelayedError, type Job, Worker } from 'bullmq';
+import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
 import { Redis } from 'ioredis';
 import { ChannelLeases } from '../live/channel-lease';
@@ -37,6 +38,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const prisma = createPrismaClient(config.DATABASE_URL);
   const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
   const uploads = new UploadStorage(config);
+  const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, nats, log);
   const runners = new Map<string, ChannelRunner>();
   const connection = bullConnection(config);
@@ -50,7 +52,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log(`channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases });
+    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();
