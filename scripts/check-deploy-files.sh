@@ -2,6 +2,7 @@
 # CI check of the deployment files, without a Docker engine:
 #   - renders every nginx template and runs `nginx -t` on it (prod against a throwaway self-signed certificate),
 #   - validates both compose files with docker-compose (v1, Debian) and dclint,
+#   - checks nats/users.conf against packages/contracts and with `nats-server -t`,
 #   - syntax-checks the deployment shell scripts.
 # Installs nginx, gettext-base, docker-compose and openssl from Debian only when missing (needs root then).
 # Prints one line per check; exits non-zero if any check fails.
@@ -110,6 +111,26 @@ SOURCE_SECRET_KEY=check-only-source-secret-key-0123456789
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 EOF
+nats_users=(gateway channels monitoring backup campaigns traffic-logger media channels-worker)
+for user in "${nats_users[@]}"; do
+  variable="NATS_$(echo "$user" | tr 'a-z-' 'A-Z_')_PASSWORD"
+  echo "$variable=7e5-check-only-$user" >>"$compose_env"
+  # nats-server reads the variables quoted, as docker-compose.prod.yml passes them.
+  export "$variable=\"7e5-check-only-$user\""
+done
+
+# nats/users.conf is generated from packages/contracts (needs its dist: npm run build).
+if [ -f packages/contracts/dist/index.js ]; then
+  run_check "nats/users.conf matches packages/contracts" node scripts/nats-permissions.mjs --check
+else
+  echo "skip  nats/users.conf vs packages/contracts (no packages/contracts/dist: npm run build)"
+fi
+nats_server_bin="$(command -v nats-server || echo /usr/sbin/nats-server)"
+if [ -x "$nats_server_bin" ]; then
+  run_check "nats-server -t nats/users.conf" "$nats_server_bin" -c nats/users.conf -t
+else
+  echo "skip  nats-server -t (no nats-server binary)"
+fi
 
 for compose_file in docker-compose.local.yml docker-compose.prod.yml; do
   run_check "docker-compose config $compose_file" \

@@ -12,3 +12,4 @@ export * from './subjects';
 export * from './telemetry';
 export * from './users';
 export * from './permissions';
+export * from './nats-permissions';

@@ -8,6 +8,7 @@ import type { ServiceName } from '@castline/contracts';
 import { Logger } from 'nestjs-pino';
 import type { BaseConfig } from './config';
 import { MetricsService } from './metrics';
+import { natsConnectionOptions } from './nats-options';
 
 export interface BootstrapOptions {
   service: ServiceName;
@@ -54,7 +55,7 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, op
     {
       transport: Transport.NATS,
       // A queue group per service: several replicas share the work, each message is handled once.
-      options: { servers: options.config.NATS_URL, queue: options.service, name: `${options.service}-${process.pid}` },
+      options: { ...natsConnectionOptions(options.config), queue: options.service, name: `${options.service}-${process.pid}` },
     },
     { inheritAppConfig: true },
   );

@@ -9,7 +9,11 @@ export const baseConfigSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key this process writes, so several installs (or test files) share one Redis. */
   REDIS_KEY_PREFIX: z.string().default('castline:'),
+  /** May carry the credentials (`nats://user:password@host:4222`); NATS_USER/NATS_PASSWORD win over them. */
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /** This process's NATS user (production: one per service, see nats/users.conf); unset: no authentication. */
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
   /** How long SIGTERM may wait for in-flight work before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });

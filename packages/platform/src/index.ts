@@ -14,3 +14,4 @@ export * from './zod-validation.pipe';
 export * from './public';
 export * from './secret-box';
 export * from './network-guard';
+export * from './nats-options';

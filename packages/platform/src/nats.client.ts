@@ -5,6 +5,7 @@ import { type ErrorCode, ErrorCodes } from '@castline/contracts';
 import { firstValueFrom, timeout as rxTimeout } from 'rxjs';
 import type { BaseConfig } from './config';
 import { AppError } from './errors';
+import { natsConnectionOptions } from './nats-options';
 import { CONFIG } from './tokens';
 
 /** Request/reply to other services over NATS, with a deadline on every call. */
@@ -13,7 +14,7 @@ export class NatsClient implements OnApplicationShutdown {
   private readonly client: ClientNats;
 
   constructor(@Inject(CONFIG) config: BaseConfig) {
-    this.client = new ClientNats({ servers: config.NATS_URL, name: `castline-${process.pid}` });
+    this.client = new ClientNats({ ...natsConnectionOptions(config), name: `castline-${process.pid}` });
   }
 
   async request<T>(subject: string, payload: unknown, timeoutMs = 5_000): Promise<T> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { CONFIG } from '@castline/platform';
+import { CONFIG, natsConnectionOptions } from '@castline/platform';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ChannelsConfig } from '../config';
 import type { ChannelEventPublisher } from './channel-state';
@@ -15,7 +15,7 @@ export class ChannelEventsPublisher implements ChannelEventPublisher, OnModuleIn
   constructor(@Inject(CONFIG) private readonly config: ChannelsConfig) {}
 
   async onModuleInit(): Promise<void> {
-    this.connection = await connect({ servers: this.config.NATS_URL, name: `channels-events-${process.pid}` });
+    this.connection = await connect({ ...natsConnectionOptions(this.config), name: `channels-events-${process.pid}` });
   }
 
   async onModuleDestroy(): Promise<void> {

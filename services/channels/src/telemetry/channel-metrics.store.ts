@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ChannelMetrics, ChannelMetricsSchema, Subjects } from '@castline/contracts';
-import { CONFIG } from '@castline/platform';
+import { CONFIG, natsConnectionOptions } from '@castline/platform';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ChannelsConfig } from '../config';
 import { ChannelMetricsExporter } from './channel-metrics.exporter';
@@ -26,7 +26,7 @@ export class ChannelMetricsStore implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.connection = await connect({ servers: this.config.NATS_URL, name: `channels-metrics-${process.pid}` });
+    this.connection = await connect({ ...natsConnectionOptions(this.config), name: `channels-metrics-${process.pid}` });
     this.connection.subscribe(Subjects.channelsMetrics, {
       callback: (error, message) => {
         if (error) return;

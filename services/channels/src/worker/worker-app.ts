@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
 import { connect } from '@nats-io/transport-node';
+import { natsConnectionOptions } from '@castline/platform';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
@@ -36,7 +37,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     if (config.LOG_LEVEL !== 'silent') console.warn(`[worker ${process.pid}] ${message}`);
   };
   const prisma = createPrismaClient(config.DATABASE_URL);
-  const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
+  const nats = await connect({ ...natsConnectionOptions(config), name: `channels-worker-${process.pid}` });
   const uploads = new UploadStorage(config);
   const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, nats, log);

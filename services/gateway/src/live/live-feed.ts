@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ChannelEventMessageSchema, ChannelMetricsSchema, Subjects } from '@castline/contracts';
-import { type BaseConfig, CONFIG } from '@castline/platform';
+import { type BaseConfig, CONFIG, natsConnectionOptions } from '@castline/platform';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import type { ChannelSelection, PushKind } from './push-queue';
@@ -67,7 +67,7 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(CONFIG) private readonly config: BaseConfig) {}
 
   async onModuleInit(): Promise<void> {
-    this.connection = await connect({ servers: this.config.NATS_URL, name: `gateway-live-${process.pid}` });
+    this.connection = await connect({ ...natsConnectionOptions(this.config), name: `gateway-live-${process.pid}` });
     this.relay(Subjects.channelsMetrics, ChannelMetricsSchema, 'metrics');
     this.relay(Subjects.channelsEvents, ChannelEventMessageSchema, 'event');
     this.connection.subscribe(Subjects.gatewayCredentialsRevoked, {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ChannelMetrics, ChannelMetricsSchema, type MonitoringProcesses, type MonitoringStreams, Subjects } from '@castline/contracts';
-import { CONFIG } from '@castline/platform';
+import { CONFIG, natsConnectionOptions } from '@castline/platform';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { MonitoringConfig } from '../config';
 
@@ -21,7 +21,7 @@ export class LiveProcessesStore implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(CONFIG) private readonly config: MonitoringConfig) {}
 
   async onModuleInit(): Promise<void> {
-    this.connection = await connect({ servers: this.config.NATS_URL, name: `monitoring-processes-${process.pid}` });
+    this.connection = await connect({ ...natsConnectionOptions(this.config), name: `monitoring-processes-${process.pid}` });
     this.connection.subscribe(Subjects.channelsMetrics, {
       callback: (error, message) => {
         if (error) return;
