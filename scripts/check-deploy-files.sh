@@ -110,6 +110,7 @@ PLAYBACK_SIGNING_SECRET=check-only-playback-secret-0123456789
 SOURCE_SECRET_KEY=check-only-source-secret-key-0123456789
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
+REDIS_PASSWORD=check-only-redis-password
 EOF
 nats_users=(gateway channels monitoring backup campaigns traffic-logger media channels-worker)
 for user in "${nats_users[@]}"; do
