@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '@castline/testkit';
 import { NATS_USERS, type NatsUser, Subjects, natsPasswordVariable, renderNatsUsersConfig } from '@castline/contracts';
 import { connect, type Msg, type NatsConnection, type Status } from '@nats-io/transport-node';
 import { natsConnectionOptions } from '../src/nats-options';
@@ -25,17 +25,6 @@ let server: ChildProcess;
 let port: number;
 let workDir: string;
 const connections: NatsConnection[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: chosen } = probe.address() as { port: number };
-      probe.close(() => resolve(chosen));
-    });
-  });
-}
 
 async function connectAs(user: NatsUser, style: 'url' | 'env' = 'env'): Promise<NatsConnection> {
   const options =
