@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { LiveQueue } from '../live/live-queue';
 import { ChannelSchedules } from '../schedules/channel-schedules';
 import { ScheduleWorker } from '../schedules/schedule-worker';
@@ -19,6 +18,6 @@ import { ChannelsService } from './channels.service';
 /** Channel definitions, encoding presets, logo uploads, and start/stop (the `live-channels` queue; workers run FFmpeg). */
 @Module({
   controllers: [ChannelsController, ChannelOperationsController, PresetsController, UploadsController],
-  providers: [ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker],
+  providers: [ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker],
 })
 export class ChannelsModule {}

@@ -6,12 +6,12 @@ import {
   type CreateChannel,
   fieldProblem,
   type ListChannels,
-  Subjects,
+  Events,
   type UpdateChannel,
 } from '@castline/contracts';
 import { checkSourceUrl } from '@castline/ffmpeg';
 import { Prisma } from '@castline/db';
-import { AppError, CONFIG, NatsClient } from '@castline/platform';
+import { AppError, CONFIG, EventBus } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
 import { LiveQueue } from '../live/live-queue';
 import { ChannelSchedules } from '../schedules/channel-schedules';
@@ -46,7 +46,7 @@ export class ChannelsService {
     @Inject(CONFIG) private readonly config: ChannelsConfig,
     private readonly channels: ChannelsRepository,
     private readonly liveQueue: LiveQueue,
-    private readonly nats: NatsClient,
+    private readonly bus: EventBus,
     private readonly schedules: ChannelSchedules,
   ) {}
 
@@ -157,8 +157,9 @@ export class ChannelsService {
     return toChannelView(restarting);
   }
 
-  private control(id: string, control: ChannelControl): Promise<void> {
-    return this.nats.emit(Subjects.channelControl(id), control);
+  private async control(id: string, control: ChannelControl): Promise<void> {
+    this.bus.publish(Events.channelControl(id), control);
+    await this.bus.flush();
   }
 
   /** Every source must pass the URL policy; the error names the source and the problem. */

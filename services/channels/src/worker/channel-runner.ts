@@ -1,8 +1,8 @@
 import { mkdir, readFile, statfs } from 'node:fs/promises';
-import { ChannelControlSchema, Subjects } from '@castline/contracts';
+import { Events } from '@castline/contracts';
+import type { EventBus } from '@castline/platform';
 import type { PrismaClient } from '@castline/db';
 import { buildLiveCommand, hlsOutputPaths } from '@castline/ffmpeg';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ChannelsConfig } from '../config';
 import { announceChannelEvent, type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
 import { categorizeFailure } from '../supervision/failure-category';
@@ -34,7 +34,7 @@ type RunEnd =
 
 export interface RunnerDeps {
   prisma: PrismaClient;
-  nats: NatsConnection;
+  bus: EventBus;
   uploads: UploadStorage;
   config: Pick<
     ChannelsConfig,
@@ -73,7 +73,7 @@ export class ChannelRunner {
   private request: Request | undefined;
   private ffmpeg: FfmpegProcess | undefined;
   private wake: (() => void) | undefined;
-  private subscription: Subscription | undefined;
+  private unsubscribe: (() => void) | undefined;
   /** Index into the channel's ordered sources of the one on the air (0 = primary). */
   private sourceIndex = 0;
   /** Network failures since the channel last reached `running`. */
@@ -88,18 +88,11 @@ export class ChannelRunner {
   }
 
   async run(): Promise<RunOutcome> {
-    this.subscription = this.deps.nats.subscribe(Subjects.channelControl(this.channelId), {
-      callback: (error, message) => {
-        if (error) return;
-        // Nest's NATS client wraps an emitted event as { pattern, data }.
-        const parsed = ChannelControlSchema.safeParse((message.json() as { data?: unknown }).data);
-        if (parsed.success) this.ask(parsed.data.action);
-      },
-    });
+    this.unsubscribe = this.deps.bus.subscribe(Events.channelControl(this.channelId), (control) => this.ask(control.action));
     try {
       return await this.supervise();
     } finally {
-      this.subscription.unsubscribe();
+      this.unsubscribe();
     }
   }
 
@@ -311,7 +304,7 @@ export class ChannelRunner {
     }
     const stopped = { type: 'state', message: 'stopped' } as const;
     const row = await this.deps.prisma.channelEvent.create({ data: { channelId: this.channelId, ...stopped } });
-    announceChannelEvent(this.deps.nats, this.channelId, 'stopped', stopped, row.at);
+    announceChannelEvent(this.deps.bus, this.channelId, 'stopped', stopped, row.at);
     return true;
   }
 
@@ -331,7 +324,7 @@ export class ChannelRunner {
   }
 
   private async change(change: ChannelStateChange, event: ChannelEventInput): Promise<void> {
-    await changeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.nats);
+    await changeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.bus);
   }
 
   /** Waits, but a stop, restart or hand-back ends the wait at once. */

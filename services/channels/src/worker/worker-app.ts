@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
-import { connect } from '@nats-io/transport-node';
+import { connectNats, EventBus } from '@castline/platform';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { loadChannelsConfig } from '../config';
 import { changeChannelState } from '../live/channel-state';
@@ -33,15 +33,17 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     if (config.LOG_LEVEL !== 'silent') console.warn(`[worker ${process.pid}] ${message}`);
   };
   const prisma = createPrismaClient(config.DATABASE_URL);
-  const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
+  // The worker's one NATS connection; events (metrics, channel events, control) go through the typed bus.
+  const nats = await connectNats(config.NATS_URL, `channels-worker-${process.pid}`);
+  const bus = EventBus.over(nats, { warn: log, error: (error, context) => log(`${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
   const uploads = new UploadStorage(config);
-  const telemetry = await WorkerTelemetry.create(config, nats, log);
+  const telemetry = await WorkerTelemetry.create(config, bus, log);
   const runners = new Map<string, ChannelRunner>();
   const connection = bullConnection(config);
 
   const processor = async (job: Job<LiveChannelJob>, token?: string) => {
     const { channelId } = job.data;
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry });
+    const runner = new ChannelRunner(channelId, { prisma, bus, uploads, config, log, telemetry });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();
@@ -51,7 +53,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
           channelId,
           { status: 'starting' },
           { type: 'state', message: 'starting: handed back by a stopping worker' },
-          nats,
+          bus,
         );
         await job.moveToDelayed(Date.now(), token);
         // Tells BullMQ the job was moved on purpose (not completed, not failed).

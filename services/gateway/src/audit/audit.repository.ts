@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditLog, Prisma } from '@castline/db';
-import type { AUDIT_SORT_FIELDS, Sort } from '@castline/contracts';
+import type { ActivityEntry, AUDIT_SORT_FIELDS, Sort } from '@castline/contracts';
 import { PrismaService } from '@castline/platform';
 import { toOrderBy } from '../common/pagination';
 
@@ -40,5 +40,15 @@ export class AuditRepository {
       this.prisma.auditLog.count({ where }),
     ]);
     return { items, total };
+  }
+
+  /** The newest entries, as the overview's recent activity shows them. */
+  async latest(limit: number): Promise<ActivityEntry[]> {
+    const rows = await this.prisma.auditLog.findMany({
+      orderBy: { at: 'desc' },
+      take: limit,
+      select: { id: true, at: true, actorLabel: true, action: true, targetType: true, targetId: true, result: true, statusCode: true },
+    });
+    return rows.map((row) => ({ ...row, id: row.id.toString(), at: row.at.toISOString() }));
   }
 }
