@@ -1,5 +1,5 @@
 import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, Put, Req, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Permission, RpcContract, RpcRequest, RpcResponse } from '@castline/contracts';
 import { NatsClient, ZodValidationPipe } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
@@ -69,7 +69,8 @@ function routeDecorators(route: ForwardRoute): MethodDecorator {
   if (route.path.includes(':id')) decorators.push(ApiParam({ name: 'id', required: true, type: String }));
   if (route.query) decorators.push(ApiZodQuery(route.query as unknown as z.ZodObject));
   if (route.body) decorators.push(ApiZodBody(route.body));
-  if (route.status !== 204) decorators.push(ApiOkResponse({ schema: responseSchemaOf(route.rpc) }));
+  const status = route.status ?? (route.method === 'POST' ? 201 : 200);
+  decorators.push(status === 204 ? ApiResponse({ status, description: 'No content' }) : ApiResponse({ status, schema: responseSchemaOf(route.rpc) }));
   return applyDecorators(...decorators) as MethodDecorator;
 }
 
