@@ -122,6 +122,17 @@ export const UserViewSchema = z.object({
 export type UserView = z.infer<typeof UserViewSchema>;
 export const UserPageSchema = pageSchema(UserViewSchema);
 
+/** POST /auth/login and /auth/refresh (with `session: 'body'` also the refresh token). */
+export const SessionSchema = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+  user: UserViewSchema,
+  refreshToken: z.string().optional(),
+  refreshExpiresAt: IsoDate.optional(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
 export const ApiKeyViewSchema = z.object({
   id: z.string(),
   name: z.string(),
