@@ -14,6 +14,7 @@ import {
   connectNats,
   ERROR_HEADER,
   EventBus,
+  HandleEvent,
   HandleRpc,
   HttpExceptionFilter,
   NATS_CONNECTION,
@@ -30,7 +31,11 @@ const Broken = defineRpc(`${prefix}.broken`, z.object({}), z.object({ count: z.n
 const Missing = defineRpc(`${prefix}.missing`, z.object({ id: z.string() }), z.object({}));
 const Nobody = defineRpc(`${prefix}.nobody`, z.object({}), z.object({}), { timeoutMs: 500 });
 
+/** Handled by a Nest @HandleEvent method of the service (one replica of its queue group gets each). */
+const Noticed = defineEvent(`${prefix}.noticed`, z.object({ what: z.string() }));
+
 const seen: unknown[] = [];
+const noticed: unknown[] = [];
 
 @Controller()
 class TestHandlers {
@@ -43,6 +48,11 @@ class TestHandlers {
   @HandleRpc(Broken)
   broken() {
     return { count: 'many' };
+  }
+
+  @HandleEvent(Noticed)
+  notice(@Payload() event: { what: string }) {
+    noticed.push(event);
   }
 
   @HandleRpc(Missing)
@@ -132,6 +142,14 @@ describe('NatsClient.call + CastlineNatsTransport', () => {
     expect(error.code).toBe(ErrorCodes.notFound);
     expect(error.message).toBe('Thing x1 not found');
     expect(error.getStatus()).toBe(404);
+  });
+
+  it('hands a valid event to its @HandleEvent handler and drops a malformed one', async () => {
+    raw.publish(Noticed.subject, JSON.stringify({ what: 7 }));
+    raw.publish(Noticed.subject, JSON.stringify({ what: 'it' }));
+    await raw.flush();
+    for (let attempt = 0; attempt < 100 && noticed.length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(noticed).toEqual([{ what: 'it' }]);
   });
 
   it('answers SERVICE_UNAVAILABLE when nobody handles the subject', async () => {
