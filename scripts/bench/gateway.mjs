@@ -8,8 +8,9 @@
 // Each at its maximum rate (autocannon, 100 connections) and at a fixed offered rate of 1,000 requests/s: an open
 // model (openModel below: a request is sent every millisecond whether or not earlier ones returned, and its
 // latency counts from when it was due, so queueing is not hidden; autocannon's overallRate instead sends each
-// connection's quota in a burst at the start of every second). Contract validation on vs off: a
-// second gateway runs with CONTRACT_VALIDATION=off (NatsClient skips its request and reply checks).
+// connection's quota in a burst at the start of every second). Contract validation on vs off: pairs of fresh
+// gateways, one with CONTRACT_VALIDATION=off (NatsClient skips its request and reply checks); see benchValidation.
+// Also the two checks timed in-process on a real reply, as a share of one request's time.
 // The p50/p99 of the validation rows are the worst of their rounds.
 // BENCH_DURATION (seconds, default 15) and BENCH_CONNECTIONS (default 100) override.
 import { spawn } from 'node:child_process';
@@ -28,7 +29,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const fixedRate = 1_000;
 const databaseUrl = db.withDatabaseName(db.defaultDatabaseUrl(), 'castline_bench');
 const admin = { email: 'bench@castline.local', password: 'bench-password-1234' };
-const ports = { gateway: 3900, gatewayNoValidation: 3901, monitoring: 3903 };
+const ports = { gateway: 3900, roundA: 3901, roundB: 3902, monitoring: 3903 };
 
 const env = {
   PATH: process.env.PATH,
@@ -144,17 +145,39 @@ async function benchFixedRate(urls, token) {
   return { a, b };
 }
 
+/** A gateway of its own for the validation rounds; resolves once it forwards (b). */
+async function startGateway(port, validation, token) {
+  const child = start('gateway', port, { CONTRACT_VALIDATION: validation });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/api/v1/monitoring/system`, (r) => r.ok, { headers: { authorization: `Bearer ${token}` } });
+  return { child, url: `${base}/api/v1/monitoring/system` };
+}
+
+async function stop(child) {
+  child.kill('SIGTERM');
+  if (child.exitCode === null) await once(child, 'exit');
+  children.splice(children.indexOf(child), 1);
+}
+
 /**
- * (b) on the validating gateway and on the one that skips contract validation, in alternating rounds (on, off,
- * on, off, ...) so that load from elsewhere on the host falls on both alike; the rounds are summed.
+ * (b) with contract validation on and off (CONTRACT_VALIDATION=off: NatsClient skips its request and reply
+ * checks). Each round starts two fresh gateways, one each way, swapping ports and the order of the runs every
+ * round, so that neither side always gets the same process slot or the host's quieter moment; rounds are averaged.
  */
-async function benchValidation(urls, token, rounds = 4) {
+async function benchValidation(token, rounds = 4) {
   const seconds = Math.max(2, Math.round(duration / 2));
   const on = [];
   const off = [];
   for (let round = 0; round < rounds; round += 1) {
-    on.push(await run(urls.b, token, seconds));
-    off.push(await run(urls.bNoValidation, token, seconds));
+    const [portOn, portOff] = round % 2 === 0 ? [ports.roundA, ports.roundB] : [ports.roundB, ports.roundA];
+    const gateways = { on: await startGateway(portOn, 'on', token), off: await startGateway(portOff, 'off', token) };
+    await run(gateways.on.url, token, 2);
+    await run(gateways.off.url, token, 2);
+    for (const side of round % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
+      (side === 'on' ? on : off).push(await run(gateways[side].url, token, seconds));
+    }
+    await stop(gateways.on.child);
+    await stop(gateways.off.child);
   }
   const merge = (results) => ({
     requests: { average: results.reduce((sum, result) => sum + result.requests.average, 0) / results.length },
@@ -167,6 +190,21 @@ async function benchValidation(urls, token, rounds = 4) {
     timeouts: results.reduce((sum, result) => sum + result.timeouts, 0),
   });
   return { on: merge(on), off: merge(off), rounds, seconds };
+}
+
+/** The checks themselves, timed in this process on a real (b) reply: what validation adds to one request. */
+async function checkCost(url, token) {
+  const contracts = require(path.join(root, 'packages/contracts/dist/index.js'));
+  const reply = await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json();
+  const rpc = contracts.Rpc.monitoring.system;
+  const check = () => {
+    contracts.checkMessage(rpc.request, {});
+    contracts.checkMessage(rpc.response, reply);
+  };
+  for (let index = 0; index < 5_000; index += 1) check();
+  const started = performance.now();
+  for (let index = 0; index < 20_000; index += 1) check();
+  return ((performance.now() - started) / 20_000) * 1000;
 }
 
 async function login(base) {
@@ -182,12 +220,9 @@ try {
   await db.dropDatabase(databaseUrl).catch(() => {});
   await db.applyMigrations(databaseUrl);
   start('gateway', ports.gateway);
-  start('gateway', ports.gatewayNoValidation, { CONTRACT_VALIDATION: 'off' });
   start('monitoring', ports.monitoring);
   const base = `http://127.0.0.1:${ports.gateway}`;
-  const baseNoValidation = `http://127.0.0.1:${ports.gatewayNoValidation}`;
   await waitFor(`${base}/healthz`, (r) => r.ok);
-  await waitFor(`${baseNoValidation}/healthz`, (r) => r.ok);
   const accessToken = await login(base);
   // Some audit rows to read: 30 user creations.
   for (let index = 0; index < 30; index += 1) {
@@ -201,22 +236,20 @@ try {
   // The monitoring service has its first host sample after a second.
   await waitFor(`${base}/api/v1/monitoring/system`, (r) => r.ok, auth);
   await waitFor(`${base}/api/v1/activity?limit=10`, (r) => r.ok, auth);
-  await waitFor(`${baseNoValidation}/api/v1/monitoring/system`, (r) => r.ok, auth);
   const urls = {
     a: `${base}/api/v1/auth/me`,
     b: `${base}/api/v1/monitoring/system`,
-    bNoValidation: `${baseNoValidation}/api/v1/monitoring/system`,
     c: `${base}/api/v1/activity?limit=10`,
   };
 
   // Warm both gateways up (JIT, connection pools) before anything is measured.
   await run(urls.b, accessToken, 3);
-  await run(urls.bNoValidation, accessToken, 3);
   await run(urls.a, accessToken, 3);
   console.log(`autocannon: ${connections} connections, ${duration} s per case, Node ${process.version}`);
   const max = await benchMaxRate(urls, accessToken);
   const fixed = await benchFixedRate(urls, accessToken);
-  const validation = await benchValidation(urls, accessToken);
+  const validation = await benchValidation(accessToken);
+  const checkMicros = await checkCost(urls.b, accessToken);
   console.table([
     row('(a) gateway itself: GET /auth/me, max rate', max.a),
     row('(b) via NATS: GET /monitoring/system, max rate', max.b),
@@ -231,6 +264,11 @@ try {
   console.log(`p99 of (b) at ${fixedRate}/s offered: ${fixed.b.latency.p99} ms   (goal < 50 ms)`);
   const cost = 1 - validation.on.requests.average / validation.off.requests.average;
   console.log(`validation cost on (b)'s max rate: ${(cost * 100).toFixed(1)}%   (goal <= 5%; on/off ${ratio(validation.on, validation.off)})`);
+  // One gateway core's time per request at (b)'s max rate, against what the two checks take.
+  const perRequestMicros = 1e6 / max.b.requests.average;
+  console.log(
+    `contract checks per (b) request, timed in-process: ${checkMicros.toFixed(1)} µs = ${((checkMicros / perRequestMicros) * 100).toFixed(1)}% of ${perRequestMicros.toFixed(0)} µs per request at (b)'s max rate`,
+  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));
