@@ -25,16 +25,14 @@ interface BusLogger {
 @Injectable()
 export class EventBus implements OnModuleDestroy {
   private readonly subscriptions = new Set<Subscription>();
-  private readonly logger: BusLogger;
+  private logger: BusLogger = new Logger(EventBus.name);
 
-  constructor(@Inject(NATS_CONNECTION) private readonly connection: NatsConnection) {
-    this.logger = new Logger(EventBus.name);
-  }
+  constructor(@Inject(NATS_CONNECTION) private readonly connection: NatsConnection) {}
 
   /** A bus for a process without Nest (the live-channels worker), over its own one connection. */
   static over(connection: NatsConnection, logger?: BusLogger): EventBus {
     const bus = new EventBus(connection);
-    if (logger) (bus as unknown as { logger: BusLogger }).logger = logger;
+    if (logger) bus.logger = logger;
     return bus;
   }
 
