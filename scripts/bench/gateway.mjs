@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import http from 'node:http';
@@ -71,13 +72,15 @@ function run(url, token, seconds = duration) {
   return new Promise((resolve, reject) => {
     autocannon(
       { url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } },
-      (error, result) => (error ? reject(error) : resolve(result)),
+      (error, result) => (error ? reject(error) : resolve({ ...result, load: os.loadavg()[0] })),
     );
   });
 }
 
 const row = (label, result) => ({
   case: label,
+  // The host's 1-minute load average when the case ended: the host is shared, and a busy moment shows here.
+  load: result.load?.toFixed(1),
   'req/s': Math.round(result.requests.average),
   'p50 ms': result.latency.p50,
   'p99 ms': result.latency.p99,
@@ -127,7 +130,14 @@ async function openModel(url, token, rate) {
   agent.destroy();
   latencies.sort((x, y) => x - y);
   const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;
-  return { requests: { average: latencies.length / elapsed }, latency: { p50: at(0.5), p99: at(0.99) }, non2xx, errors, timeouts: 0 };
+  return {
+    requests: { average: latencies.length / elapsed },
+    latency: { p50: at(0.5), p99: at(0.99) },
+    non2xx,
+    errors,
+    timeouts: 0,
+    load: os.loadavg()[0],
+  };
 }
 
 /** Each route at the most the machine gives it. */
@@ -188,6 +198,7 @@ async function benchValidation(token, rounds = 4) {
     non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
     errors: results.reduce((sum, result) => sum + result.errors, 0),
     timeouts: results.reduce((sum, result) => sum + result.timeouts, 0),
+    load: Math.max(...results.map((result) => result.load)),
   });
   return { on: merge(on), off: merge(off), rounds, seconds };
 }
@@ -245,7 +256,7 @@ try {
   // Warm both gateways up (JIT, connection pools) before anything is measured.
   await run(urls.b, accessToken, 3);
   await run(urls.a, accessToken, 3);
-  console.log(`autocannon: ${connections} connections, ${duration} s per case, Node ${process.version}`);
+  console.log(`autocannon: ${connections} connections, ${duration} s per case, Node ${process.version}, ${os.cpus().length} CPUs`);
   const max = await benchMaxRate(urls, accessToken);
   const fixed = await benchFixedRate(urls, accessToken);
   const validation = await benchValidation(accessToken);
