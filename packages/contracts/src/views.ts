@@ -38,6 +38,9 @@ export const ChannelViewSchema = z.object({
   name: z.string(),
   slug: z.string(),
   status: ChannelStatusSchema,
+  /** Plain words for the status ("No data from udp port 5999 for 10 s; trying again in 19 s"), and since when. */
+  statusDetail: z.string().nullable(),
+  statusSince: IsoDate.nullable(),
   desiredState: z.enum(['running', 'stopped']),
   sources: z.array(ChannelSourceViewSchema),
   presetId: z.string().nullable(),

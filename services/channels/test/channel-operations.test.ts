@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queues } from '@castline/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 import { playbackToken } from '../src/live/playback';
 
@@ -132,6 +132,24 @@ describe('schedules', () => {
     expect((await api('DELETE', `/channels/${channel.id}`)).statusCode).toBe(204);
     expect(await schedules.getJobScheduler(`${channel.id}:start`)).toBeUndefined();
     expect(await schedules.getJobScheduler(`${channel.id}:stop`)).toBeUndefined();
+  });
+
+  it('a scheduler that fires really starts the channel, and the stop scheduler really stops it', async () => {
+    const channel = await create({});
+    const statusOf = async () => (await api('GET', `/channels/${channel.id}`)).json();
+    // What upsertJobScheduler does for a schedule, firing every second instead of at a cron minute.
+    const fire = (action: 'start' | 'stop') =>
+      schedules.upsertJobScheduler(`${channel.id}:${action}`, { every: 1_000 }, { name: action, data: { channelId: channel.id, action }, opts: { removeOnComplete: true } });
+    await fire('start');
+    await eventually(async () => ((await statusOf()).desiredState === 'running' ? true : undefined), 10_000);
+    expect(await statusOf()).toMatchObject({ status: 'starting', desiredState: 'running' });
+    await schedules.removeJobScheduler(`${channel.id}:start`);
+    await fire('stop');
+    await eventually(async () => ((await statusOf()).status === 'stopped' ? true : undefined), 10_000);
+    expect(await statusOf()).toMatchObject({ status: 'stopped', desiredState: 'stopped' });
+    await schedules.removeJobScheduler(`${channel.id}:stop`);
+    const messages = (await api('GET', `/channels/${channel.id}/events`)).json().items.map((event: { message: string }) => event.message);
+    expect(messages).toEqual(expect.arrayContaining(['starting: start requested', 'stopping: stop requested']));
   });
 
   it('refuses a bad cron expression or an unknown time zone with 400 and the reason', async () => {

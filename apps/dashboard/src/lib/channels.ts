@@ -28,7 +28,7 @@ import { runOnce } from './in-flight';
 import { type LiveConnection, openLiveFeed } from './live-metrics';
 
 export type { ChannelStatus };
-export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error'];
+export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error', 'waiting'];
 
 export type LogoAnchor = LogoPlacement['anchor'];
 export type Playback = ChannelPlayback;

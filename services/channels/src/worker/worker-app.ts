@@ -4,7 +4,9 @@ import { createPrismaClient } from '@castline/db';
 import { connectNats, EventBus } from '@castline/platform';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { loadChannelsConfig } from '../config';
-import { changeChannelState } from '../live/channel-state';
+import { Redis } from 'ioredis';
+import { ChannelLeases } from '../live/channel-lease';
+import { writeChannelState } from '../live/channel-state';
 import { bullConnection, bullPrefix } from '../live/live-queue';
 import { UploadStorage } from '../uploads/upload-storage.repository';
 import { ChannelRunner } from './channel-runner';
@@ -40,27 +42,35 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const telemetry = await WorkerTelemetry.create(config, bus, log);
   const runners = new Map<string, ChannelRunner>();
   const connection = bullConnection(config);
+  const leaseRedis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
+  const leases = new ChannelLeases(leaseRedis, telemetry.workerId);
 
   const processor = async (job: Job<LiveChannelJob>, token?: string) => {
     const { channelId } = job.data;
-    const runner = new ChannelRunner(channelId, { prisma, bus, uploads, config, log, telemetry });
+    if (runners.has(channelId)) {
+      // A second job for a channel this worker runs (queued again after Redis lost the first): it just ends.
+      log(`channel ${channelId}: already runs in this worker; the extra job ends`);
+      return;
+    }
+    const runner = new ChannelRunner(channelId, { prisma, bus, uploads, config, log, telemetry, leases });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();
       if (outcome === 'handed-back') {
-        await changeChannelState(
+        await writeChannelState(
           prisma,
           channelId,
-          { status: 'starting' },
+          { status: 'starting', statusDetail: 'Handed back by a stopping worker; another worker takes it' },
           { type: 'state', message: 'starting: handed back by a stopping worker' },
           bus,
+          { desiredState: 'running' },
         );
         await job.moveToDelayed(Date.now(), token);
         // Tells BullMQ the job was moved on purpose (not completed, not failed).
         throw new DelayedError();
       }
     } finally {
-      runners.delete(channelId);
+      if (runners.get(channelId) === runner) runners.delete(channelId);
       telemetry.forget(channelId);
     }
   };
@@ -88,6 +98,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
         for (const runner of runners.values()) runner.handBack();
         await closed;
         await telemetry.close();
+        await leaseRedis.quit().catch(() => leaseRedis.disconnect());
         await nats.drain();
         await prisma.$disconnect();
         await connection.quit().catch(() => connection.disconnect());
