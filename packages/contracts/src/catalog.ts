@@ -61,6 +61,7 @@ export const Rpc = {
     restart: defineRpc(Subjects.channelsRestart, ChannelIdSchema, ChannelViewSchema),
     bulk: defineRpc(Subjects.channelsBulk, BulkChannelActionSchema, BulkChannelReplySchema),
     playback: defineRpc(Subjects.channelsPlayback, ChannelIdSchema, ChannelPlaybackViewSchema),
+    revokePlayback: defineRpc(Subjects.channelsPlaybackRevoke, ChannelIdSchema, ChannelViewSchema),
     schedule: defineRpc(Subjects.channelsSchedule, ChannelIdSchema, ChannelScheduleReplySchema),
     history: defineRpc(Subjects.channelsHistory, ChannelHistoryRequestSchema, ChannelHistorySchema),
     metrics: defineRpc(Subjects.channelsMetricsGet, ChannelIdSchema, ChannelMetricsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),

@@ -14,7 +14,12 @@ const IsoDate = z.string();
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
-export const ChannelSourceViewSchema = z.object({ position: z.number().int(), url: z.string(), label: z.string() });
+export const ChannelSourceViewSchema = z.object({
+  position: z.number().int(),
+  /** Secrets (user info, stream key, tokens) come masked as ***; null for viewers, who never see sources. */
+  url: z.string().nullable(),
+  label: z.string(),
+});
 export type ChannelSourceView = z.infer<typeof ChannelSourceViewSchema>;
 
 export const ChannelLogoViewSchema = z.object({
@@ -48,6 +53,8 @@ export const ChannelViewSchema = z.object({
   logo: ChannelLogoViewSchema.nullable(),
   hls: z.object({ segmentSeconds: z.number().int(), listSize: z.number().int() }),
   playback: ChannelPlaybackSchema,
+  /** Part of every signed playback URL: bumped when the slug changes or the channel's links are revoked. */
+  signingVersion: z.number().int(),
   /** Where nginx serves a public channel (e.g. /live/<slug>/index.m3u8); null for signed ones (GET /channels/:id/playback). */
   playbackPath: z.string().nullable(),
   autoRestart: z.boolean(),

@@ -12,3 +12,5 @@ export * from './redis.provider';
 export * from './tokens';
 export * from './zod-validation.pipe';
 export * from './public';
+export * from './secret-box';
+export * from './network-guard';

@@ -37,7 +37,7 @@ const source = (n: number) => ({ url: `udp://127.0.0.1:${20000 + n}?pkt_size=131
 
 describe('channels', () => {
   it('creates a channel with a generated slug, stopped, with its playback path', async () => {
-    const created = await api('POST', '/channels', { name: 'Sports HD', sources: [source(1), { url: 'https://backup.example/live/index.m3u8', label: 'backup' }] });
+    const created = await api('POST', '/channels', { name: 'Sports HD', sources: [source(1), { url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' }] });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({
       name: 'Sports HD',
@@ -47,7 +47,7 @@ describe('channels', () => {
       playbackPath: '/live/sports-hd/index.m3u8',
       sources: [
         { position: 0, url: source(1).url, label: '' },
-        { position: 1, url: 'https://backup.example/live/index.m3u8', label: 'backup' },
+        { position: 1, url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' },
       ],
       hls: { segmentSeconds: 2, listSize: 6 },
       playback: 'public',
@@ -126,6 +126,21 @@ describe('channels', () => {
     const gone = await api('GET', `/channels/${id}`);
     expect(gone.statusCode).toBe(404);
     expect(gone.json().error).toMatchObject({ code: 'NOT_FOUND', message: 'Channel not found' });
+  });
+
+  it('takes actions sent as Content-Type: application/json with an empty body', async () => {
+    const { id } = (await api('POST', '/channels', { name: 'Empty body', sources: [source(13)] })).json();
+    for (const action of ['start', 'restart', 'stop']) {
+      const response = await gateway.app.inject({
+        method: 'POST',
+        url: `/api/v1/channels/${id}/${action}`,
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        payload: '',
+      });
+      expect(`${action} ${response.statusCode} ${response.statusCode === 200 ? '' : response.body}`).toBe(`${action} 200 `);
+    }
+    const broken = await gateway.app.inject({ method: 'POST', url: `/api/v1/channels/${id}/start`, headers: { ...bearer(token), 'content-type': 'application/json' }, payload: '{nope' });
+    expect(broken.statusCode).toBe(400);
   });
 
   it('lists a channel\'s event history newest first, pages back with `before`, and validates the query', async () => {

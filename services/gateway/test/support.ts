@@ -19,6 +19,8 @@ export const inProcessServiceEnv = (databaseUrl: string) => ({
   DATABASE_URL: databaseUrl,
   NATS_URL: process.env.NATS_URL,
   REDIS_URL: process.env.REDIS_URL,
+  // Test sources (FFmpeg on udp://127.0.0.1, local HTTP servers) are on loopback, which the SSRF guard refuses by default.
+  SOURCE_ALLOWED_NETWORKS: '127.0.0.0/8',
 });
 
 /** A gateway in this process on its own database and Redis key prefix, listening on a free port. */

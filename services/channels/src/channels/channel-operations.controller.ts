@@ -18,6 +18,11 @@ export class ChannelOperationsController {
     return this.operations.playback(request.id);
   }
 
+  @HandleRpc(Rpc.channels.revokePlayback)
+  revokePlayback(@Payload() request: { id: string }) {
+    return this.operations.revokePlayback(request.id);
+  }
+
   @HandleRpc(Rpc.channels.schedule)
   schedule(@Payload() request: { id: string }) {
     return this.operations.schedule(request.id);

@@ -3,6 +3,7 @@ import { type LiveChannelJob, Queues } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
 import { connectNats, EventBus } from '@castline/platform';
 import { DelayedError, type Job, Worker } from 'bullmq';
+import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
 import { Redis } from 'ioredis';
 import { ChannelLeases } from '../live/channel-lease';
@@ -39,6 +40,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const nats = await connectNats(config.NATS_URL, `channels-worker-${process.pid}`);
   const bus = EventBus.over(nats, { warn: log, error: (error, context) => log(`${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
   const uploads = new UploadStorage(config);
+  const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, bus, log);
   const runners = new Map<string, ChannelRunner>();
   const connection = bullConnection(config);
@@ -52,7 +54,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log(`channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
-    const runner = new ChannelRunner(channelId, { prisma, bus, uploads, config, log, telemetry, leases });
+    const runner = new ChannelRunner(channelId, { prisma, bus, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();

@@ -8,6 +8,7 @@ import {
   UpdateChannelSchema,
 } from '@castline/contracts';
 import { forward, forwardController } from '../common/forward';
+import { hideSourcesFrom } from './source-visibility';
 
 /**
  * The channels service's routes: live channel definitions, their operations and telemetry, and encoding presets.
@@ -23,6 +24,7 @@ export const ChannelsController = forwardController('ChannelsController', 'chann
     rpc: Rpc.channels.list,
     summary: 'List channels (filter by status, search in name/slug)',
     query: ListChannelsSchema,
+    respond: (page, principal) => hideSourcesFrom(principal, page),
   }),
   forward({
     name: 'bulk',
@@ -35,7 +37,14 @@ export const ChannelsController = forwardController('ChannelsController', 'chann
     body: BulkChannelActionSchema,
     status: 200,
   }),
-  forward({ name: 'get', method: 'GET', path: ':id', permission: 'channels:read', rpc: Rpc.channels.get }),
+  forward({
+    name: 'get',
+    method: 'GET',
+    path: ':id',
+    permission: 'channels:read',
+    rpc: Rpc.channels.get,
+    respond: (channel, principal) => hideSourcesFrom(principal, channel),
+  }),
   forward({
     name: 'create',
     method: 'POST',
@@ -103,6 +112,16 @@ export const ChannelsController = forwardController('ChannelsController', 'chann
     permission: 'channels:read',
     rpc: Rpc.channels.playback,
     summary: "The channel's playback URL; signed (with expiresAt) when its playback is `signed`",
+  }),
+  forward({
+    name: 'revokePlayback',
+    method: 'POST',
+    path: ':id/playback/revoke',
+    permission: 'channels:write',
+    rpc: Rpc.channels.revokePlayback,
+    audit: { action: 'channels.playback.revoke', targetType: 'channel' },
+    summary: 'End every signed playback URL handed out so far (a running channel restarts); GET /playback gives a new one',
+    status: 200,
   }),
   forward({
     name: 'events',

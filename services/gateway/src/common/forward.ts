@@ -5,6 +5,7 @@ import { NatsClient, ZodValidationPipe } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Audit, RequirePermission } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
 import { UuidParam } from '../users/users.dto';
 import { ApiZodBody, ApiZodQuery } from './api-docs';
 
@@ -38,6 +39,8 @@ export interface ForwardRoute<R extends RpcContract = RpcContract, Q extends z.Z
   request?: (input: ForwardInput<z.output<Q>, z.output<B>>) => RpcRequest<R>;
   /** Names the audit action and target type; `targetFromReply` takes the target id from the reply's `id` (creates). */
   audit?: { action: string; targetType: string; targetFromReply?: boolean };
+  /** What the caller gets of the reply, e.g. with fields its role may not see. Default: the reply as it is. */
+  respond?: (reply: RpcResponse<R>, principal: Principal) => unknown;
   /** Nest's default (201 for POST, else 200) unless given; 204 answers no body. */
   status?: 200 | 201 | 204;
 }
@@ -98,7 +101,9 @@ export function forwardController(name: string, prefix: string, tag: string, rou
       const payload = route.request ? route.request(input) : defaultRequest(route, input);
       const reply = (await this.nats.call(route.rpc, payload as RpcRequest<RpcContract>)) as RpcResponse<RpcContract>;
       if (route.audit?.targetFromReply) request.audit = { ...request.audit, targetId: (reply as { id: string }).id };
-      return route.status === 204 ? undefined : reply;
+      if (route.status === 204) return undefined;
+      // Every forwarded route names a permission, so the guard has authenticated the caller.
+      return route.respond ? route.respond(reply, request.principal!) : reply;
     };
     Object.defineProperty(handler, 'name', { value: key });
     Object.defineProperty(ForwardController.prototype, key, { value: handler, writable: true, configurable: true, enumerable: false });

@@ -47,13 +47,19 @@ export interface LiveClient {
 export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   private readonly clients = new Set<LiveClient>();
   private readonly unsubscribes: Array<() => void> = [];
+  private readonly revokedListeners: Array<(owner: CredentialOwner) => void> = [];
 
   constructor(private readonly bus: EventBus) {}
 
   async onModuleInit(): Promise<void> {
     this.relay(Events.channelMetrics, 'metrics');
     this.relay(Events.channelEvents, 'event');
-    this.unsubscribes.push(this.bus.subscribe(Events.credentialsRevoked, (owner) => this.endConnectionsOf(owner)));
+    this.unsubscribes.push(
+      this.bus.subscribe(Events.credentialsRevoked, (owner) => {
+        for (const listener of this.revokedListeners) listener(owner);
+        this.endConnectionsOf(owner);
+      }),
+    );
     // Revocations published right after this resolves must not be missed.
     await this.bus.flush();
   }
@@ -62,6 +68,11 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     for (const client of this.clients) client.end('shutdown');
     this.clients.clear();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+
+  /** Calls the listener for every revocation any replica announces (TokenVersions forgets the user's version). */
+  onRevoked(listener: (owner: CredentialOwner) => void): void {
+    this.revokedListeners.push(listener);
   }
 
   /** Returns the function that removes the client again. The client is ended when its credential expires. */
