@@ -33,6 +33,8 @@ let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
   gateway = await startTestGateway('source-security');
+  // The worker runs in this process: give it a DATABASE_URL to leak, so the environ check below can fail.
+  process.env.DATABASE_URL ??= gateway.databaseUrl;
   env = {
     ...inProcessServiceEnv(gateway.databaseUrl),
     // Only the worker's loopback test server is allowed, and only for http.
