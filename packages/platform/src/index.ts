@@ -12,3 +12,4 @@ export * from './redis.provider';
 export * from './tokens';
 export * from './zod-validation.pipe';
 export * from './public';
+export * from './jobs';

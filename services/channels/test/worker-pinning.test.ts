@@ -31,15 +31,18 @@ async function startPinnedWorker(env: Record<string, string>): Promise<ChildProc
       HLS_ROOT: '/dev/shm/castline-pinning-test',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const deadline = Date.now() + 20_000;
-  while (!stderr.includes('taking live channels')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start: ${stderr}`);
+  // startWorkerProcess logs its /metrics address once the processor listens (pino JSON on stdout).
+  while (!output.includes('metrics and health on')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start: ${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return child;

@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
 import { connect } from '@nats-io/transport-node';
-import { DelayedError, type Job, Worker } from 'bullmq';
+import { createProcessLogger, HANDED_BACK, Jobs, type JobContext } from '@castline/platform';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
 import { loadChannelsConfig } from '../config';
 import { changeChannelState } from '../live/channel-state';
-import { bullConnection, bullPrefix } from '../live/live-queue';
 import { UploadStorage } from '../uploads/upload-storage.repository';
 import { ChannelRunner } from './channel-runner';
 import { WorkerTelemetry } from './telemetry/worker-telemetry';
@@ -24,25 +25,35 @@ export interface LiveWorker {
   close(): Promise<void>;
   /** Channel ids this worker runs now. */
   readonly channels: () => string[];
+  /** Health checks of this worker's own connections (the job module checks Redis). */
+  readonly checks: Record<string, () => Promise<unknown>>;
 }
 
-/** A live-channels worker: `worker/main.ts` passes process.env, tests pass their own. */
-export async function startWorker(env: Record<string, string | undefined> = process.env): Promise<LiveWorker> {
+/** What `startWorkerProcess` lends the worker; tests starting workers in-process leave it out. */
+export interface WorkerHost {
+  jobs: Jobs;
+  logger: Logger;
+}
+
+/** A live-channels worker: `worker/main.ts` passes process.env and its process's job module, tests their own env. */
+export async function startWorker(env: Record<string, string | undefined> = process.env, host?: WorkerHost): Promise<LiveWorker> {
   const config = loadChannelsConfig(env);
-  const log = (message: string) => {
-    if (config.LOG_LEVEL !== 'silent') console.warn(`[worker ${process.pid}] ${message}`);
-  };
+  const jobs = host?.jobs ?? new Jobs(config);
+  const logger = host?.logger ?? createProcessLogger('channels-worker', config.LOG_LEVEL);
+  const log = (message: string) => logger.info(message);
   const prisma = createPrismaClient(config.DATABASE_URL);
   const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
   const uploads = new UploadStorage(config);
   const telemetry = await WorkerTelemetry.create(config, nats, log);
   const runners = new Map<string, ChannelRunner>();
-  const connection = bullConnection(config);
 
-  const processor = async (job: Job<LiveChannelJob>, token?: string) => {
+  const run = async (job: Job<LiveChannelJob>, { signal }: JobContext) => {
     const { channelId } = job.data;
     const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry });
     runners.set(channelId, runner);
+    // The worker is stopping: the runner stops FFmpeg and ends with 'handed-back'.
+    const handBack = () => runner.handBack();
+    signal.addEventListener('abort', handBack);
     try {
       const outcome = await runner.run();
       if (outcome === 'handed-back') {
@@ -53,42 +64,40 @@ export async function startWorker(env: Record<string, string | undefined> = proc
           { type: 'state', message: 'starting: handed back by a stopping worker' },
           nats,
         );
-        await job.moveToDelayed(Date.now(), token);
-        // Tells BullMQ the job was moved on purpose (not completed, not failed).
-        throw new DelayedError();
+        return HANDED_BACK;
       }
     } finally {
+      signal.removeEventListener('abort', handBack);
       runners.delete(channelId);
       telemetry.forget(channelId);
     }
   };
 
-  const worker = new Worker<LiveChannelJob>(Queues.liveChannels, processor, {
-    connection,
-    prefix: bullPrefix(config),
+  const processor = await jobs.process(Queues.liveChannels, run, {
     concurrency: config.WORKER_SLOTS,
-    lockDuration: LOCK_DURATION_MS,
-    stalledInterval: STALLED_INTERVAL_MS,
+    lockDurationMs: LOCK_DURATION_MS,
+    stalledIntervalMs: STALLED_INTERVAL_MS,
     maxStalledCount: MAX_STALLED_COUNT,
+    onFailed: (job, error) => logger.warn(`channel ${job?.data.channelId}: job failed: ${error.message}`),
+    onError: (error) => logger.warn(`queue error: ${error.message}`),
   });
-  worker.on('failed', (job, error) => log(`channel ${job?.data.channelId}: job failed: ${error.message}`));
-  worker.on('error', (error) => log(`queue error: ${error.message}`));
-  await worker.waitUntilReady();
-  log(`taking live channels (${config.WORKER_SLOTS} slots)`);
+  logger.info(`taking live channels (${config.WORKER_SLOTS} slots)`);
 
   let closing: Promise<void> | undefined;
   return {
     channels: () => [...runners.keys()],
+    checks: {
+      postgres: () => prisma.$queryRaw`SELECT 1`,
+      nats: () => nats.rtt(),
+    },
     close: () => {
       closing ??= (async () => {
-        // close() stops fetching and waits for the active jobs, which end once their runner has handed back.
-        const closed = worker.close();
-        for (const runner of runners.values()) runner.handBack();
-        await closed;
+        // Stops fetching and aborts each running job's signal; the jobs end once their runner has handed back.
+        await processor.close(config.SHUTDOWN_TIMEOUT_MS);
         await telemetry.close();
         await nats.drain();
         await prisma.$disconnect();
-        await connection.quit().catch(() => connection.disconnect());
+        if (!host) await jobs.close();
       })();
       return closing;
     },
