@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { type BackupJob, Queues } from '@castline/contracts';
-import { redisKeyPrefix } from '@castline/testkit';
+import { redisKeyPrefix, spawnNode } from '@castline/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -135,32 +135,25 @@ describe('hand-back', () => {
 
   it('a SIGTERM-ed worker process returns its active job to the queue and another worker runs it', async () => {
     const settings = config();
-    child = spawn(process.execPath, [fixture], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', REDIS_URL, REDIS_KEY_PREFIX: settings.REDIS_KEY_PREFIX, SHUTDOWN_TIMEOUT_MS: '5000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    const worker = spawnNode(fixture, { NODE_ENV: 'test', LOG_LEVEL: 'info', REDIS_URL, REDIS_KEY_PREFIX: settings.REDIS_KEY_PREFIX, SHUTDOWN_TIMEOUT_MS: '5000' });
+    child = worker.child;
+    const output = worker.output;
     const jobs = open(settings);
-    await eventually(() => output.includes('metrics and health on') || child!.exitCode !== null, 20_000);
+    await eventually(() => output().includes('metrics and health on') || child!.exitCode !== null, 20_000);
     expect(child.exitCode).toBeNull();
 
-    const url = /metrics and health on (http:\S+?)"/.exec(output)![1];
+    const url = /metrics and health on (http:\S+?)"/.exec(output())![1];
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'up', checks: [{ name: 'redis', status: 'up' }] });
 
     await jobs.queue(Queues.backups).add('backup', { trigger: 'manual', requestedBy: 'u1' }, { jobId: 'backup-1' });
-    await eventually(() => output.includes('took backup-1'), 10_000);
+    await eventually(() => output().includes('took backup-1'), 10_000);
     expect(await (await fetch(`${url}/metrics`)).text()).toContain('castline_jobs_active{queue="backups",service="hand-back-test-worker"} 1');
 
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     expect((await exited)[0]).toBe(0);
-    expect(output).toContain('SIGTERM received: handing running jobs back');
+    expect(output()).toContain('SIGTERM received: handing running jobs back');
     const job = await jobs.queue(Queues.backups).getJob('backup-1');
     expect(await job!.getState()).toMatch(/^(waiting|delayed)$/);
 

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queues } from '@castline/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
 import { playbackToken } from '../src/live/playback';
 

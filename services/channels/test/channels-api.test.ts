@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
 
 /** Channels and presets through the real path: HTTP -> gateway -> NATS -> channels service -> Postgres. */
@@ -155,65 +155,13 @@ describe('channels', () => {
   });
 });
 
+/** The presets' behaviour is tested on the service harness (presets.test.ts); here only the gateway's edge. */
 describe('encoding presets', () => {
-  let adminToken: string;
-  beforeAll(async () => {
-    adminToken = (await login(gateway.app, ADMIN.email, ADMIN.password, '10.8.0.1')).accessToken;
-  });
-  const asAdmin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    gateway.app.inject({ method, url: `/api/v1${url}`, headers: bearer(adminToken), payload });
-
-  const ladder = {
-    name: 'Sports ladder',
-    profile: {
-      fps: 50,
-      crf: null,
-      renditions: [
-        { name: '720p', width: 1280, height: 720, bitrateKbps: 3500, maxrateKbps: 3745, bufsizeKbps: 5250 },
-        { name: '360p', width: 640, height: 360, bitrateKbps: 900, maxrateKbps: 963, bufsizeKbps: 1350 },
-      ],
-    },
-  };
-
-  it('lists the built-in seed 002 presets first', async () => {
-    const { items } = (await api('GET', '/settings/presets')).json();
-    expect(items.slice(0, 3).map((p: { name: string }) => p.name).sort()).toEqual(['1080p25', '1080p25 ladder', '720p30']);
-    const p720 = items.find((p: { name: string }) => p.name === '720p30');
-    expect(p720).toMatchObject({
-      builtIn: true,
-      profile: { x264Preset: 'veryfast', tune: 'zerolatency', profile: 'high', level: '4.1', crf: 23, gopSeconds: 2, bFrames: 0, width: 1280, height: 720, fps: 30 },
-    });
-  });
-
-  it('creates, updates and deletes a custom preset; built-ins and used presets are protected', async () => {
-    const created = await asAdmin('POST', '/settings/presets', ladder);
-    expect(created.statusCode).toBe(201);
-    const preset = created.json();
-    expect(preset.profile.renditions).toHaveLength(2);
-
-    const replaced = await asAdmin('PUT', `/settings/presets/${preset.id}`, { name: 'Sports single', profile: { crf: 21, fps: 50 } });
-    expect(replaced.json().profile).toMatchObject({ crf: 21, renditions: null });
-
-    const { id: channelId } = (await api('POST', '/channels', { name: 'Uses preset', sources: [source(10)], presetId: preset.id })).json();
-    expect((await asAdmin('DELETE', `/settings/presets/${preset.id}`)).statusCode).toBe(409);
-    await api('DELETE', `/channels/${channelId}`);
-    expect((await asAdmin('DELETE', `/settings/presets/${preset.id}`)).statusCode).toBe(204);
-
-    const builtIn = (await api('GET', '/settings/presets')).json().items[0];
-    expect((await asAdmin('PUT', `/settings/presets/${builtIn.id}`, { name: 'x', profile: {} })).statusCode).toBe(409);
-    expect((await asAdmin('POST', '/settings/presets', { name: '720p30', profile: {} })).statusCode).toBe(409);
-  });
-
-  it('refuses contradictory profiles with 400', async () => {
-    const both = await asAdmin('POST', '/settings/presets', { name: 'Both', profile: { crf: 23, bitrateKbps: 3000 } });
-    expect(both.statusCode).toBe(400);
-    expect(both.json().error.message).toContain('crf and bitrateKbps are exclusive');
-    const odd = await asAdmin('POST', '/settings/presets', { name: 'Odd', profile: { width: 1279, height: 720 } });
-    expect(odd.statusCode).toBe(400);
-  });
-
   it('lets operators read presets but not change them', async () => {
-    expect((await api('POST', '/settings/presets', ladder)).statusCode).toBe(403);
+    const listed = await api('GET', '/settings/presets');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items.length).toBeGreaterThanOrEqual(3);
+    expect((await api('POST', '/settings/presets', { name: 'Operator preset', profile: { crf: 23 } })).statusCode).toBe(403);
   });
 });
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, redisKeyPrefix, type TestDatabase } from '@castline/testkit';
+import { createTestDatabase, redisKeyPrefix, spawnNode, type TestDatabase } from '@castline/testkit';
 
 /** WORKER_CPUS pins a worker process, all its threads, and what it starts later, like compose's cpuset. */
 const main = path.resolve(__dirname, '../dist/worker/main.js');
@@ -21,28 +21,18 @@ afterAll(async () => {
 });
 
 async function startPinnedWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: database.url,
-      REDIS_KEY_PREFIX: redisKeyPrefix('worker-pinning'),
-      HLS_ROOT: '/dev/shm/castline-pinning-test',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output } = spawnNode(main, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    REDIS_KEY_PREFIX: redisKeyPrefix('worker-pinning'),
+    HLS_ROOT: '/dev/shm/castline-pinning-test',
+    ...env,
   });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
   const deadline = Date.now() + 20_000;
   // startWorkerProcess logs its /metrics address once the processor listens (pino JSON on stdout).
-  while (!output.includes('metrics and health on')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start: ${output}`);
+  while (!output().includes('metrics and health on')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return child;

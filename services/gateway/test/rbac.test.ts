@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole } from './support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
 type Role = 'admin' | 'operator' | 'viewer';
 const EVERYONE: Role[] = ['admin', 'operator', 'viewer'];

@@ -1,4 +1,4 @@
-import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from './support';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
 let gateway: TestGateway;
 let adminToken: string;
