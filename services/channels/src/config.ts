@@ -42,7 +42,7 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   STALL_PROGRESS_MS: z.coerce.number().int().min(100).default(15_000),
   /** ...or this long without a new segment in its playlist. */
   STALL_SEGMENT_MS: z.coerce.number().int().min(100).default(30_000),
-  /** Restart policy (seed 002): at most RESTART_MAX automatic restarts in RESTART_WINDOW_MS, RESTART_COOLDOWN_MS apart. */
+  /** Restart policy: at most RESTART_MAX automatic restarts in RESTART_WINDOW_MS, RESTART_COOLDOWN_MS apart. */
   RESTART_MAX: z.coerce.number().int().min(0).default(5),
   RESTART_WINDOW_MS: z.coerce.number().int().positive().default(600_000),
   RESTART_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),

@@ -13,7 +13,7 @@ import { WorkerTelemetry } from './telemetry/worker-telemetry';
 
 /**
  * A lost worker's channels go back to the queue after lockDuration; the stalled check runs every
- * stalledInterval (ENVIRONMENT.md measured ~11 s from a worker SIGKILL to the channel running elsewhere).
+ * stalledInterval, so a killed worker's channel runs elsewhere within 10-15 s.
  */
 const LOCK_DURATION_MS = 10_000;
 const STALLED_INTERVAL_MS = 5_000;
