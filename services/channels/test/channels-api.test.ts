@@ -35,91 +35,35 @@ const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, p
 
 const source = (n: number) => ({ url: `udp://127.0.0.1:${20000 + n}?pkt_size=1316` });
 
+/** The channels' behaviour is tested on the service harness (channels.test.ts); here the gateway's edge. */
 describe('channels', () => {
-  it('creates a channel with a generated slug, stopped, with its playback path', async () => {
-    const created = await api('POST', '/channels', { name: 'Sports HD', sources: [source(1), { url: 'https://backup.example/live/index.m3u8', label: 'backup' }] });
+  it('answers 201 with the created channel, 409 for a taken slug, 400 for a bad one, and stores nothing refused', async () => {
+    const created = await api('POST', '/channels', { name: 'Sports HD', slug: 'news', sources: [source(1)] });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({
-      name: 'Sports HD',
-      slug: 'sports-hd',
-      status: 'stopped',
-      desiredState: 'stopped',
-      playbackPath: '/live/sports-hd/index.m3u8',
-      sources: [
-        { position: 0, url: source(1).url, label: '' },
-        { position: 1, url: 'https://backup.example/live/index.m3u8', label: 'backup' },
-      ],
-      hls: { segmentSeconds: 2, listSize: 6 },
-      playback: 'public',
-      autoRestart: true,
-    });
-    const again = await api('POST', '/channels', { name: 'Sports  HD!', sources: [source(2)] });
-    expect(again.json().slug).toBe('sports-hd-2');
-  });
-
-  it('refuses a taken explicit slug with 409 and a bad slug with 400', async () => {
-    await api('POST', '/channels', { name: 'News', slug: 'news', sources: [source(3)] });
+    expect(created.json()).toMatchObject({ slug: 'news', status: 'stopped', playbackPath: '/live/news/index.m3u8' });
     const taken = await api('POST', '/channels', { name: 'Other', slug: 'news', sources: [source(4)] });
     expect(taken.statusCode).toBe(409);
-    expect(taken.json().error).toMatchObject({ code: 'CONFLICT', message: 'The slug "news" is taken' });
-    const bad = await api('POST', '/channels', { name: 'Other', slug: '../etc', sources: [source(4)] });
-    expect(bad.statusCode).toBe(400);
+    expect(taken.json().error).toMatchObject({ code: 'CONFLICT', message: 'The slug "news" is taken', details: { fields: [{ path: 'slug' }] } });
+    expect((await api('POST', '/channels', { name: 'Other', slug: '../etc', sources: [source(4)] })).statusCode).toBe(400);
+    const evil = await api('POST', '/channels', { name: 'Evil', sources: [source(5), { url: 'file:///etc/passwd' }] });
+    expect(evil.statusCode).toBe(400);
+    expect(evil.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^sources\[1\] \(backup source 1\): /) });
+    expect((await api('GET', '/channels')).json().total).toBe(1);
   });
 
-  it.each([
-    ['file:///etc/passwd'],
-    ['concat:udp://a|udp://b'],
-    ['subfile,,start,0,end,0,,:/etc/passwd'],
-    ['data:video/mp2t;base64,AAAA'],
-    ['pipe:0'],
-    ['hls+file:///tmp/x.m3u8'],
-    ['crypto+http://example.com/x'],
-    ['gopher://example.com/'],
-  ])('refuses the source %s with 400 naming the source, and stores nothing', async (url) => {
-    const before = (await api('GET', '/channels?pageSize=200')).json().total;
-    const response = await api('POST', '/channels', { name: 'Evil', sources: [source(5), { url }] });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('VALIDATION_FAILED');
-    expect(response.json().error.message).toMatch(/^sources\[1\] \(backup source 1\): /);
-    expect((await api('GET', '/channels?pageSize=200')).json().total).toBe(before);
-  });
-
-  it('lists with search, status filter and pagination', async () => {
-    const searched = (await api('GET', '/channels?search=sports')).json();
-    expect(searched.items.map((c: { slug: string }) => c.slug).sort()).toEqual(['sports-hd', 'sports-hd-2']);
-    expect((await api('GET', '/channels?status=running')).json().total).toBe(0);
-    const page = (await api('GET', '/channels?pageSize=1&page=2')).json();
-    expect(page).toMatchObject({ page: 2, pageSize: 1 });
-    expect(page.items).toHaveLength(1);
+  it('lists, updates and refuses a bad query with 400', async () => {
+    expect((await api('GET', '/channels?search=sports')).json()).toMatchObject({ total: 1, page: 1 });
     expect((await api('GET', '/channels?status=flying')).statusCode).toBe(400);
-  });
-
-  it('updates fields, replaces sources in order, and validates references', async () => {
     const { id } = (await api('POST', '/channels', { name: 'Movies', sources: [source(6)] })).json();
-    const updated = await api('PATCH', `/channels/${id}`, {
-      name: 'Movies+',
-      sources: [source(7), source(8)],
-      hls: { segmentSeconds: 4, listSize: 8 },
-      playback: 'signed',
-      autoRestart: false,
-    });
+    const updated = await api('PATCH', `/channels/${id}`, { name: 'Movies+', sources: [source(7), source(8)] });
     expect(updated.statusCode).toBe(200);
-    expect(updated.json()).toMatchObject({
-      name: 'Movies+',
-      slug: 'movies',
-      sources: [{ position: 0, url: source(7).url }, { position: 1, url: source(8).url }],
-      hls: { segmentSeconds: 4, listSize: 8 },
-      playback: 'signed',
-      autoRestart: false,
-    });
-    const badPreset = await api('PATCH', `/channels/${id}`, { presetId: '00000000-0000-4000-8000-000000000000' });
-    expect(badPreset.statusCode).toBe(400);
+    expect(updated.json()).toMatchObject({ name: 'Movies+', sources: [{ position: 0 }, { position: 1 }] });
     const badLogo = await api('PATCH', `/channels/${id}`, { logo: { uploadId: '00000000-0000-4000-8000-000000000000' } });
     expect(badLogo.statusCode).toBe(400);
     expect(badLogo.json().error.message).toContain('logo.uploadId');
   });
 
-  it('answers 404 for unknown channels and deletes', async () => {
+  it('answers 404 for unknown channels and 204 on delete', async () => {
     expect((await api('GET', '/channels/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     const { id } = (await api('POST', '/channels', { name: 'Temp', sources: [source(9)] })).json();
     expect((await api('DELETE', `/channels/${id}`)).statusCode).toBe(204);
@@ -128,24 +72,11 @@ describe('channels', () => {
     expect(gone.json().error).toMatchObject({ code: 'NOT_FOUND', message: 'Channel not found' });
   });
 
-  it('lists a channel\'s event history newest first, pages back with `before`, and validates the query', async () => {
+  it("serves a channel's event history and validates the query", async () => {
     const { id } = (await api('POST', '/channels', { name: 'History', sources: [source(12)] })).json();
-    expect((await api('GET', `/channels/${id}/events`)).json()).toEqual({ items: [] });
-    // No worker runs here: start and stop only record their state changes.
     await api('POST', `/channels/${id}/start`);
-    await api('POST', `/channels/${id}/stop`);
-
-    const all = (await api('GET', `/channels/${id}/events`)).json().items as Array<{ id: string; at: string; type: string; message: string }>;
-    expect(all.length).toBeGreaterThanOrEqual(2);
-    expect(all.every((event) => event.type === 'state')).toBe(true);
-    expect(all.at(-1)!.message).toBe('starting: start requested');
-    expect(all.map((event) => BigInt(event.id))).toEqual([...all.map((event) => BigInt(event.id))].sort((a, b) => (a > b ? -1 : 1)));
-
-    const newest = (await api('GET', `/channels/${id}/events?limit=1`)).json().items;
-    expect(newest).toEqual([all[0]]);
-    const older = (await api('GET', `/channels/${id}/events?before=${all[0]!.id}`)).json().items;
-    expect(older).toEqual(all.slice(1));
-
+    const { items } = (await api('GET', `/channels/${id}/events?limit=1`)).json();
+    expect(items).toMatchObject([{ type: 'state', message: 'starting: start requested' }]);
     for (const query of ['limit=0', 'limit=501', 'before=abc', 'before=-1']) {
       const refused = await api('GET', `/channels/${id}/events?${query}`);
       expect(refused.statusCode).toBe(400);

@@ -1,20 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ErrorCodes, Subjects } from '@castline/contracts';
-import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
-import { startChannels } from '../src/channels-app';
+import type { ServiceHarness } from '@castline/testkit';
+import { startChannelsHarness } from './channels-harness';
 
 /** Encoding presets as the channels service answers them over NATS (service harness, no gateway). */
-const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-uploads-presets-'));
 let channels: ServiceHarness;
 
 beforeAll(async () => {
-  channels = await startServiceHarness('channels-presets', startChannels, { UPLOADS_DIR: uploadsDir });
+  channels = await startChannelsHarness('channels-presets');
 });
 afterAll(async () => {
   await channels?.close();
-  rmSync(uploadsDir, { recursive: true, force: true });
 });
 
 interface Preset {

@@ -1,21 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Queues, Subjects } from '@castline/contracts';
 import { Jobs } from '@castline/platform';
-import { eventually, type ServiceHarness, startServiceHarness } from '@castline/testkit';
-import { startChannels } from '../src/channels-app';
+import { eventually, type ServiceHarness } from '@castline/testkit';
+import { startChannelsHarness } from './channels-harness';
 
 /**
  * Channel schedules as the channels service keeps them (service harness, no gateway): two job schedulers per
  * channel on `channel-schedules`, read back here through the job module on the service's own key prefix.
  */
-const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-uploads-schedules-'));
 let channels: ServiceHarness;
 let jobs: Jobs;
 
 beforeAll(async () => {
-  channels = await startServiceHarness('channels-schedules', startChannels, { UPLOADS_DIR: uploadsDir });
+  channels = await startChannelsHarness('channels-schedules');
   jobs = new Jobs({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: channels.redisKeyPrefix });
 });
 afterAll(async () => {
@@ -23,7 +19,6 @@ afterAll(async () => {
   await jobs?.queue(Queues.liveChannels).obliterate();
   await jobs?.close();
   await channels?.close();
-  rmSync(uploadsDir, { recursive: true, force: true });
 });
 
 const schedule = { timezone: 'Europe/Berlin', start: '0 8 * * *', stop: '30 20 * * 1-5' };
