@@ -181,4 +181,22 @@ describe('hand-back', () => {
     expect(await registry.getSingleMetricAsString('castline_jobs_finished_total')).toContain('outcome="handed_back"} 1');
     expect(await (await jobs.queue(Queues.backups).getJob('b2'))!.getState()).toMatch(/^(waiting|delayed)$/);
   });
+
+  it('closes by force past the deadline when a handler ignores the signal, leaving the job locked for the stalled check', async () => {
+    const jobs = open();
+    const started = deferred<void>();
+    const release = deferred<void>();
+    const processor = await jobs.process(Queues.backups, async () => {
+      started.next();
+      await release.promise;
+    });
+    await jobs.queue(Queues.backups).add('backup', { trigger: 'schedule' }, { jobId: 'stuck' });
+    await started.promise;
+    try {
+      expect(await processor.close(200)).toBe('forced');
+      expect(await (await jobs.queue(Queues.backups).getJob('stuck'))!.getState()).toBe('active');
+    } finally {
+      release.next();
+    }
+  });
 });

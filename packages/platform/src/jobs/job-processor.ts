@@ -34,7 +34,7 @@ export type CloseOutcome = 'drained' | 'forced';
  */
 export class JobProcessor<N extends QueueName> {
   private readonly worker: Worker<QueuePayloads[N]>;
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private closing?: Promise<CloseOutcome>;
 
   constructor(
@@ -56,7 +56,10 @@ export class JobProcessor<N extends QueueName> {
       job.data = data;
       const controller = new AbortController();
       const key = job.id ?? `${Date.now()}`;
-      this.running.set(key, controller);
+      let finished!: () => void;
+      this.running.set(key, { controller, done: new Promise<void>((resolve) => (finished = resolve)) });
+      // A job fetched while the processor closes is handed back at once.
+      if (this.closing) controller.abort();
       const end = this.metrics?.started(queue);
       try {
         const result = await handler(job, { signal: controller.signal });
@@ -73,6 +76,7 @@ export class JobProcessor<N extends QueueName> {
         throw error;
       } finally {
         this.running.delete(key);
+        finished();
       }
     };
     const tuning = { lockDuration: options.lockDurationMs, stalledInterval: options.stalledIntervalMs, maxStalledCount: options.maxStalledCount };
@@ -106,17 +110,23 @@ export class JobProcessor<N extends QueueName> {
    */
   close(deadlineMs = 10_000): Promise<CloseOutcome> {
     this.closing ??= (async () => {
-      const closed = this.worker.close();
-      for (const controller of this.running.values()) controller.abort();
+      // Stop fetching without waiting: BullMQ's close() would wait for the active jobs with no way to force it
+      // later, so this process waits for its handlers itself.
+      await this.worker.pause(true);
+      for (const { controller } of this.running.values()) controller.abort();
+      const drained = async () => {
+        while (this.running.size > 0) await Promise.all([...this.running.values()].map(({ done }) => done));
+        return 'drained' as const;
+      };
       let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([
-        closed.then(() => 'drained' as const),
+        drained(),
         new Promise<'forced'>((resolve) => {
           timer = setTimeout(() => resolve('forced'), deadlineMs);
         }),
       ]);
       clearTimeout(timer);
-      if (outcome === 'forced') await this.worker.close(true);
+      await this.worker.close(outcome === 'forced');
       return outcome;
     })();
     return this.closing;

@@ -48,6 +48,8 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const runners = new Map<string, ChannelRunner>();
 
   const run = async (job: Job<LiveChannelJob>, { signal }: JobContext) => {
+    // Taken just as this worker stops: straight back to the queue, the channel never started here.
+    if (signal.aborted) return HANDED_BACK;
     const { channelId } = job.data;
     const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry });
     runners.set(channelId, runner);
