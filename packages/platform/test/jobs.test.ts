@@ -200,3 +200,42 @@ describe('hand-back', () => {
     }
   });
 });
+
+describe('faults', () => {
+  it('keeps running jobs and takes new ones after Redis drops its connections', async () => {
+    const jobs = open();
+    const taken: string[] = [];
+    const completed: string[] = [];
+    const release = deferred<void>();
+    let aborted = false;
+    await jobs.process(
+      Queues.backups,
+      async (job, { signal }) => {
+        taken.push(job.id!);
+        signal.addEventListener('abort', () => (aborted = true));
+        if (job.id === 'long') await release.promise;
+      },
+      { concurrency: 2, onCompleted: (job) => completed.push(job.id!) },
+    );
+    const queue = jobs.queue(Queues.backups);
+    await queue.add('backup', { trigger: 'schedule' }, { jobId: 'long' });
+    await eventually(() => taken.includes('long'));
+
+    const admin = new Redis(REDIS_URL);
+    try {
+      const clients = (await admin.client('LIST')) as string;
+      const ours = clients.split('\n').filter((line) => line.includes(`name=castline-jobs-${process.pid}`));
+      expect(ours.length).toBeGreaterThan(0);
+      for (const line of ours) await admin.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!);
+    } finally {
+      await admin.quit();
+    }
+
+    await queue.add('backup', { trigger: 'manual' }, { jobId: 'after' });
+    await eventually(() => taken.includes('after'), 10_000);
+    release.next();
+    await eventually(() => completed.includes('long'));
+    expect(completed.sort()).toEqual(['after', 'long']);
+    expect(aborted).toBe(false);
+  });
+});

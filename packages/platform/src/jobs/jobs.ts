@@ -16,7 +16,7 @@ export type JobsConfig = Pick<BaseConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>;
  * give up, so a worker that loses Redis reconnects instead of failing its jobs.
  */
 export function jobConnection(config: Pick<BaseConfig, 'REDIS_URL'>): Redis {
-  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, connectionName: `castline-jobs-${process.pid}` });
 }
 
 /** Every BullMQ key of this install (or test file) sits under REDIS_KEY_PREFIX like the rest of our keys. */
