@@ -66,9 +66,10 @@ ENV PORT=3000
 EXPOSE 3000
 CMD ["node", "services/gateway/dist/main.js"]
 
-# Supervises the FFmpeg live workers; HLS goes to the tmpfs volume mounted at /var/hls.
+# The channels API and (command services/channels/dist/worker/main.js) the FFmpeg live workers; HLS goes to
+# the tmpfs volume mounted at /var/hls.
 FROM runtime-ffmpeg AS channels
-RUN mkdir -p /var/hls && chown node:node /var/hls
+RUN mkdir -p /var/hls /var/lib/castline/logos && chown node:node /var/hls /var/lib/castline/logos
 COPY --from=pruned /app/services/channels ./services/channels
 USER node
 ENV PORT=3002 HLS_ROOT=/var/hls

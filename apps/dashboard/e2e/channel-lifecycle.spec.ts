@@ -104,7 +104,34 @@ test('the detail page plays the live output with hls.js', async () => {
   await expect(video).toBeVisible();
   // Fragments arrive through hls.js and the element's clock moves: Chromium decodes the H.264/AAC output.
   await expect.poll(async () => Number(await video.getAttribute('data-fragments-loaded')), { timeout: 45_000 }).toBeGreaterThanOrEqual(2);
-  await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime), { timeout: 45_000 }).toBeGreaterThan(1);
+  // The initial seek to the live edge alone moves currentTime: read it twice 3 s apart, and it must grow while
+  // the video plays.
+  const clock = () => video.evaluate((element: HTMLVideoElement) => ({ time: element.currentTime, paused: element.paused }));
+  await expect.poll(async () => (await clock()).time, { timeout: 45_000 }).toBeGreaterThan(0);
+  const first = await clock();
+  await page.waitForTimeout(3_000);
+  const second = await clock();
+  expect(second.paused).toBe(false);
+  expect(second.time).toBeGreaterThan(first.time);
+});
+
+test('one status on the channels page, the detail page, the processes page and the API; "Live" only on new segments', async () => {
+  // On the detail page (the previous test opened it): running, and Live because new segments arrive.
+  await expect(page.locator('[data-on-air="true"]')).toHaveText('Live', { timeout: 30_000 });
+  const detail = await page.locator('[data-status]').first().getAttribute('data-status');
+  const api = await apiAs(admin());
+  const fromApi = (await (await api.get(`/api/v1/channels/${channelId}`)).json()).status as string;
+  await api.dispose();
+  await page.goto('/channels');
+  const card = page.getByTestId('channel-card').filter({ has: page.getByRole('link', { name }) });
+  const onCard = await card.locator('[data-status]').first().getAttribute('data-status');
+  await page.goto('/monitoring/processes');
+  const row = page.getByTestId('process-row').filter({ has: page.getByRole('link', { name }) });
+  await expect(row.first()).toBeVisible({ timeout: 15_000 });
+  const inProcesses = await row.first().locator('[data-status]').first().getAttribute('data-status');
+  expect({ detail, onCard, inProcesses }).toEqual({ detail: fromApi, onCard: fromApi, inProcesses: fromApi });
+  expect(fromApi).toBe('running');
+  await page.goto(`/channels/${channelId}`);
 });
 
 test('dragging the logo and saving stores the new coordinates', async () => {

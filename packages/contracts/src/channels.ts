@@ -110,7 +110,8 @@ export const UpdateChannelSchema = z
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change');
 export type UpdateChannel = z.infer<typeof UpdateChannelSchema>;
 
-export const ChannelStatusSchema = z.enum(['stopped', 'starting', 'running', 'stopping', 'error']);
+/** `waiting`: the source could not be opened several times in a row; probed on a slow backoff, starts by itself. */
+export const ChannelStatusSchema = z.enum(['stopped', 'starting', 'running', 'stopping', 'error', 'waiting']);
 
 export const ListChannelsSchema = z.object({
   page: z.coerce.number().int().min(1).default(1),

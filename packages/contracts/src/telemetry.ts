@@ -42,6 +42,11 @@ export const ChannelMetricsSchema = z.object({
    */
   outputWidth: z.number().int().positive().nullable(),
   outputHeight: z.number().int().positive().nullable(),
+  /**
+   * Seconds since this run's newest segment appeared in its playlist; null before its first. The dashboard
+   * says "Live" only while this stays within a few segment durations.
+   */
+  lastSegmentAgeSeconds: z.number().nonnegative().nullable().optional(),
   sampledAt: z.string(),
 });
 export type ChannelMetrics = z.infer<typeof ChannelMetricsSchema>;

@@ -35,7 +35,7 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   /** Port of a worker process's /metrics, /healthz and /health; 0 (default) takes any free port and logs it. */
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Seconds a silent or stalled source may block a read before FFmpeg gives up (a network failure). */
-  INPUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
+  INPUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(5),
   /** While a channel runs on a backup source, how often the primary is probed to switch back. */
   PRIMARY_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** Stall watchdog: FFmpeg is restarted after this long without a progress report... */
@@ -46,6 +46,16 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   RESTART_MAX: z.coerce.number().int().min(0).default(5),
   RESTART_WINDOW_MS: z.coerce.number().int().positive().default(600_000),
   RESTART_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Crash loop (RESTART_MAX in RESTART_WINDOW_MS): wait RESTART_COOLDOWN_MS, doubling up to this, before each further try. */
+  RESTART_BACKOFF_MAX_MS: z.coerce.number().int().min(0).default(300_000),
+  /** A source that cannot be opened this many times in a row puts the channel in `waiting` (for its source). */
+  SOURCE_OPEN_ATTEMPTS: z.coerce.number().int().min(1).default(3),
+  /** While `waiting`, the source is probed after 5 s, then ever more slowly up to this interval. */
+  SOURCE_PROBE_MAX_MS: z.coerce.number().int().min(100).default(60_000),
+  /** FFmpeg's CPU priority (nice, and its session's autogroup nice): above 0 the services stay responsive under load. */
+  FFMPEG_NICE: z.coerce.number().int().min(0).max(19).default(19),
+  /** How often the channels service reconciles desiredState with the queue (one replica at a time, by a Redis lease). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   /** A channel does not start while HLS_ROOT has less free space than this. */
   HLS_MIN_FREE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
   /** How often a worker grabs a JPEG of each running channel's newest segment (GET /channels/:id/thumbnail). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queues } from '@castline/contracts';
 import { Jobs } from '@castline/platform';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '@castline/testkit';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
 import { playbackToken } from '../src/live/playback';
 
@@ -108,6 +108,25 @@ describe('schedules', () => {
     expect(berlinHour(shown.nextStartAt)).toBe('08');
     expect((await api('PATCH', `/channels/${channel.id}`, { schedule: null })).statusCode).toBe(200);
     expect((await api('GET', `/channels/${channel.id}/schedule`)).json()).toEqual({ schedule: null, nextStartAt: null, nextStopAt: null });
+  });
+
+  it('a scheduler that fires really starts the channel, and the stop scheduler really stops it', async () => {
+    const channel = await create({});
+    const statusOf = async () => (await api('GET', `/channels/${channel.id}`)).json();
+    // A schedule's job scheduler, firing every second (six-field cron) instead of at a cron minute.
+    const schedules = jobs.queue(Queues.channelSchedules);
+    const fire = (action: 'start' | 'stop') =>
+      schedules.upsertScheduler(`${channel.id}:${action}`, { pattern: '* * * * * *', timezone: 'UTC' }, { name: action, data: { channelId: channel.id, action }, options: { removeOnComplete: true } });
+    await fire('start');
+    await eventually(async () => ((await statusOf()).desiredState === 'running' ? true : undefined), 10_000);
+    expect(await statusOf()).toMatchObject({ status: 'starting', desiredState: 'running' });
+    await schedules.removeScheduler(`${channel.id}:start`);
+    await fire('stop');
+    await eventually(async () => ((await statusOf()).status === 'stopped' ? true : undefined), 10_000);
+    expect(await statusOf()).toMatchObject({ status: 'stopped', desiredState: 'stopped' });
+    await schedules.removeScheduler(`${channel.id}:stop`);
+    const messages = (await api('GET', `/channels/${channel.id}/events`)).json().items.map((event: { message: string }) => event.message);
+    expect(messages).toEqual(expect.arrayContaining(['starting: start requested', 'stopping: stop requested']));
   });
 
   it('refuses a bad cron expression or an unknown time zone with 400 and the reason', async () => {

@@ -150,6 +150,24 @@ describe('live channels through a worker', () => {
     console.log(`FFmpeg SIGKILL -> running again: ${Date.now() - killedAt} ms`);
   }, 30_000);
 
+  it('POST /restart replaces the FFmpeg: another process, running again', async () => {
+    await waitForStatus(channelId, 'running', 15_000);
+    const [before] = await processesFor(outputDir);
+    expect(before).toBeDefined();
+    const restartedAt = Date.now();
+    const restarted = await api('POST', `/channels/${channelId}/restart`);
+    expect(restarted.json()).toMatchObject({ status: 'starting', desiredState: 'running' });
+    const after = await eventually(async () => {
+      const pids = await processesFor(outputDir);
+      return pids.length === 1 && pids[0] !== before ? pids[0] : undefined;
+    }, 15_000);
+    expect(after).not.toBe(before);
+    await eventually(async () => {
+      const running = await prisma.channelEvent.findMany({ where: { channelId, type: 'state', at: { gte: new Date(restartedAt) } } });
+      return running.some((event) => event.message.startsWith('running')) && (await statusOf(channelId)) === 'running' ? true : undefined;
+    }, 15_000);
+  }, 30_000);
+
   it('stops the channel: stopped, and no FFmpeg left for its output; stopping again is a no-op', async () => {
     const stopRequested = Date.now();
     const stopping = await api('POST', `/channels/${channelId}/stop`);

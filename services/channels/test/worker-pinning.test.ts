@@ -1,13 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createPrismaClient } from '@castline/db';
+import { Jobs } from '@castline/platform';
 import { createTestDatabase, redisKeyPrefix, spawnNode, type TestDatabase } from '@castline/testkit';
+import { LiveQueue } from '../src/live/live-queue';
+import { freeUdpPort, processesFor } from './live-support';
 
 /** WORKER_CPUS pins a worker process, all its threads, and what it starts later, like compose's cpuset. */
 const main = path.resolve(__dirname, '../dist/worker/main.js');
+const HLS_ROOT = '/dev/shm/castline-pinning-test';
+const prefix = redisKeyPrefix('worker-pinning');
 let database: TestDatabase;
 let worker: ChildProcess | undefined;
+/** What the last started worker wrote (its log), for failure messages. */
+let workerLog = () => '';
 
 const allowedCpus = (pid: number, task: string) =>
   /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))?.[1];
@@ -21,14 +29,8 @@ afterAll(async () => {
 });
 
 async function startPinnedWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const { child, output } = spawnNode(main, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: database.url,
-    REDIS_KEY_PREFIX: redisKeyPrefix('worker-pinning'),
-    HLS_ROOT: '/dev/shm/castline-pinning-test',
-    ...env,
-  });
+  const { child, output } = spawnNode(main, { NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, REDIS_KEY_PREFIX: prefix, HLS_ROOT, ...env });
+  workerLog = output;
   const deadline = Date.now() + 20_000;
   // startWorkerProcess logs its /metrics address once the processor listens (pino JSON on stdout).
   while (!output().includes('metrics and health on')) {
@@ -48,6 +50,45 @@ it('pins every thread of the worker to WORKER_CPUS', async () => {
   expect((await exited)[0]).toBe(0);
   worker = undefined;
 });
+
+it('pins the FFmpegs the worker starts to WORKER_CPUS too, at nice 19', async () => {
+  worker = await startPinnedWorker({ WORKER_CPUS: '0', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  const prisma = createPrismaClient(database.url);
+  const jobs = new Jobs({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix });
+  const queue = new LiveQueue(jobs);
+  try {
+    // A channel whose source sends nothing: FFmpeg starts and waits for it, long enough to read its affinity.
+    const channel = await prisma.channel.create({
+      data: {
+        name: 'Pinned', slug: 'pinned', desiredState: 'running', status: 'starting',
+        presetId: (await prisma.encodingPreset.findFirstOrThrow()).id,
+        sources: { create: [{ position: 0, url: `udp://127.0.0.1:${await freeUdpPort()}` }] },
+      },
+    });
+    await queue.enqueue(channel.id);
+    const deadline = Date.now() + 20_000;
+    let ffmpeg: number | undefined;
+    while (!(ffmpeg = (await processesFor(path.join(HLS_ROOT, 'pinned')))[0])) {
+      if (Date.now() > deadline) throw new Error(`no FFmpeg started for the channel (job: ${await queue.jobState(channel.id)}); worker log:\n${workerLog()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const tasks = readdirSync(`/proc/${ffmpeg}/task`);
+    expect(tasks.map((task) => allowedCpus(ffmpeg!, task))).toEqual(tasks.map(() => '0'));
+    // And at low CPU priority (FFMPEG_NICE, default 19): every thread, and its session's autogroup.
+    const niceOf = (task: string) => Number(readFileSync(`/proc/${ffmpeg}/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    expect(tasks.map(niceOf)).toEqual(tasks.map(() => 19));
+    const autogroup = `/proc/${ffmpeg}/autogroup`;
+    if (existsSync(autogroup)) expect(readFileSync(autogroup, 'utf8')).toMatch(/ nice 19$/m);
+    await prisma.channel.update({ where: { id: channel.id }, data: { desiredState: 'stopped' } });
+  } finally {
+    const exited = once(worker!, 'exit');
+    worker!.kill('SIGTERM');
+    await exited;
+    worker = undefined;
+    await jobs.close();
+    await prisma.$disconnect();
+  }
+}, 40_000);
 
 it('refuses a malformed CPU list with a message naming the variable', async () => {
   const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, WORKER_CPUS: '0-3;rm -rf /' }, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -13,8 +13,8 @@ import { api, ApiError, apiBlob, describeError } from './api';
 import { runOnce } from './in-flight';
 import { type LiveConnection, openLiveFeed } from './live-metrics';
 
-export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
-export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error'];
+export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error' | 'waiting';
+export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error', 'waiting'];
 
 export type LogoAnchor = LogoPlacement['anchor'];
 export type Playback = 'public' | 'signed';
@@ -46,6 +46,9 @@ export interface Channel {
   name: string;
   slug: string;
   status: ChannelStatus;
+  /** Plain words for the status ("No data from udp port 5999 for 10 s; trying again in 19 s"), and since when. */
+  statusDetail: string | null;
+  statusSince: string | null;
   desiredState: 'running' | 'stopped';
   sources: ChannelSource[];
   presetId: string | null;

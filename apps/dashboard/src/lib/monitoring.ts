@@ -29,7 +29,7 @@ export interface PlatformHealth {
   services: ServiceStatus[];
 }
 
-export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
+export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error' | 'waiting';
 
 export interface ChannelSummary {
   id: string;

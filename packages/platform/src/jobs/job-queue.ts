@@ -1,5 +1,5 @@
 import { type QueueName, type QueuePayloads, QueueSchemas } from '@castline/contracts';
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { Job, JobsOptions, JobType, Queue } from 'bullmq';
 import { AppError } from '../errors';
 
 /** A cron expression read in a time zone (IANA name): BullMQ fires it at that zone's wall-clock time, DST included. */
@@ -65,6 +65,11 @@ export class JobQueue<N extends QueueName> {
   async nextRun(id: string): Promise<Date | null> {
     const scheduler = await this.queue.getJobScheduler(id);
     return scheduler?.next === undefined ? null : new Date(scheduler.next);
+  }
+
+  /** The jobs in the given states (BullMQ's getJobs), e.g. for a reconciler that lists what will run. */
+  async inState(...states: JobType[]): Promise<Array<Job<QueuePayloads[N]>>> {
+    return this.queue.getJobs(states);
   }
 
   /** Counts by state, e.g. for a health page. */

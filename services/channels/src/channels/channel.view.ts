@@ -8,6 +8,9 @@ export const toChannelView = (channel: ChannelWithSources) => ({
   name: channel.name,
   slug: channel.slug,
   status: channel.status,
+  /** Plain words for the status ("No data from udp port 5999 for 10 s; trying again in 19 s"), and since when. */
+  statusDetail: channel.statusDetail,
+  statusSince: channel.statusSince,
   desiredState: channel.desiredState,
   sources: channel.sources.map((source) => ({ position: source.position, url: source.url, label: source.label })),
   presetId: channel.presetId,

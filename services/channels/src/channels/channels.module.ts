@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
-import { Jobs } from '@castline/platform';
+import { Jobs, REDIS } from '@castline/platform';
+import type { Redis } from 'ioredis';
+import { ChannelLeases } from '../live/channel-lease';
 import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { LiveQueue } from '../live/live-queue';
+import { LiveReconciler } from '../live/reconciler';
 import { ChannelSchedules } from '../schedules/channel-schedules';
 import { ScheduleWorker } from '../schedules/schedule-worker';
 import { PresetsController } from '../presets/presets.controller';
@@ -20,6 +23,9 @@ import { ChannelsService } from './channels.service';
 /** Channel definitions, encoding presets, logo uploads, and start/stop (the `live-channels` queue; workers run FFmpeg). */
 @Module({
   controllers: [ChannelsController, ChannelOperationsController, PresetsController, UploadsController],
-  providers: [ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, Jobs],
+  providers: [
+    ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, LiveReconciler, Jobs,
+    { provide: ChannelLeases, inject: [REDIS], useFactory: (redis: Redis) => new ChannelLeases(redis, 'channels-service') },
+  ],
 })
 export class ChannelsModule {}

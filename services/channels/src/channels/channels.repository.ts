@@ -72,6 +72,11 @@ export class ChannelsRepository {
     });
   }
 
+  /** Every channel's desired and current state, for the reconciler. */
+  desiredStates(): Promise<Array<Pick<Channel, 'id' | 'desiredState' | 'status' | 'statusSince'>>> {
+    return this.prisma.channel.findMany({ select: { id: true, desiredState: true, status: true, statusSince: true } });
+  }
+
   changeState(id: string, change: ChannelStateChange, event: ChannelEventInput): Promise<ChannelWithSources> {
     return changeChannelState(this.prisma, id, change, event, this.events);
   }

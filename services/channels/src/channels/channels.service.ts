@@ -13,6 +13,7 @@ import { checkSourceUrl } from '@castline/ffmpeg';
 import { Prisma } from '@castline/db';
 import { AppError, CONFIG, NatsClient } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
+import { ChannelLeases } from '../live/channel-lease';
 import { LiveQueue } from '../live/live-queue';
 import { ChannelSchedules } from '../schedules/channel-schedules';
 import { checkSchedule } from '../schedules/schedule-check';
@@ -48,6 +49,7 @@ export class ChannelsService {
     private readonly liveQueue: LiveQueue,
     private readonly nats: NatsClient,
     private readonly schedules: ChannelSchedules,
+    private readonly leases: ChannelLeases,
   ) {}
 
   async list(query: ListChannels) {
@@ -112,35 +114,42 @@ export class ChannelsService {
     await this.schedules.remove(id);
   }
 
-  /** Queues the channel for a worker; a channel that is already starting or running is left as it is. */
+  /**
+   * Queues the channel for a worker; works from any status. A channel already starting or running with a
+   * job is left as it is; one waiting for its source or cooling down after a crash loop is woken at once.
+   */
   async start(id: string): Promise<ChannelView> {
     const channel = await this.require(id);
-    if (channel.desiredState === 'running' && (channel.status === 'starting' || channel.status === 'running')) {
+    const job = await this.liveQueue.jobState(id);
+    const alive = job !== undefined || (await this.leases.holderOf(id)) !== null;
+    if (channel.desiredState === 'running' && (channel.status === 'starting' || channel.status === 'running') && alive) {
       return toChannelView(channel);
     }
     // While the old run is still stopping, its job holds the id and the add is a no-op: that worker finds
     // desiredState 'running' again when FFmpeg has exited and carries on instead of finishing.
     const started = await this.channels.changeState(
       id,
-      { desiredState: 'running', status: 'starting', lastError: null },
+      { desiredState: 'running', status: 'starting', lastError: null, statusDetail: null },
       { type: 'state', message: 'starting: start requested' },
     );
-    await this.liveQueue.enqueue(id);
+    if (job === undefined) await this.liveQueue.enqueue(id);
+    else if (job === 'active' && channel.desiredState === 'running') await this.control(id, { action: 'restart' });
     return toChannelView(started);
   }
 
   /** Stops the channel: a job no worker has taken yet is simply removed, a running one is told to stop. */
   async stop(id: string): Promise<ChannelView> {
     const channel = await this.require(id);
-    if (channel.desiredState === 'stopped' && channel.status !== 'starting' && channel.status !== 'running') {
+    if (channel.desiredState === 'stopped' && channel.status !== 'starting' && channel.status !== 'running' && channel.status !== 'waiting') {
       return toChannelView(channel);
     }
     const stopping = await this.channels.changeState(
       id,
-      { desiredState: 'stopped', status: 'stopping' },
+      { desiredState: 'stopped', status: 'stopping', statusDetail: null },
       { type: 'state', message: 'stopping: stop requested' },
     );
-    if ((await this.liveQueue.removeUnclaimed(id)) !== 'running') {
+    // A worker may run it with its job lost (Redis emptied): its lease says so.
+    if ((await this.liveQueue.removeUnclaimed(id)) !== 'running' && (await this.leases.holderOf(id)) === null) {
       const stopped = await this.channels.changeState(id, { status: 'stopped', startedAt: null }, { type: 'state', message: 'stopped: no worker had taken it' });
       return toChannelView(stopped);
     }
@@ -148,12 +157,21 @@ export class ChannelsService {
     return toChannelView(stopping);
   }
 
-  /** Restarts a running channel's FFmpeg at once (no cooldown); a channel that is not running is started. */
+  /**
+   * Restarts a running channel's FFmpeg at once (no cooldown, a fresh restart budget), from any status: a
+   * channel that should not run is started, one whose job was lost gets a new one.
+   */
   async restart(id: string): Promise<ChannelView> {
     const channel = await this.require(id);
-    if (channel.desiredState !== 'running' || (channel.status !== 'starting' && channel.status !== 'running')) return this.start(id);
-    const restarting = await this.channels.changeState(id, { status: 'starting' }, { type: 'state', message: 'starting: restart requested' });
-    await this.control(id, { action: 'restart' });
+    if (channel.desiredState !== 'running') return this.start(id);
+    const restarting = await this.channels.changeState(
+      id,
+      { status: 'starting', statusDetail: 'Restart requested' },
+      { type: 'state', message: 'starting: restart requested' },
+    );
+    const job = await this.liveQueue.jobState(id);
+    if (job === 'active' || (await this.leases.holderOf(id)) !== null) await this.control(id, { action: 'restart' });
+    else if (job === undefined) await this.liveQueue.enqueue(id);
     return toChannelView(restarting);
   }
 

@@ -1,11 +1,14 @@
 import { type ChannelEventMessage, Subjects } from '@castline/contracts';
-import type { ChannelStatus, DesiredState, PrismaClient } from '@castline/db';
+import { type ChannelStatus, type DesiredState, Prisma, type PrismaClient } from '@castline/db';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ChannelWithSources } from '../channels/channels.repository';
 
 export interface ChannelEventInput {
-  /** 'state' for a status change, 'restart', 'error'; the supervisor's 'failover', 'failback', 'stall'. */
-  type: 'state' | 'restart' | 'error' | 'failover' | 'failback' | 'stall';
+  /**
+   * 'state' for a status change, 'restart', 'error'; the supervisor's 'failover', 'failback', 'stall', 'waiting',
+   * 'cooldown'; the reconciler's 'reconcile'.
+   */
+  type: 'state' | 'restart' | 'error' | 'failover' | 'failback' | 'stall' | 'waiting' | 'cooldown' | 'reconcile';
   message: string;
   category?: string;
   details?: Record<string, string | number | null>;
@@ -16,15 +19,65 @@ export interface ChannelStateChange {
   desiredState?: DesiredState;
   lastError?: string | null;
   startedAt?: Date | null;
+  /** Plain words for the status ("No data from udp port 5999 for 10 s; trying again in 19 s"); null clears it. */
+  statusDetail?: string | null;
+}
+
+/** Only write when the channel's desired state is still this (a stop that an operator's start overtook is no stop). */
+export interface ChannelStateGuard {
+  desiredState?: DesiredState;
 }
 
 /** Where `channels.events` go: a raw NATS connection (the workers') or anything else that can publish. */
 export type ChannelEventPublisher = Pick<NatsConnection, 'publish'>;
 
+const WRITE_ATTEMPTS = 4;
+const RETRY_DELAY_MS = 250;
+
 /**
- * A channel's status change and its channel_events row, written together (the service and the workers both
- * use it), then announced on `channels.events` for live dashboards once committed.
+ * The one path for a channel's status change (the service and the workers both use it): the channels row and
+ * its channel_events row in ONE short SQL statement (a data-modifying CTE, atomic without an interactive
+ * transaction, so a slow database under load never leaves a transaction open across other work), retried a
+ * few times, then announced on `channels.events` for live dashboards. `status_since` moves only when the
+ * status really changes. Returns the event's time and the row's status, or null when the guard did not hold
+ * or the channel is gone.
  */
+export async function writeChannelState(
+  prisma: PrismaClient,
+  channelId: string,
+  change: ChannelStateChange,
+  event: ChannelEventInput,
+  events: ChannelEventPublisher,
+  guard: ChannelStateGuard = {},
+): Promise<{ at: Date; status: ChannelStatus } | null> {
+  const sets: Prisma.Sql[] = [Prisma.sql`updated_at = now()`];
+  if (change.status !== undefined) {
+    sets.push(Prisma.sql`status_since = CASE WHEN status = ${change.status}::"ChannelStatus" THEN status_since ELSE now() END`);
+    sets.push(Prisma.sql`status = ${change.status}::"ChannelStatus"`);
+  }
+  if (change.desiredState !== undefined) sets.push(Prisma.sql`desired_state = ${change.desiredState}::"DesiredState"`);
+  if (change.lastError !== undefined) sets.push(Prisma.sql`last_error = ${change.lastError}`);
+  if (change.startedAt !== undefined) sets.push(Prisma.sql`started_at = ${change.startedAt}`);
+  if (change.statusDetail !== undefined) sets.push(Prisma.sql`status_detail = ${change.statusDetail}`);
+  const onlyIf = guard.desiredState === undefined ? Prisma.empty : Prisma.sql`AND desired_state = ${guard.desiredState}::"DesiredState"`;
+  const details = event.details === undefined ? null : JSON.stringify(event.details);
+  const statement = Prisma.sql`
+    WITH changed AS (
+      UPDATE channels SET ${Prisma.join(sets)} WHERE id = ${channelId}::uuid ${onlyIf} RETURNING id, status
+    ), logged AS (
+      INSERT INTO channel_events (channel_id, type, category, message, details)
+      SELECT id, ${event.type}, ${event.category ?? null}, ${event.message}, ${details}::jsonb FROM changed
+      RETURNING at
+    )
+    SELECT logged.at, changed.status::text AS status FROM logged, changed`;
+  const rows = await withRetry(() => prisma.$queryRaw<Array<{ at: Date; status: ChannelStatus }>>(statement));
+  const row = rows[0];
+  if (!row) return null;
+  announceChannelEvent(events, channelId, change.status, event, row.at);
+  return row;
+}
+
+/** writeChannelState for a channel that must exist; returns it as it is now (one more short read). */
 export async function changeChannelState(
   prisma: PrismaClient,
   channelId: string,
@@ -32,12 +85,19 @@ export async function changeChannelState(
   event: ChannelEventInput,
   events: ChannelEventPublisher,
 ): Promise<ChannelWithSources> {
-  const [channel, row] = await prisma.$transaction([
-    prisma.channel.update({ where: { id: channelId }, data: change, include: { sources: { orderBy: { position: 'asc' } } } }),
-    prisma.channelEvent.create({ data: { channelId, ...event } }),
-  ]);
-  announceChannelEvent(events, channelId, change.status, event, row.at);
-  return channel;
+  await writeChannelState(prisma, channelId, change, event, events);
+  return prisma.channel.findUniqueOrThrow({ where: { id: channelId }, include: { sources: { orderBy: { position: 'asc' } } } });
+}
+
+async function withRetry<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= WRITE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+    }
+  }
 }
 
 /** Publishes a committed channel_events row on `channels.events` (plain JSON) for live dashboards. */

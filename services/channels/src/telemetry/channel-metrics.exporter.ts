@@ -31,7 +31,7 @@ export class ChannelMetricsExporter {
     ];
     new Gauge({
       name: 'castline_channel_state',
-      help: 'Channel status: 0 stopped, 1 starting, 2 running, 3 stopping, 4 error',
+      help: 'Channel status: 0 stopped, 1 starting, 2 running, 3 stopping, 4 error, 5 waiting (for its source)',
       labelNames: ['channel'],
       registers,
       // Read from Postgres at scrape time: every channel, running or not, and a deleted one disappears.

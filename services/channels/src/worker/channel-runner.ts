@@ -4,9 +4,10 @@ import type { PrismaClient } from '@castline/db';
 import { buildLiveCommand, hlsOutputPaths } from '@castline/ffmpeg';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ChannelsConfig } from '../config';
-import { announceChannelEvent, type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
-import { categorizeFailure } from '../supervision/failure-category';
-import { type FailureCategory, RestartPolicy } from '../supervision/restart-policy';
+import { type ChannelLeases, LEASE_RENEW_MS, LEASE_TTL_MS } from '../live/channel-lease';
+import { type ChannelEventInput, type ChannelStateChange, writeChannelState } from '../live/channel-state';
+import { describeSource, judgeRun, type RunVerdict } from '../supervision/failure-category';
+import { RestartPolicy } from '../supervision/restart-policy';
 import { deleteUnlistedSegments } from '../supervision/segment-cleanup';
 import { probeSource } from '../supervision/source-probe';
 import type { UploadStorage } from '../uploads/upload-storage.repository';
@@ -22,13 +23,17 @@ const SEGMENT_CHECK_MS = 1_000;
 /** ffprobe's read timeout when checking whether the primary source is back. */
 const PRIMARY_PROBE_TIMEOUT_SECONDS = 5;
 
-export type RunOutcome = 'stopped' | 'error' | 'handed-back';
-type Request = 'stop' | 'restart' | 'hand-back';
+/** `duplicate`: another worker holds the channel's lease (this job is a leftover); the job just ends. */
+export type RunOutcome = 'stopped' | 'error' | 'handed-back' | 'duplicate';
+type Request = 'stop' | 'restart' | 'hand-back' | 'lease-lost';
+
+/** First probe delay while `waiting`; it doubles up to SOURCE_PROBE_MAX_MS. */
+const FIRST_PROBE_MS = 5_000;
 
 /** How one FFmpeg run ended. */
 type RunEnd =
-  | { kind: 'exited'; failure: string }
-  | { kind: 'stalled'; failure: string }
+  | { kind: 'exited'; failure: string; verdict: RunVerdict }
+  | { kind: 'stalled'; failure: string; verdict: RunVerdict }
   /** The primary source answered again while a backup was on the air. */
   | { kind: 'failback' };
 
@@ -47,26 +52,34 @@ export interface RunnerDeps {
     | 'RESTART_MAX'
     | 'RESTART_WINDOW_MS'
     | 'RESTART_COOLDOWN_MS'
+    | 'RESTART_BACKOFF_MAX_MS'
+    | 'SOURCE_OPEN_ATTEMPTS'
+    | 'SOURCE_PROBE_MAX_MS'
+    | 'FFMPEG_NICE'
   >;
+  /** One runner per channel across workers; absent (unit use), no lease is taken. */
+  leases?: ChannelLeases;
   log: (message: string) => void;
   /** Per-run metrics, stderr logs and thumbnails; absent, the channel runs without them. */
   telemetry?: WorkerTelemetry;
 }
 
 /**
- * Runs one channel inside a worker for as long as it should run: FFmpeg in its own process group,
- * `running` once this run's first segment is in the playlist, automatic restarts through RestartPolicy,
- * and cooperative stop / restart / hand-back (BullMQ cannot cancel an active job by itself).
+ * Runs one channel inside a worker for as long as it should run: FFmpeg in its own process group at low CPU
+ * priority, `running` once this run's first segment is in the playlist, automatic restarts through
+ * RestartPolicy, and cooperative stop / restart / hand-back (BullMQ cannot cancel an active job by itself).
  *
- * Sources: a network failure moves to the next source (wrapping around), a 'failover' event; while a backup
- * is on the air the primary is probed every PRIMARY_PROBE_INTERVAL_MS and taken back when it answers, a
- * 'failback' event. Moving to a source that has not failed since the channel last ran is immediate and free;
- * once every source has failed in a row (a single source: every time), each further failure goes through
- * RestartPolicy's cooldown and budget like an encoding crash, so a channel whose sources are all down still
- * ends in `error`.
+ * Each finished run is judged from facts (judgeRun): how it ended, whether it was on the air, how long its
+ * source had been silent. A run that was on the air is never abandoned: a crash (a signal the platform did
+ * not send) or any other failure restarts at once, a silent source fails over to the next source (a
+ * 'failover' event) or is retried. While a backup is on the air the primary is probed every
+ * PRIMARY_PROBE_INTERVAL_MS and taken back when it answers ('failback').
+ * A source that cannot be opened SOURCE_OPEN_ATTEMPTS times in a row (each source, with backups) puts the
+ * channel in `waiting`: its sources are probed after 5 s, then ever more slowly up to SOURCE_PROBE_MAX_MS, and
+ * the channel starts by itself when one answers. A crash loop (RESTART_MAX in RESTART_WINDOW_MS) is an
+ * alert ('cooldown' event, status `error`, desiredState still running) and a growing wait, then a new try.
  * Stall watchdog: no progress for STALL_PROGRESS_MS or no new segment for STALL_SEGMENT_MS kills the group,
- * a 'stall' event, and counts as an encoding failure (a silent source makes FFmpeg fail with a network error
- * after INPUT_TIMEOUT_SECONDS, before the watchdog fires).
+ * a 'stall' event. Every transition is a channel event in plain words, and the channel's status_detail.
  */
 export class ChannelRunner {
   private readonly policy: RestartPolicy;
@@ -76,18 +89,25 @@ export class ChannelRunner {
   private subscription: Subscription | undefined;
   /** Index into the channel's ordered sources of the one on the air (0 = primary). */
   private sourceIndex = 0;
-  /** Network failures since the channel last reached `running`. */
+  /** Network failures of runs that were on the air since the channel last reached `running`. */
   private failuresInRow = 0;
+  /** Runs in a row whose source could not be opened. */
+  private openFailures = 0;
+  /** This runner's name on the channel's lease (unique even within one worker). */
+  private readonly leaseToken: string;
 
   constructor(
     readonly channelId: string,
     private readonly deps: RunnerDeps,
   ) {
-    const { RESTART_MAX, RESTART_WINDOW_MS, RESTART_COOLDOWN_MS } = deps.config;
-    this.policy = new RestartPolicy({ maxRestarts: RESTART_MAX, windowMs: RESTART_WINDOW_MS, cooldownMs: RESTART_COOLDOWN_MS });
+    const { RESTART_MAX, RESTART_WINDOW_MS, RESTART_COOLDOWN_MS, RESTART_BACKOFF_MAX_MS } = deps.config;
+    this.policy = new RestartPolicy({ maxRestarts: RESTART_MAX, windowMs: RESTART_WINDOW_MS, cooldownMs: RESTART_COOLDOWN_MS, backoffMaxMs: RESTART_BACKOFF_MAX_MS });
+    this.leaseToken = deps.leases?.newToken() ?? '';
   }
 
   async run(): Promise<RunOutcome> {
+    if (!(await this.takeLease())) return 'duplicate';
+    const renewal = setInterval(() => void this.renewLease(), LEASE_RENEW_MS);
     this.subscription = this.deps.nats.subscribe(Subjects.channelControl(this.channelId), {
       callback: (error, message) => {
         if (error) return;
@@ -97,9 +117,12 @@ export class ChannelRunner {
       },
     });
     try {
-      return await this.supervise();
+      const outcome = await this.supervise();
+      return this.request === 'lease-lost' ? 'duplicate' : outcome;
     } finally {
+      clearInterval(renewal);
       this.subscription.unsubscribe();
+      if (this.request !== 'lease-lost') await this.deps.leases?.release(this.channelId, this.leaseToken).catch(() => undefined);
     }
   }
 
@@ -108,9 +131,37 @@ export class ChannelRunner {
     this.ask('hand-back');
   }
 
+  /**
+   * The channel's lease, waiting up to its TTL for a dead holder's lease to expire. False (with a log line)
+   * when another worker runs the channel: a leftover job, e.g. queued again after Redis lost its data.
+   */
+  private async takeLease(): Promise<boolean> {
+    const leases = this.deps.leases;
+    if (!leases) return true;
+    const until = Date.now() + LEASE_TTL_MS + LEASE_RENEW_MS;
+    for (;;) {
+      const taken = await leases.take(this.channelId, this.leaseToken).catch(() => true);
+      if (taken) return true;
+      if (Date.now() > until) {
+        const holder = await leases.holderOf(this.channelId).catch(() => null);
+        this.deps.log(`channel ${this.channelId}: already runs on worker ${holder ?? '?'}; this job ends without starting FFmpeg`);
+        return false;
+      }
+      await delay(LEASE_RENEW_MS);
+    }
+  }
+
+  private async renewLease(): Promise<void> {
+    const taken = await this.deps.leases?.take(this.channelId, this.leaseToken).catch(() => true);
+    if (taken === false && !this.request) {
+      this.deps.log(`channel ${this.channelId}: another worker took the channel's lease; stopping this FFmpeg`);
+      this.ask('lease-lost');
+    }
+  }
+
   private ask(request: Request): void {
-    // A hand-back or stop is never downgraded by a later restart.
-    if (this.request === 'hand-back' || (this.request === 'stop' && request === 'restart')) return;
+    // A hand-back, lease loss or stop is never downgraded by a later restart.
+    if (this.request === 'hand-back' || this.request === 'lease-lost' || (this.request === 'stop' && request === 'restart')) return;
     this.request = request;
     void this.ffmpeg?.stop();
     this.wake?.();
@@ -118,14 +169,19 @@ export class ChannelRunner {
 
   private async supervise(): Promise<RunOutcome> {
     for (;;) {
-      const channel = await this.load();
-      if (this.request === 'hand-back') return 'handed-back';
+      const channel = await this.loadOrSay();
+      if (this.request === 'hand-back' || this.request === 'lease-lost') return 'handed-back';
+      if (channel === 'unreadable') {
+        await this.sleep(DESIRED_STATE_CHECK_MS);
+        continue;
+      }
       if (!channel || channel.desiredState === 'stopped' || this.request === 'stop') {
         if (await this.finishStop()) return 'stopped';
         continue;
       }
       if (this.request === 'restart') {
         this.policy.operatorRestart();
+        this.openFailures = 0;
         this.request = undefined;
       }
 
@@ -135,12 +191,17 @@ export class ChannelRunner {
         return 'error';
       }
 
+      if (this.openFailures >= Math.max(this.deps.config.SOURCE_OPEN_ATTEMPTS, channel.sources.length)) {
+        await this.waitForSource(channel);
+        continue;
+      }
+
       let end: RunEnd;
       try {
         end = await this.runOnce(channel);
       } catch (error) {
         const failure = error instanceof Error ? error.message : String(error);
-        await this.giveUp(failure, 'fatal', 'could not start FFmpeg');
+        await this.giveUp(failure, 'fatal', `could not start FFmpeg: ${failure}`);
         return 'error';
       }
       if (this.request) continue;
@@ -149,30 +210,80 @@ export class ChannelRunner {
         await this.switchSource(channel, 0, { type: 'failback', message: 'the primary source is back' });
         continue;
       }
-      const category: FailureCategory = end.kind === 'stalled' ? 'encoding' : categorizeFailure(end.failure);
-      const failure = end.failure;
-      if (category === 'network') {
-        this.failuresInRow += 1;
+      const { verdict, failure } = end;
+      const { category } = verdict;
+      const source = channel.sources[this.sourceIndex];
+      const details = { lastLines: failure.slice(-2000), source: source ? describeSource(source.url) : null };
+      this.deps.log(`channel ${channel.slug}: run judged ${category}${verdict.openFailure ? ' (source did not open)' : ''}: ${verdict.reason}`);
+      if (verdict.openFailure) this.openFailures += 1;
+      else if (category !== 'crash' && category !== 'resource') this.openFailures = 0;
+      if (category === 'network' || verdict.openFailure) {
+        if (!verdict.openFailure) this.failuresInRow += 1;
         if (channel.sources.length > 1) {
           const next = (this.sourceIndex + 1) % channel.sources.length;
-          if (this.failuresInRow < channel.sources.length) {
-            await this.switchSource(channel, next, { type: 'failover', category, message: 'source failed', details: { lastLines: failure.slice(-2000) } });
+          // On air a moment ago: the next source at once. Never opened: rotate too, through the policy's spacing.
+          if (!verdict.openFailure && this.failuresInRow < channel.sources.length) {
+            await this.switchSource(channel, next, { type: 'failover', category, message: verdict.reason, details });
             continue;
           }
           this.sourceIndex = next;
         }
+        if (this.openFailures >= Math.max(this.deps.config.SOURCE_OPEN_ATTEMPTS, channel.sources.length)) continue;
       }
-      const decision = this.policy.afterFailure(category, channel.autoRestart);
+      const decision = this.policy.afterFailure(category, channel.autoRestart, verdict.immediate);
       if (decision.action === 'give-up') {
-        await this.giveUp(failure, category, decision.reason);
+        await this.giveUp(failure, category, `${verdict.reason}; ${decision.reason}`);
         return 'error';
       }
-      const what = end.kind === 'stalled' ? 'FFmpeg stalled' : 'FFmpeg exited';
-      await this.change(
-        { status: 'starting', lastError: failure },
-        { type: 'restart', category, message: `${what}; restart ${decision.attempt} in ${Math.round(decision.delayMs / 1000)} s on source ${this.positionOf(channel, this.sourceIndex)}`, details: { lastLines: failure.slice(-2000) } },
-      );
+      const next = this.positionOf(channel, this.sourceIndex);
+      if (decision.action === 'cooldown') {
+        const at = clockTime(Date.now() + decision.delayMs);
+        const detail = `${decision.reason}; trying again at ${at} (in ${secondsText(decision.delayMs)})`;
+        await this.change(
+          { status: 'error', lastError: failure, statusDetail: `Crash loop: ${detail}` },
+          { type: 'cooldown', category, message: `Crash loop (${verdict.reason}): ${detail}`, details },
+        );
+      } else {
+        const when = decision.delayMs > 0 ? `trying again in ${secondsText(decision.delayMs)}` : 'restarting now';
+        const what = end.kind === 'stalled' ? failure.split('\n')[0] : verdict.reason;
+        await this.change(
+          { status: 'starting', lastError: failure, statusDetail: `${what}; ${when}` },
+          { type: 'restart', category, message: `${what}; ${when} (restart ${decision.attempt}, source ${next})`, details },
+        );
+      }
       await this.sleep(decision.delayMs);
+    }
+  }
+
+  /**
+   * `waiting` (for the source): probes the channel's sources after FIRST_PROBE_MS, then ever more slowly up to
+   * SOURCE_PROBE_MAX_MS; returns when one answers (it goes on the air next), or on stop / restart / hand-back.
+   */
+  private async waitForSource(channel: RunnableChannel): Promise<void> {
+    const { SOURCE_PROBE_MAX_MS, INPUT_TIMEOUT_SECONDS } = this.deps.config;
+    const names = channel.sources.map((source) => describeSource(source.url)).join(', ');
+    let wait = Math.min(FIRST_PROBE_MS, SOURCE_PROBE_MAX_MS);
+    const detail = `Waiting for source: ${names} did not open ${this.openFailures} times in a row; checking every ${secondsText(SOURCE_PROBE_MAX_MS)} at most`;
+    this.deps.log(`channel ${channel.slug}: ${detail}`);
+    await this.change({ status: 'waiting', startedAt: null, statusDetail: detail }, { type: 'waiting', category: 'network', message: detail });
+    for (;;) {
+      await this.sleep(wait);
+      if (this.request) return;
+      const current = await this.deps.prisma.channel.findUnique({ where: { id: this.channelId }, select: { desiredState: true } }).catch(() => undefined);
+      if (current === null || current?.desiredState === 'stopped') return;
+      for (const [index, source] of channel.sources.entries()) {
+        if (this.request) return;
+        if (await probeSource(source.url, Math.min(INPUT_TIMEOUT_SECONDS, PRIMARY_PROBE_TIMEOUT_SECONDS))) {
+          this.sourceIndex = index;
+          this.openFailures = 0;
+          this.failuresInRow = 0;
+          const message = `${describeSource(source.url)} answers again; starting`;
+          this.deps.log(`channel ${channel.slug}: ${message}`);
+          await this.change({ status: 'starting', statusDetail: message }, { type: 'state', message });
+          return;
+        }
+      }
+      wait = Math.min(wait * 2, SOURCE_PROBE_MAX_MS);
     }
   }
 
@@ -194,7 +305,8 @@ export class ChannelRunner {
     });
     await mkdir(spec.outputDir, { recursive: true });
     const ffmpegArgs = buildLiveCommand(spec);
-    const ffmpeg = new FfmpegProcess(ffmpegArgs);
+    const oomBefore = await oomKillCount();
+    const ffmpeg = new FfmpegProcess(ffmpegArgs, config.FFMPEG_NICE);
     this.ffmpeg = ffmpeg;
     this.deps.log(`channel ${channel.slug}: FFmpeg ${ffmpeg.pid} started (run ${runId}, source ${source.position})`);
 
@@ -209,26 +321,33 @@ export class ChannelRunner {
     let lastSegmentCheck = 0;
     let newestSegment = '';
     let newestSegmentAt = Date.now();
+    let segments = 0;
+    let linesAtSegment = 0;
     let lastPrimaryProbe = Date.now();
     let primaryProbe: Promise<void> | undefined;
     let primaryBack = false;
     let stall: string | undefined;
+    const checkSegments = async (now: number) => {
+      lastSegmentCheck = now;
+      const segment = newestSegmentOf(await readFile(playlist, 'utf8').catch(() => ''), runId);
+      if (segment && segment !== newestSegment) {
+        newestSegment = segment;
+        newestSegmentAt = now;
+        segments += 1;
+        linesAtSegment = ffmpeg.linesSeen;
+      }
+    };
     while (ffmpeg.alive && !this.request && !primaryBack && !stall) {
       await Promise.race([ffmpeg.exited, delay(PLAYLIST_POLL_MS)]);
       if (!ffmpeg.alive || this.request) break;
       const now = Date.now();
-      if (!announced || now - lastSegmentCheck >= SEGMENT_CHECK_MS) {
-        lastSegmentCheck = now;
-        const segment = newestSegmentOf(await readFile(playlist, 'utf8').catch(() => ''), runId);
-        if (segment && segment !== newestSegment) {
-          newestSegment = segment;
-          newestSegmentAt = now;
-        }
-      }
+      if (!announced || now - lastSegmentCheck >= SEGMENT_CHECK_MS) await checkSegments(now);
       if (!announced && newestSegment) {
         announced = true;
         this.failuresInRow = 0;
-        await this.change({ status: 'running', startedAt: new Date(), lastError: null }, { type: 'state', message: `running: first segment of run ${runId}` });
+        this.openFailures = 0;
+        const detail = onBackup ? `On backup source ${source.position} since ${clockTime(now)}` : null;
+        await this.change({ status: 'running', startedAt: new Date(), lastError: null, statusDetail: detail }, { type: 'state', message: `running: first segment of run ${runId}${detail ? ` (${detail})` : ''}` });
       }
       if (now - ffmpeg.lastProgressAt > config.STALL_PROGRESS_MS) {
         stall = `stalled: no progress from FFmpeg for ${Math.round((now - ffmpeg.lastProgressAt) / 1000)} s`;
@@ -244,8 +363,8 @@ export class ChannelRunner {
       }
       if (now - lastDesiredCheck >= DESIRED_STATE_CHECK_MS) {
         lastDesiredCheck = now;
-        const current = await this.deps.prisma.channel.findUnique({ where: { id: this.channelId }, select: { desiredState: true } });
-        if (!current || current.desiredState === 'stopped') this.ask('stop');
+        const current = await this.deps.prisma.channel.findUnique({ where: { id: this.channelId }, select: { desiredState: true } }).catch(() => undefined);
+        if (current === null || current?.desiredState === 'stopped') this.ask('stop');
       }
     }
     if (stall) {
@@ -256,13 +375,30 @@ export class ChannelRunner {
       await ffmpeg.stop();
     }
     const exit = await ffmpeg.exited;
+    const endedAt = Date.now();
+    // Segments FFmpeg finished just before it ended still count for this run.
+    await checkSegments(endedAt);
     await telemetry?.stop();
     this.ffmpeg = undefined;
     this.deps.log(`channel ${channel.slug}: FFmpeg ${ffmpeg.pid} exited (${exit.signal ?? exit.code})`);
     await Promise.all(mediaPlaylists.map((mediaPlaylist) => deleteUnlistedSegments(mediaPlaylist)));
-    if (stall) return { kind: 'stalled', failure: `${stall}\n${ffmpeg.lastStderr}`.trim() };
-    if (primaryBack && !this.request) return { kind: 'failback' };
-    return { kind: 'exited', failure: ffmpeg.lastStderr || `FFmpeg exited with ${exit.signal ?? `code ${exit.code}`}` };
+    if (primaryBack && !this.request && !stall) return { kind: 'failback' };
+    const oomAfter = await oomKillCount();
+    const verdict = judgeRun({
+      code: exit.code,
+      signal: exit.signal,
+      signalledByPlatform: ffmpeg.signalledByPlatform,
+      segments,
+      msSinceLastSegment: endedAt - newestSegmentAt,
+      linesAfterLastSegment: ffmpeg.linesSince(linesAtSegment),
+      oomKilled: oomBefore !== undefined && oomAfter !== undefined && oomAfter > oomBefore,
+      inputTimeoutMs: config.INPUT_TIMEOUT_SECONDS * 1000,
+      sourceUrl: source.url,
+    });
+    if (stall) {
+      return { kind: 'stalled', failure: `${stall}\n${ffmpeg.lastStderr}`.trim(), verdict: { ...verdict, category: 'encoding', openFailure: false, immediate: segments > 0, reason: stall } };
+    }
+    return { kind: 'exited', failure: ffmpeg.lastStderr || `FFmpeg exited with ${exit.signal ?? `code ${exit.code}`}`, verdict };
   }
 
   /** Puts another source on the air for the next run, with its event ('failover' or 'failback'). */
@@ -297,41 +433,54 @@ export class ChannelRunner {
 
   /**
    * Marks the channel stopped unless an operator started it again meanwhile (the job still held its id, so
-   * that start queued nothing): then it runs on. True when stopped.
+   * that start queued nothing): then it runs on. True when stopped (or the channel is gone).
    */
   private async finishStop(): Promise<boolean> {
-    const { count } = await this.deps.prisma.channel.updateMany({
-      where: { id: this.channelId, desiredState: 'stopped' },
-      data: { status: 'stopped', startedAt: null },
-    });
     this.request = undefined;
-    if (count === 0) {
-      const exists = await this.deps.prisma.channel.count({ where: { id: this.channelId } });
-      return exists === 0;
-    }
-    const stopped = { type: 'state', message: 'stopped' } as const;
-    const row = await this.deps.prisma.channelEvent.create({ data: { channelId: this.channelId, ...stopped } });
-    announceChannelEvent(this.deps.nats, this.channelId, 'stopped', stopped, row.at);
-    return true;
+    const stopped = await writeChannelState(
+      this.deps.prisma,
+      this.channelId,
+      { status: 'stopped', startedAt: null, statusDetail: null },
+      { type: 'state', message: 'stopped' },
+      this.deps.nats,
+      { desiredState: 'stopped' },
+    );
+    if (stopped) return true;
+    const exists = await this.deps.prisma.channel.count({ where: { id: this.channelId } });
+    return exists === 0;
   }
 
   private async giveUp(lastError: string, category: string, reason: string): Promise<void> {
+    this.deps.log(`channel ${this.channelId}: error, not retried: ${reason}`);
     // Nothing runs any more, so the desired state follows: a later start is a fresh start.
     await this.change(
-      { status: 'error', desiredState: 'stopped', lastError, startedAt: null },
+      { status: 'error', desiredState: 'stopped', lastError, startedAt: null, statusDetail: reason },
       { type: 'error', category, message: `error: ${reason}`, details: { lastLines: lastError.slice(-2000) } },
     );
   }
 
-  private load(): Promise<RunnableChannel | null> {
-    return this.deps.prisma.channel.findUnique({
-      where: { id: this.channelId },
-      include: { sources: { orderBy: { position: 'asc' } }, preset: true, logo: true },
-    });
+  /**
+   * The channel with what FFmpeg needs; null when it is gone (said in the worker's log: the job ends), or
+   * 'unreadable' when the database did not answer (said in the log, and in an event when possible; retried).
+   */
+  private async loadOrSay(): Promise<RunnableChannel | null | 'unreadable'> {
+    try {
+      const channel = await this.deps.prisma.channel.findUnique({
+        where: { id: this.channelId },
+        include: { sources: { orderBy: { position: 'asc' } }, preset: true, logo: true },
+      });
+      if (!channel) this.deps.log(`channel ${this.channelId}: got a job for a channel that does not exist (deleted?); the job ends`);
+      return channel;
+    } catch (error) {
+      const message = `this worker cannot load the channel: ${error instanceof Error ? error.message.split('\n').at(-1) : String(error)}; trying again`;
+      this.deps.log(`channel ${this.channelId}: ${message}`);
+      await this.change({}, { type: 'error', category: 'resource', message }).catch(() => undefined);
+      return 'unreadable';
+    }
   }
 
   private async change(change: ChannelStateChange, event: ChannelEventInput): Promise<void> {
-    await changeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.nats);
+    await writeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.nats);
   }
 
   /** Waits, but a stop, restart or hand-back ends the wait at once. */
@@ -349,6 +498,20 @@ export class ChannelRunner {
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** "18:20:31 UTC": when something happened or will, in an event's plain words. */
+const clockTime = (epochMs: number) => `${new Date(epochMs).toISOString().slice(11, 19)} UTC`;
+const secondsText = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/**
+ * The kernel's OOM kills in this process's cgroup so far (cgroup v2 memory.events), or undefined where it
+ * cannot be read: a SIGKILLed FFmpeg counts as `resource` when this grew during its run.
+ */
+async function oomKillCount(): Promise<number | undefined> {
+  const events = await readFile('/sys/fs/cgroup/memory.events', 'utf8').catch(() => '');
+  const match = /^oom_kill (\d+)$/m.exec(events);
+  return match ? Number(match[1]) : undefined;
+}
 
 /** The last segment of this run the playlist lists, or '' before the first. */
 function newestSegmentOf(playlist: string, runId: string): string {

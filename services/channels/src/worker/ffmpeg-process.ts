@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ProgressParser } from '@castline/ffmpeg';
 
@@ -8,6 +9,8 @@ export const STOP_GRACE_MS = 5_000;
 
 /** setpriv's --pdeathsig kills FFmpeg when its worker dies, even by SIGKILL; without setpriv FFmpeg runs directly. */
 const SETPRIV = findExecutable('setpriv');
+/** coreutils' nice lowers FFmpeg's priority before its first thread exists (threads inherit it). */
+const NICE = findExecutable('nice');
 
 function findExecutable(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -44,9 +47,21 @@ export class FfmpegProcess {
   /** Every complete stderr line as it arrives (the run's telemetry keeps them in Redis). */
   onStderrLine: ((line: string) => void) | undefined;
 
-  constructor(args: string[]) {
-    const [command, commandArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', 'ffmpeg', ...args]] : ['ffmpeg', args];
-    this.child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** The platform itself signalled FFmpeg (stop, kill): a signal exit is then no crash. */
+  private signalledByUs = false;
+  /** stderr lines seen so far (linesSince counts from a mark). */
+  private lineCount = 0;
+
+  /**
+   * `niceness` (0-19) is FFmpeg's CPU priority below the services'. FFmpeg runs in its own session, hence in
+   * its own autogroup, and the scheduler weighs autogroups against each other before the nice value inside
+   * one counts: so both the process's nice (through `nice`) and its autogroup's nice are set.
+   */
+  constructor(args: string[], niceness = 0) {
+    const ffmpeg = niceness > 0 && NICE ? [NICE, '-n', String(niceness), 'ffmpeg'] : ['ffmpeg'];
+    const [command, ...commandArgs] = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...ffmpeg, ...args] : [...ffmpeg, ...args];
+    this.child = spawn(command as string, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (niceness > 0 && this.child.pid !== undefined) lowerPriority(this.child.pid, niceness);
     this.child.stdout?.on('data', (chunk: Buffer) => {
       if (this.progress.push(chunk).length > 0) this.progressAt = Date.now();
     });
@@ -79,8 +94,25 @@ export class FfmpegProcess {
     return [...this.stderrLines, this.partialLine].filter(Boolean).join('\n');
   }
 
+  get signalledByPlatform(): boolean {
+    return this.signalledByUs;
+  }
+
+  /** A mark for linesSince: how many stderr lines have arrived so far. */
+  get linesSeen(): number {
+    return this.lineCount;
+  }
+
+  /** The kept stderr lines that arrived after `mark` (at most the last 50), oldest first. */
+  linesSince(mark: number): string[] {
+    const newer = Math.min(this.lineCount - mark, this.stderrLines.length);
+    const lines = newer > 0 ? this.stderrLines.slice(-newer) : [];
+    return this.partialLine ? [...lines, this.partialLine] : lines;
+  }
+
   /** One SIGINT to the group, SIGKILL after the grace period; resolves once FFmpeg has exited. */
   stop(graceMs = STOP_GRACE_MS): Promise<FfmpegExit> {
+    this.signalledByUs = true;
     if (!this.stopping) {
       this.signalGroup('SIGINT');
       const killer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
@@ -91,6 +123,7 @@ export class FfmpegProcess {
 
   /** SIGKILL for the whole group at once: a hung (even SIGSTOPped) FFmpeg cannot finish its output anyway. */
   kill(): Promise<FfmpegExit> {
+    this.signalledByUs = true;
     this.signalGroup('SIGKILL');
     return this.exited;
   }
@@ -110,8 +143,27 @@ export class FfmpegProcess {
     for (const line of lines) {
       if (!line.trim()) continue;
       this.stderrLines.push(line);
+      this.lineCount += 1;
       this.onStderrLine?.(line);
     }
     if (this.stderrLines.length > STDERR_LINES) this.stderrLines.splice(0, this.stderrLines.length - STDERR_LINES);
+  }
+}
+
+/**
+ * FFmpeg at `niceness`: the process (and threads started before `nice` took effect, if any) and its session's
+ * autogroup (/proc/<pid>/autogroup; Linux with CONFIG_SCHED_AUTOGROUP). Either may be refused or absent,
+ * which leaves FFmpeg at the priority `nice` gave it.
+ */
+function lowerPriority(pid: number, niceness: number): void {
+  try {
+    os.setPriority(pid, niceness);
+  } catch {
+    // already gone, or not allowed
+  }
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
+  } catch {
+    // no autogroups here, or not allowed
   }
 }

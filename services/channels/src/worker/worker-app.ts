@@ -6,7 +6,9 @@ import { createProcessLogger, HANDED_BACK, Jobs, type JobContext } from '@castli
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { loadChannelsConfig } from '../config';
-import { changeChannelState } from '../live/channel-state';
+import { Redis } from 'ioredis';
+import { ChannelLeases } from '../live/channel-lease';
+import { writeChannelState } from '../live/channel-state';
 import { UploadStorage } from '../uploads/upload-storage.repository';
 import { ChannelRunner } from './channel-runner';
 import { WorkerTelemetry } from './telemetry/worker-telemetry';
@@ -46,12 +48,19 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const uploads = new UploadStorage(config);
   const telemetry = await WorkerTelemetry.create(config, nats, log);
   const runners = new Map<string, ChannelRunner>();
+  const leaseRedis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
+  const leases = new ChannelLeases(leaseRedis, telemetry.workerId);
 
   const run = async (job: Job<LiveChannelJob>, { signal }: JobContext) => {
     // Taken just as this worker stops: straight back to the queue, the channel never started here.
     if (signal.aborted) return HANDED_BACK;
     const { channelId } = job.data;
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry });
+    if (runners.has(channelId)) {
+      // A second job for a channel this worker runs (queued again after Redis lost the first): it just ends.
+      log(`channel ${channelId}: already runs in this worker; the extra job ends`);
+      return;
+    }
+    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases });
     runners.set(channelId, runner);
     // The worker is stopping: the runner stops FFmpeg and ends with 'handed-back'.
     const handBack = () => runner.handBack();
@@ -59,18 +68,19 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     try {
       const outcome = await runner.run();
       if (outcome === 'handed-back') {
-        await changeChannelState(
+        await writeChannelState(
           prisma,
           channelId,
-          { status: 'starting' },
+          { status: 'starting', statusDetail: 'Handed back by a stopping worker; another worker takes it' },
           { type: 'state', message: 'starting: handed back by a stopping worker' },
           nats,
+          { desiredState: 'running' },
         );
         return HANDED_BACK;
       }
     } finally {
       signal.removeEventListener('abort', handBack);
-      runners.delete(channelId);
+      if (runners.get(channelId) === runner) runners.delete(channelId);
       telemetry.forget(channelId);
     }
   };
@@ -97,6 +107,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
         // Stops fetching and aborts each running job's signal; the jobs end once their runner has handed back.
         await processor.close(config.SHUTDOWN_TIMEOUT_MS);
         await telemetry.close();
+        await leaseRedis.quit().catch(() => leaseRedis.disconnect());
         await nats.drain();
         await prisma.$disconnect();
         if (!host) await jobs.close();

@@ -28,7 +28,8 @@ export function OverviewPage() {
   const channelNames = useMemo(() => new Map((channels.data?.items ?? []).map((channel) => [channel.id, channel.name])), [channels.data]);
   const items = channels.data?.items ?? [];
   const running = items.filter((channel) => channel.status === 'running').length;
-  const failing = items.filter((channel) => channel.status === 'error').length;
+  // Off the air although they should run: failed, or waiting for their source.
+  const failing = items.filter((channel) => channel.status === 'error' || channel.status === 'waiting').length;
   const total = channels.data?.total ?? items.length;
 
   const metrics = system.data;
@@ -90,7 +91,7 @@ export function OverviewPage() {
               </>
             )
           }
-          caption={channels.isError ? 'Could not load channels' : failing > 0 ? <span className="text-destructive">{failing} in error</span> : total === 0 ? 'No channel yet' : 'running / total'}
+          caption={channels.isError ? 'Could not load channels' : failing > 0 ? <span className="text-destructive">{failing} off the air (error or waiting for source)</span> : total === 0 ? 'No channel yet' : 'running / total'}
         />
         <StatCard
           title="CPU"

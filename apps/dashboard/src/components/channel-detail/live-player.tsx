@@ -9,6 +9,7 @@ import { cn } from '@/lib/utils';
 interface PlayableChannel {
   id: string;
   status: string;
+  statusDetail?: string | null;
   playback: string;
   playbackPath: string | null;
 }
@@ -19,6 +20,8 @@ const IDLE: Record<string, { title: string; hint: string }> = {
   stopped: { title: 'Channel is stopped', hint: 'Start the channel to see its live output here.' },
   stopping: { title: 'Channel is stopping', hint: 'The preview ends with the channel.' },
   error: { title: 'Channel failed', hint: 'See the FFmpeg log and the events for the reason.' },
+  starting: { title: 'Waiting for the first new segment…', hint: 'The preview starts with this run\'s output, never an older run\'s.' },
+  waiting: { title: 'Waiting for source', hint: 'The source does not answer; the channel starts by itself when it does.' },
 };
 
 /** Retry delay while the channel starts (its playlist is a 404 until the first segment exists). */
@@ -36,7 +39,8 @@ async function playbackUrl(id: string, publicPath: string | null, signal: AbortS
  * FRAG_LOADED events so far), which the e2e tests read.
  */
 export function LivePlayer({ channel, className }: { channel: PlayableChannel; className?: string }) {
-  const active = channel.status === 'running' || channel.status === 'starting';
+  // Only a running channel is played: while it starts, the playlist still lists the previous run's segments.
+  const active = channel.status === 'running';
   return (
     <div className={cn('relative aspect-video w-full overflow-hidden rounded-lg border bg-black', className)}>
       {active ? (
@@ -44,20 +48,19 @@ export function LivePlayer({ channel, className }: { channel: PlayableChannel; c
           key={channel.id}
           id={channel.id}
           publicPath={channel.playback === 'public' ? channel.playbackPath : null}
-          starting={channel.status === 'starting'}
         />
       ) : (
         <div className="flex size-full flex-col items-center justify-center gap-2 bg-muted text-muted-foreground">
           <VideoOffIcon className="size-8" aria-hidden />
           <p className="text-sm font-medium">{IDLE[channel.status]?.title ?? 'Channel is stopped'}</p>
-          <p className="px-4 text-center text-xs">{IDLE[channel.status]?.hint ?? 'Start the channel to see its live output here.'}</p>
+          <p className="px-4 text-center text-xs">{channel.statusDetail ?? IDLE[channel.status]?.hint ?? 'Start the channel to see its live output here.'}</p>
         </div>
       )}
     </div>
   );
 }
 
-function ActivePlayer({ id, publicPath, starting }: { id: string; publicPath: string | null; starting: boolean }) {
+function ActivePlayer({ id, publicPath }: { id: string; publicPath: string | null }) {
   const video = useRef<HTMLVideoElement>(null);
   const fragments = useRef(0);
   const [state, setState] = useState<PlayerState>({ kind: 'loading' });
@@ -174,7 +177,7 @@ function ActivePlayer({ id, publicPath, starting }: { id: string; publicPath: st
       {state.kind !== 'playing' && (
         <div className="pointer-events-none absolute inset-0 flex flex-col items-center justify-center gap-2 bg-black/60 text-sm text-white">
           <Loader2Icon className="size-6 animate-spin" aria-hidden />
-          <p>{state.kind === 'loading' ? (starting ? 'Channel is starting…' : 'Loading stream…') : state.reason}</p>
+          <p>{state.kind === 'loading' ? 'Loading stream…' : state.reason}</p>
         </div>
       )}
     </>

@@ -12,7 +12,7 @@ export function LiveStats({ metrics }: { metrics: ChannelMetrics | null }) {
     { label: 'PID', value: metrics ? String(metrics.pid) : '—' },
   ];
   return (
-    <dl className="grid grid-cols-3 gap-x-4 gap-y-2 sm:grid-cols-6">
+    <dl className="grid grid-cols-3 gap-x-4 gap-y-2 sm:grid-cols-6" data-sampled-at={metrics?.sampledAt ?? ''} data-testid="live-stats">
       {items.map((item) => (
         <div key={item.label} className="min-w-0">
           <dt className="text-xs text-muted-foreground">{item.label}</dt>

@@ -14,6 +14,7 @@ import { Switch } from '@/components/ui/switch';
 import { api, ApiError } from '@/lib/api';
 import { copyText } from '@/lib/clipboard';
 import { formatDateTime } from '@/lib/format';
+import { logLineKind } from '@/lib/on-air';
 import { cn } from '@/lib/utils';
 
 type LogRun = ChannelLogs['runs'][number];
@@ -116,9 +117,32 @@ export function LogViewer({ channelId, running, className }: { channelId: string
           aria-label="FFmpeg log"
           className="h-80 overflow-auto whitespace-pre-wrap break-all rounded-lg border bg-muted/40 p-3 font-mono text-xs leading-5 text-foreground outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 lg:h-[28rem]"
         >
-          {text}
+          {text.split('\n').map((line, index) => (
+            <LogLine key={index} line={line} />
+          ))}
         </pre>
       )}
     </div>
+  );
+}
+
+/**
+ * One line, coloured by what it means: errors red, and decode errors that joining a live
+ * stream between two keyframes always produces muted and labelled as expected (they are no failure).
+ */
+function LogLine({ line }: { line: string }) {
+  const kind = logLineKind(line);
+  return (
+    <span
+      data-kind={kind}
+      className={cn(
+        'block',
+        kind === 'error' && 'text-destructive',
+        kind === 'expected' && 'text-muted-foreground',
+      )}
+    >
+      {line || '\u00a0'}
+      {kind === 'expected' && <span className="ml-2 rounded bg-muted px-1 font-sans text-[10px] uppercase tracking-wide">expected when joining a live stream</span>}
+    </span>
   );
 }

@@ -64,10 +64,17 @@ export function ChannelCard({
             {' · '}
             {channel.sources.length} source{channel.sources.length === 1 ? '' : 's'}
           </p>
-          {channel.status === 'error' && channel.lastError && (
-            <p className="mt-1 line-clamp-2 text-xs text-destructive" title={channel.lastError}>
-              {channel.lastError}
+          {channel.statusDetail ? (
+            <p className={cn('mt-1 line-clamp-2 text-xs', channel.status === 'error' ? 'text-destructive' : 'text-muted-foreground')} title={channel.statusDetail}>
+              {channel.statusDetail}
             </p>
+          ) : (
+            channel.status === 'error' &&
+            channel.lastError && (
+              <p className="mt-1 line-clamp-2 text-xs text-destructive" title={channel.lastError}>
+                {channel.lastError}
+              </p>
+            )
           )}
         </div>
         {running ? (

@@ -9,10 +9,14 @@ const VARIANT: Record<ChannelStatus, 'success' | 'warning' | 'destructive' | 'se
   stopping: 'warning',
   error: 'destructive',
   stopped: 'secondary',
+  waiting: 'warning',
 };
 
+/** What the badge says: `waiting` is spelled out, because the channel is not broken, its source is silent. */
+const LABEL: Partial<Record<ChannelStatus, string>> = { waiting: 'waiting for source' };
+
 /**
- * A channel's status as a badge: running green, starting/stopping amber with a spinner, error red, stopped grey.
+ * A channel's status as a badge: running green, starting/stopping amber with a spinner, waiting (for its source) amber, error red, stopped grey.
  * The tinted success/warning badges carry their colour in the background and the icon; the word itself uses the
  * foreground colour, because green/amber text on a 15 % tint stays under 4.5:1 contrast in the light theme.
  */
@@ -27,7 +31,7 @@ export function ChannelStatusBadge({ status, className }: { status: ChannelStatu
     >
       {busy && <Loader2Icon className="animate-spin text-warning" aria-hidden />}
       {status === 'running' && <span className="size-1.5 rounded-full bg-success" aria-hidden />}
-      {status}
+      {LABEL[status] ?? status}
     </Badge>
   );
 }

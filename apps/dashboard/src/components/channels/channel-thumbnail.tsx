@@ -78,7 +78,7 @@ export function ChannelThumbnail({ id, name, status, className }: { id: string; 
             <MonitorPlayIcon className="size-5" aria-hidden />
           )}
           <span className="text-xs">
-            {live ? (thumbnail.isLoading ? 'Loading picture…' : 'No picture yet') : status === 'starting' ? 'Starting…' : status === 'error' ? 'Not running (error)' : 'Not running'}
+            {live ? (thumbnail.isLoading ? 'Loading picture…' : 'No picture yet') : status === 'starting' ? 'Starting…' : status === 'waiting' ? 'Waiting for source' : status === 'error' ? 'Not running (error)' : 'Not running'}
           </span>
         </div>
       )}

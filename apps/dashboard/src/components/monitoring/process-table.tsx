@@ -13,7 +13,8 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { formatBitrate, formatBytes, formatDuration, formatNumber, formatPercent } from '@/lib/format';
 import { type ChannelStatus, useChannelSummaries, useProcesses, useStreams } from '@/lib/monitoring';
 import { cn } from '@/lib/utils';
-import { type Tone, ToneBadge } from './tone-badge';
+import { ChannelStatusBadge } from '@/components/channels/channel-status-badge';
+import { ToneBadge } from './tone-badge';
 
 const POLL_MS = 2_000;
 /** A process whose last report is older than this is flagged (the list keeps it for 10 s). */
@@ -56,15 +57,6 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'write', label: 'I/O', numeric: true },
   { key: 'workerId', label: 'Worker' },
 ];
-
-const STATUS_TONE: Record<Row['status'], Tone> = {
-  running: 'success',
-  starting: 'warning',
-  stopping: 'warning',
-  error: 'destructive',
-  stopped: 'muted',
-  unknown: 'muted',
-};
 
 function compare(a: Row, b: Row, key: SortKey): number {
   const left = a[key];
@@ -219,8 +211,8 @@ export function ProcessTable() {
                   </TableCell>
                   <TableCell>
                     <div className="flex items-center gap-1.5">
-                      <ToneBadge tone={STATUS_TONE[row.status]}>{row.status}</ToneBadge>
-                      {row.stale && <ToneBadge tone="warning">stale</ToneBadge>}
+                      {row.status === 'unknown' ? <ToneBadge tone="muted">unknown</ToneBadge> : <ChannelStatusBadge status={row.status} />}
+                      {row.stale && <ToneBadge tone="warning">no recent sample</ToneBadge>}
                     </div>
                   </TableCell>
                   <TableCell className="text-right font-mono tabular-nums">{row.pid}</TableCell>

@@ -68,6 +68,8 @@ export class RunTelemetry {
   private thumbnailTimer: NodeJS.Timeout | undefined;
   private sampling: Promise<void> | undefined;
   private thumbnailing: Promise<void> | undefined;
+  private newestSegment = '';
+  private newestSegmentAtMs = 0;
   /** Probed after the first thumbnail (a segment exists then); FFmpeg keeps one size for the whole run. */
   private outputSize: { width: number; height: number } | null = null;
   private logsReady: Promise<void>;
@@ -151,8 +153,19 @@ export class RunTelemetry {
       restarts: this.info.restarts,
       outputWidth: this.outputSize?.width ?? null,
       outputHeight: this.outputSize?.height ?? null,
+      lastSegmentAgeSeconds: this.segmentAge(playlistText),
       sampledAt: new Date().toISOString(),
     };
+  }
+
+  /** Seconds since this run's newest listed segment first showed up (null before the first). */
+  private segmentAge(playlistText: string): number | null {
+    const newest = playlistText.split('\n').filter((line) => line.startsWith(`seg_${this.info.runId}_`)).at(-1);
+    if (newest && newest !== this.newestSegment) {
+      this.newestSegment = newest;
+      this.newestSegmentAtMs = Date.now();
+    }
+    return this.newestSegment ? (Date.now() - this.newestSegmentAtMs) / 1000 : null;
   }
 
   /** Lists the run in the channel's log index; the runs that fall out of the last LOG_RUNS_KEPT are deleted. */

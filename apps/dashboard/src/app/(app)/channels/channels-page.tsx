@@ -33,7 +33,7 @@ import { cn } from '@/lib/utils';
 type View = 'grid' | 'list';
 const VIEW_KEY = 'castline.channels.view';
 const VIEW_EVENT = 'castline:channels-view';
-const STATUS_FILTERS: ChannelStatus[] = ['running', 'stopped', 'error', 'starting'];
+const STATUS_FILTERS: ChannelStatus[] = ['running', 'stopped', 'error', 'starting', 'waiting'];
 
 /** The grid/list choice lives in localStorage; read through useSyncExternalStore so the server render stays "grid". */
 function subscribeView(onChange: () => void) {

@@ -6,7 +6,7 @@ import { AlertTriangleIcon, ArrowLeftIcon, SearchXIcon } from 'lucide-react';
 import Link from 'next/link';
 import { useCallback, useMemo, useState } from 'react';
 import { ChannelHeader } from '@/components/channel-detail/channel-header';
-import { ConnectionBadge } from '@/components/channel-detail/connection-badge';
+import { ConnectionBadge, OnAirBadge } from '@/components/channel-detail/connection-badge';
 import { EncodingSettings, effectiveProfile } from '@/components/channel-detail/encoding-settings';
 import { EventHistory, eventsKey } from '@/components/channel-detail/event-history';
 import { LiveCharts } from '@/components/channel-detail/live-charts';
@@ -24,6 +24,7 @@ import { ApiError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { type Channel, channelKeys, useChannel, usePresets } from '@/lib/channels';
 import { useLiveChannel } from '@/lib/live-metrics';
+import { useOnAir } from '@/lib/on-air';
 
 function DetailSkeleton() {
   return (
@@ -122,6 +123,7 @@ function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typ
   const active = running || channel.status === 'starting';
   const { profile } = effectiveProfile(channel, presets.data);
   const metrics = active ? live.latestMetrics : null;
+  const onAir = useOnAir(channel, metrics);
   // A preset with a fixed size says it; otherwise the running output was measured by its worker.
   const presetWidth = profile?.width;
   const presetHeight = profile?.height;
@@ -141,7 +143,21 @@ function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typ
       >
         <ArrowLeftIcon className="size-3.5" aria-hidden /> Channels
       </Link>
-      <ChannelHeader channel={channel} canWrite={canWrite} connection={<ConnectionBadge connection={live.connection} />} />
+      <ChannelHeader
+        channel={channel}
+        canWrite={canWrite}
+        connection={
+          <>
+            <OnAirBadge running={running} onAir={onAir} />
+            <ConnectionBadge connection={live.connection} />
+          </>
+        }
+      />
+      {channel.statusDetail && (
+        <p className="mb-3 text-sm text-muted-foreground" data-testid="status-detail">
+          {channel.statusDetail}
+        </p>
+      )}
 
       {channel.lastError && channel.status !== 'running' && (
         <div role="alert" className="mb-4 flex gap-3 rounded-lg border border-destructive/40 bg-destructive/5 p-3 text-sm">
