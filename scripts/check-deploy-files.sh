@@ -90,6 +90,7 @@ make_test_certificate() {
 export SERVER_NAME=castline.test
 export HLS_ROOT="$work_dir/hls"
 export PLAYBACK_SIGNING_SECRET=check-only-playback-secret-0123456789
+export SOURCE_SECRET_KEY=check-only-source-secret-key-0123456789
 export ACME_WEBROOT="$work_dir/acme"
 export TLS_CERT_DIR="$work_dir/tls"
 run_check "nginx -t local" nginx_test local
@@ -105,6 +106,7 @@ CERTBOT_EMAIL=ops@castline.test
 POSTGRES_PASSWORD=check-only-password
 JWT_SECRET=check-only-secret-check-only-secret-0123
 PLAYBACK_SIGNING_SECRET=check-only-playback-secret-0123456789
+SOURCE_SECRET_KEY=check-only-source-secret-key-0123456789
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 EOF

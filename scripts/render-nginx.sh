@@ -110,6 +110,24 @@ mkdir -p "$outdir/snippets" "$NGINX_RUNTIME_DIR"
 for snippet in "$nginx_dir"/snippets/*.conf; do
   render "$snippet" "$outdir/snippets/$(basename "$snippet")"
 done
+# Behind a load balancer: REAL_IP_FROM (comma-separated addresses/CIDRs of the balancers) lets nginx take the
+# client address from their X-Forwarded-For (realip); unset, the peer's address is the client's.
+{
+  echo "# Rendered by scripts/render-nginx.sh from REAL_IP_FROM."
+  if [ -n "${REAL_IP_FROM:-}" ]; then
+    IFS=',' read -ra balancers <<<"$REAL_IP_FROM"
+    for balancer in "${balancers[@]}"; do
+      balancer="${balancer// /}"
+      if ! [[ "$balancer" =~ ^[0-9A-Fa-f:./]+$ ]]; then
+        echo "render-nginx: REAL_IP_FROM entry \"$balancer\" is not an address or CIDR" >&2
+        exit 1
+      fi
+      echo "set_real_ip_from $balancer;"
+    done
+    echo "real_ip_header X-Forwarded-For;"
+    echo "real_ip_recursive on;"
+  fi
+} >"$outdir/snippets/real-ip.conf"
 render "$template" "$outdir/nginx.conf"
 
 echo "$outdir/nginx.conf"

@@ -5,6 +5,9 @@
 //                                + 10 rows from Postgres
 //   (c) GET /api/v1/audit        answered by the gateway itself: 10 rows + a count (two queries)
 // Prints requests/s, p50, p99 and the ratio b/a. BENCH_DURATION (seconds) and BENCH_CONNECTIONS override.
+// Revocation section: a second gateway with REVOCATION_CHECK=false, side by side, on a pool of 50 users' tokens
+// (GET /auth/me, one token per request in turn) and on an X-API-Key (a database read per request): the
+// per-user token-version check must keep >= 0.95 of the rate without it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
@@ -20,6 +23,8 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const databaseUrl = db.withDatabaseName(db.defaultDatabaseUrl(), 'castline_bench');
 const admin = { email: 'bench@castline.local', password: 'bench-password-1234' };
 const gatewayPort = 3900;
+const uncheckedGatewayPort = 3901;
+const TOKEN_POOL_SIZE = 50;
 
 const env = {
   PATH: process.env.PATH,
@@ -35,9 +40,9 @@ const env = {
 };
 
 const children = [];
-function start(service, port) {
+function start(service, port, extraEnv = {}) {
   const child = spawn(process.execPath, [path.join(root, 'services', service, 'dist/main.js')], {
-    env: { ...env, PORT: String(port) },
+    env: { ...env, PORT: String(port), ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -65,6 +70,31 @@ function run(title, url, token) {
   });
 }
 
+/** Like run(), but each request takes the next of `headerSets` (a pool of credentials). */
+function runPool(title, url, headerSets) {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        title,
+        url,
+        connections,
+        duration,
+        requests: [
+          {
+            setupRequest: (request) => {
+              request.headers = { ...request.headers, ...headerSets[next] };
+              next = (next + 1) % headerSets.length;
+              return request;
+            },
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
 const row = (label, result) => ({
   case: label,
   'req/s': Math.round(result.requests.average),
@@ -73,6 +103,53 @@ const row = (label, result) => ({
   'non-2xx': result.non2xx,
   errors: result.errors + result.timeouts,
 });
+
+/**
+ * The cost of revocation at once: the same requests against a gateway with the token-version check and
+ * one without (REVOCATION_CHECK=false), both warmed up first, alternating which goes first.
+ */
+async function revocationSection(base, adminToken) {
+  start('gateway', uncheckedGatewayPort, { REVOCATION_CHECK: 'false' });
+  const unchecked = `http://127.0.0.1:${uncheckedGatewayPort}`;
+  await waitFor(`${unchecked}/healthz`, (r) => r.ok);
+  const pool = [];
+  for (let index = 0; index < TOKEN_POOL_SIZE; index += 1) {
+    const email = `pool${index}@bench.castline`;
+    await fetch(`${base}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ email, password: 'bench-user-password', role: 'viewer' }),
+    });
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'bench-user-password' }),
+    });
+    pool.push({ authorization: `Bearer ${(await login.json()).accessToken}` });
+  }
+  const created = await fetch(`${base}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ name: 'bench', role: 'viewer' }),
+  });
+  const apiKey = [{ 'x-api-key': (await created.json()).key }];
+
+  console.log(`\nrevocation check: ${TOKEN_POOL_SIZE} users' tokens in turn, and an X-API-Key; with vs without the check`);
+  // The second gateway has served nothing yet: warm both up (JIT, pools, caches) before measuring.
+  for (const url of [unchecked, base]) await runPool('warm-up', `${url}/api/v1/auth/me`, [...pool, ...apiKey]);
+  const tokensWithout = await runPool('tokens without', `${unchecked}/api/v1/auth/me`, pool);
+  const tokensWith = await runPool('tokens with', `${base}/api/v1/auth/me`, pool);
+  const keyWith = await runPool('key with', `${base}/api/v1/auth/me`, apiKey);
+  const keyWithout = await runPool('key without', `${unchecked}/api/v1/auth/me`, apiKey);
+  console.table([
+    row(`(d) ${TOKEN_POOL_SIZE} tokens, with check: GET /auth/me`, tokensWith),
+    row(`(e) ${TOKEN_POOL_SIZE} tokens, without check`, tokensWithout),
+    row('(f) X-API-Key, with check: GET /auth/me', keyWith),
+    row('(g) X-API-Key, without check', keyWithout),
+  ]);
+  console.log(`ratio d/e (tokens, with/without check): ${(tokensWith.requests.average / tokensWithout.requests.average).toFixed(2)} (goal >= 0.95)`);
+  console.log(`ratio f/g (API key, with/without check): ${(keyWith.requests.average / keyWithout.requests.average).toFixed(2)} (goal >= 0.95)`);
+}
 
 try {
   await db.dropDatabase(databaseUrl).catch(() => {});
@@ -109,6 +186,7 @@ try {
   ]);
   console.log(`ratio b/a (req/s): ${(b.requests.average / a.requests.average).toFixed(2)}`);
   console.log(`ratio b/c (req/s): ${(b.requests.average / c.requests.average).toFixed(2)}`);
+  await revocationSection(base, accessToken);
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));

@@ -22,6 +22,8 @@ const SECRET_GENERATORS = {
   JWT_SECRET: () => randomBytes(48).toString('base64url'),
   // nginx checks signed playback URLs with it, so unlike JWT_SECRET it must be the same for every process.
   PLAYBACK_SIGNING_SECRET: () => randomBytes(48).toString('base64url'),
+  // Seals channel source secrets (stream keys, passwords) in the database: losing it loses those secrets.
+  SOURCE_SECRET_KEY: () => randomBytes(48).toString('base64url'),
   ADMIN_EMAIL: () => 'admin@castline.local',
   ADMIN_PASSWORD: () => randomBytes(15).toString('base64url'), // 20 characters
 };

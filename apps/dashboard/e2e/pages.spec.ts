@@ -6,7 +6,8 @@ import { admin, apiAs, seriousViolations, signIn } from './support';
 
 /**
  * Every page, signed in as the admin: it renders its heading, axe-core finds no serious or critical WCAG 2.1
- * A/AA violation in light or dark, and its screenshots go to docs/screenshots/ (shown in the README).
+ * A/AA violation in light or dark, the browser reports no Content-Security-Policy violation (the dashboard
+ * sends a nonce-based policy without unsafe-eval), and its screenshots go to docs/screenshots/ (shown in the README).
  */
 const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
 
@@ -26,6 +27,20 @@ test.describe.configure({ mode: 'serial' });
 
 let page: Page;
 let demoId = '';
+/** Every CSP violation any page reported (Chromium logs each one as a console error). */
+const cspViolations: string[] = [];
+const recordCsp = (target: Page) =>
+  target.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${target.url()}: ${message.text()}`);
+  });
+
+/** The page's policy: a fresh nonce, no unsafe-eval. */
+async function expectPolicy(target: Page, url: string): Promise<void> {
+  const response = await target.request.get(url);
+  const policy = response.headers()['content-security-policy'] ?? '';
+  expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(policy).not.toContain('unsafe-eval');
+}
 
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -37,6 +52,7 @@ test.beforeAll(async ({ browser }) => {
   await api.dispose();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
+  recordCsp(page);
   await signIn(context, page, admin());
 });
 
@@ -51,12 +67,15 @@ test('the login page is accessible in light and dark', async ({ browser }) => {
   for (const colorScheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
     const anonymous = await context.newPage();
+    recordCsp(anonymous);
     await anonymous.goto('/login');
     await expect(anonymous.getByRole('heading', { level: 1 })).toBeVisible();
     expect(await seriousViolations(anonymous)).toEqual([]);
     await anonymous.screenshot({ path: path.join(SCREENSHOTS, `login-${colorScheme}.png`) });
+    await expectPolicy(anonymous, '/login');
     await context.close();
   }
+  expect(cspViolations).toEqual([]);
 });
 
 for (const entry of PAGES) {
@@ -72,6 +91,8 @@ for (const entry of PAGES) {
       expect(await seriousViolations(page), `${entry.name} (${colorScheme})`).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${colorScheme}.png`) });
     }
+    await expectPolicy(page, target);
+    expect(cspViolations).toEqual([]);
   });
 }
 
@@ -86,4 +107,5 @@ test('the layout works at phone width: the menu opens from the hamburger', async
   await page.goto('/channels');
   await page.waitForTimeout(2_000);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'channels-phone.png') });
+  expect(cspViolations).toEqual([]);
 });

@@ -12,7 +12,12 @@ export const CreateApiKeyBodySchema = z.object({
     .transform((value) => new Date(value))
     .refine((date) => date.getTime() > Date.now(), 'must be in the future')
     .optional(),
+  /** The creator's password, needed when their sign-in is older than API_KEY_REAUTH_SECONDS. */
+  password: z.string().min(1).max(1024).optional(),
 });
+
+/** A user who signed in longer ago than this types the password again to create an API key. */
+export const API_KEY_REAUTH_SECONDS = 300;
 export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBodySchema>;
 
 export const API_KEY_SORT_FIELDS = ['name', 'role', 'createdAt', 'lastUsedAt', 'expiresAt'] as const;

@@ -7,6 +7,10 @@ export const ErrorCodes = {
   invalidCredentials: 'INVALID_CREDENTIALS',
   tokenExpired: 'TOKEN_EXPIRED',
   tokenInvalid: 'TOKEN_INVALID',
+  /** The user's tokens were revoked (disabled, demoted, deleted, password changed, signed out everywhere). */
+  tokenRevoked: 'TOKEN_REVOKED',
+  /** The action needs the password typed again (the sign-in is older than 5 minutes). */
+  reauthenticationRequired: 'REAUTHENTICATION_REQUIRED',
   refreshTokenReused: 'REFRESH_TOKEN_REUSED',
   accountDisabled: 'ACCOUNT_DISABLED',
   forbidden: 'FORBIDDEN',
@@ -16,6 +20,12 @@ export const ErrorCodes = {
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
   upstreamTimeout: 'UPSTREAM_TIMEOUT',
   internal: 'INTERNAL_ERROR',
+  /** A channel source's host: a refused address range, a numeric spelling, or a name that does not resolve. */
+  sourceAddressRefused: 'SOURCE_ADDRESS_REFUSED',
+  sourceHostNumeric: 'SOURCE_HOST_NUMERIC',
+  sourceHostUnresolved: 'SOURCE_HOST_UNRESOLVED',
+  /** An FFmpeg URL option that is not allow-listed for the source's protocol (details name it). */
+  sourceOptionRefused: 'SOURCE_OPTION_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

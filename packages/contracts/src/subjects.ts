@@ -17,6 +17,8 @@ export const Subjects = {
   channelsRestart: 'channels.restart',
   channelsBulk: 'channels.bulk',
   channelsPlayback: 'channels.playback',
+  /** Ends every signed playback URL of the channel (a new signing version; a running channel restarts). */
+  channelsPlaybackRevoke: 'channels.playback.revoke',
   channelsSchedule: 'channels.schedule',
   /** A channel's stored event history (channel_events), newest first. */
   channelsHistory: 'channels.history',

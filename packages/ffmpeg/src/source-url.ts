@@ -96,6 +96,13 @@ export function checkSourceUrl(
   return { ok: true, scheme: scheme as SourceScheme };
 }
 
+/** The host of a URL that passed checkSourceUrl (IPv6 literals keep their brackets). */
+export function sourceHost(url: string): string {
+  const rest = url.slice(url.indexOf(':') + 1).replace(/^\/\//, '');
+  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
+  return splitHostPort(authority.slice(authority.lastIndexOf('@') + 1)).host;
+}
+
 function splitHostPort(hostAndPort: string): { host: string; port: string | undefined } {
   if (hostAndPort.startsWith('[')) {
     const close = hostAndPort.indexOf(']');

@@ -13,3 +13,5 @@ export * from './tokens';
 export * from './zod-validation.pipe';
 export * from './public';
 export * from './jobs';
+export * from './secret-box';
+export * from './network-guard';

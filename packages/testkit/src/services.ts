@@ -15,6 +15,8 @@ export const inProcessServiceEnv = (databaseUrl: string, natsUrl = process.env.N
   DATABASE_URL: databaseUrl,
   NATS_URL: natsUrl,
   REDIS_URL: process.env.REDIS_URL,
+  // Test sources (FFmpeg on udp://127.0.0.1, local HTTP servers) are on loopback, which the SSRF guard refuses by default.
+  SOURCE_ALLOWED_NETWORKS: '127.0.0.0/8',
 });
 
 /** How a service starts from an environment (`startChannels`, `startGateway`, ...), as its main.ts does. */

@@ -1,8 +1,11 @@
 import { LOGO_MAX_BYTES } from '@castline/contracts';
 import { SOURCE_SCHEMES } from '@castline/ffmpeg';
-import { baseConfigSchema, CPU_LIST, loadConfig } from '@castline/platform';
+import { baseConfigSchema, CPU_LIST, loadConfig, parseAllowedNetworks } from '@castline/platform';
 import { z } from 'zod';
 import { PLAYBACK_SECRET_PATTERN } from './live/playback';
+
+/** Development only: production refuses to start with it. */
+export const DEV_SOURCE_SECRET_KEY = 'castline-development-source-secret-key-not-for-production';
 
 export const ChannelsConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
@@ -12,6 +15,32 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
     .default(SOURCE_SCHEMES.join(','))
     .transform((value) => value.split(',').map((scheme) => scheme.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.enum(SOURCE_SCHEMES)).min(1)),
+  /**
+   * Key of the sealed source URLs (their user info, stream keys, tokens): any string of at least 32
+   * characters, the same for the service and its workers. Required in production; elsewhere a fixed
+   * development key is used so `npm start` and the tests need nothing.
+   */
+  SOURCE_SECRET_KEY: z.string().min(32, 'at least 32 characters').default(DEV_SOURCE_SECRET_KEY),
+  /**
+   * Networks sources may reach although they are loopback, private, link-local, CGNAT... (comma-separated
+   * CIDRs; `scheme:CIDR` limits one to a scheme, e.g. `udp:127.0.0.1/32`). Unset: only public unicast and
+   * multicast addresses. `npm start` sets `udp:127.0.0.1/32` for its demo source.
+   */
+  SOURCE_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      try {
+        parseAllowedNetworks(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  /** srt:// sources may use mode=listener/rendezvous (FFmpeg then opens a listening socket). */
+  SOURCE_ALLOW_LISTENER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Where logos are stored; FFmpeg reads them from here, and nothing outside it. */
   UPLOADS_DIR: z.string().default('data/uploads'),
   LOGO_MAX_BYTES: z.coerce.number().int().positive().max(LOGO_MAX_BYTES).default(LOGO_MAX_BYTES),
@@ -68,6 +97,9 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
       path: ['PLAYBACK_SIGNING_SECRET'],
       message: 'must be set to at least 32 random characters in production (the same value as nginx)',
     });
+  }
+  if (config.SOURCE_SECRET_KEY === DEV_SOURCE_SECRET_KEY) {
+    context.addIssue({ code: 'custom', path: ['SOURCE_SECRET_KEY'], message: 'must be set to at least 32 random characters in production' });
   }
 });
 

@@ -87,12 +87,27 @@ describe('GET /channels/:id/playback', () => {
     const before = Math.floor(Date.now() / 1000);
     const { url, expiresAt, signed } = (await api('GET', `/channels/${channel.id}/playback`)).json();
     expect(signed).toBe(true);
-    const [, tokenPart, expires] = url.match(/^\/live\/_signed\/([\w-]{22})\/(\d+)\/[a-z0-9-]+\/index\.m3u8$/) ?? [];
+    const [, tokenPart, expires] = url.match(/^\/live\/_signed\/([\w-]{22})\/(\d+)\/[0-9a-f-]{36}\.\d+\/index\.m3u8$/) ?? [];
     expect(Number(expires)).toBeGreaterThanOrEqual(before + 600);
     expect(Number(expires)).toBeLessThanOrEqual(before + 601);
-    expect(tokenPart).toBe(playbackToken(secret, channel.slug, Number(expires)));
-    expect(url).toContain(`/${channel.slug}/index.m3u8`);
+    expect(tokenPart).toBe(playbackToken(secret, `${channel.id}.1`, Number(expires)));
+    expect(url).toContain(`/${channel.id}.1/index.m3u8`);
     expect(expiresAt).toBe(new Date(Number(expires) * 1000).toISOString());
+  });
+});
+
+describe('revoking signed links', () => {
+  it('a new signing version on revoke and on a slug change: earlier URLs name a directory that is gone', async () => {
+    const channel = await create({ playback: 'signed' });
+    const first = (await api('GET', `/channels/${channel.id}/playback`)).json().url as string;
+    expect(first).toContain(`/${channel.id}.1/`);
+    const revoked = await api('POST', `/channels/${channel.id}/playback/revoke`);
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json().signingVersion).toBe(2);
+    const second = (await api('GET', `/channels/${channel.id}/playback`)).json().url as string;
+    expect(second).toContain(`/${channel.id}.2/`);
+    expect((await api('PATCH', `/channels/${channel.id}`, { slug: `${channel.slug}-renamed` })).json().signingVersion).toBe(3);
+    expect((await api('PATCH', `/channels/${channel.id}`, { name: 'Same slug' })).json().signingVersion).toBe(3);
   });
 });
 

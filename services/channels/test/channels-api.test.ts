@@ -72,6 +72,21 @@ describe('channels', () => {
     expect(gone.json().error).toMatchObject({ code: 'NOT_FOUND', message: 'Channel not found' });
   });
 
+  it('takes actions sent as Content-Type: application/json with an empty body', async () => {
+    const { id } = (await api('POST', '/channels', { name: 'Empty body', sources: [source(13)] })).json();
+    for (const action of ['start', 'restart', 'stop']) {
+      const response = await gateway.app.inject({
+        method: 'POST',
+        url: `/api/v1/channels/${id}/${action}`,
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        payload: '',
+      });
+      expect(`${action} ${response.statusCode} ${response.statusCode === 200 ? '' : response.body}`).toBe(`${action} 200 `);
+    }
+    const broken = await gateway.app.inject({ method: 'POST', url: `/api/v1/channels/${id}/start`, headers: { ...bearer(token), 'content-type': 'application/json' }, payload: '{nope' });
+    expect(broken.statusCode).toBe(400);
+  });
+
   it("serves a channel's event history and validates the query", async () => {
     const { id } = (await api('POST', '/channels', { name: 'History', sources: [source(12)] })).json();
     await api('POST', `/channels/${id}/start`);

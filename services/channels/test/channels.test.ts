@@ -35,7 +35,7 @@ const create = (body: object) => channels.request<Channel & Record<string, unkno
 const list = (query: object = {}) => channels.request<Page>(Subjects.channelsList, query);
 
 it('creates a channel with a generated slug, stopped, with its playback path', async () => {
-  const created = await create({ name: 'Sports HD', sources: [source(1), { url: 'https://backup.example/live/index.m3u8', label: 'backup' }] });
+  const created = await create({ name: 'Sports HD', sources: [source(1), { url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' }] });
   expect(created).toMatchObject({
     name: 'Sports HD',
     slug: 'sports-hd',
@@ -44,7 +44,7 @@ it('creates a channel with a generated slug, stopped, with its playback path', a
     playbackPath: '/live/sports-hd/index.m3u8',
     sources: [
       { position: 0, url: source(1).url, label: '' },
-      { position: 1, url: 'https://backup.example/live/index.m3u8', label: 'backup' },
+      { position: 1, url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' },
     ],
     hls: { segmentSeconds: 2, listSize: 6 },
     playback: 'public',

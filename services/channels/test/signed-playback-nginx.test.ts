@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,11 +33,14 @@ function writeChannel(dir: string, label: string): void {
   writeFileSync(path.join(dir, 'seg_1.ts'), Buffer.alloc(188 * 4, 0x47));
 }
 
+const premium = { id: '5b0f2d3e-8f6a-4a8e-9c1d-2e3f4a5b6c7d', slug: 'premium', playback: 'signed' as const, signingVersion: 2 };
+const premiumBinding = `${premium.id}.2`;
+
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  writeChannel(hlsOutputDir(hlsRoot, { slug: 'premium', playback: 'signed' }), 'signed');
-  writeChannel(hlsOutputDir(hlsRoot, { slug: 'news', playback: 'public' }), 'public');
+  writeChannel(hlsOutputDir(hlsRoot, premium), 'signed');
+  writeChannel(hlsOutputDir(hlsRoot, { ...premium, slug: 'news', playback: 'public' }), 'public');
   // As root, nginx's workers run as nobody and must read the files.
   for (const dir of [work, hlsRoot]) chmodSync(dir, 0o755);
   execFileSync('chmod', ['-R', 'a+rX', hlsRoot]);
@@ -68,7 +71,7 @@ const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 const status = async (url: string) => (await fetch(`${base}${url}`)).status;
 
 it('serves the playlist of a valid signed URL, and the segment it names relative to it', async () => {
-  const playlistPath = signedPlaybackPath(secret, 'premium', inAnHour());
+  const playlistPath = signedPlaybackPath(secret, premium, inAnHour());
   const playlist = await fetch(`${base}${playlistPath}`);
   expect(playlist.status).toBe(200);
   expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
@@ -80,29 +83,42 @@ it('serves the playlist of a valid signed URL, and the segment it names relative
   expect((await segment.arrayBuffer()).byteLength).toBe(188 * 4);
 });
 
-it('refuses a tampered token, another slug, a changed expiry and a wrong secret with 403', async () => {
+it('refuses a tampered token, another channel or version, a changed expiry and a wrong secret with 403', async () => {
   const expires = inAnHour();
-  const token = playbackToken(secret, 'premium', expires);
+  const token = playbackToken(secret, premiumBinding, expires);
   // Change the first character: the last one of a 16-byte base64 value also holds padding bits, and some
   // changes there decode to the same bytes (a valid token).
   const tampered = `${token.startsWith('A') ? 'B' : 'A'}${token.slice(1)}`;
-  expect(await status(`/live/_signed/${tampered}/${expires}/premium/index.m3u8`)).toBe(403);
-  expect(await status(`/live/_signed/${token}/${expires + 1}/premium/index.m3u8`)).toBe(403);
+  expect(await status(`/live/_signed/${tampered}/${expires}/${premiumBinding}/index.m3u8`)).toBe(403);
+  expect(await status(`/live/_signed/${token}/${expires + 1}/${premiumBinding}/index.m3u8`)).toBe(403);
+  expect(await status(`/live/_signed/${token}/${expires}/${premium.id}.1/index.m3u8`)).toBe(403);
   expect(await status(`/live/_signed/${token}/${expires}/news/index.m3u8`)).toBe(403);
-  expect(await status(signedPlaybackPath('another-secret-another-secret-0123456', 'premium', expires))).toBe(403);
+  expect(await status(signedPlaybackPath('another-secret-another-secret-0123456', premium, expires))).toBe(403);
+  // A link signed for the revoked version 1 is well signed but names a directory that no longer exists.
+  expect(await status(signedPlaybackPath(secret, { ...premium, signingVersion: 1 }, expires))).toBe(404);
 });
 
 it('answers an expired signed URL with 410', async () => {
-  expect(await status(signedPlaybackPath(secret, 'premium', Math.floor(Date.now() / 1000) - 10))).toBe(410);
+  expect(await status(signedPlaybackPath(secret, premium, Math.floor(Date.now() / 1000) - 10))).toBe(410);
 });
 
 it("does not serve a signed channel's files without a token", async () => {
-  expect(await status('/live/_signed/premium/index.m3u8')).toBe(403);
-  expect(await status('/live/_signed/premium/seg_1.ts')).toBe(403);
+  expect(await status(`/live/_signed/${premiumBinding}/index.m3u8`)).toBe(403);
+  expect(await status(`/live/_signed/${premiumBinding}/seg_1.ts`)).toBe(403);
   expect(await status('/live/premium/index.m3u8')).toBe(404);
 });
 
 it('keeps serving public channels at /live/<slug>/', async () => {
   expect(await status('/live/news/index.m3u8')).toBe(200);
   expect(await status('/live/news/seg_1.ts')).toBe(200);
+});
+
+it('keeps ?token= (the WebSocket fallback credential) out of the access log', async () => {
+  // No gateway listens behind this nginx: the request is logged all the same (502).
+  await fetch(`${base}/api/v1/ws/metrics?channels=1&token=eyJSECRETaccessTOKEN.abc&x=1`).catch(() => undefined);
+  await fetch(`${base}/api/v1/ws/metrics?token=eyJSECRETaccessTOKEN.first`).catch(() => undefined);
+  const log = readFileSync(path.join(nginxDir, 'access.log'), 'utf8');
+  expect(log).toContain('/api/v1/ws/metrics?channels=1&token=[redacted]&x=1');
+  expect(log).toContain('/api/v1/ws/metrics?token=[redacted]');
+  expect(log).not.toContain('SECRETaccessTOKEN');
 });

@@ -22,6 +22,16 @@ export const GatewayConfigSchema = baseConfigSchema
     LOGIN_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
     LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    /**
+     * `false` skips the token-version and disabled-creator checks (revocation then waits for token expiry).
+     * Only for `npm run bench:gateway`, which measures their cost side by side; never turn it off in production.
+     */
+    REVOCATION_CHECK: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    /** Audit rows older than this many days are deleted (hourly). */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
     HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   })
   .superRefine((config, context) => {

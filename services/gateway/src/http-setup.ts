@@ -39,6 +39,15 @@ export async function configureGatewayHttp(app: NestFastifyApplication, config: 
     maxAge: 600,
   });
   await app.register(fastifyCookie);
+  // Many HTTP clients send `Content-Type: application/json` with no body on actions (POST /channels/:id/start):
+  // a JSON request of zero bytes is taken as a request without a body instead of a 400.
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request) => {
+    const type = request.headers['content-type'];
+    if (!type || !/^application\/json\b/i.test(type)) return;
+    const length = request.headers['content-length'];
+    const empty = length === '0' || (length === undefined && request.headers['transfer-encoding'] === undefined);
+    if (empty) delete request.headers['content-type'];
+  });
   // Uploads are logos today; the limit follows what one NATS message can carry to the channels service.
   await app.register(fastifyMultipart, { limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: 4, parts: 5 }, throwFileSizeLimit: true });
 

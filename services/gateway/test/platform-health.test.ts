@@ -16,8 +16,11 @@ let drop: () => Promise<void>;
 
 type HealthBody = { status: string; services: Array<{ name: string; status: string; pid?: number }> };
 
-async function health(): Promise<{ statusCode: number; body: HealthBody }> {
-  const response = await fetch(`${gatewayUrl}/api/v1/health`);
+/** An admin's access token: the details (pids, versions, errors) need monitoring:read. */
+let token: string | undefined;
+
+async function health(anonymous = false): Promise<{ statusCode: number; body: HealthBody }> {
+  const response = await fetch(`${gatewayUrl}/api/v1/health`, { headers: token && !anonymous ? { authorization: `Bearer ${token}` } : {} });
   return { statusCode: response.status, body: (await response.json()) as HealthBody };
 }
 
@@ -62,6 +65,12 @@ beforeAll(async () => {
     processes.set(name, child);
   }
   await until(async () => ((await health()).statusCode === 200 ? true : undefined), 45_000);
+  const login = await fetch(`${gatewayUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@test.castline', password: 'health-test-password' }),
+  });
+  token = ((await login.json()) as { accessToken: string }).accessToken;
 }, 60_000);
 
 afterAll(async () => {
@@ -83,6 +92,12 @@ it('reports Postgres, Redis, NATS and all seven services, each answered by the p
   expect(body.services.map((service) => service.name)).toEqual([...SERVICE_NAMES]);
   for (const service of body.services) {
     expect(service).toMatchObject({ status: 'up', pid: processes.get(service.name as ServiceName)!.pid });
+  }
+  // Without a credential: up/down per component, nothing else.
+  const anonymous = await health(true);
+  expect(anonymous.statusCode).toBe(200);
+  for (const component of [...anonymous.body.services, ...(anonymous.body as unknown as { dependencies: object[] }).dependencies]) {
+    expect(Object.keys(component).sort()).toEqual(['name', 'status']);
   }
 });
 

@@ -1,4 +1,6 @@
+import { createPrismaClient } from '@castline/db';
 import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
+import { AuditRecorder } from '../src/audit/audit.recorder';
 
 let gateway: TestGateway;
 let adminToken: string;
@@ -15,7 +17,7 @@ afterAll(() => gateway.close());
 const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, token = adminToken) =>
   gateway.app.inject({ method, url: `/api/v1${url}`, headers: bearer(token), payload });
 
-type AuditRow = { action: string; actorLabel: string | null; targetId: string | null; result: string; statusCode: number; ip: string };
+type AuditRow = { action: string; actorType: string; actorId: string | null; actorLabel: string | null; targetId: string | null; result: string; statusCode: number; ip: string };
 
 async function auditRows(query: string): Promise<AuditRow[]> {
   return (await api('GET', `/audit?${query}`)).json().items;
@@ -79,11 +81,52 @@ describe('audit log', () => {
       payload: { email: 'audited@test.castline', password: 'wrong-password' },
       headers: { 'x-forwarded-for': '10.20.30.40' },
     });
+    // The failed attempt is anonymous: the email in its body proves nothing and is never the actor label.
     const failures = await eventually(async () => {
       const found = await auditRows('action=auth.login&result=failure');
-      return found.find((row) => row.actorLabel === 'audited@test.castline');
+      return found.find((row) => row.ip === '10.20.30.40');
     });
-    expect(failures).toMatchObject({ statusCode: 401, ip: '10.20.30.40' });
+    expect(failures).toMatchObject({ statusCode: 401, actorType: 'anonymous', actorId: null, actorLabel: null });
+  });
+
+  it('records a refresh under its user, hidden unless asked for', async () => {
+    const session = await login(gateway.app, ADMIN.email, ADMIN.password, '10.20.31.1');
+    const refreshed = await gateway.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: session.refreshToken } });
+    expect(refreshed.statusCode).toBe(200);
+    const shown = await eventually(async () => (await auditRows('action=auth.refresh'))[0]);
+    expect(shown).toMatchObject({ actorType: 'user', actorId: session.user.id, actorLabel: ADMIN.email, result: 'success' });
+    const byDefault = (await api('GET', '/audit?pageSize=100')).json().items as Array<{ action: string }>;
+    expect(byDefault.some((row) => row.action === 'auth.refresh')).toBe(false);
+    const included = (await api('GET', '/audit?pageSize=100&includeRefreshes=true')).json().items as Array<{ action: string }>;
+    expect(included.some((row) => row.action === 'auth.refresh')).toBe(true);
+  });
+
+  it('bounds what a flood of unauthenticated requests writes', async () => {
+    const prisma = createPrismaClient(gateway.databaseUrl);
+    const countAnonymous = () => prisma.auditLog.count({ where: { actorType: 'anonymous', ip: '10.66.66.66' } });
+    const start = await countAnonymous();
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      const response = await gateway.app.inject({ method: 'DELETE', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', headers: { 'x-forwarded-for': '10.66.66.66' } });
+      expect(response.statusCode).toBe(401);
+    }
+    // At most ANONYMOUS_PER_ADDRESS_PER_MINUTE (10) per minute, whatever the flood (two minutes if the clock turned).
+    // The rows are written after each reply: let the last ones land.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const written = (await countAnonymous()) - start;
+    await prisma.$disconnect();
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThanOrEqual(20);
+  });
+
+  it('deletes rows older than the retention', async () => {
+    const prisma = createPrismaClient(gateway.databaseUrl);
+    try {
+      await prisma.auditLog.create({ data: { actorType: 'user', action: 'old.thing', result: 'success', statusCode: 200, at: new Date(Date.now() - 400 * 86_400_000) } });
+      expect(await gateway.app.get(AuditRecorder).prune()).toBeGreaterThanOrEqual(1);
+      expect(await prisma.auditLog.count({ where: { action: 'old.thing' } })).toBe(0);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 
   it('records requests the guard refused', async () => {

@@ -21,7 +21,8 @@ export type Playback = 'public' | 'signed';
 
 export interface ChannelSource {
   position: number;
-  url: string;
+  /** Secrets (user info, stream key, tokens) come masked as ***; null for viewers, who never see sources. */
+  url: string | null;
   label: string;
 }
 

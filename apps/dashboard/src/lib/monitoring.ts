@@ -3,7 +3,7 @@
 import type { DependencyHealth, MonitoringProcesses, MonitoringStreams, RecentActivityReply, SystemMetrics } from '@castline/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
-import { API_BASE, ApiError, api } from './api';
+import { API_BASE, ApiError, api, getAccessToken } from './api';
 
 /** How far back the client-side history (sparklines, network charts) reaches. */
 export const HISTORY_WINDOW_MS = 5 * 60_000;
@@ -129,7 +129,9 @@ export function useStreams(refetchInterval = 2_000) {
 async function fetchHealth(signal?: AbortSignal): Promise<PlatformHealth> {
   let response: Response;
   try {
-    response = await fetch(`${API_BASE}/health`, { signal, cache: 'no-store' });
+    // Signed in, the details (versions, pids, latencies, errors) come too; without a token only up/down.
+    const token = getAccessToken();
+    response = await fetch(`${API_BASE}/health`, { signal, cache: 'no-store', headers: token ? { authorization: `Bearer ${token}` } : {} });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'NETWORK_ERROR', 'Castline cannot be reached. Check the connection and try again.');

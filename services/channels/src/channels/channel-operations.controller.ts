@@ -18,6 +18,11 @@ export class ChannelOperationsController {
     return this.operations.playback(request.id);
   }
 
+  @MessagePattern(Subjects.channelsPlaybackRevoke)
+  revokePlayback(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
+    return this.operations.revokePlayback(request.id);
+  }
+
   @MessagePattern(Subjects.channelsSchedule)
   schedule(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
     return this.operations.schedule(request.id);

@@ -64,7 +64,15 @@ export class ChannelOperationsService {
       );
     }
     const expires = Math.floor(Date.now() / 1000) + this.config.PLAYBACK_URL_TTL_SECONDS;
-    return { url: signedPlaybackPath(secret, channel.slug, expires), expiresAt: new Date(expires * 1000).toISOString(), signed: true };
+    return { url: signedPlaybackPath(secret, channel, expires), expiresAt: new Date(expires * 1000).toISOString(), signed: true };
+  }
+
+  /**
+   * Ends every signed URL handed out so far: a new signing version, hence a new output directory. A running
+   * channel restarts into it (its viewers reload with a fresh URL); a stopped one uses it at its next start.
+   */
+  async revokePlayback(id: string) {
+    return this.channels.revokePlayback(id);
   }
 
   async schedule(id: string): Promise<{ schedule: unknown } & ScheduleNextRuns> {

@@ -28,6 +28,7 @@ export const toChannelView = (channel: ChannelWithSources) => ({
     : null,
   hls: { segmentSeconds: channel.hlsSegmentSeconds, listSize: channel.hlsListSize },
   playback: channel.playback,
+  signingVersion: channel.signingVersion,
   playbackPath: channel.playback === 'public' ? publicPlaybackPath(channel.slug) : null,
   autoRestart: channel.autoRestart,
   schedule: channel.schedule,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { Jobs, REDIS } from '@castline/platform';
+import { CONFIG, type HostResolver, Jobs, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
+import type { ChannelsConfig } from '../config';
 import { ChannelLeases } from '../live/channel-lease';
 import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { LiveQueue } from '../live/live-queue';
@@ -19,6 +20,7 @@ import { ChannelOperationsService } from './channel-operations.service';
 import { ChannelsController } from './channels.controller';
 import { ChannelsRepository } from './channels.repository';
 import { ChannelsService } from './channels.service';
+import { SOURCE_RESOLVER, SourcePolicy } from './source-policy';
 
 /** Channel definitions, encoding presets, logo uploads, and start/stop (the `live-channels` queue; workers run FFmpeg). */
 @Module({
@@ -26,6 +28,11 @@ import { ChannelsService } from './channels.service';
   providers: [
     ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, LiveReconciler, Jobs,
     { provide: ChannelLeases, inject: [REDIS], useFactory: (redis: Redis) => new ChannelLeases(redis, 'channels-service') },
+    {
+      provide: SourcePolicy,
+      inject: [CONFIG, { token: SOURCE_RESOLVER, optional: true }],
+      useFactory: (config: ChannelsConfig, resolver?: HostResolver) => new SourcePolicy(config, resolver),
+    },
   ],
 })
 export class ChannelsModule {}

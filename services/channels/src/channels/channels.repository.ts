@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Channel, ChannelEvent, ChannelSource, ChannelStatus, Prisma } from '@castline/db';
 import { PrismaService } from '@castline/platform';
 import { ChannelEventsPublisher } from '../live/channel-events.publisher';
+import type { StoredSource } from './source-secrets';
 import { type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
 
 export type ChannelWithSources = Channel & { sources: ChannelSource[] };
@@ -50,7 +51,7 @@ export class ChannelsRepository {
     return { items, total };
   }
 
-  create(data: Prisma.ChannelUncheckedCreateInput, sources: Array<{ url: string; label: string }>): Promise<ChannelWithSources> {
+  create(data: Prisma.ChannelUncheckedCreateInput, sources: StoredSource[]): Promise<ChannelWithSources> {
     return this.prisma.channel.create({
       data: { ...data, sources: { create: sources.map((source, position) => ({ ...source, position })) } },
       include: withSources,
@@ -61,7 +62,7 @@ export class ChannelsRepository {
   update(
     id: string,
     data: Prisma.ChannelUncheckedUpdateInput,
-    sources?: Array<{ url: string; label: string }>,
+    sources?: StoredSource[],
   ): Promise<ChannelWithSources> {
     return this.prisma.$transaction(async (tx) => {
       if (sources) {
@@ -83,6 +84,15 @@ export class ChannelsRepository {
 
   async delete(id: string): Promise<void> {
     await this.prisma.channel.delete({ where: { id } });
+  }
+
+  /** Sources without a sealed URL: candidates for sealing a URL written before secrets were sealed. */
+  unsealedSources(): Promise<ChannelSource[]> {
+    return this.prisma.channelSource.findMany({ where: { secretUrl: null } });
+  }
+
+  async replaceSourceUrl(id: string, urls: Pick<StoredSource, 'url' | 'secretUrl'>): Promise<void> {
+    await this.prisma.channelSource.update({ where: { id }, data: urls });
   }
 
   presetExists(id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   type ChannelControl,
   type ChannelHistory,
@@ -9,16 +9,17 @@ import {
   Subjects,
   type UpdateChannel,
 } from '@castline/contracts';
-import { checkSourceUrl } from '@castline/ffmpeg';
 import { Prisma } from '@castline/db';
 import { AppError, CONFIG, NatsClient } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
 import { ChannelLeases } from '../live/channel-lease';
+import { removeRevokedSignedDirs } from '../live/playback';
 import { LiveQueue } from '../live/live-queue';
 import { ChannelSchedules } from '../schedules/channel-schedules';
 import { checkSchedule } from '../schedules/schedule-check';
 import { type ChannelView, toChannelView } from './channel.view';
 import { ChannelsRepository } from './channels.repository';
+import { SourcePolicy } from './source-policy';
 
 const MAX_SLUG_ATTEMPTS = 50;
 
@@ -42,15 +43,24 @@ type ChannelSettings = Pick<
 >;
 
 @Injectable()
-export class ChannelsService {
+export class ChannelsService implements OnApplicationBootstrap {
   constructor(
-    @Inject(CONFIG) private readonly config: ChannelsConfig,
     private readonly channels: ChannelsRepository,
     private readonly liveQueue: LiveQueue,
     private readonly nats: NatsClient,
     private readonly schedules: ChannelSchedules,
     private readonly leases: ChannelLeases,
+    private readonly sources: SourcePolicy,
+    @Inject(CONFIG) private readonly config: Pick<ChannelsConfig, 'HLS_ROOT'>,
   ) {}
+
+  /** Sources saved before their secrets were sealed get masked and sealed now (once; later boots find none). */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const source of await this.channels.unsealedSources()) {
+      const sealed = this.sources.secrets.sealLegacy(source);
+      if (sealed) await this.channels.replaceSourceUrl(source.id, sealed);
+    }
+  }
 
   async list(query: ListChannels) {
     const { items, total } = await this.channels.list(query, { skip: (query.page - 1) * query.pageSize, take: query.pageSize });
@@ -77,19 +87,19 @@ export class ChannelsService {
   }
 
   async create(body: CreateChannel): Promise<ChannelView> {
-    this.checkSources(body.sources);
     if (body.schedule) checkSchedule(body.schedule);
+    const sources = await this.sources.prepare(body.sources);
     await this.checkReferences(body);
     const slug = body.slug ? await this.requireFreeSlug(body.slug) : await this.freeSlugFor(body.name);
-    const channel = await this.channels.create({ name: body.name, slug, ...this.settings(body) }, body.sources);
+    const channel = await this.channels.create({ name: body.name, slug, ...this.settings(body) }, sources);
     if (body.schedule) await this.schedules.apply(channel.id, body.schedule);
     return toChannelView(channel);
   }
 
   async update(id: string, changes: UpdateChannel): Promise<ChannelView> {
     const current = await this.require(id);
-    if (changes.sources) this.checkSources(changes.sources);
     if (changes.schedule) checkSchedule(changes.schedule);
+    const sources = changes.sources ? await this.sources.prepare(changes.sources, current.sources) : undefined;
     await this.checkReferences(changes);
     if (changes.playback && changes.playback !== current.playback && current.desiredState === 'running') {
       const message = 'Stop the channel before changing its playback (signed channels are written to their own directory)';
@@ -102,7 +112,14 @@ export class ChannelsService {
       }
       await this.requireFreeSlug(changes.slug, id);
     }
-    const channel = await this.channels.update(id, { name: changes.name, slug: changes.slug, ...this.settings(changes) }, changes.sources);
+    // A new slug is a new signing version too: links handed out under the old one end.
+    const slugChanged = changes.slug !== undefined && changes.slug !== current.slug;
+    const channel = await this.channels.update(
+      id,
+      { name: changes.name, slug: changes.slug, ...this.settings(changes), ...(slugChanged ? { signingVersion: { increment: 1 } } : {}) },
+      sources,
+    );
+    if (slugChanged) await removeRevokedSignedDirs(this.config.HLS_ROOT, channel);
     if (changes.schedule !== undefined) await this.schedules.apply(id, changes.schedule);
     return toChannelView(channel);
   }
@@ -125,6 +142,8 @@ export class ChannelsService {
     if (channel.desiredState === 'running' && (channel.status === 'starting' || channel.status === 'running') && alive) {
       return toChannelView(channel);
     }
+    // A host whose DNS answer changed since the create (rebinding) is refused before anything is written.
+    await this.sources.checkStored(channel.sources);
     // While the old run is still stopping, its job holds the id and the add is a no-op: that worker finds
     // desiredState 'running' again when FFmpeg has exited and carries on instead of finishing.
     const started = await this.channels.changeState(
@@ -175,21 +194,17 @@ export class ChannelsService {
     return toChannelView(restarting);
   }
 
-  private control(id: string, control: ChannelControl): Promise<void> {
-    return this.nats.emit(Subjects.channelControl(id), control);
+  /** A new signing version (every earlier signed URL ends); a running channel restarts into its new directory. */
+  async revokePlayback(id: string): Promise<ChannelView> {
+    await this.require(id);
+    const channel = await this.channels.update(id, { signingVersion: { increment: 1 } });
+    await removeRevokedSignedDirs(this.config.HLS_ROOT, channel);
+    if (channel.desiredState === 'running' && (channel.status === 'starting' || channel.status === 'running')) return this.restart(id);
+    return toChannelView(channel);
   }
 
-  /** Every source must pass the URL policy; the error names the source and the problem. */
-  private checkSources(sources: Array<{ url: string }>): void {
-    sources.forEach((source, index) => {
-      const verdict = checkSourceUrl(source.url, this.config.SOURCE_SCHEMES);
-      if (!verdict.ok) {
-        const which = index === 0 ? 'primary source' : `backup source ${index}`;
-        throw AppError.badRequest(`sources[${index}] (${which}): ${verdict.reason}`, {
-          fields: [{ path: `sources.${index}.url`, message: verdict.reason }],
-        });
-      }
-    });
+  private control(id: string, control: ChannelControl): Promise<void> {
+    return this.nats.emit(Subjects.channelControl(id), control);
   }
 
   private async checkReferences(body: Pick<CreateChannel, 'presetId' | 'logo'>): Promise<void> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -10,26 +11,48 @@ export const SIGNED_HLS_DIR = '_signed';
 /** What a secret must look like: it is pasted into nginx's config inside double quotes. */
 export const PLAYBACK_SECRET_PATTERN = /^[A-Za-z0-9_.~+/=-]+$/;
 
-type PlaybackChannel = { slug: string; playback: 'public' | 'signed' };
+type PlaybackChannel = { id: string; slug: string; playback: 'public' | 'signed'; signingVersion: number };
 
-/** The channel's HLS directory: HLS_ROOT/<slug>/ for public channels, HLS_ROOT/_signed/<slug>/ for signed ones. */
+/**
+ * What a signed URL is bound to: the channel (by id, so a later channel with the same slug gets none of its
+ * links) and its signing version (bumped on a slug change or "revoke links", which ends every earlier link).
+ */
+export const signingBinding = (channel: Pick<PlaybackChannel, 'id' | 'signingVersion'>) => `${channel.id}.${channel.signingVersion}`;
+
+/** The channel's HLS directory: HLS_ROOT/<slug>/ for public channels, HLS_ROOT/_signed/<id>.<version>/ for signed ones. */
 export function hlsOutputDir(hlsRoot: string, channel: PlaybackChannel): string {
   const root = path.resolve(hlsRoot);
-  return channel.playback === 'signed' ? path.join(root, SIGNED_HLS_DIR, channel.slug) : path.join(root, channel.slug);
+  return channel.playback === 'signed' ? path.join(root, SIGNED_HLS_DIR, signingBinding(channel)) : path.join(root, channel.slug);
 }
 
 /**
- * nginx's secure_link token for one channel until `expires` (epoch seconds): base64url(md5("<expires>/<slug> <secret>")),
- * exactly what `secure_link_md5 "$secure_link_expires/$playback_slug <secret>"` computes. The token covers the
+ * nginx's secure_link token for one binding until `expires` (epoch seconds): base64url(md5("<expires>/<binding> <secret>")),
+ * exactly what `secure_link_md5 "$secure_link_expires/$playback_channel <secret>"` computes. The token covers the
  * channel directory, not one file, because segments are fetched relative to the playlist.
  */
-export function playbackToken(secret: string, slug: string, expires: number): string {
-  return createHash('md5').update(`${expires}/${slug} ${secret}`).digest('base64url');
+export function playbackToken(secret: string, binding: string, expires: number): string {
+  return createHash('md5').update(`${expires}/${binding} ${secret}`).digest('base64url');
 }
 
 export const publicPlaybackPath = (slug: string) => `/live/${slug}/index.m3u8`;
 
 /** The token sits in the path, so every relative URL in the playlists (segments, renditions) inherits it. */
-export function signedPlaybackPath(secret: string, slug: string, expires: number): string {
-  return `/live/${SIGNED_HLS_DIR}/${playbackToken(secret, slug, expires)}/${expires}/${slug}/index.m3u8`;
+export function signedPlaybackPath(secret: string, channel: Pick<PlaybackChannel, 'id' | 'signingVersion'>, expires: number): string {
+  const binding = signingBinding(channel);
+  return `/live/${SIGNED_HLS_DIR}/${playbackToken(secret, binding, expires)}/${expires}/${binding}/index.m3u8`;
+}
+
+/**
+ * Deletes the channel's signed output directories of earlier signing versions, so links signed for them
+ * find nothing (called on revoke, slug change and before every run).
+ */
+export async function removeRevokedSignedDirs(hlsRoot: string, channel: Pick<PlaybackChannel, 'id' | 'signingVersion'>): Promise<void> {
+  const signedRoot = path.join(path.resolve(hlsRoot), SIGNED_HLS_DIR);
+  const current = signingBinding(channel);
+  const entries = await readdir(signedRoot).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((entry) => entry.startsWith(`${channel.id}.`) && entry !== current)
+      .map((entry) => rm(path.join(signedRoot, entry), { recursive: true, force: true })),
+  );
 }

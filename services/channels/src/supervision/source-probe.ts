@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { buildSourceProbeCommand } from '@castline/ffmpeg';
+import { buildSourceProbeCommand, minimalEnv } from '@castline/ffmpeg';
 
 /**
  * True when ffprobe finds a video stream at the source within about `timeoutSeconds` (the protocol's read
@@ -13,7 +13,7 @@ export function probeSource(url: string, timeoutSeconds: number): Promise<boolea
     return Promise.resolve(false);
   }
   return new Promise((resolve) => {
-    execFile('ffprobe', args, { timeout: (timeoutSeconds + 5) * 1000, killSignal: 'SIGKILL' }, (error, stdout) => {
+    execFile('ffprobe', args, { timeout: (timeoutSeconds + 5) * 1000, killSignal: 'SIGKILL', env: minimalEnv() }, (error, stdout) => {
       resolve(!error && stdout.split('\n').some((line) => line.trim() === 'video'));
     });
   });

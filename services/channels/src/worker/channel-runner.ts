@@ -1,11 +1,13 @@
 import { mkdir, readFile, statfs } from 'node:fs/promises';
 import { ChannelControlSchema, Subjects } from '@castline/contracts';
 import type { PrismaClient } from '@castline/db';
-import { buildLiveCommand, hlsOutputPaths } from '@castline/ffmpeg';
+import { buildLiveCommand, hlsOutputPaths, secretRedactor } from '@castline/ffmpeg';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { SourcePolicy } from '../channels/source-policy';
 import type { ChannelsConfig } from '../config';
 import { type ChannelLeases, LEASE_RENEW_MS, LEASE_TTL_MS } from '../live/channel-lease';
 import { type ChannelEventInput, type ChannelStateChange, writeChannelState } from '../live/channel-state';
+import { removeRevokedSignedDirs } from '../live/playback';
 import { describeSource, judgeRun, type RunVerdict } from '../supervision/failure-category';
 import { RestartPolicy } from '../supervision/restart-policy';
 import { deleteUnlistedSegments } from '../supervision/segment-cleanup';
@@ -60,6 +62,8 @@ export interface RunnerDeps {
   /** One runner per channel across workers; absent (unit use), no lease is taken. */
   leases?: ChannelLeases;
   log: (message: string) => void;
+  /** Opens the sealed source URLs and checks each (its host resolved again) right before FFmpeg starts. */
+  sources: SourcePolicy;
   /** Per-run metrics, stderr logs and thumbnails; absent, the channel runs without them. */
   telemetry?: WorkerTelemetry;
 }
@@ -273,7 +277,8 @@ export class ChannelRunner {
       if (current === null || current?.desiredState === 'stopped') return;
       for (const [index, source] of channel.sources.entries()) {
         if (this.request) return;
-        if (await probeSource(source.url, Math.min(INPUT_TIMEOUT_SECONDS, PRIMARY_PROBE_TIMEOUT_SECONDS))) {
+        // The stored url has its secrets masked (it is also what describeSource shows); ffprobe needs the real one.
+        if (await probeSource(this.deps.sources.secrets.reveal(source), Math.min(INPUT_TIMEOUT_SECONDS, PRIMARY_PROBE_TIMEOUT_SECONDS))) {
           this.sourceIndex = index;
           this.openFailures = 0;
           this.failuresInRow = 0;
@@ -296,17 +301,24 @@ export class ChannelRunner {
     const onBackup = this.sourceIndex !== 0;
     const source = channel.sources[this.sourceIndex] as RunnableChannel['sources'][number];
     const primary = channel.sources[0] as RunnableChannel['sources'][number];
+    const sourceUrl = this.deps.sources.secrets.reveal(source);
+    const primaryUrl = this.deps.sources.secrets.reveal(primary);
+    // DNS rebinding: the host must still resolve to an allowed address now, not only when it was saved.
+    const refused = await this.deps.sources.problemWith(sourceUrl);
+    if (refused) throw new Error(refused);
+    const redact = secretRedactor(channel.sources.map((each) => this.deps.sources.secrets.reveal(each)));
     const spec = toLiveEncodeSpec(channel, {
       hlsRoot: config.HLS_ROOT,
       runId,
-      sourceUrl: source.url,
+      sourceUrl,
       logoPath: channel.logo ? this.deps.uploads.resolve(channel.logo.storedPath) : undefined,
       inputTimeoutSeconds: config.INPUT_TIMEOUT_SECONDS,
     });
     await mkdir(spec.outputDir, { recursive: true });
+    await removeRevokedSignedDirs(config.HLS_ROOT, channel);
     const ffmpegArgs = buildLiveCommand(spec);
     const oomBefore = await oomKillCount();
-    const ffmpeg = new FfmpegProcess(ffmpegArgs, config.FFMPEG_NICE);
+    const ffmpeg = new FfmpegProcess(ffmpegArgs, config.FFMPEG_NICE, redact);
     this.ffmpeg = ffmpeg;
     this.deps.log(`channel ${channel.slug}: FFmpeg ${ffmpeg.pid} started (run ${runId}, source ${source.position})`);
 
@@ -355,7 +367,7 @@ export class ChannelRunner {
         stall = `stalled: no new segment for ${Math.round((now - newestSegmentAt) / 1000)} s`;
       }
       if (onBackup && announced && !primaryProbe && now - lastPrimaryProbe >= config.PRIMARY_PROBE_INTERVAL_MS) {
-        primaryProbe = probeSource(primary.url, Math.min(config.INPUT_TIMEOUT_SECONDS, PRIMARY_PROBE_TIMEOUT_SECONDS)).then((answered) => {
+        primaryProbe = probeSource(primaryUrl, Math.min(config.INPUT_TIMEOUT_SECONDS, PRIMARY_PROBE_TIMEOUT_SECONDS)).then((answered) => {
           primaryBack = answered;
           lastPrimaryProbe = Date.now();
           primaryProbe = undefined;

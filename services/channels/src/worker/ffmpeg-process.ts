@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ProgressParser } from '@castline/ffmpeg';
+import { minimalEnv, ProgressParser } from '@castline/ffmpeg';
 
 const STDERR_LINES = 50;
 export const STOP_GRACE_MS = 5_000;
@@ -56,11 +56,17 @@ export class FfmpegProcess {
    * `niceness` (0-19) is FFmpeg's CPU priority below the services'. FFmpeg runs in its own session, hence in
    * its own autogroup, and the scheduler weighs autogroups against each other before the nice value inside
    * one counts: so both the process's nice (through `nice`) and its autogroup's nice are set.
+   * `redact` is applied to every stderr line before anyone sees it (telemetry, lastError, events): FFmpeg
+   * repeats its input URL, credentials included, in its errors. FFmpeg gets a minimal environment.
    */
-  constructor(args: string[], niceness = 0) {
+  constructor(
+    args: string[],
+    niceness = 0,
+    private readonly redact: (text: string) => string = (text) => text,
+  ) {
     const ffmpeg = niceness > 0 && NICE ? [NICE, '-n', String(niceness), 'ffmpeg'] : ['ffmpeg'];
     const [command, ...commandArgs] = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...ffmpeg, ...args] : [...ffmpeg, ...args];
-    this.child = spawn(command as string, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command as string, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: minimalEnv() });
     if (niceness > 0 && this.child.pid !== undefined) lowerPriority(this.child.pid, niceness);
     this.child.stdout?.on('data', (chunk: Buffer) => {
       if (this.progress.push(chunk).length > 0) this.progressAt = Date.now();
@@ -91,7 +97,7 @@ export class FfmpegProcess {
 
   /** The last lines of stderr, oldest first. */
   get lastStderr(): string {
-    return [...this.stderrLines, this.partialLine].filter(Boolean).join('\n');
+    return [...this.stderrLines, this.redact(this.partialLine)].filter(Boolean).join('\n');
   }
 
   get signalledByPlatform(): boolean {
@@ -107,7 +113,7 @@ export class FfmpegProcess {
   linesSince(mark: number): string[] {
     const newer = Math.min(this.lineCount - mark, this.stderrLines.length);
     const lines = newer > 0 ? this.stderrLines.slice(-newer) : [];
-    return this.partialLine ? [...lines, this.partialLine] : lines;
+    return this.partialLine ? [...lines, this.redact(this.partialLine)] : lines;
   }
 
   /** One SIGINT to the group, SIGKILL after the grace period; resolves once FFmpeg has exited. */
@@ -140,8 +146,9 @@ export class FfmpegProcess {
   private keepStderr(text: string): void {
     const lines = (this.partialLine + text).split(/\r?\n|\r/);
     this.partialLine = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
+    for (const raw of lines) {
+      if (!raw.trim()) continue;
+      const line = this.redact(raw);
       this.stderrLines.push(line);
       this.lineCount += 1;
       this.onStderrLine?.(line);

@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { createProcessLogger, HANDED_BACK, Jobs, type JobContext } from '@castline/platform';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
 import { Redis } from 'ioredis';
 import { ChannelLeases } from '../live/channel-lease';
@@ -46,6 +47,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const prisma = createPrismaClient(config.DATABASE_URL);
   const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
   const uploads = new UploadStorage(config);
+  const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, nats, log);
   const runners = new Map<string, ChannelRunner>();
   const leaseRedis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
@@ -60,7 +62,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log(`channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases });
+    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
     // The worker is stopping: the runner stops FFmpeg and ends with 'handed-back'.
     const handBack = () => runner.handBack();

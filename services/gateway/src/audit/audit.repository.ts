@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditLog, Prisma } from '@castline/db';
-import type { AUDIT_SORT_FIELDS, Sort } from '@castline/contracts';
+import { type AUDIT_SORT_FIELDS, ROUTINE_AUDIT_ACTIONS, type Sort } from '@castline/contracts';
 import { PrismaService } from '@castline/platform';
 import { toOrderBy } from '../common/pagination';
 
@@ -12,6 +12,7 @@ export interface AuditFilter {
   result?: string;
   from?: Date;
   to?: Date;
+  includeRefreshes?: boolean;
 }
 
 @Injectable()
@@ -22,6 +23,12 @@ export class AuditRepository {
     await this.prisma.auditLog.create({ data: entry });
   }
 
+  /** Deletes rows older than `before`; returns how many. */
+  async deleteOlderThan(before: Date): Promise<number> {
+    const { count } = await this.prisma.auditLog.deleteMany({ where: { at: { lt: before } } });
+    return count;
+  }
+
   async list(
     filter: AuditFilter,
     sort: Sort<(typeof AUDIT_SORT_FIELDS)[number]>,
@@ -29,7 +36,7 @@ export class AuditRepository {
   ): Promise<{ items: AuditLog[]; total: number }> {
     const where: Prisma.AuditLogWhereInput = {
       actorId: filter.actorId,
-      action: filter.action,
+      action: filter.action ?? (filter.includeRefreshes ? undefined : { notIn: [...ROUTINE_AUDIT_ACTIONS] }),
       targetType: filter.targetType,
       targetId: filter.targetId,
       result: filter.result,

@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config';
 import { AccessTokenService } from './access-token.service';
 
 const config = { JWT_SECRET: 'unit-test-secret-that-is-long-enough-000', ACCESS_TOKEN_TTL_SECONDS: 900 } as GatewayConfig;
-const claims = { userId: '4d6e0bc6-4f40-490f-81a9-19643d016b13', email: 'a@test.castline', role: 'operator' as const };
+const claims = { userId: '4d6e0bc6-4f40-490f-81a9-19643d016b13', email: 'a@test.castline', role: 'operator' as const, version: 3, authTime: 1_800_000_000 };
 
 describe('AccessTokenService', () => {
   afterEach(() => jest.useRealTimers());

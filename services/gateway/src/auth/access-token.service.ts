@@ -16,6 +16,10 @@ export interface AccessClaims {
   userId: string;
   email: string;
   role: Role;
+  /** The user's token version when issued (TokenVersions): a bump ends the token at once. */
+  version: number;
+  /** When the user last typed their password (epoch seconds); refreshes keep it. */
+  authTime: number;
 }
 
 export interface VerifiedAccessClaims extends AccessClaims {
@@ -37,7 +41,7 @@ export class AccessTokenService {
   }
 
   sign(claims: AccessClaims): Promise<string> {
-    return new SignJWT({ email: claims.email, role: claims.role })
+    return new SignJWT({ email: claims.email, role: claims.role, ver: claims.version, auth_time: claims.authTime })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
@@ -60,7 +64,10 @@ export class AccessTokenService {
       });
       const role = payload.role as Role;
       if (typeof payload.email !== 'string' || !ROLES.includes(role)) throw new errors.JWTClaimValidationFailed('bad claims', payload);
-      const claims = { userId: payload.sub!, email: payload.email, role, expiresAt: new Date(payload.exp! * 1000) };
+      // Tokens issued before versions existed count as version 0, signed in when issued.
+      const version = typeof payload.ver === 'number' ? payload.ver : 0;
+      const authTime = typeof payload.auth_time === 'number' ? payload.auth_time : payload.iat!;
+      const claims = { userId: payload.sub!, email: payload.email, role, version, authTime, expiresAt: new Date(payload.exp! * 1000) };
       this.remember(token, claims);
       return claims;
     } catch (error) {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ErrorCodes } from '@castline/contracts';
+import { ErrorCodes, fieldProblem } from '@castline/contracts';
 import { AppError, Public, ZodValidationPipe } from '@castline/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiZodBody } from '../common/api-docs';
@@ -16,7 +16,7 @@ import {
 } from './auth.dto';
 import { AuthService, type ClientInfo, type IssuedSession } from './auth.service';
 import { Audit, CurrentPrincipal, RequirePermission } from './decorators';
-import { LoginThrottlerGuard } from './login-throttler.guard';
+import { LoginLimiter } from './login-limiter';
 import type { Principal } from './principal';
 
 export const REFRESH_COOKIE = 'castline_refresh';
@@ -28,12 +28,12 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersRepository,
+    private readonly limiter: LoginLimiter,
   ) {}
 
   @Post('login')
   @HttpCode(200)
   @Public()
-  @UseGuards(LoginThrottlerGuard)
   @Audit('auth.login', 'user')
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiZodBody(LoginBodySchema)
@@ -42,8 +42,20 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const session = await this.auth.login(body.email, body.password, clientOf(request));
-    request.audit = { ...request.audit, targetId: session.user.id };
+    await this.limiter.beforeAttempt(body.email, request.ip).catch((error: unknown) => {
+      const retryAfter = error instanceof AppError ? (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+      if (retryAfter) void reply.header('Retry-After', String(retryAfter));
+      throw error;
+    });
+    let session: IssuedSession;
+    try {
+      session = await this.auth.login(body.email, body.password, clientOf(request));
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCodes.invalidCredentials) await this.limiter.failed(body.email, request.ip);
+      throw error;
+    }
+    await this.limiter.succeeded(body.email, request.ip);
+    request.audit = { ...request.audit, targetId: session.user.id, actor: { id: session.user.id, label: session.user.email } };
     return this.respond(session, body.session, body.remember, reply);
   }
 
@@ -61,9 +73,13 @@ export class AuthController {
     const fromCookie = request.cookies[REFRESH_COOKIE];
     const token = body.refreshToken ?? fromCookie;
     if (!token) throw AppError.unauthenticated('No refresh token in the body or cookie', ErrorCodes.tokenInvalid);
+    // A cookie session's refresh token stays in its httpOnly cookie: a script (an XSS) asking for it gets nothing.
+    if (!body.refreshToken && body.session === 'body') {
+      throw AppError.badRequest('A cookie session cannot receive its refresh token in a response body', fieldProblem('session', 'must be "cookie" for a cookie session'));
+    }
     try {
       const session = await this.auth.refresh(token, clientOf(request));
-      request.audit = { ...request.audit, targetId: session.user.id };
+      request.audit = { ...request.audit, targetId: session.user.id, actor: { id: session.user.id, label: session.user.email } };
       const mode = body.session ?? (body.refreshToken ? 'body' : 'cookie');
       return this.respond(session, mode, body.remember, reply);
     } catch (error) {

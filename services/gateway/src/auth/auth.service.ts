@@ -4,12 +4,12 @@ import { ErrorCodes } from '@castline/contracts';
 import type { User } from '@castline/db';
 import { AppError, CONFIG } from '@castline/platform';
 import type { GatewayConfig } from '../config';
-import { LiveFeed } from '../live/live-feed';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenService } from './access-token.service';
 import { PasswordService } from './password.service';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { randomSecret, sha256 } from './secrets';
+import { TokenVersions } from './token-versions';
 
 export interface ClientInfo {
   ip?: string;
@@ -24,6 +24,8 @@ export interface IssuedSession {
   user: User;
 }
 
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
 const invalidCredentials = () =>
   AppError.unauthenticated('Email or password is incorrect', ErrorCodes.invalidCredentials);
 
@@ -35,7 +37,7 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenRepository,
-    private readonly liveFeed: LiveFeed,
+    private readonly tokenVersions: TokenVersions,
   ) {}
 
   /** Unknown email, wrong password and disabled account all answer the same, in the same time. */
@@ -44,7 +46,7 @@ export class AuthService {
     const matches = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !matches || user.disabled) throw invalidCredentials();
     const signedIn = await this.users.recordLogin(user.id);
-    return this.issue(signedIn, randomUUID(), client);
+    return this.issue(signedIn, randomUUID(), client, nowSeconds());
   }
 
   /**
@@ -70,13 +72,14 @@ export class AuthService {
       await this.refreshTokens.revokeFamily(stored.familyId);
       throw AppError.unauthenticated('Refresh token was already used; the session is revoked', ErrorCodes.refreshTokenReused);
     }
-    return this.session(stored.user, next.token, next.row.expiresAt);
+    const signedInAt = (await this.refreshTokens.familyStartedAt(stored.familyId)) ?? stored.createdAt;
+    return this.session(stored.user, next.token, next.row.expiresAt, Math.floor(signedInAt.getTime() / 1000));
   }
 
   /**
    * Ends the session the refresh token belongs to, or with `everywhere` every session of its user. Unknown
-   * tokens are ignored: logout always succeeds. Access tokens already issued live until they expire (15 min);
-   * signing out everywhere ends the user's live connections at once.
+   * tokens are ignored: logout always succeeds. Signing out everywhere also ends the user's access tokens
+   * and live connections at once (TokenVersions).
    */
   async logout(refreshToken: string | undefined, everywhere = false): Promise<void> {
     if (!refreshToken) return;
@@ -84,20 +87,20 @@ export class AuthService {
     if (!stored) return;
     if (everywhere) {
       await this.refreshTokens.revokeAllForUser(stored.userId);
-      await this.liveFeed.revoke({ kind: 'user', id: stored.userId });
+      await this.tokenVersions.revoke(stored.userId);
     } else {
       await this.refreshTokens.revokeFamily(stored.familyId);
     }
   }
 
-  private async issue(user: User, familyId: string, client: ClientInfo): Promise<IssuedSession> {
+  private async issue(user: User, familyId: string, client: ClientInfo, authTime: number): Promise<IssuedSession> {
     const next = this.newRefreshToken(user.id, familyId, client);
     await this.refreshTokens.create(next.row);
-    return this.session(user, next.token, next.row.expiresAt);
+    return this.session(user, next.token, next.row.expiresAt, authTime);
   }
 
-  private async session(user: User, refreshToken: string, refreshExpiresAt: Date): Promise<IssuedSession> {
-    const accessToken = await this.accessTokens.sign({ userId: user.id, email: user.email, role: user.role });
+  private async session(user: User, refreshToken: string, refreshExpiresAt: Date, authTime: number): Promise<IssuedSession> {
+    const accessToken = await this.accessTokens.sign({ userId: user.id, email: user.email, role: user.role, version: user.tokenVersion, authTime });
     return { accessToken, expiresIn: this.accessTokens.ttlSeconds, refreshToken, refreshExpiresAt, user };
   }
 

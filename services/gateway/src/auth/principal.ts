@@ -5,7 +5,8 @@ import type { Role } from '@castline/db';
  * being accepted (null: an API key without expiry); long-lived connections end then.
  */
 export type Principal =
-  | { kind: 'user'; id: string; email: string; role: Role; expiresAt: Date }
+  /** `authTime`: when the user last typed their password (epoch seconds), for actions that want it recent. */
+  | { kind: 'user'; id: string; email: string; role: Role; expiresAt: Date; authTime: number }
   | { kind: 'api-key'; id: string; name: string; role: Role; createdById: string; expiresAt: Date | null };
 
 /** What the audit hook needs from a request, filled in by the guard and the handlers. */
@@ -13,8 +14,11 @@ export interface AuditContext {
   action?: string;
   targetType?: string;
   targetId?: string;
-  /** Label for an actor that is not authenticated yet (the email of a login attempt). */
-  attemptedBy?: string;
+  /**
+   * The user a public route proved to be acting (a successful login or refresh): recorded as the actor.
+   * Never taken from the body of a request that did not prove it.
+   */
+  actor?: { id: string; label: string };
 }
 
 declare module 'fastify' {

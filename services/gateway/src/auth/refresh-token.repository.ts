@@ -46,6 +46,12 @@ export class RefreshTokenRepository {
     });
   }
 
+  /** When the family's first token was issued: the sign-in (password typed) the family continues. */
+  async familyStartedAt(familyId: string): Promise<Date | undefined> {
+    const first = await this.prisma.refreshToken.findFirst({ where: { familyId }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+    return first?.createdAt;
+  }
+
   async revokeAllForUser(userId: string): Promise<void> {
     await this.prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
   }

@@ -38,6 +38,15 @@ export class ChannelOperationsController {
     return this.nats.request(Subjects.channelsPlayback, { id });
   }
 
+  @Post(':id/playback/revoke')
+  @HttpCode(200)
+  @RequirePermission('channels:write')
+  @Audit('channels.playback.revoke', 'channel')
+  @ApiOperation({ summary: 'End every signed playback URL handed out so far (a running channel restarts); GET /playback gives a new one' })
+  revokePlayback(@Param('id', new ZodValidationPipe(UuidParam)) id: string) {
+    return this.nats.request(Subjects.channelsPlaybackRevoke, { id });
+  }
+
   @Get(':id/events')
   @RequirePermission('channels:read')
   @ApiOperation({ summary: "The channel's event history (starts, stops, restarts, failovers, errors), newest first; `before` pages back" })

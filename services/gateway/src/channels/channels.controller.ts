@@ -11,9 +11,11 @@ import {
 } from '@castline/contracts';
 import { NatsClient, ZodValidationPipe } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
-import { Audit, RequirePermission } from '../auth/decorators';
+import { Audit, CurrentPrincipal, RequirePermission } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
 import { ApiZodBody, ApiZodQuery } from '../common/api-docs';
 import { UuidParam } from '../users/users.dto';
+import { hideSourcesFrom } from './source-visibility';
 
 /** Live channel definitions, answered by the channels service over NATS. */
 @ApiTags('channels')
@@ -27,14 +29,14 @@ export class ChannelsController {
   @RequirePermission('channels:read')
   @ApiOperation({ summary: 'List channels (filter by status, search in name/slug)' })
   @ApiZodQuery(ListChannelsSchema)
-  list(@Query(new ZodValidationPipe(ListChannelsSchema)) query: ListChannels) {
-    return this.nats.request(Subjects.channelsList, query);
+  async list(@Query(new ZodValidationPipe(ListChannelsSchema)) query: ListChannels, @CurrentPrincipal() principal: Principal) {
+    return hideSourcesFrom(principal, await this.nats.request(Subjects.channelsList, query));
   }
 
   @Get(':id')
   @RequirePermission('channels:read')
-  get(@Param('id', new ZodValidationPipe(UuidParam)) id: string) {
-    return this.nats.request(Subjects.channelsGet, { id });
+  async get(@Param('id', new ZodValidationPipe(UuidParam)) id: string, @CurrentPrincipal() principal: Principal) {
+    return hideSourcesFrom(principal, await this.nats.request(Subjects.channelsGet, { id }));
   }
 
   @Post()

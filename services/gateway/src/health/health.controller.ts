@@ -1,20 +1,47 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { roleHas } from '@castline/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@castline/platform';
-import { PlatformHealthService } from './platform-health.service';
+import { Authenticator, credentialFromHeaders } from '../auth/authenticator';
+import { type PlatformHealth, PlatformHealthService } from './platform-health.service';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: PlatformHealthService) {}
+  constructor(
+    private readonly health: PlatformHealthService,
+    private readonly authenticator: Authenticator,
+  ) {}
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Postgres, Redis, NATS and all seven services; 200 when all are up, else 503' })
-  async check(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    summary: 'Postgres, Redis, NATS and all seven services; 200 when all are up, else 503. Up/down only; latencies, versions, pids and errors with monitoring:read',
+  })
+  async check(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const health = await this.health.check();
     void reply.status(health.status === 'up' ? 200 : 503).header('Cache-Control', 'no-store');
-    return health;
+    return (await this.mayReadDetails(request)) ? health : publicView(health);
   }
+
+  /** Details need monitoring:read; a missing or bad credential just gets the public view. */
+  private async mayReadDetails(request: FastifyRequest): Promise<boolean> {
+    try {
+      const principal = await this.authenticator.authenticate(credentialFromHeaders(request.headers));
+      return roleHas(principal.role, 'monitoring:read');
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** What anyone may know: each component and whether it is up. No pids, versions, latencies or error texts. */
+function publicView(health: PlatformHealth) {
+  return {
+    status: health.status,
+    checkedAt: health.checkedAt,
+    dependencies: health.dependencies.map(({ name, status }) => ({ name, status })),
+    services: health.services.map(({ name, status }) => ({ name, status })),
+  };
 }

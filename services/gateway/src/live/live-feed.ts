@@ -61,6 +61,7 @@ function parseMessage<T>(schema: z.ZodType<T>, message: Msg): T | undefined {
 export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveFeed.name);
   private readonly clients = new Set<LiveClient>();
+  private readonly revokedListeners: Array<(owner: CredentialOwner) => void> = [];
   private connection: NatsConnection | undefined;
 
   constructor(@Inject(CONFIG) private readonly config: BaseConfig) {}
@@ -72,7 +73,9 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.connection.subscribe(Subjects.gatewayCredentialsRevoked, {
       callback: (error, message) => {
         const owner = error ? undefined : parseMessage(CredentialOwnerSchema, message);
-        if (owner) this.endConnectionsOf(owner);
+        if (!owner) return;
+        for (const listener of this.revokedListeners) listener(owner);
+        this.endConnectionsOf(owner);
       },
     });
     // Revocations published right after this resolves must not be missed.
@@ -83,6 +86,11 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     for (const client of this.clients) client.end('shutdown');
     this.clients.clear();
     await this.connection?.drain();
+  }
+
+  /** Calls the listener for every revocation any replica announces (TokenVersions forgets the user's version). */
+  onRevoked(listener: (owner: CredentialOwner) => void): void {
+    this.revokedListeners.push(listener);
   }
 
   /** Returns the function that removes the client again. The client is ended when its credential expires. */

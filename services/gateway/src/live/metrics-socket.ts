@@ -3,7 +3,7 @@ import { AppError } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import { Authenticator, credentialFromHeaders } from '../auth/authenticator';
+import { Authenticator, type Credential, credentialFromHeaders } from '../auth/authenticator';
 import { roleHas } from '@castline/contracts';
 import type { Principal } from '../auth/principal';
 import { LiveFeed, type LiveEndReason } from './live-feed';
@@ -34,15 +34,20 @@ const ClientMessageSchema = z.strictObject({
 
 type Admission = { admitted: true; principal: Principal } | { admitted: false; code: number; reason: string };
 
-/** The credential of a WebSocket upgrade: the usual headers, `?token=`, or the bearer subprotocol. */
-function socketCredential(request: FastifyRequest): string | undefined {
+/**
+ * The credential of a WebSocket upgrade: the usual headers, the bearer subprotocol, or `?token=` (an access
+ * token only: a URL ends up in access logs, and an API key there would outlive them).
+ */
+function socketCredential(request: FastifyRequest): Credential | undefined {
   const fromHeaders = credentialFromHeaders(request.headers);
   if (fromHeaders) return fromHeaders;
-  const query = request.query as { token?: unknown };
-  if (typeof query.token === 'string' && query.token) return query.token;
   const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((protocol) => protocol.trim());
   const bearerAt = protocols.indexOf(BEARER_SUBPROTOCOL);
-  return bearerAt >= 0 ? protocols[bearerAt + 1] || undefined : undefined;
+  const fromProtocol = bearerAt >= 0 ? protocols[bearerAt + 1] : undefined;
+  if (fromProtocol) return { value: fromProtocol, accept: 'any' };
+  const query = request.query as { token?: unknown };
+  if (typeof query.token === 'string' && query.token) return { value: query.token, accept: 'access-token' };
+  return undefined;
 }
 
 /** Picks the bearer subprotocol (never the token) so browsers that offered one accept the handshake. */

@@ -71,6 +71,15 @@ export class UsersRepository {
     });
   }
 
+  tokenStateOf(id: string): Promise<Pick<User, 'tokenVersion' | 'disabled'> | null> {
+    return this.prisma.user.findUnique({ where: { id }, select: { tokenVersion: true, disabled: true } });
+  }
+
+  /** A no-op for a deleted user (whose tokens fail anyway). */
+  async bumpTokenVersion(id: string): Promise<void> {
+    await this.prisma.user.updateMany({ where: { id }, data: { tokenVersion: { increment: 1 } } });
+  }
+
   recordLogin(id: string): Promise<User> {
     return this.prisma.user.update({ where: { id }, data: { lastLoginAt: new Date() } });
   }

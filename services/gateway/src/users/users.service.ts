@@ -4,7 +4,7 @@ import type { User } from '@castline/db';
 import { AppError } from '@castline/platform';
 import { PasswordService } from '../auth/password.service';
 import { RefreshTokenRepository } from '../auth/refresh-token.repository';
-import { LiveFeed } from '../live/live-feed';
+import { TokenVersions } from '../auth/token-versions';
 import { type Page, toSkipTake } from '../common/pagination';
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody } from './users.dto';
 import { isNotFound, isUniqueViolation, UsersRepository } from './users.repository';
@@ -16,7 +16,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly refreshTokens: RefreshTokenRepository,
-    private readonly liveFeed: LiveFeed,
+    private readonly tokenVersions: TokenVersions,
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
@@ -48,7 +48,10 @@ export class UsersService {
     if (losesAdmin) await this.keepOneAdmin();
     const passwordHash = body.password ? await this.passwords.hash(body.password) : undefined;
     const updated = await this.users.update(id, { name: body.name, role: body.role, disabled: body.disabled, passwordHash });
-    if (body.password || body.disabled || body.role) await this.endSessions(id);
+    const roleChanged = body.role !== undefined && body.role !== user.role;
+    // Re-enabling goes through it too: every replica must forget the cached "disabled" (for the API keys).
+    const disabledChanged = body.disabled !== undefined && body.disabled !== user.disabled;
+    if (body.password || disabledChanged || roleChanged) await this.endSessions(id);
     return toUserView(updated);
   }
 
@@ -64,13 +67,13 @@ export class UsersService {
       }
       throw error;
     }
-    await this.liveFeed.revoke({ kind: 'user', id });
+    await this.tokenVersions.revoke(id);
   }
 
-  /** Signs the user out everywhere: no refresh token renews, and open live connections end now. */
+  /** Signs the user out everywhere: no refresh token renews, access tokens and live connections end now. */
   private async endSessions(id: string): Promise<void> {
     await this.refreshTokens.revokeAllForUser(id);
-    await this.liveFeed.revoke({ kind: 'user', id });
+    await this.tokenVersions.revoke(id);
   }
 
   private async require(id: string): Promise<User> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ActivityEntry } from '@castline/contracts';
+import { type ActivityEntry, ROUTINE_AUDIT_ACTIONS } from '@castline/contracts';
 import { PrismaService } from '@castline/platform';
 
 @Injectable()
@@ -8,6 +8,8 @@ export class ActivityRepository {
 
   async latest(limit: number): Promise<ActivityEntry[]> {
     const rows = await this.prisma.auditLog.findMany({
+      // Who did what: neither routine token refreshes nor requests without a credential.
+      where: { action: { notIn: [...ROUTINE_AUDIT_ACTIONS] }, actorType: { not: 'anonymous' } },
       orderBy: { at: 'desc' },
       take: limit,
       select: {

@@ -144,7 +144,7 @@ export function EncodingSettings({
         {channel.sources.map((sourceItem, index) => (
           <Row key={sourceItem.position} label={index === 0 ? 'Primary' : `Backup ${index}`}>
             {sourceItem.label && <span className="block">{sourceItem.label}</span>}
-            <span className="block break-all font-mono text-xs text-muted-foreground">{sourceItem.url}</span>
+            <span className="block break-all font-mono text-xs text-muted-foreground">{sourceItem.url ?? 'hidden'}</span>
           </Row>
         ))}
       </Section>

@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type ChannelMetrics, Subjects } from '@castline/contracts';
-import { buildFrameSizeProbeCommand, buildThumbnailCommand, parseFrameSize, type ProgressParser } from '@castline/ffmpeg';
+import { buildFrameSizeProbeCommand, buildThumbnailCommand, minimalEnv, parseFrameSize, type ProgressParser } from '@castline/ffmpeg';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 import {
@@ -207,6 +207,7 @@ export class RunTelemetry {
       await run('ffmpeg', buildThumbnailCommand(this.info.playlistPath, this.thumbnailPath, THUMBNAIL_WIDTH), {
         timeout: THUMBNAIL_TIMEOUT_MS,
         killSignal: 'SIGKILL',
+        env: minimalEnv(),
       });
       const jpeg = await readFile(this.thumbnailPath);
       if (this.stopped) return;
@@ -217,7 +218,7 @@ export class RunTelemetry {
         .expire(key, THUMBNAIL_TTL_SECONDS)
         .exec();
       if (!this.outputSize) {
-        const { stdout } = await run('ffprobe', buildFrameSizeProbeCommand(this.info.playlistPath), { timeout: THUMBNAIL_TIMEOUT_MS, killSignal: 'SIGKILL' });
+        const { stdout } = await run('ffprobe', buildFrameSizeProbeCommand(this.info.playlistPath), { timeout: THUMBNAIL_TIMEOUT_MS, killSignal: 'SIGKILL', env: minimalEnv() });
         this.outputSize = parseFrameSize(stdout);
       }
     } catch {

@@ -25,7 +25,7 @@ export interface ChannelFormValues {
 }
 
 export function toFormValues(channel: Channel | undefined): ChannelFormValues {
-  const sources = [...(channel?.sources ?? [])].sort((a, b) => a.position - b.position).map(({ url, label }) => ({ url, label }));
+  const sources = [...(channel?.sources ?? [])].sort((a, b) => a.position - b.position).map(({ url, label }) => ({ url: url ?? '', label }));
   return {
     name: channel?.name ?? '',
     slug: channel?.slug ?? '',

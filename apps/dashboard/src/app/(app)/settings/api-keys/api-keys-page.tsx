@@ -20,7 +20,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
-import { api, describeError } from '@/lib/api';
+import { api, ApiError, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { type ApiKeyStatus, type ApiKeyView, apiKeyStatus, type CreatedApiKey, type Page, queryString, settingsKeys } from '@/lib/settings';
@@ -71,10 +71,15 @@ function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChang
   const [expiry, setExpiry] = useState<Expiry>('90');
   const [date, setDate] = useState('');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  // The gateway wants the password again when the sign-in is older than 5 minutes: then the field appears.
+  const [needsPassword, setNeedsPassword] = useState(false);
   const [tomorrow] = useState(() => localDate(new Date(Date.now() + DAY_MS)));
 
   const create = useMutation({
     mutationFn: (body: z.output<typeof CreateApiKeyBodySchema>) => api<CreatedApiKey>('/api-keys', { method: 'POST', body }),
+    onError: (error) => {
+      if (error instanceof ApiError && error.code === 'REAUTHENTICATION_REQUIRED') setNeedsPassword(true);
+    },
     onSuccess: (key) => {
       toast.success(`API key "${key.name}" created`);
       void queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys() });
@@ -95,6 +100,7 @@ function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChang
   const close = () => {
     onOpenChange(false);
     form.reset();
+    setNeedsPassword(false);
     setExpiry('90');
     setDate('');
     setCreated(null);
@@ -168,6 +174,11 @@ function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChang
             {expiry === 'date' && (
               <FormField id="api-key-date" label="Expiry date" error={errors.expiresAt?.message} hint="The key stops working at the end of that day.">
                 {(control) => <Input {...control} type="date" min={tomorrow} value={date} onChange={(event) => choose('date', event.target.value)} />}
+              </FormField>
+            )}
+            {needsPassword && (
+              <FormField id="api-key-password" label="Your password" error={errors.password?.message} hint="You signed in more than 5 minutes ago: confirm it is you.">
+                {(control) => <Input {...control} type="password" autoComplete="current-password" {...form.register('password')} />}
               </FormField>
             )}
             <FormActions onCancel={close} submitting={form.formState.isSubmitting} label="Create API key" busyLabel="Creating…" />

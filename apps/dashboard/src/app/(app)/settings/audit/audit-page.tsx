@@ -15,6 +15,7 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
+import { Switch } from '@/components/ui/switch';
 import { api } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { formatDateTime, formatRelative } from '@/lib/format';
@@ -26,7 +27,7 @@ const ANY = 'any';
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /**
- * The log's state in the URL: ?page=&pageSize=&sort=&actor=&action=&result=&from=&to=&targetType=&targetId=,
+ * The log's state in the URL: ?page=&pageSize=&sort=&actor=&action=&result=&from=&to=&targetType=&targetId=&refreshes=,
  * each value checked with the API's own query schema (dates as days, turned into instants for the API).
  */
 const AuditSearchSchema = z.object({
@@ -40,6 +41,8 @@ const AuditSearchSchema = z.object({
   to: Day.optional().catch(undefined),
   targetType: ListAuditQuerySchema.shape.targetType.catch(undefined),
   targetId: ListAuditQuerySchema.shape.targetId.catch(undefined),
+  /** Token refreshes are hidden unless this is on. */
+  refreshes: z.literal('true').optional().catch(undefined),
 });
 type AuditSearch = z.output<typeof AuditSearchSchema>;
 
@@ -104,6 +107,7 @@ function AuditLog() {
     targetId: filters.targetId,
     from: dayStart(filters.from),
     to: dayStart(filters.to, 1),
+    includeRefreshes: filters.refreshes,
   };
   const query = useQuery({
     queryKey: settingsKeys.audit(apiParams),
@@ -277,6 +281,10 @@ function AuditLog() {
         <div className="grid gap-1.5">
           <Label htmlFor="audit-to">To</Label>
           <Input id="audit-to" type="date" value={filters.to ?? ''} min={filters.from || undefined} onChange={(event) => update({ to: event.target.value || undefined })} />
+        </div>
+        <div className="flex items-center gap-2 self-end pb-2">
+          <Switch id="audit-refreshes" checked={filters.refreshes === 'true'} onCheckedChange={(checked) => update({ refreshes: checked ? 'true' : undefined })} />
+          <Label htmlFor="audit-refreshes">Show token refreshes</Label>
         </div>
         <Button variant="ghost" disabled={!search.filtered} onClick={search.clearFilters}>
           <FilterXIcon aria-hidden /> Clear
