@@ -29,7 +29,16 @@ afterAll(async () => {
 });
 
 async function startPinnedWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const { child, output } = spawnNode(main, { NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, REDIS_KEY_PREFIX: prefix, HLS_ROOT, ...env });
+  const { child, output } = spawnNode(main, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    REDIS_KEY_PREFIX: prefix,
+    HLS_ROOT,
+    // The test source is on loopback, which the SSRF guard refuses by default.
+    SOURCE_ALLOWED_NETWORKS: '127.0.0.0/8',
+    ...env,
+  });
   workerLog = output;
   const deadline = Date.now() + 20_000;
   // startWorkerProcess logs its /metrics address once the processor listens (pino JSON on stdout).
