@@ -143,12 +143,13 @@ afterAll(async () => {
 describe.each([
   ['a live x264 encoder joined mid-stream', 'live', async () => {
     const port = await freeUdpPort();
-    startEncoder('live', startLiveEncoder(port));
+    // A keyframe a second, as contribution encoders send: a restart joins mid-GOP and is back within 5 s.
+    startEncoder('live', startLiveEncoder(port, { gop: 25 }));
     return `udp://127.0.0.1:${port}`;
   }],
   ['the same encoder with corrupted packets', 'corrupted', async () => {
     const port = await freeUdpPort();
-    startEncoder('corrupted', startLiveEncoder(port, { noise: true }));
+    startEncoder('corrupted', startLiveEncoder(port, { noise: true, gop: 25 }));
     return `udp://127.0.0.1:${port}`;
   }],
   ['an HLS source', 'hls', async () => hlsSourceUrl],

@@ -249,7 +249,7 @@ export class ChannelRunner {
         );
       } else {
         const when = decision.delayMs > 0 ? `trying again in ${secondsText(decision.delayMs)}` : 'restarting now';
-        const what = end.kind === 'stalled' ? failure.split('\n')[0] : verdict.reason;
+        const what = verdict.reason;
         await this.change(
           { status: 'starting', lastError: failure, statusDetail: `${what}; ${when}` },
           { type: 'restart', category, message: `${what}; ${when} (restart ${decision.attempt}, source ${next})`, details },
@@ -408,7 +408,11 @@ export class ChannelRunner {
       sourceUrl: source.url,
     });
     if (stall) {
-      return { kind: 'stalled', failure: `${stall}\n${ffmpeg.lastStderr}`.trim(), verdict: { ...verdict, category: 'encoding', openFailure: false, immediate: segments > 0, reason: stall } };
+      // Stuck before its first segment: the source delivers nothing usable, an open failure like a timeout.
+      const stalledVerdict: RunVerdict = segments > 0
+        ? { ...verdict, category: 'encoding', openFailure: false, immediate: true, reason: stall }
+        : { category: 'network', openFailure: true, immediate: false, reason: `No data from ${describeSource(source.url)} for ${Math.round((endedAt - newestSegmentAt) / 1000)} s (${stall})` };
+      return { kind: 'stalled', failure: `${stall}\n${ffmpeg.lastStderr}`.trim(), verdict: stalledVerdict };
     }
     return { kind: 'exited', failure: ffmpeg.lastStderr || `FFmpeg exited with ${exit.signal ?? `code ${exit.code}`}`, verdict };
   }
