@@ -4,7 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { NatsClient } from '@castline/platform';
+import { z } from 'zod';
+import { defineRpc, type RpcContract, type RpcRequest, type RpcResponse } from '@castline/contracts';
+import { type BaseConfig, connectNats, NatsClient } from '@castline/platform';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { createTestDatabase, freePort, redisKeyPrefix } from './database';
 
 /** What every service started inside a test process shares: quiet logs, a free port, the local stores. */
@@ -78,7 +81,9 @@ export interface ServiceHarness {
   databaseUrl: string;
   redisKeyPrefix: string;
   natsUrl: string;
-  /** Request/reply to the service over NATS, as the gateway or another service calls it. */
+  /** Calls the service through its contract (request and reply checked), as the gateway or another service does. */
+  call<R extends RpcContract>(rpc: R, payload: RpcRequest<R>): Promise<RpcResponse<R>>;
+  /** Request/reply by subject (for a subject without a contract, or a reply a test wants unchecked). */
   request<T>(subject: string, payload?: unknown): Promise<T>;
   close(): Promise<void>;
 }
@@ -93,10 +98,10 @@ export async function startServiceHarness(label: string, start: ServiceStarter, 
   const nats = await startTestNats();
   const prefix = redisKeyPrefix(label);
   let app: NestFastifyApplication | undefined;
-  let client: NatsClient | undefined;
+  let connection: NatsConnection | undefined;
   try {
     app = await start({ ...inProcessServiceEnv(database.url, nats.url), REDIS_KEY_PREFIX: prefix, ...env }, { handleSignals: false });
-    client = new NatsClient({ NATS_URL: nats.url } as ConstructorParameters<typeof NatsClient>[0]);
+    connection = await connectNats(nats.url, `harness-${label}`);
   } catch (error) {
     await app?.close();
     await nats.stop();
@@ -104,15 +109,19 @@ export async function startServiceHarness(label: string, start: ServiceStarter, 
     throw error;
   }
   const started = app;
-  const caller = client;
+  const link = connection;
+  const caller = new NatsClient(link, { CONTRACT_VALIDATION: 'on' } as BaseConfig);
+  // A contract that only names the subject: the reply goes through NatsClient's transport and error handling.
+  const bySubject = (subject: string) => defineRpc(subject, z.unknown(), z.unknown());
   return {
     app: started,
     databaseUrl: database.url,
     redisKeyPrefix: prefix,
     natsUrl: nats.url,
-    request: <T>(subject: string, payload?: unknown) => caller.request<T>(subject, payload ?? {}),
+    call: (rpc, payload) => caller.call(rpc, payload),
+    request: async <T>(subject: string, payload?: unknown) => (await caller.call(bySubject(subject), (payload ?? {}) as never)) as T,
     close: async () => {
-      await caller.onApplicationShutdown();
+      await link.drain();
       await started.close();
       await nats.stop();
       await database.drop();

@@ -35,8 +35,8 @@ async function startPinnedWorker(env: Record<string, string>): Promise<ChildProc
     DATABASE_URL: database.url,
     REDIS_KEY_PREFIX: prefix,
     HLS_ROOT,
-    // The test source is on loopback, which the SSRF guard refuses by default.
-    SOURCE_ALLOWED_NETWORKS: '127.0.0.0/8',
+    // The test's source is a local UDP port; loopback sources must be allowed by name.
+    SOURCE_ALLOWED_NETWORKS: 'udp:127.0.0.1/32',
     ...env,
   });
   workerLog = output;

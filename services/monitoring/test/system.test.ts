@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ErrorCodes, Subjects, type SystemMetrics, SystemMetricsSchema } from '@castline/contracts';
+import { ErrorCodes, Rpc, type SystemMetrics, SystemMetricsSchema } from '@castline/contracts';
 import { ADMIN, bearer, inProcessServiceEnv, login, type ServiceHarness, startServiceHarness, startTestGateway } from '@castline/testkit';
 import { startMonitoring } from '../src/monitoring-app';
 import { HostSampler } from '../src/system/host-sampler.service';
@@ -39,7 +39,7 @@ describe('on this machine', () => {
     app = monitoring.app;
     // The first sample is taken at start; rates need the second, a second later.
     await sleep(2_200);
-    snapshot = SystemMetricsSchema.parse(await monitoring.request(Subjects.monitoringSystem));
+    snapshot = SystemMetricsSchema.parse(await monitoring.call(Rpc.monitoring.system, {}));
   });
   afterAll(() => monitoring.close());
 
@@ -219,10 +219,10 @@ describe('with PROC_ROOT on fixture files', () => {
     await rename(netDev, `${netDev}.gone`);
     await sampler.sample();
     expect(() => sampler.latest()).toThrow(expect.objectContaining({ code: ErrorCodes.serviceUnavailable }));
-    await expect(monitoring.request(Subjects.monitoringSystem)).rejects.toMatchObject({ code: ErrorCodes.serviceUnavailable, status: 503 });
+    await expect(monitoring.call(Rpc.monitoring.system, {})).rejects.toMatchObject({ code: ErrorCodes.serviceUnavailable, status: 503 });
     await rename(`${netDev}.gone`, netDev);
     await sampler.sample();
-    const recovered = SystemMetricsSchema.parse(await monitoring.request(Subjects.monitoringSystem));
+    const recovered = SystemMetricsSchema.parse(await monitoring.call(Rpc.monitoring.system, {}));
     expect(recovered.network.interfaces.length).toBeGreaterThan(0);
   });
 });

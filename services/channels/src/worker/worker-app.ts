@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
-import { connect } from '@nats-io/transport-node';
-import { createProcessLogger, HANDED_BACK, Jobs, type JobContext } from '@castline/platform';
+import { connectNats, createProcessLogger, EventBus, HANDED_BACK, Jobs, type JobContext } from '@castline/platform';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { SourcePolicy } from '../channels/source-policy';
@@ -45,10 +44,12 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const logger = host?.logger ?? createProcessLogger('channels-worker', config.LOG_LEVEL);
   const log = (message: string) => logger.info(message);
   const prisma = createPrismaClient(config.DATABASE_URL);
-  const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
+  // The worker's one NATS connection; events (metrics, channel events, control) go through the typed bus.
+  const nats = await connectNats(config.NATS_URL, `channels-worker-${process.pid}`);
+  const bus = EventBus.over(nats, { warn: log, error: (error, context) => log(`${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
   const uploads = new UploadStorage(config);
   const sources = new SourcePolicy(config);
-  const telemetry = await WorkerTelemetry.create(config, nats, log);
+  const telemetry = await WorkerTelemetry.create(config, bus, log);
   const runners = new Map<string, ChannelRunner>();
   const leaseRedis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
   const leases = new ChannelLeases(leaseRedis, telemetry.workerId);
@@ -62,7 +63,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log(`channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases, sources });
+    const runner = new ChannelRunner(channelId, { prisma, bus, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
     // The worker is stopping: the runner stops FFmpeg and ends with 'handed-back'.
     const handBack = () => runner.handBack();
@@ -75,7 +76,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
           channelId,
           { status: 'starting', statusDetail: 'Handed back by a stopping worker; another worker takes it' },
           { type: 'state', message: 'starting: handed back by a stopping worker' },
-          nats,
+          bus,
           { desiredState: 'running' },
         );
         return HANDED_BACK;
