@@ -6,7 +6,7 @@ import { createPrismaClient } from '@castline/db';
 import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { ADMIN, bearer, eventually, inProcessServiceEnv, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
+import { ADMIN, bearer, eventually, inProcessServiceEnv, login, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
 import { DEV_SOURCE_SECRET_KEY } from '../src/config';
 import { SourceSecrets } from '../src/channels/source-secrets';
