@@ -12,4 +12,7 @@ export * from './subjects';
 export * from './telemetry';
 export * from './users';
 export * from './permissions';
+export * from './rpc';
+export * from './views';
+export * from './catalog';
 export * from './nats-permissions';

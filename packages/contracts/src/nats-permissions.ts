@@ -7,7 +7,7 @@ import { Subjects } from './subjects';
  *
  * Request/reply subjects are served by the service their first token names (`channels.*` by channels,
  * `monitoring.*` by monitoring, `<service>.health` by that service) and called by the gateway, the only
- * process that asks other services anything. Events (published without a reply) are listed in NATS_EVENTS
+ * process that asks other services anything, except where NATS_RPC_CALLERS says otherwise. Events (published without a reply) are listed in NATS_EVENTS
  * with their publishers and subscribers; a subject in neither form fails `natsRoutes()`, so a new subject
  * cannot ship without a decision about who may use it.
  */
@@ -18,8 +18,12 @@ export type NatsUser = (typeof NATS_USERS)[number];
 
 type SubjectKey = keyof typeof Subjects;
 
-/** Request/reply callers: the gateway turns REST calls into requests. */
+/** Request/reply callers: the gateway turns REST calls into requests, unless listed here. */
 const RPC_CALLERS: readonly NatsUser[] = ['gateway'];
+export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
+  // The activity feed (monitoring) reads the gateway's audit log.
+  gatewayAuditRecent: ['monitoring'],
+};
 
 /** Subjects that carry events (no reply): who publishes and who subscribes each. */
 export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; subscribers: NatsUser[] }>> = {
@@ -63,7 +67,7 @@ export function natsRoutes(): NatsRoute[] {
     subjectsOf(key).map((subject): NatsRoute => {
       const event = NATS_EVENTS[key];
       if (event) return { subject, kind: 'event', ...event };
-      return { subject, kind: 'rpc', publishers: [...RPC_CALLERS], subscribers: [rpcServer(subject)] };
+      return { subject, kind: 'rpc', publishers: [...(NATS_RPC_CALLERS[key] ?? RPC_CALLERS)], subscribers: [rpcServer(subject)] };
     }),
   );
 }

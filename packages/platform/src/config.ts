@@ -14,6 +14,11 @@ export const baseConfigSchema = z.object({
   /** This process's NATS user (production: one per service, see nats/users.conf); unset: no authentication. */
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
+  /**
+   * `off` skips the checks NatsClient makes of a request before sending it and of the reply on arrival (for
+   * measuring their cost; handlers still parse their requests). Default `on`.
+   */
+  CONTRACT_VALIDATION: z.enum(['on', 'off']).default('on'),
   /** How long SIGTERM may wait for in-flight work before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });

@@ -3,12 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type ChannelEventMessage, Subjects } from '@castline/contracts';
+import { type ChannelEventMessage, Events } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { redisKeyPrefix } from '@castline/testkit';
+import { ADMIN, bearer, eventually, inProcessServiceEnv, login, redisKeyPrefix, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 import { freeUdpPort, killGroup, processesFor, startUdpSource } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
@@ -34,7 +33,7 @@ let listener: NatsConnection;
 
 beforeAll(async () => {
   listener = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
-  listener.subscribe(Subjects.channelsEvents, {
+  listener.subscribe(Events.channelEvents.subject, {
     callback: (_error, message) => {
       announced.push(message.json<ChannelEventMessage>());
     },

@@ -1,8 +1,8 @@
 import { mkdir, readFile, statfs } from 'node:fs/promises';
-import { ChannelControlSchema, Subjects } from '@castline/contracts';
+import { Events } from '@castline/contracts';
+import type { EventBus } from '@castline/platform';
 import type { PrismaClient } from '@castline/db';
 import { buildLiveCommand, hlsOutputPaths, secretRedactor } from '@castline/ffmpeg';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { SourcePolicy } from '../channels/source-policy';
 import type { ChannelsConfig } from '../config';
 import { type ChannelLeases, LEASE_RENEW_MS, LEASE_TTL_MS } from '../live/channel-lease';
@@ -41,7 +41,7 @@ type RunEnd =
 
 export interface RunnerDeps {
   prisma: PrismaClient;
-  nats: NatsConnection;
+  bus: EventBus;
   uploads: UploadStorage;
   config: Pick<
     ChannelsConfig,
@@ -90,7 +90,7 @@ export class ChannelRunner {
   private request: Request | undefined;
   private ffmpeg: FfmpegProcess | undefined;
   private wake: (() => void) | undefined;
-  private subscription: Subscription | undefined;
+  private unsubscribe: (() => void) | undefined;
   /** Index into the channel's ordered sources of the one on the air (0 = primary). */
   private sourceIndex = 0;
   /** Network failures of runs that were on the air since the channel last reached `running`. */
@@ -112,20 +112,13 @@ export class ChannelRunner {
   async run(): Promise<RunOutcome> {
     if (!(await this.takeLease())) return 'duplicate';
     const renewal = setInterval(() => void this.renewLease(), LEASE_RENEW_MS);
-    this.subscription = this.deps.nats.subscribe(Subjects.channelControl(this.channelId), {
-      callback: (error, message) => {
-        if (error) return;
-        // Nest's NATS client wraps an emitted event as { pattern, data }.
-        const parsed = ChannelControlSchema.safeParse((message.json() as { data?: unknown }).data);
-        if (parsed.success) this.ask(parsed.data.action);
-      },
-    });
+    this.unsubscribe = this.deps.bus.subscribe(Events.channelControl(this.channelId), (control) => this.ask(control.action));
     try {
       const outcome = await this.supervise();
       return this.request === 'lease-lost' ? 'duplicate' : outcome;
     } finally {
       clearInterval(renewal);
-      this.subscription.unsubscribe();
+      this.unsubscribe?.();
       if (this.request !== 'lease-lost') await this.deps.leases?.release(this.channelId, this.leaseToken).catch(() => undefined);
     }
   }
@@ -458,7 +451,7 @@ export class ChannelRunner {
       this.channelId,
       { status: 'stopped', startedAt: null, statusDetail: null },
       { type: 'state', message: 'stopped' },
-      this.deps.nats,
+      this.deps.bus,
       { desiredState: 'stopped' },
     );
     if (stopped) return true;
@@ -496,7 +489,7 @@ export class ChannelRunner {
   }
 
   private async change(change: ChannelStateChange, event: ChannelEventInput): Promise<void> {
-    await writeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.nats);
+    await writeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.bus);
   }
 
   /** Waits, but a stop, restart or hand-back ends the wait at once. */
