@@ -71,7 +71,8 @@ export function ResourceTable<T, S extends TablePaging>({
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable<T>({
     data: data?.items ?? [],
-    columns,
+    // `never` lets callers pass columns of any value type; the table reads them as unknown.
+    columns: columns as Array<ColumnDef<T, unknown>>,
     getRowId,
     getCoreRowModel: getCoreRowModel(),
     manualPagination: true,
