@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
-import { createPrismaClient } from '@castline/db';
 import { connect } from '@nats-io/transport-node';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
 import { Redis } from 'ioredis';
 import { ChannelLeases } from '../live/channel-lease';
-import { writeChannelState } from '../live/channel-state';
 import { bullConnection, bullPrefix } from '../live/live-queue';
 import { UploadStorage } from '../uploads/upload-storage.repository';
 import { ChannelRunner } from './channel-runner';
+import { RunnerRepository } from './runner.repository';
 import { WorkerTelemetry } from './telemetry/worker-telemetry';
 
 /**
@@ -35,8 +34,8 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const log = (message: string) => {
     if (config.LOG_LEVEL !== 'silent') console.warn(`[worker ${process.pid}] ${message}`);
   };
-  const prisma = createPrismaClient(config.DATABASE_URL);
   const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
+  const channels = RunnerRepository.connect(config.DATABASE_URL, nats);
   const uploads = new UploadStorage(config);
   const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, nats, log);
@@ -52,17 +51,15 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log(`channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
-    const runner = new ChannelRunner(channelId, { prisma, nats, uploads, config, log, telemetry, leases, sources });
+    const runner = new ChannelRunner(channelId, { channels, nats, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();
       if (outcome === 'handed-back') {
-        await writeChannelState(
-          prisma,
+        await channels.writeState(
           channelId,
           { status: 'starting', statusDetail: 'Handed back by a stopping worker; another worker takes it' },
           { type: 'state', message: 'starting: handed back by a stopping worker' },
-          nats,
           { desiredState: 'running' },
         );
         await job.moveToDelayed(Date.now(), token);
@@ -100,7 +97,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
         await telemetry.close();
         await leaseRedis.quit().catch(() => leaseRedis.disconnect());
         await nats.drain();
-        await prisma.$disconnect();
+        await channels.close();
         await connection.quit().catch(() => connection.disconnect());
       })();
       return closing;
