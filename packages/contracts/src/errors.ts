@@ -19,6 +19,8 @@ export const ErrorCodes = {
   rateLimited: 'RATE_LIMITED',
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
   upstreamTimeout: 'UPSTREAM_TIMEOUT',
+  /** A NATS request or reply did not match its contract (packages/contracts/src/catalog.ts); names subject and field. */
+  contractViolation: 'CONTRACT_VIOLATION',
   internal: 'INTERNAL_ERROR',
   /** A channel source's host: a refused address range, a numeric spelling, or a name that does not resolve. */
   sourceAddressRefused: 'SOURCE_ADDRESS_REFUSED',

@@ -12,3 +12,6 @@ export * from './subjects';
 export * from './telemetry';
 export * from './users';
 export * from './permissions';
+export * from './rpc';
+export * from './views';
+export * from './catalog';

@@ -34,6 +34,8 @@ export const Subjects = {
    * everywhere, user disabled or changed, API key revoked); every gateway replica ends that owner's live connections.
    */
   gatewayCredentialsRevoked: 'gateway.credentials.revoked',
+  /** The gateway's latest audit entries (it owns audit_log); monitoring's recent activity asks for them. */
+  gatewayAuditRecent: 'gateway.audit.recent',
   channelsLogsGet: 'channels.logs.get',
   channelsThumbnailGet: 'channels.thumbnail.get',
   presetsList: 'channels.presets.list',

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceName } from '@castline/contracts';
 import { Logger } from 'nestjs-pino';
 import type { BaseConfig } from './config';
 import { MetricsService } from './metrics';
+import { CastlineNatsTransport, NATS_CONNECTION } from './nats';
 
 export interface BootstrapOptions {
   service: ServiceName;
@@ -50,14 +52,10 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, op
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  app.connectMicroservice<MicroserviceOptions>(
-    {
-      transport: Transport.NATS,
-      // A queue group per service: several replicas share the work, each message is handled once.
-      options: { servers: options.config.NATS_URL, queue: options.service, name: `${options.service}-${process.pid}` },
-    },
-    { inheritAppConfig: true },
-  );
+  // Handlers answer over the process's one NATS connection in Castline's plain-JSON wire format. A queue group
+  // per service: several replicas share the work, each message is handled once.
+  const strategy = new CastlineNatsTransport(app.get<NatsConnection>(NATS_CONNECTION), { queue: options.service });
+  app.connectMicroservice<MicroserviceOptions>({ strategy }, { inheritAppConfig: true });
   if (options.handleSignals ?? true) handleShutdownSignals(app, options.config.SHUTDOWN_TIMEOUT_MS);
   await options.configure?.(app);
   await app.startAllMicroservices();

@@ -10,6 +10,11 @@ export const baseConfigSchema = z.object({
   /** Prefix for every Redis key this process writes, so several installs (or test files) share one Redis. */
   REDIS_KEY_PREFIX: z.string().default('castline:'),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /**
+   * `off` skips the checks NatsClient makes of a request before sending it and of the reply on arrival (for
+   * measuring their cost; handlers still parse their requests). Default `on`.
+   */
+  CONTRACT_VALIDATION: z.enum(['on', 'off']).default('on'),
   /** How long SIGTERM may wait for in-flight work before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });

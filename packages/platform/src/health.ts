@@ -1,8 +1,7 @@
 import { Controller, Get, Inject, Injectable, Optional, Type } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { type DependencyHealth, type ServiceHealthReport, type ServiceName, Subjects } from '@castline/contracts';
+import { type DependencyHealth, Rpc, type ServiceHealthReport, type ServiceName } from '@castline/contracts';
 import type { Redis } from 'ioredis';
-import { NatsClient } from './nats.client';
+import { HandleRpc, NatsClient } from './nats';
 import { PrismaService } from './prisma.service';
 import { Public } from './public';
 import { REDIS, SERVICE_NAME } from './tokens';
@@ -70,7 +69,7 @@ export function createHealthController(service: ServiceName): Type<unknown> {
   class HealthController {
     constructor(private readonly health: HealthService) {}
 
-    @MessagePattern(Subjects.health(service))
+    @HandleRpc(Rpc.health(service))
     report(): Promise<ServiceHealthReport> {
       return this.health.report();
     }

@@ -5,7 +5,7 @@ export * from './health';
 export * from './http-exception.filter';
 export * from './logger';
 export * from './metrics';
-export * from './nats.client';
+export * from './nats';
 export * from './platform.module';
 export * from './prisma.service';
 export * from './redis.provider';

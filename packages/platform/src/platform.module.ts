@@ -6,7 +6,7 @@ import { createHealthController, HealthService } from './health';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { createLoggerModule } from './logger';
 import { MetricsController, MetricsService, RpcMetricsInterceptor } from './metrics';
-import { NatsClient } from './nats.client';
+import { EventBus, NatsClient, NatsConnectionCloser, natsConnectionProvider, NATS_CONNECTION } from './nats';
 import { PrismaService } from './prisma.service';
 import { RedisCloser, redisProvider } from './redis.provider';
 import { CONFIG, REDIS, SERVICE_NAME } from './tokens';
@@ -28,11 +28,14 @@ export class PlatformModule {
       { provide: SERVICE_NAME, useValue: options.service },
       MetricsService,
       HealthService,
+      natsConnectionProvider,
+      NatsConnectionCloser,
       NatsClient,
+      EventBus,
       { provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor },
       { provide: APP_FILTER, useClass: HttpExceptionFilter },
     ];
-    const exported: Array<string | symbol | Provider> = [CONFIG, SERVICE_NAME, MetricsService, HealthService, NatsClient];
+    const exported: Array<string | symbol | Provider> = [CONFIG, SERVICE_NAME, MetricsService, HealthService, NATS_CONNECTION, NatsClient, EventBus];
     if (options.uses.postgres) {
       providers.push(PrismaService);
       exported.push(PrismaService);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type ChannelEventMessage, Subjects } from '@castline/contracts';
+import { type ChannelEventMessage, Events } from '@castline/contracts';
 import { createPrismaClient } from '@castline/db';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { redisKeyPrefix } from '@castline/testkit';
@@ -34,7 +34,7 @@ let listener: NatsConnection;
 
 beforeAll(async () => {
   listener = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
-  listener.subscribe(Subjects.channelsEvents, {
+  listener.subscribe(Events.channelEvents.subject, {
     callback: (_error, message) => {
       announced.push(message.json<ChannelEventMessage>());
     },

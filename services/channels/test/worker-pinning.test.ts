@@ -37,6 +37,8 @@ async function startPinnedWorker(env: Record<string, string>): Promise<ChildProc
       DATABASE_URL: database.url,
       REDIS_KEY_PREFIX: prefix,
       HLS_ROOT,
+      // The test's source is a local UDP port; loopback sources must be allowed by name.
+      SOURCE_ALLOWED_NETWORKS: 'udp:127.0.0.1/32',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,14 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
-import { ActivityController } from './activity/activity.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
-import { ChannelOperationsController } from './channels/channel-operations.controller';
 import { ChannelTelemetryController } from './channels/channel-telemetry.controller';
-import { ChannelsController } from './channels/channels.controller';
-import { PresetsController } from './channels/presets.controller';
+import { ChannelsController, PresetsController } from './channels/channels.routes';
 import { UploadsController } from './uploads/uploads.controller';
 import { AuditController } from './audit/audit.controller';
+import { AuditRpcController } from './audit/audit-rpc.controller';
 import { AuditRecorder } from './audit/audit.recorder';
 import { AuditRepository } from './audit/audit.repository';
 import { AuthModule } from './auth/auth.module';
@@ -17,7 +15,7 @@ import { HealthController } from './health/health.controller';
 import { ChannelStreamController } from './live/channel-stream.controller';
 import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
-import { MonitoringController } from './monitoring/monitoring.controller';
+import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -31,12 +29,12 @@ export class AppModule {
         UsersController,
         ApiKeysController,
         AuditController,
+        AuditRpcController,
         HealthController,
         ActivityController,
         MonitoringController,
         ChannelsController,
         ChannelTelemetryController,
-        ChannelOperationsController,
         ChannelStreamController,
         PresetsController,
         UploadsController,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
-import { type ChannelEventMessage, type ChannelMetrics, Subjects } from '@castline/contracts';
+import { type ChannelEventMessage, type ChannelMetrics, Events } from '@castline/contracts';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
@@ -54,8 +54,8 @@ const eventOf = (channelId: string): ChannelEventMessage => ({
   message: 'running',
   at: new Date().toISOString(),
 });
-const publishMetrics = (channelId: string) => nats.publish(Subjects.channelsMetrics, JSON.stringify(metricsOf(channelId)));
-const publishEvent = (channelId: string) => nats.publish(Subjects.channelsEvents, JSON.stringify(eventOf(channelId)));
+const publishMetrics = (channelId: string) => nats.publish(Events.channelMetrics.subject, JSON.stringify(metricsOf(channelId)));
+const publishEvent = (channelId: string) => nats.publish(Events.channelEvents.subject, JSON.stringify(eventOf(channelId)));
 
 type Pushed = { type: string; data?: { channelId: string }; channels?: string[] };
 

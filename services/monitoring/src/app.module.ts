@@ -10,7 +10,7 @@ export class AppModule {
   static forRoot(config: MonitoringConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'monitoring', config, uses: { postgres: true, redis: true } }), ActivityModule, SystemModule, ProcessesModule],
+      imports: [PlatformModule.forRoot({ service: 'monitoring', config, uses: { redis: true } }), ActivityModule, SystemModule, ProcessesModule],
     };
   }
 }

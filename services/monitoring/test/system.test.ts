@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ErrorCodes, Subjects, type SystemMetrics, SystemMetricsSchema } from '@castline/contracts';
+import { ErrorCodes, Rpc, type SystemMetrics, SystemMetricsSchema } from '@castline/contracts';
 import { bootstrapService, NatsClient } from '@castline/platform';
 import { createTestDatabase, redisKeyPrefix, type TestDatabase } from '@castline/testkit';
 import { ADMIN, bearer, login, startTestGateway } from '../../gateway/test/support';
@@ -60,7 +60,7 @@ describe('on this machine', () => {
     app = await startMonitoring();
     // The first sample is taken at start; rates need the second, a second later.
     await sleep(2_200);
-    const reply = await app.get(NatsClient).request(Subjects.monitoringSystem, {}, 2_000);
+    const reply = await app.get(NatsClient).call(Rpc.monitoring.system, {});
     snapshot = SystemMetricsSchema.parse(reply);
   });
   afterAll(() => app.close());

@@ -2,25 +2,13 @@
  * The gateway client. The access token lives only in this module's memory; the refresh token is the
  * gateway's httpOnly cookie (path /api/v1/auth), so script on the page can never read it.
  */
-import type { Role } from '@castline/contracts/permissions';
 
 export const API_BASE = '/api/v1';
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  disabled: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
+/** The signed-in user and the access token, as POST /auth/login and /auth/refresh answer them. */
+import type { Session, UserView as SessionUser } from '@castline/contracts';
 
-export interface Session {
-  accessToken: string;
-  expiresIn: number;
-  user: SessionUser;
-}
+export type { Session, SessionUser };
 
 /** A refused request: the gateway's `{ error: { code, message } }`, or a network failure (status 0). */
 export class ApiError extends Error {

@@ -2,10 +2,24 @@
 
 /**
  * Channels: the gateway's channel view as the dashboard sees it, plus the TanStack Query hooks that read and change it.
- * Shapes follow services/channels/src/channels/channel.view.ts, presets/preset.view.ts and uploads/uploads.service.ts
- * (dates arrive as ISO strings).
+ * Shapes are the API's view schemas in @castline/contracts (views.ts; dates arrive as ISO strings).
  */
-import type { ChannelMetrics, CreateChannel, LogoPlacement, OutputProfile, UpdateChannel } from '@castline/contracts';
+import type {
+  BulkChannelResult,
+  ChannelLogoView,
+  ChannelMetrics,
+  ChannelPage,
+  ChannelPlayback,
+  ChannelScheduleView,
+  ChannelSourceView,
+  ChannelStatus,
+  ChannelView,
+  CreateChannel,
+  LogoPlacement,
+  PresetView,
+  UpdateChannel,
+  UploadView,
+} from '@castline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { toast } from 'sonner';
@@ -13,99 +27,23 @@ import { api, ApiError, apiBlob, describeError } from './api';
 import { runOnce } from './in-flight';
 import { type LiveConnection, openLiveFeed } from './live-metrics';
 
-export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error' | 'waiting';
+export type { ChannelStatus };
 export const CHANNEL_STATUSES: ChannelStatus[] = ['stopped', 'starting', 'running', 'stopping', 'error', 'waiting'];
 
 export type LogoAnchor = LogoPlacement['anchor'];
-export type Playback = 'public' | 'signed';
+export type Playback = ChannelPlayback;
 
-export interface ChannelSource {
-  position: number;
-  /** Secrets (user info, stream key, tokens) come masked as ***; null for viewers, who never see sources. */
-  url: string | null;
-  label: string;
-}
-
-export interface ChannelLogo {
-  uploadId: string;
-  anchor: LogoAnchor;
-  x: number;
-  y: number;
-  width: number | null;
-  height: number | null;
-  opacity: number;
-}
-
-export interface ChannelSchedule {
-  timezone: string;
-  start: string;
-  stop: string;
-}
-
-export interface Channel {
-  id: string;
-  name: string;
-  slug: string;
-  status: ChannelStatus;
-  /** Plain words for the status ("No data from udp port 5999 for 10 s; trying again in 19 s"), and since when. */
-  statusDetail: string | null;
-  statusSince: string | null;
-  desiredState: 'running' | 'stopped';
-  sources: ChannelSource[];
-  presetId: string | null;
-  output: OutputProfile | null;
-  logo: ChannelLogo | null;
-  hls: { segmentSeconds: number; listSize: number };
-  playback: Playback;
-  /** Where nginx serves a public channel (e.g. /live/<slug>/index.m3u8); null for signed ones (GET /channels/:id/playback). */
-  playbackPath: string | null;
-  autoRestart: boolean;
-  schedule: ChannelSchedule | null;
-  lastError: string | null;
-  startedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ChannelList {
-  items: Channel[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface Preset {
-  id: string;
-  name: string;
-  description: string;
-  builtIn: boolean;
-  /** The preset a new channel starts with. */
-  isDefault: boolean;
-  profile: OutputProfile;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Upload {
-  id: string;
-  kind: string;
-  originalName: string;
-  mimeType: string;
-  sizeBytes: number;
-  width: number | null;
-  height: number | null;
-  sha256: string;
-  createdAt: string;
-}
+export type ChannelSource = ChannelSourceView;
+export type ChannelLogo = ChannelLogoView;
+export type ChannelSchedule = ChannelScheduleView;
+export type Channel = ChannelView;
+export type ChannelList = ChannelPage;
+export type Preset = PresetView;
+export type Upload = UploadView;
 
 export type ChannelAction = 'start' | 'stop' | 'restart';
 
-export interface BulkResult {
-  id: string;
-  ok: boolean;
-  status?: ChannelStatus;
-  error?: { code: string; message: string };
-}
+export type BulkResult = BulkChannelResult;
 
 export type { ChannelMetrics };
 

@@ -1,6 +1,16 @@
 'use client';
 
-import type { DependencyHealth, MonitoringProcesses, MonitoringStreams, RecentActivityReply, SystemMetrics } from '@castline/contracts';
+import type {
+  ChannelPage,
+  ChannelStatus,
+  ChannelView,
+  MonitoringProcesses,
+  MonitoringStreams,
+  PlatformHealth,
+  RecentActivityReply,
+  ServiceStatus,
+  SystemMetrics,
+} from '@castline/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { API_BASE, ApiError, api, getAccessToken } from './api';
@@ -9,39 +19,13 @@ import { API_BASE, ApiError, api, getAccessToken } from './api';
 export const HISTORY_WINDOW_MS = 5 * 60_000;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Shapes the gateway answers that have no schema in @castline/contracts (services/gateway/src/health, /channels).
+// Shapes the gateway answers, from the view schemas in @castline/contracts.
 
-export interface ServiceStatus {
-  name: string;
-  status: 'up' | 'down';
-  latencyMs: number;
-  pid?: number;
-  uptimeSeconds?: number;
-  version?: string;
-  checks?: DependencyHealth[];
-  error?: string;
-}
+export type { ChannelStatus, PlatformHealth, ServiceStatus };
 
-export interface PlatformHealth {
-  status: 'up' | 'down';
-  checkedAt: string;
-  dependencies: DependencyHealth[];
-  services: ServiceStatus[];
-}
+export type ChannelSummary = Pick<ChannelView, 'id' | 'name' | 'slug' | 'status'>;
 
-export type ChannelStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error' | 'waiting';
-
-export interface ChannelSummary {
-  id: string;
-  name: string;
-  slug: string;
-  status: ChannelStatus;
-}
-
-interface ChannelList {
-  items: ChannelSummary[];
-  total: number;
-}
+type ChannelList = Pick<ChannelPage, 'total'> & { items: ChannelSummary[] };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Client-side history of system samples, shared by every page (kept across navigation, dropped after 5 minutes).

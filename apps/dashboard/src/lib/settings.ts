@@ -1,9 +1,8 @@
 /**
  * Shapes and helpers of the Settings pages (users, API keys, encoding presets, audit log).
- * The shapes mirror the gateway's views: services/gateway/src/users/user.view.ts, api-keys.service.ts,
- * services/channels/src/presets/preset.view.ts and audit.controller.ts.
+ * The shapes are the API's view schemas in @castline/contracts (views.ts), as `z.infer` types.
  */
-import type { OutputProfile, PresetBody, Rendition } from '@castline/contracts';
+import type { ApiKeyView, AuditEntry, CreatedApiKey, OutputProfile, PresetBody, PresetView, Rendition, UserView } from '@castline/contracts';
 import type { Role } from '@castline/contracts/permissions';
 
 export const ROLE_OPTIONS: ReadonlyArray<{ value: Role; label: string; description: string }> = [
@@ -16,33 +15,7 @@ export const roleLabel = (role: Role) => ROLE_OPTIONS.find((option) => option.va
 
 export type { Page } from '@castline/contracts';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  createdById: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
-
-/** POST /api-keys: the only response that carries the secret. */
-export interface CreatedApiKey extends ApiKeyView {
-  key: string;
-}
+export type { ApiKeyView, CreatedApiKey, UserView };
 
 export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
 
@@ -52,36 +25,9 @@ export function apiKeyStatus(key: Pick<ApiKeyView, 'revokedAt' | 'expiresAt'>, n
   return 'active';
 }
 
-export interface PresetView {
-  id: string;
-  name: string;
-  description: string;
-  builtIn: boolean;
-  /** The preset a new channel starts with. */
-  isDefault: boolean;
-  profile: OutputProfile;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { OutputProfile, PresetBody, PresetView, Rendition };
 
-export type { OutputProfile, PresetBody, Rendition };
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  statusCode: number;
-  result: 'success' | 'failure' | string;
-  requestId: string | null;
-  details: unknown;
-}
+export type { AuditEntry };
 
 /** The actions the gateway names with @Audit(...); other mutating requests are logged as "METHOD /route". */
 export const AUDIT_ACTIONS = [

@@ -1,30 +1,30 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type BulkChannelAction, BulkChannelActionSchema, ChannelIdSchema, Subjects } from '@castline/contracts';
-import { ZodValidationPipe } from '@castline/platform';
+import { Payload } from '@nestjs/microservices';
+import { type BulkChannelAction, Rpc } from '@castline/contracts';
+import { HandleRpc } from '@castline/platform';
 import { ChannelOperationsService } from './channel-operations.service';
 
 @Controller()
 export class ChannelOperationsController {
   constructor(private readonly operations: ChannelOperationsService) {}
 
-  @MessagePattern(Subjects.channelsBulk)
-  bulk(@Payload(new ZodValidationPipe(BulkChannelActionSchema)) body: BulkChannelAction) {
+  @HandleRpc(Rpc.channels.bulk)
+  bulk(@Payload() body: BulkChannelAction) {
     return this.operations.bulk(body);
   }
 
-  @MessagePattern(Subjects.channelsPlayback)
-  playback(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
+  @HandleRpc(Rpc.channels.playback)
+  playback(@Payload() request: { id: string }) {
     return this.operations.playback(request.id);
   }
 
-  @MessagePattern(Subjects.channelsPlaybackRevoke)
-  revokePlayback(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
+  @HandleRpc(Rpc.channels.revokePlayback)
+  revokePlayback(@Payload() request: { id: string }) {
     return this.operations.revokePlayback(request.id);
   }
 
-  @MessagePattern(Subjects.channelsSchedule)
-  schedule(@Payload(new ZodValidationPipe(ChannelIdSchema)) request: { id: string }) {
+  @HandleRpc(Rpc.channels.schedule)
+  schedule(@Payload() request: { id: string }) {
     return this.operations.schedule(request.id);
   }
 }

@@ -3,7 +3,6 @@ import { CONFIG, type HostResolver, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { ChannelsConfig } from '../config';
 import { ChannelLeases } from '../live/channel-lease';
-import { ChannelEventsPublisher } from '../live/channel-events.publisher';
 import { LiveQueue } from '../live/live-queue';
 import { LiveReconciler } from '../live/reconciler';
 import { ChannelSchedules } from '../schedules/channel-schedules';
@@ -26,7 +25,7 @@ import { SOURCE_RESOLVER, SourcePolicy } from './source-policy';
 @Module({
   controllers: [ChannelsController, ChannelOperationsController, PresetsController, UploadsController],
   providers: [
-    ChannelsService, ChannelsRepository, ChannelEventsPublisher, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, LiveReconciler,
+    ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, LiveReconciler,
     { provide: ChannelLeases, inject: [REDIS], useFactory: (redis: Redis) => new ChannelLeases(redis, 'channels-service') },
     {
       provide: SourcePolicy,

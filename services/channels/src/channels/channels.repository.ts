@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Channel, ChannelEvent, ChannelSource, ChannelStatus, Prisma } from '@castline/db';
-import { PrismaService } from '@castline/platform';
-import { ChannelEventsPublisher } from '../live/channel-events.publisher';
+import { EventBus, PrismaService } from '@castline/platform';
 import type { StoredSource } from './source-secrets';
 import { type ChannelEventInput, type ChannelStateChange, changeChannelState } from '../live/channel-state';
 
@@ -13,7 +12,7 @@ const withSources = { sources: { orderBy: { position: 'asc' } } } as const;
 export class ChannelsRepository {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly events: ChannelEventsPublisher,
+    private readonly events: EventBus,
   ) {}
 
   findById(id: string): Promise<ChannelWithSources | null> {

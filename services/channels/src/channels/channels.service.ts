@@ -6,11 +6,11 @@ import {
   type CreateChannel,
   fieldProblem,
   type ListChannels,
-  Subjects,
+  Events,
   type UpdateChannel,
 } from '@castline/contracts';
 import { Prisma } from '@castline/db';
-import { AppError, CONFIG, NatsClient } from '@castline/platform';
+import { AppError, CONFIG, EventBus } from '@castline/platform';
 import type { ChannelsConfig } from '../config';
 import { ChannelLeases } from '../live/channel-lease';
 import { removeRevokedSignedDirs } from '../live/playback';
@@ -47,7 +47,7 @@ export class ChannelsService implements OnApplicationBootstrap {
   constructor(
     private readonly channels: ChannelsRepository,
     private readonly liveQueue: LiveQueue,
-    private readonly nats: NatsClient,
+    private readonly bus: EventBus,
     private readonly schedules: ChannelSchedules,
     private readonly leases: ChannelLeases,
     private readonly sources: SourcePolicy,
@@ -203,8 +203,9 @@ export class ChannelsService implements OnApplicationBootstrap {
     return toChannelView(channel);
   }
 
-  private control(id: string, control: ChannelControl): Promise<void> {
-    return this.nats.emit(Subjects.channelControl(id), control);
+  private async control(id: string, control: ChannelControl): Promise<void> {
+    this.bus.publish(Events.channelControl(id), control);
+    await this.bus.flush();
   }
 
   private async checkReferences(body: Pick<CreateChannel, 'presetId' | 'logo'>): Promise<void> {

@@ -1,6 +1,6 @@
-import { type ChannelEventMessage, Subjects } from '@castline/contracts';
+import { type ChannelEventMessage, Events } from '@castline/contracts';
 import { type ChannelStatus, type DesiredState, Prisma, type PrismaClient } from '@castline/db';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventBus } from '@castline/platform';
 import type { ChannelWithSources } from '../channels/channels.repository';
 
 export interface ChannelEventInput {
@@ -28,8 +28,8 @@ export interface ChannelStateGuard {
   desiredState?: DesiredState;
 }
 
-/** Where `channels.events` go: a raw NATS connection (the workers') or anything else that can publish. */
-export type ChannelEventPublisher = Pick<NatsConnection, 'publish'>;
+/** Where `channels.events` go: the process's event bus (the service's or a worker's). */
+export type ChannelEventPublisher = Pick<EventBus, 'publish'>;
 
 const WRITE_ATTEMPTS = 4;
 const RETRY_DELAY_MS = 250;
@@ -116,5 +116,5 @@ export function announceChannelEvent(
     message: event.message,
     at: at.toISOString(),
   };
-  events.publish(Subjects.channelsEvents, JSON.stringify(message));
+  events.publish(Events.channelEvents, message);
 }

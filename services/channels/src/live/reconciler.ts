@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Subjects } from '@castline/contracts';
-import { CONFIG, NatsClient, REDIS } from '@castline/platform';
+import { Events } from '@castline/contracts';
+import { CONFIG, EventBus, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import { ChannelsRepository } from '../channels/channels.repository';
 import type { ChannelsConfig } from '../config';
@@ -34,7 +34,7 @@ export class LiveReconciler implements OnApplicationBootstrap, OnApplicationShut
     private readonly channels: ChannelsRepository,
     private readonly queue: LiveQueue,
     private readonly leases: ChannelLeases,
-    private readonly nats: NatsClient,
+    private readonly bus: EventBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,7 +81,7 @@ export class LiveReconciler implements OnApplicationBootstrap, OnApplicationShut
         await this.queue.removeUnclaimed(channel.id);
         done.push(`${channel.id}: job removed`);
       } else if (job === 'active' || (await this.leases.holderOf(channel.id))) {
-        await this.nats.emit(Subjects.channelControl(channel.id), { action: 'stop' });
+        this.bus.publish(Events.channelControl(channel.id), { action: 'stop' });
         done.push(`${channel.id}: told to stop`);
       } else if (channel.status === 'stopping' || channel.status === 'starting' || channel.status === 'running' || channel.status === 'waiting') {
         await this.channels.changeState(channel.id, { status: 'stopped', startedAt: null, statusDetail: null }, { type: 'reconcile', message: 'stopped: nothing runs the channel' });
@@ -91,7 +91,7 @@ export class LiveReconciler implements OnApplicationBootstrap, OnApplicationShut
     // Jobs whose channel is gone.
     for (const [id, state] of jobs) {
       if (state === 'queued') await this.queue.removeUnclaimed(id);
-      else await this.nats.emit(Subjects.channelControl(id), { action: 'stop' });
+      else this.bus.publish(Events.channelControl(id), { action: 'stop' });
       done.push(`${id}: job of a deleted channel ended`);
     }
     for (const line of done) this.logger.log(`reconcile: ${line}`);

@@ -1,7 +1,7 @@
 import { mkdir, readFile, statfs } from 'node:fs/promises';
-import { ChannelControlSchema, Subjects } from '@castline/contracts';
+import { Events } from '@castline/contracts';
+import type { EventBus } from '@castline/platform';
 import { buildLiveCommand, hlsOutputPaths, secretRedactor } from '@castline/ffmpeg';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { SourcePolicy } from '../channels/source-policy';
 import type { ChannelsConfig } from '../config';
 import { type ChannelLeases, LEASE_RENEW_MS, LEASE_TTL_MS } from '../live/channel-lease';
@@ -42,7 +42,7 @@ type RunEnd =
 export interface RunnerDeps {
   /** The channel's rows in PostgreSQL: load, desired state, status changes. */
   channels: RunnerRepository;
-  nats: NatsConnection;
+  bus: EventBus;
   uploads: UploadStorage;
   config: Pick<
     ChannelsConfig,
@@ -91,7 +91,7 @@ export class ChannelRunner {
   private request: Request | undefined;
   private ffmpeg: FfmpegProcess | undefined;
   private wake: (() => void) | undefined;
-  private subscription: Subscription | undefined;
+  private unsubscribe: (() => void) | undefined;
   /** Index into the channel's ordered sources of the one on the air (0 = primary). */
   private sourceIndex = 0;
   /** Network failures of runs that were on the air since the channel last reached `running`. */
@@ -113,20 +113,13 @@ export class ChannelRunner {
   async run(): Promise<RunOutcome> {
     if (!(await this.takeLease())) return 'duplicate';
     const renewal = setInterval(() => void this.renewLease(), LEASE_RENEW_MS);
-    this.subscription = this.deps.nats.subscribe(Subjects.channelControl(this.channelId), {
-      callback: (error, message) => {
-        if (error) return;
-        // Nest's NATS client wraps an emitted event as { pattern, data }.
-        const parsed = ChannelControlSchema.safeParse((message.json() as { data?: unknown }).data);
-        if (parsed.success) this.ask(parsed.data.action);
-      },
-    });
+    this.unsubscribe = this.deps.bus.subscribe(Events.channelControl(this.channelId), (control) => this.ask(control.action));
     try {
       const outcome = await this.supervise();
       return this.request === 'lease-lost' ? 'duplicate' : outcome;
     } finally {
       clearInterval(renewal);
-      this.subscription.unsubscribe();
+      this.unsubscribe?.();
       if (this.request !== 'lease-lost') await this.deps.leases?.release(this.channelId, this.leaseToken).catch(() => undefined);
     }
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
-import { connect } from '@nats-io/transport-node';
+import { connectNats, EventBus } from '@castline/platform';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
@@ -34,11 +34,13 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const log = (message: string) => {
     if (config.LOG_LEVEL !== 'silent') console.warn(`[worker ${process.pid}] ${message}`);
   };
-  const nats = await connect({ servers: config.NATS_URL, name: `channels-worker-${process.pid}` });
-  const channels = RunnerRepository.connect(config.DATABASE_URL, nats);
+  // The worker's one NATS connection; events (metrics, channel events, control) go through the typed bus.
+  const nats = await connectNats(config.NATS_URL, `channels-worker-${process.pid}`);
+  const bus = EventBus.over(nats, { warn: log, error: (error, context) => log(`${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
+  const channels = RunnerRepository.connect(config.DATABASE_URL, bus);
   const uploads = new UploadStorage(config);
   const sources = new SourcePolicy(config);
-  const telemetry = await WorkerTelemetry.create(config, nats, log);
+  const telemetry = await WorkerTelemetry.create(config, bus, log);
   const runners = new Map<string, ChannelRunner>();
   const connection = bullConnection(config);
   const leaseRedis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
@@ -51,7 +53,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log(`channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
-    const runner = new ChannelRunner(channelId, { channels, nats, uploads, config, log, telemetry, leases, sources });
+    const runner = new ChannelRunner(channelId, { channels, bus, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
     try {
       const outcome = await runner.run();

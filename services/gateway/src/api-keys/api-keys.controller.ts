@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiKeyPageSchema, CreatedApiKeySchema } from '@castline/contracts';
 import { ZodValidationPipe } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
 import { Audit, CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { ApiZodBody, ApiZodQuery } from '../common/api-docs';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/api-docs';
 import { UuidParam } from '../users/users.dto';
 import { type CreateApiKeyBody, CreateApiKeyBodySchema, type ListApiKeysQuery, ListApiKeysQuerySchema } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
@@ -20,6 +21,7 @@ export class ApiKeysController {
   @RequirePermission('api-keys:read')
   @ApiOperation({ summary: 'List API keys (paged, sortable; revoked ones with includeRevoked=true)' })
   @ApiZodQuery(ListApiKeysQuerySchema)
+  @ApiZodResponse(ApiKeyPageSchema)
   list(@Query(new ZodValidationPipe(ListApiKeysQuerySchema)) query: ListApiKeysQuery) {
     return this.apiKeys.list(query);
   }
@@ -29,6 +31,7 @@ export class ApiKeysController {
   @Audit('api-keys.create', 'api-key')
   @ApiOperation({ summary: 'Create an API key; the key is in this response only' })
   @ApiZodBody(CreateApiKeyBodySchema)
+  @ApiZodResponse(CreatedApiKeySchema, 201)
   async create(
     @Body(new ZodValidationPipe(CreateApiKeyBodySchema)) body: CreateApiKeyBody,
     @CurrentPrincipal() principal: Principal,

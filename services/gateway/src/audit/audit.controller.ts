@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { parseSort } from '@castline/contracts';
+import { AuditPageSchema, parseSort } from '@castline/contracts';
 import { ZodValidationPipe } from '@castline/platform';
 import { RequirePermission } from '../auth/decorators';
-import { ApiZodQuery } from '../common/api-docs';
+import { ApiZodQuery, ApiZodResponse } from '../common/api-docs';
 import { toSkipTake } from '../common/pagination';
 import { type ListAuditQuery, ListAuditQuerySchema } from './audit.dto';
 import { AuditRepository } from './audit.repository';
@@ -19,6 +19,7 @@ export class AuditController {
   @RequirePermission('audit:read')
   @ApiOperation({ summary: 'Audit log, newest first (sort=at for oldest first), with filters' })
   @ApiZodQuery(ListAuditQuerySchema)
+  @ApiZodResponse(AuditPageSchema)
   async list(@Query(new ZodValidationPipe(ListAuditQuerySchema)) query: ListAuditQuery) {
     const { items, total } = await this.audit.list(query, parseSort(query.sort), toSkipTake(query));
     return {

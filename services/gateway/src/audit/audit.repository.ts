@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditLog, Prisma } from '@castline/db';
-import { type AUDIT_SORT_FIELDS, ROUTINE_AUDIT_ACTIONS, type Sort } from '@castline/contracts';
+import { type ActivityEntry, type AUDIT_SORT_FIELDS, ROUTINE_AUDIT_ACTIONS, type Sort } from '@castline/contracts';
 import { PrismaService } from '@castline/platform';
 import { toOrderBy } from '../common/pagination';
 
@@ -47,5 +47,17 @@ export class AuditRepository {
       this.prisma.auditLog.count({ where }),
     ]);
     return { items, total };
+  }
+
+  /** The newest entries, as the overview's recent activity shows them. */
+  async latest(limit: number): Promise<ActivityEntry[]> {
+    const rows = await this.prisma.auditLog.findMany({
+      // Who did what: neither routine token refreshes nor requests without a credential.
+      where: { action: { notIn: [...ROUTINE_AUDIT_ACTIONS] }, actorType: { not: 'anonymous' } },
+      orderBy: { at: 'desc' },
+      take: limit,
+      select: { id: true, at: true, actorLabel: true, action: true, targetType: true, targetId: true, result: true, statusCode: true },
+    });
+    return rows.map((row) => ({ ...row, id: row.id.toString(), at: row.at.toISOString() }));
   }
 }

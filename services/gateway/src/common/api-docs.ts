@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 /** OpenAPI request body from the same zod schema that validates it. */
@@ -17,3 +17,7 @@ export const ApiZodQuery = (schema: z.ZodObject) =>
       }),
     ),
   );
+
+/** OpenAPI response body from a view schema of @castline/contracts (what the route answers, as JSON). */
+export const ApiZodResponse = (schema: z.ZodType, status = 200) =>
+  ApiResponse({ status, schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as object });

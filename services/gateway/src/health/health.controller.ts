@@ -1,10 +1,11 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { roleHas } from '@castline/contracts';
+import { type PlatformHealth, PlatformHealthSchema, roleHas } from '@castline/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@castline/platform';
 import { Authenticator, credentialFromHeaders } from '../auth/authenticator';
-import { type PlatformHealth, PlatformHealthService } from './platform-health.service';
+import { ApiZodResponse } from '../common/api-docs';
+import { PlatformHealthService } from './platform-health.service';
 
 @ApiTags('health')
 @Controller('health')
@@ -19,6 +20,7 @@ export class HealthController {
   @ApiOperation({
     summary: 'Postgres, Redis, NATS and all seven services; 200 when all are up, else 503. Up/down only; latencies, versions, pids and errors with monitoring:read',
   })
+  @ApiZodResponse(PlatformHealthSchema)
   async check(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const health = await this.health.check();
     void reply.status(health.status === 'up' ? 200 : 503).header('Cache-Control', 'no-store');

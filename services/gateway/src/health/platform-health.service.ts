@@ -1,25 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DependencyHealth, SERVICE_NAMES, type ServiceHealthReport, type ServiceName, Subjects } from '@castline/contracts';
+import { type PlatformHealth, Rpc, SERVICE_NAMES, type ServiceHealthReport, type ServiceName, type ServiceStatus } from '@castline/contracts';
 import { CONFIG, HealthService, NatsClient } from '@castline/platform';
 import type { GatewayConfig } from '../config';
-
-export interface ServiceStatus {
-  name: ServiceName;
-  status: 'up' | 'down';
-  latencyMs: number;
-  pid?: number;
-  uptimeSeconds?: number;
-  version?: string;
-  checks?: DependencyHealth[];
-  error?: string;
-}
-
-export interface PlatformHealth {
-  status: 'up' | 'down';
-  checkedAt: string;
-  dependencies: DependencyHealth[];
-  services: ServiceStatus[];
-}
 
 /** The whole platform's health: the gateway's own stores plus each service asked over NATS with a deadline. */
 @Injectable()
@@ -41,7 +23,7 @@ export class PlatformHealthService {
   private async ask(name: ServiceName): Promise<ServiceStatus> {
     const started = performance.now();
     try {
-      const report = await this.nats.request<ServiceHealthReport>(Subjects.health(name), {}, this.config.HEALTH_TIMEOUT_MS);
+      const report = await this.nats.call(Rpc.health(name), {}, { timeoutMs: this.config.HEALTH_TIMEOUT_MS });
       return { name, latencyMs: elapsed(started), ...pick(report) };
     } catch (error) {
       return { name, status: 'down', latencyMs: elapsed(started), error: (error as Error).message };

@@ -1,13 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ChannelEventMessageSchema, ChannelMetricsSchema, Subjects } from '@castline/contracts';
-import { type BaseConfig, CONFIG } from '@castline/platform';
-import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { z } from 'zod';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type CredentialOwner, type EventContract, Events } from '@castline/contracts';
+import { EventBus } from '@castline/platform';
 import type { ChannelSelection, PushKind } from './push-queue';
 
-/** Whose credential a live connection was opened with. */
-const CredentialOwnerSchema = z.object({ kind: z.enum(['user', 'api-key']), id: z.string().min(1) });
-export type CredentialOwner = z.infer<typeof CredentialOwnerSchema>;
+export type { CredentialOwner };
 
 /** Why the gateway ends a live connection. */
 export type LiveEndReason = 'shutdown' | 'revoked' | 'expired';
@@ -38,20 +34,10 @@ export interface LiveClient {
   end(reason: LiveEndReason): void;
 }
 
-/** The message's JSON checked against the schema; undefined when it is not JSON or does not match. */
-function parseMessage<T>(schema: z.ZodType<T>, message: Msg): T | undefined {
-  try {
-    const parsed = schema.safeParse(message.json());
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * The gateway's one subscription to `channels.metrics` and `channels.events` (its own NATS connection, no
- * queue group: every gateway replica serves its own clients), fanned out to the clients that follow the channel.
- * Each message is validated and serialized once, whatever the number of clients.
+ * The gateway's one subscription to `channels.metrics` and `channels.events` (on the event bus, no queue group:
+ * every gateway replica serves its own clients), fanned out to the clients that follow the channel. Each message
+ * is validated (by the bus) and serialized once, whatever the number of clients.
  *
  * Live connections are authenticated once, when they open. So that one does not outlive its credential, it is
  * ended when the credential expires (by its own timer) and when it is revoked: `revoke` tells every replica
@@ -59,33 +45,29 @@ function parseMessage<T>(schema: z.ZodType<T>, message: Msg): T | undefined {
  */
 @Injectable()
 export class LiveFeed implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(LiveFeed.name);
   private readonly clients = new Set<LiveClient>();
+  private readonly unsubscribes: Array<() => void> = [];
   private readonly revokedListeners: Array<(owner: CredentialOwner) => void> = [];
-  private connection: NatsConnection | undefined;
 
-  constructor(@Inject(CONFIG) private readonly config: BaseConfig) {}
+  constructor(private readonly bus: EventBus) {}
 
   async onModuleInit(): Promise<void> {
-    this.connection = await connect({ servers: this.config.NATS_URL, name: `gateway-live-${process.pid}` });
-    this.relay(Subjects.channelsMetrics, ChannelMetricsSchema, 'metrics');
-    this.relay(Subjects.channelsEvents, ChannelEventMessageSchema, 'event');
-    this.connection.subscribe(Subjects.gatewayCredentialsRevoked, {
-      callback: (error, message) => {
-        const owner = error ? undefined : parseMessage(CredentialOwnerSchema, message);
-        if (!owner) return;
+    this.relay(Events.channelMetrics, 'metrics');
+    this.relay(Events.channelEvents, 'event');
+    this.unsubscribes.push(
+      this.bus.subscribe(Events.credentialsRevoked, (owner) => {
         for (const listener of this.revokedListeners) listener(owner);
         this.endConnectionsOf(owner);
-      },
-    });
+      }),
+    );
     // Revocations published right after this resolves must not be missed.
-    await this.connection.flush();
+    await this.bus.flush();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     for (const client of this.clients) client.end('shutdown');
     this.clients.clear();
-    await this.connection?.drain();
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
   }
 
   /** Calls the listener for every revocation any replica announces (TokenVersions forgets the user's version). */
@@ -110,8 +92,8 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
    * the NATS server has the message (this replica's own connections end when it comes back).
    */
   async revoke(owner: CredentialOwner): Promise<void> {
-    this.connection!.publish(Subjects.gatewayCredentialsRevoked, JSON.stringify(owner));
-    await this.connection!.flush();
+    this.bus.publish(Events.credentialsRevoked, owner);
+    await this.bus.flush();
   }
 
   private endConnectionsOf(owner: CredentialOwner): void {
@@ -123,20 +105,15 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private relay(subject: string, schema: z.ZodType<{ channelId: string }>, kind: PushKind): void {
-    this.connection!.subscribe(subject, {
-      callback: (error, message) => {
-        if (error || this.clients.size === 0) return;
-        const data = parseMessage(schema, message);
-        if (!data) {
-          this.logger.warn(`ignored a malformed ${subject} message`);
-          return;
-        }
+  private relay(event: EventContract<typeof Events.channelMetrics.schema> | EventContract<typeof Events.channelEvents.schema>, kind: PushKind): void {
+    this.unsubscribes.push(
+      this.bus.subscribe(event, (data: { channelId: string }) => {
+        if (this.clients.size === 0) return;
         const dataJson = JSON.stringify(data);
         for (const client of this.clients) {
           if (client.selection.includes(data.channelId)) client.push(kind, dataJson);
         }
-      },
-    });
+      }),
+    );
   }
 }

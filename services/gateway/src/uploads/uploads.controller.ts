@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Subjects, type UploadContent } from '@castline/contracts';
+import { Rpc } from '@castline/contracts';
 import { AppError, NatsClient, ZodValidationPipe } from '@castline/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audit, CurrentPrincipal, RequirePermission } from '../auth/decorators';
@@ -29,7 +29,7 @@ export class UploadsController {
     const file = await request.file();
     if (!file || file.fieldname !== 'file') throw AppError.badRequest('Send the logo in the multipart field "file"');
     const data = await file.toBuffer();
-    const upload = await this.nats.request<{ id: string }>(Subjects.uploadsLogo, {
+    const upload = await this.nats.call(Rpc.uploads.logo, {
       originalName: file.filename,
       dataBase64: data.toString('base64'),
       createdBy: principalLabel(principal),
@@ -43,7 +43,7 @@ export class UploadsController {
   @ApiOperation({ summary: "An upload's file (a logo image), e.g. for the dashboard's logo editor" })
   @ApiProduces('image/png', 'image/jpeg', 'image/webp')
   async content(@Param('id', new ZodValidationPipe(UuidParam)) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    const upload = await this.nats.request<UploadContent>(Subjects.uploadsContent, { id });
+    const upload = await this.nats.call(Rpc.uploads.content, { id });
     // Uploads never change (a new logo is a new upload): the browser may keep it.
     reply.header('Content-Type', upload.mimeType).header('Cache-Control', 'private, max-age=86400, immutable');
     return Buffer.from(upload.dataBase64, 'base64');
@@ -55,6 +55,6 @@ export class UploadsController {
   @Audit('uploads.delete', 'upload')
   @ApiOperation({ summary: 'Delete an upload; refused while a channel uses it' })
   async delete(@Param('id', new ZodValidationPipe(UuidParam)) id: string): Promise<void> {
-    await this.nats.request(Subjects.uploadsDelete, { id });
+    await this.nats.call(Rpc.uploads.delete, { id });
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { UserPageSchema, UserViewSchema } from '@castline/contracts';
 import { ZodValidationPipe } from '@castline/platform';
 import type { FastifyRequest } from 'fastify';
 import { Audit, RequirePermission } from '../auth/decorators';
-import { ApiZodBody, ApiZodQuery } from '../common/api-docs';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/api-docs';
 import {
   type CreateUserBody,
   CreateUserBodySchema,
@@ -26,12 +27,14 @@ export class UsersController {
   @RequirePermission('users:read')
   @ApiOperation({ summary: 'List users (filter by role, disabled, search in email/name; sort=field or -field)' })
   @ApiZodQuery(ListUsersQuerySchema)
+  @ApiZodResponse(UserPageSchema)
   list(@Query(new ZodValidationPipe(ListUsersQuerySchema)) query: ListUsersQuery) {
     return this.users.list(query);
   }
 
   @Get(':id')
   @RequirePermission('users:read')
+  @ApiZodResponse(UserViewSchema)
   get(@Param('id', new ZodValidationPipe(UuidParam)) id: string) {
     return this.users.get(id);
   }
@@ -41,6 +44,7 @@ export class UsersController {
   @Audit('users.create', 'user')
   @ApiOperation({ summary: 'Create a user with a role' })
   @ApiZodBody(CreateUserBodySchema)
+  @ApiZodResponse(UserViewSchema, 201)
   async create(@Body(new ZodValidationPipe(CreateUserBodySchema)) body: CreateUserBody, @Req() request: FastifyRequest) {
     const user = await this.users.create(body);
     request.audit = { ...request.audit, targetId: user.id };
@@ -52,6 +56,7 @@ export class UsersController {
   @Audit('users.update', 'user')
   @ApiOperation({ summary: 'Change name, role, disabled, or reset the password' })
   @ApiZodBody(UpdateUserBodySchema)
+  @ApiZodResponse(UserViewSchema)
   update(
     @Param('id', new ZodValidationPipe(UuidParam)) id: string,
     @Body(new ZodValidationPipe(UpdateUserBodySchema)) body: UpdateUserBody,

@@ -1,17 +1,15 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { type RecentActivityReply, type RecentActivityRequest, RecentActivityRequestSchema, Subjects } from '@castline/contracts';
-import { ZodValidationPipe } from '@castline/platform';
-import { ActivityRepository } from './activity.repository';
+import { Payload } from '@nestjs/microservices';
+import { type RecentActivityReply, type RecentActivityRequest, Rpc } from '@castline/contracts';
+import { HandleRpc, NatsClient } from '@castline/platform';
 
+/** Recent activity for the overview: the gateway owns the audit log, so it is asked over NATS. */
 @Controller()
 export class ActivityController {
-  constructor(private readonly activity: ActivityRepository) {}
+  constructor(private readonly nats: NatsClient) {}
 
-  @MessagePattern(Subjects.monitoringRecentActivity)
-  async recent(
-    @Payload(new ZodValidationPipe(RecentActivityRequestSchema)) request: RecentActivityRequest,
-  ): Promise<RecentActivityReply> {
-    return { items: await this.activity.latest(request.limit) };
+  @HandleRpc(Rpc.monitoring.recentActivity)
+  recent(@Payload() request: RecentActivityRequest): Promise<RecentActivityReply> {
+    return this.nats.call(Rpc.gateway.auditRecent, { limit: request.limit });
   }
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActivityController } from './activity.controller';
-import { ActivityRepository } from './activity.repository';
 
-/** Recent activity for the operators' overview: the newest audit entries. */
-@Module({ controllers: [ActivityController], providers: [ActivityRepository] })
+/** Recent activity for the operators' overview: the newest audit entries, asked of the gateway that owns them. */
+@Module({ controllers: [ActivityController] })
 export class ActivityModule {}

@@ -1,39 +1,28 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { type ChannelMetrics, ChannelMetricsSchema, type MonitoringProcesses, type MonitoringStreams, Subjects } from '@castline/contracts';
-import { CONFIG } from '@castline/platform';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { MonitoringConfig } from '../config';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type ChannelMetrics, Events, type MonitoringProcesses, type MonitoringStreams } from '@castline/contracts';
+import { EventBus, LatestByKey } from '@castline/platform';
 
 /** A channel whose worker has not reported for this long is no longer running. */
 export const PROCESS_MAX_AGE_MS = 10_000;
 
 /**
  * The FFmpeg processes of the live channels, from the `channels.metrics` messages the workers publish every
- * second (the workers may run on other hosts, so /proc here would not see them). Its own subscription
- * without a queue group, so every monitoring replica sees every channel.
+ * second (the workers may run on other hosts, so /proc here would not see them). A bus subscription without
+ * a queue group, so every monitoring replica sees every channel.
  */
 @Injectable()
 export class LiveProcessesStore implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(LiveProcessesStore.name);
-  private readonly latest = new Map<string, { metrics: ChannelMetrics; receivedAt: number }>();
-  private connection: NatsConnection | undefined;
+  private readonly latest = new LatestByKey<ChannelMetrics>(PROCESS_MAX_AGE_MS);
+  private unsubscribe: (() => void) | undefined;
 
-  constructor(@Inject(CONFIG) private readonly config: MonitoringConfig) {}
+  constructor(private readonly bus: EventBus) {}
 
-  async onModuleInit(): Promise<void> {
-    this.connection = await connect({ servers: this.config.NATS_URL, name: `monitoring-processes-${process.pid}` });
-    this.connection.subscribe(Subjects.channelsMetrics, {
-      callback: (error, message) => {
-        if (error) return;
-        const parsed = ChannelMetricsSchema.safeParse(message.json());
-        if (parsed.success) this.latest.set(parsed.data.channelId, { metrics: parsed.data, receivedAt: Date.now() });
-        else this.logger.warn(`ignored a malformed ${Subjects.channelsMetrics} message`);
-      },
-    });
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.subscribe(Events.channelMetrics, (metrics) => this.latest.set(metrics.channelId, metrics));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.connection?.drain();
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
   }
 
   processes(): MonitoringProcesses {
@@ -70,10 +59,8 @@ export class LiveProcessesStore implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Reports younger than PROCESS_MAX_AGE_MS, by slug; older ones are dropped. */
+  /** Reports younger than PROCESS_MAX_AGE_MS, by slug. */
   private current(): ChannelMetrics[] {
-    const oldest = Date.now() - PROCESS_MAX_AGE_MS;
-    for (const [channelId, entry] of this.latest) if (entry.receivedAt < oldest) this.latest.delete(channelId);
-    return [...this.latest.values()].map((entry) => entry.metrics).sort((a, b) => a.slug.localeCompare(b.slug));
+    return this.latest.values().sort((a, b) => a.slug.localeCompare(b.slug));
   }
 }

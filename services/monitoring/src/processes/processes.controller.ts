@@ -1,18 +1,18 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { type MonitoringProcesses, type MonitoringStreams, Subjects } from '@castline/contracts';
+import { HandleRpc } from '@castline/platform';
+import { type MonitoringProcesses, type MonitoringStreams, Rpc } from '@castline/contracts';
 import { LiveProcessesStore } from './live-processes.store';
 
 @Controller()
 export class ProcessesController {
   constructor(private readonly store: LiveProcessesStore) {}
 
-  @MessagePattern(Subjects.monitoringProcesses)
+  @HandleRpc(Rpc.monitoring.processes)
   processes(): MonitoringProcesses {
     return this.store.processes();
   }
 
-  @MessagePattern(Subjects.monitoringStreams)
+  @HandleRpc(Rpc.monitoring.streams)
   streams(): MonitoringStreams {
     return this.store.streams();
   }

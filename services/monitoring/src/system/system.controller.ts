@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { Subjects, type SystemMetrics } from '@castline/contracts';
+import { HandleRpc } from '@castline/platform';
+import { Rpc, type SystemMetrics } from '@castline/contracts';
 import { HostSampler } from './host-sampler.service';
 
 @Controller()
 export class SystemController {
   constructor(private readonly sampler: HostSampler) {}
 
-  @MessagePattern(Subjects.monitoringSystem)
+  @HandleRpc(Rpc.monitoring.system)
   system(): SystemMetrics {
     return this.sampler.latest();
   }

@@ -18,18 +18,12 @@ import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
+import type { ChannelHistoryEntry } from '@castline/contracts';
 import { api, ApiError } from '@/lib/api';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { cn } from '@/lib/utils';
 
-export interface ChannelEvent {
-  id: string;
-  at: string;
-  type: string;
-  category: string | null;
-  message: string;
-  details: unknown;
-}
+export type ChannelEvent = ChannelHistoryEntry;
 
 const TYPES: Record<string, { icon: LucideIcon; tone: string; label: string }> = {
   state: { icon: ActivityIcon, tone: 'text-chart-1 bg-chart-1/10', label: 'State' },

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type ChannelMetrics, Subjects } from '@castline/contracts';
+import { type ChannelMetrics, Events } from '@castline/contracts';
+import type { EventBus } from '@castline/platform';
 import { buildFrameSizeProbeCommand, buildThumbnailCommand, minimalEnv, parseFrameSize, type ProgressParser } from '@castline/ffmpeg';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 import {
   LOG_HEAD_LINES,
@@ -38,7 +38,7 @@ export interface RunInfo {
 }
 
 export interface RunTelemetryDeps {
-  nats: NatsConnection;
+  bus: EventBus;
   redis: Redis;
   workerId: string;
   /** A private temp directory (never under HLS_ROOT, which nginx serves). */
@@ -110,7 +110,7 @@ export class RunTelemetry {
   private async sample(): Promise<void> {
     const metrics = await this.readMetrics().catch(() => undefined);
     // The process is gone (or not yet readable): nothing to report this second.
-    if (metrics && !this.stopped) this.deps.nats.publish(Subjects.channelsMetrics, JSON.stringify(metrics));
+    if (metrics && !this.stopped) this.deps.bus.publish(Events.channelMetrics, metrics);
     await this.flushLogs();
   }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventBus } from '@castline/platform';
 import { Redis } from 'ioredis';
 import type { ChannelsConfig } from '../../config';
 import { type RunInfo, RunTelemetry } from './run-telemetry';
@@ -15,7 +15,7 @@ export class WorkerTelemetry {
   private readonly runsPerChannel = new Map<string, number>();
 
   private constructor(
-    private readonly nats: NatsConnection,
+    private readonly bus: EventBus,
     private readonly redis: Redis,
     private readonly thumbnailDir: string,
     private readonly thumbnailIntervalMs: number,
@@ -24,12 +24,12 @@ export class WorkerTelemetry {
 
   static async create(
     config: Pick<ChannelsConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'THUMBNAIL_INTERVAL_MS'>,
-    nats: NatsConnection,
+    bus: EventBus,
     log: (message: string) => void,
   ): Promise<WorkerTelemetry> {
     const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
     const thumbnailDir = await mkdtemp(path.join(os.tmpdir(), 'castline-thumbnails-'));
-    return new WorkerTelemetry(nats, redis, thumbnailDir, config.THUMBNAIL_INTERVAL_MS, log);
+    return new WorkerTelemetry(bus, redis, thumbnailDir, config.THUMBNAIL_INTERVAL_MS, log);
   }
 
   /** Call right after FFmpeg is spawned; stop() the result once it has exited. */
@@ -38,7 +38,7 @@ export class WorkerTelemetry {
     this.runsPerChannel.set(info.channelId, runs);
     return new RunTelemetry(
       { ...info, restarts: runs - 1 },
-      { nats: this.nats, redis: this.redis, workerId: this.workerId, thumbnailDir: this.thumbnailDir, thumbnailIntervalMs: this.thumbnailIntervalMs, log: this.log },
+      { bus: this.bus, redis: this.redis, workerId: this.workerId, thumbnailDir: this.thumbnailDir, thumbnailIntervalMs: this.thumbnailIntervalMs, log: this.log },
     );
   }
 

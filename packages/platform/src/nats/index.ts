@@ -1,0 +1,6 @@
+export * from './connection';
+export * from './event-bus';
+export * from './latest-by-key';
+export * from './nats.client';
+export * from './transport';
+export { ERROR_HEADER } from './wire';
