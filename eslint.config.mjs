@@ -1,7 +1,40 @@
+import { readdirSync } from 'node:fs';
 import eslint from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Services are separate processes that talk over NATS: a service's code and tests never import another
+ * service's src/ or test/ (nor its package). A test that needs another service runs it (testkit's
+ * spawnService) or goes through the gateway (testkit's startTestGateway).
+ */
+const services = readdirSync(new URL('./services', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const serviceBoundaries = services.map((service) => {
+  const others = services.filter((other) => other !== service).join('|');
+  return {
+    files: [`services/${service}/**/*.{ts,tsx,js,mjs}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `(^|/)(${others})/(src|test)(/|$)`,
+              message: 'Do not import another service\'s src/ or test/: call it over NATS, run it with spawnService, or use @castline/testkit.',
+            },
+            {
+              regex: `^@castline/(${others})(/|$)`,
+              message: 'Do not import another service: call it over NATS, run it with spawnService, or use @castline/testkit.',
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
 
 export default tseslint.config(
   {
@@ -22,7 +55,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['**/test/**/*.ts', 'apps/dashboard/e2e/**/*.ts', '**/*.spec.ts', 'scripts/**/*.mjs', '**/*.config.{js,mjs,ts}'],
+    files: ['**/test/**/*.{ts,js}', 'apps/dashboard/e2e/**/*.ts', '**/*.spec.ts', 'scripts/**/*.mjs', '**/*.config.{js,mjs,ts}'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...serviceBoundaries,
 );

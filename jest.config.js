@@ -17,6 +17,8 @@ const common = {
   transform: { '^.+\\.tsx?$': swc },
   moduleNameMapper: {
     '^@castline/([^/]+)$': '<rootDir>/packages/$1/src',
+    // testkit starts the gateway through its package (tsc reads the build's types); tests run its sources.
+    '^@castline/gateway/dist/(.*)$': '<rootDir>/services/gateway/src/$1',
     // Generated Prisma sources import siblings as './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -124,3 +124,9 @@ describe('service registration', () => {
     });
   });
 });
+
+it('docs/ADDING-A-SERVICE.md lists every place this test checks', () => {
+  const guide = readFileSync(path.join(root, 'docs/ADDING-A-SERVICE.md'), 'utf8');
+  const places = [...REGISTRY_FILES.filter((file) => file !== 'services'), 'packages/contracts/src/services.ts', 'services/<name>/package.json'];
+  expect(places.filter((place) => !guide.includes(`\`${place}\``))).toEqual([]);
+});

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** BullMQ queue names and the payload of each queue's jobs. */
 export const Queues = {
   liveChannels: 'live-channels',
@@ -9,38 +11,27 @@ export const Queues = {
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
 
-/** One long-running job per running channel; the job id is the channel id so a channel never runs twice. */
-export interface LiveChannelJob {
-  channelId: string;
-}
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 
-/** Fired by a channel's cron job scheduler: start or stop that channel. */
-export interface ChannelScheduleJob {
-  channelId: string;
-  action: 'start' | 'stop';
-}
+/**
+ * The schema of each queue's job payload. The job module (packages/platform) checks a payload against it when
+ * a producer adds a job and again when a processor takes one, so a malformed job is refused, never half-run.
+ */
+export const QueueSchemas = {
+  /** One long-running job per running channel; the job id is the channel id so a channel never runs twice. */
+  'live-channels': z.object({ channelId: z.string().min(1) }),
+  /** Fired by a channel's cron job scheduler: start or stop that channel. */
+  'channel-schedules': z.object({ channelId: z.string().min(1), action: z.enum(['start', 'stop']) }),
+  'media-transcode': z.object({ videoId: z.string().min(1) }),
+  backups: z.object({ trigger: z.enum(['manual', 'schedule']), requestedBy: z.string().optional() }),
+  /** Inclusive day range. */
+  'ad-sync': z.object({ platform: z.enum(['meta', 'google']), accountId: z.string().min(1), since: day, until: day }),
+} as const satisfies Record<QueueName, z.ZodType>;
 
-export interface MediaTranscodeJob {
-  videoId: string;
-}
+export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };
 
-export interface BackupJob {
-  trigger: 'manual' | 'schedule';
-  requestedBy?: string;
-}
-
-export interface AdSyncJob {
-  platform: 'meta' | 'google';
-  accountId: string;
-  /** Inclusive day range, YYYY-MM-DD. */
-  since: string;
-  until: string;
-}
-
-export interface QueuePayloads {
-  'live-channels': LiveChannelJob;
-  'channel-schedules': ChannelScheduleJob;
-  'media-transcode': MediaTranscodeJob;
-  backups: BackupJob;
-  'ad-sync': AdSyncJob;
-}
+export type LiveChannelJob = QueuePayloads['live-channels'];
+export type ChannelScheduleJob = QueuePayloads['channel-schedules'];
+export type MediaTranscodeJob = QueuePayloads['media-transcode'];
+export type BackupJob = QueuePayloads['backups'];
+export type AdSyncJob = QueuePayloads['ad-sync'];

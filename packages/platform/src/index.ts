@@ -12,5 +12,6 @@ export * from './redis.provider';
 export * from './tokens';
 export * from './zod-validation.pipe';
 export * from './public';
+export * from './jobs';
 export * from './secret-box';
 export * from './network-guard';

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import pino, { type Logger } from 'pino';
+
+/** The JSON log line shape every process writes (Nest services through nestjs-pino, worker processes directly). */
+const logShape = (service: string) => ({
+  base: { service, pid: process.pid },
+  timestamp: () => `,"time":"${new Date().toISOString()}"`,
+  messageKey: 'msg',
+});
+
+/** A pino logger for a process that is not a Nest HTTP service (worker processes), same lines as the services'. */
+export function createProcessLogger(service: string, level: string): Logger {
+  return pino({ level, ...logShape(service) });
+}
 
 /**
  * pino JSON logs. Requests are logged at debug when they succeed (nginx already writes an access log);
@@ -10,9 +23,7 @@ export function createLoggerModule(service: string, level: string) {
   return LoggerModule.forRoot({
     pinoHttp: {
       level,
-      base: { service, pid: process.pid },
-      timestamp: () => `,"time":"${new Date().toISOString()}"`,
-      messageKey: 'msg',
+      ...logShape(service),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
         censor: '[redacted]',

@@ -1,6 +1,6 @@
 import { LOGO_MAX_BYTES } from '@castline/contracts';
 import { SOURCE_SCHEMES } from '@castline/ffmpeg';
-import { baseConfigSchema, loadConfig, parseAllowedNetworks } from '@castline/platform';
+import { baseConfigSchema, CPU_LIST, loadConfig, parseAllowedNetworks } from '@castline/platform';
 import { z } from 'zod';
 import { PLAYBACK_SECRET_PATTERN } from './live/playback';
 
@@ -60,10 +60,9 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   /** Channels one worker process runs at once (BullMQ concurrency). */
   WORKER_SLOTS: z.coerce.number().int().min(1).max(256).default(4),
   /** Cores a worker process and its FFmpegs run on, as a taskset list ("18-85", "2,4-7"); unset: all cores. */
-  WORKER_CPUS: z
-    .string()
-    .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU list such as 18-85 or 2,4-7')
-    .optional(),
+  WORKER_CPUS: z.string().regex(CPU_LIST, 'a CPU list such as 18-85 or 2,4-7').optional(),
+  /** Port of a worker process's /metrics, /healthz and /health; 0 (default) takes any free port and logs it. */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Seconds a silent or stalled source may block a read before FFmpeg gives up (a network failure). */
   INPUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(5),
   /** While a channel runs on a backup source, how often the primary is probed to switch back. */
@@ -72,7 +71,7 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   STALL_PROGRESS_MS: z.coerce.number().int().min(100).default(15_000),
   /** ...or this long without a new segment in its playlist. */
   STALL_SEGMENT_MS: z.coerce.number().int().min(100).default(30_000),
-  /** Restart policy (seed 002): at most RESTART_MAX automatic restarts in RESTART_WINDOW_MS, RESTART_COOLDOWN_MS apart. */
+  /** Restart policy: at most RESTART_MAX automatic restarts in RESTART_WINDOW_MS, RESTART_COOLDOWN_MS apart. */
   RESTART_MAX: z.coerce.number().int().min(0).default(5),
   RESTART_WINDOW_MS: z.coerce.number().int().positive().default(600_000),
   RESTART_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),

@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { redisKeyPrefix } from '@castline/testkit';
+import { ADMIN, bearer, inProcessServiceEnv, login, redisKeyPrefix, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 import WebSocket from 'ws';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 
 /** Start and stop through the API reach a dashboard's WebSocket as `channels.events` (no worker: nobody takes the job). */

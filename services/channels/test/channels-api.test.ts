@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '../../gateway/test/support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
 
 /** Channels and presets through the real path: HTTP -> gateway -> NATS -> channels service -> Postgres. */
@@ -35,91 +35,35 @@ const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, p
 
 const source = (n: number) => ({ url: `udp://127.0.0.1:${20000 + n}?pkt_size=1316` });
 
+/** The channels' behaviour is tested on the service harness (channels.test.ts); here the gateway's edge. */
 describe('channels', () => {
-  it('creates a channel with a generated slug, stopped, with its playback path', async () => {
-    const created = await api('POST', '/channels', { name: 'Sports HD', sources: [source(1), { url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' }] });
+  it('answers 201 with the created channel, 409 for a taken slug, 400 for a bad one, and stores nothing refused', async () => {
+    const created = await api('POST', '/channels', { name: 'Sports HD', slug: 'news', sources: [source(1)] });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({
-      name: 'Sports HD',
-      slug: 'sports-hd',
-      status: 'stopped',
-      desiredState: 'stopped',
-      playbackPath: '/live/sports-hd/index.m3u8',
-      sources: [
-        { position: 0, url: source(1).url, label: '' },
-        { position: 1, url: 'https://93.184.215.14/live/index.m3u8', label: 'backup' },
-      ],
-      hls: { segmentSeconds: 2, listSize: 6 },
-      playback: 'public',
-      autoRestart: true,
-    });
-    const again = await api('POST', '/channels', { name: 'Sports  HD!', sources: [source(2)] });
-    expect(again.json().slug).toBe('sports-hd-2');
-  });
-
-  it('refuses a taken explicit slug with 409 and a bad slug with 400', async () => {
-    await api('POST', '/channels', { name: 'News', slug: 'news', sources: [source(3)] });
+    expect(created.json()).toMatchObject({ slug: 'news', status: 'stopped', playbackPath: '/live/news/index.m3u8' });
     const taken = await api('POST', '/channels', { name: 'Other', slug: 'news', sources: [source(4)] });
     expect(taken.statusCode).toBe(409);
-    expect(taken.json().error).toMatchObject({ code: 'CONFLICT', message: 'The slug "news" is taken' });
-    const bad = await api('POST', '/channels', { name: 'Other', slug: '../etc', sources: [source(4)] });
-    expect(bad.statusCode).toBe(400);
+    expect(taken.json().error).toMatchObject({ code: 'CONFLICT', message: 'The slug "news" is taken', details: { fields: [{ path: 'slug' }] } });
+    expect((await api('POST', '/channels', { name: 'Other', slug: '../etc', sources: [source(4)] })).statusCode).toBe(400);
+    const evil = await api('POST', '/channels', { name: 'Evil', sources: [source(5), { url: 'file:///etc/passwd' }] });
+    expect(evil.statusCode).toBe(400);
+    expect(evil.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^sources\[1\] \(backup source 1\): /) });
+    expect((await api('GET', '/channels')).json().total).toBe(1);
   });
 
-  it.each([
-    ['file:///etc/passwd'],
-    ['concat:udp://a|udp://b'],
-    ['subfile,,start,0,end,0,,:/etc/passwd'],
-    ['data:video/mp2t;base64,AAAA'],
-    ['pipe:0'],
-    ['hls+file:///tmp/x.m3u8'],
-    ['crypto+http://example.com/x'],
-    ['gopher://example.com/'],
-  ])('refuses the source %s with 400 naming the source, and stores nothing', async (url) => {
-    const before = (await api('GET', '/channels?pageSize=200')).json().total;
-    const response = await api('POST', '/channels', { name: 'Evil', sources: [source(5), { url }] });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('VALIDATION_FAILED');
-    expect(response.json().error.message).toMatch(/^sources\[1\] \(backup source 1\): /);
-    expect((await api('GET', '/channels?pageSize=200')).json().total).toBe(before);
-  });
-
-  it('lists with search, status filter and pagination', async () => {
-    const searched = (await api('GET', '/channels?search=sports')).json();
-    expect(searched.items.map((c: { slug: string }) => c.slug).sort()).toEqual(['sports-hd', 'sports-hd-2']);
-    expect((await api('GET', '/channels?status=running')).json().total).toBe(0);
-    const page = (await api('GET', '/channels?pageSize=1&page=2')).json();
-    expect(page).toMatchObject({ page: 2, pageSize: 1 });
-    expect(page.items).toHaveLength(1);
+  it('lists, updates and refuses a bad query with 400', async () => {
+    expect((await api('GET', '/channels?search=sports')).json()).toMatchObject({ total: 1, page: 1 });
     expect((await api('GET', '/channels?status=flying')).statusCode).toBe(400);
-  });
-
-  it('updates fields, replaces sources in order, and validates references', async () => {
     const { id } = (await api('POST', '/channels', { name: 'Movies', sources: [source(6)] })).json();
-    const updated = await api('PATCH', `/channels/${id}`, {
-      name: 'Movies+',
-      sources: [source(7), source(8)],
-      hls: { segmentSeconds: 4, listSize: 8 },
-      playback: 'signed',
-      autoRestart: false,
-    });
+    const updated = await api('PATCH', `/channels/${id}`, { name: 'Movies+', sources: [source(7), source(8)] });
     expect(updated.statusCode).toBe(200);
-    expect(updated.json()).toMatchObject({
-      name: 'Movies+',
-      slug: 'movies',
-      sources: [{ position: 0, url: source(7).url }, { position: 1, url: source(8).url }],
-      hls: { segmentSeconds: 4, listSize: 8 },
-      playback: 'signed',
-      autoRestart: false,
-    });
-    const badPreset = await api('PATCH', `/channels/${id}`, { presetId: '00000000-0000-4000-8000-000000000000' });
-    expect(badPreset.statusCode).toBe(400);
+    expect(updated.json()).toMatchObject({ name: 'Movies+', sources: [{ position: 0 }, { position: 1 }] });
     const badLogo = await api('PATCH', `/channels/${id}`, { logo: { uploadId: '00000000-0000-4000-8000-000000000000' } });
     expect(badLogo.statusCode).toBe(400);
     expect(badLogo.json().error.message).toContain('logo.uploadId');
   });
 
-  it('answers 404 for unknown channels and deletes', async () => {
+  it('answers 404 for unknown channels and 204 on delete', async () => {
     expect((await api('GET', '/channels/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     const { id } = (await api('POST', '/channels', { name: 'Temp', sources: [source(9)] })).json();
     expect((await api('DELETE', `/channels/${id}`)).statusCode).toBe(204);
@@ -143,24 +87,11 @@ describe('channels', () => {
     expect(broken.statusCode).toBe(400);
   });
 
-  it('lists a channel\'s event history newest first, pages back with `before`, and validates the query', async () => {
+  it("serves a channel's event history and validates the query", async () => {
     const { id } = (await api('POST', '/channels', { name: 'History', sources: [source(12)] })).json();
-    expect((await api('GET', `/channels/${id}/events`)).json()).toEqual({ items: [] });
-    // No worker runs here: start and stop only record their state changes.
     await api('POST', `/channels/${id}/start`);
-    await api('POST', `/channels/${id}/stop`);
-
-    const all = (await api('GET', `/channels/${id}/events`)).json().items as Array<{ id: string; at: string; type: string; message: string }>;
-    expect(all.length).toBeGreaterThanOrEqual(2);
-    expect(all.every((event) => event.type === 'state')).toBe(true);
-    expect(all.at(-1)!.message).toBe('starting: start requested');
-    expect(all.map((event) => BigInt(event.id))).toEqual([...all.map((event) => BigInt(event.id))].sort((a, b) => (a > b ? -1 : 1)));
-
-    const newest = (await api('GET', `/channels/${id}/events?limit=1`)).json().items;
-    expect(newest).toEqual([all[0]]);
-    const older = (await api('GET', `/channels/${id}/events?before=${all[0]!.id}`)).json().items;
-    expect(older).toEqual(all.slice(1));
-
+    const { items } = (await api('GET', `/channels/${id}/events?limit=1`)).json();
+    expect(items).toMatchObject([{ type: 'state', message: 'starting: start requested' }]);
     for (const query of ['limit=0', 'limit=501', 'before=abc', 'before=-1']) {
       const refused = await api('GET', `/channels/${id}/events?${query}`);
       expect(refused.statusCode).toBe(400);
@@ -170,65 +101,13 @@ describe('channels', () => {
   });
 });
 
+/** The presets' behaviour is tested on the service harness (presets.test.ts); here only the gateway's edge. */
 describe('encoding presets', () => {
-  let adminToken: string;
-  beforeAll(async () => {
-    adminToken = (await login(gateway.app, ADMIN.email, ADMIN.password, '10.8.0.1')).accessToken;
-  });
-  const asAdmin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    gateway.app.inject({ method, url: `/api/v1${url}`, headers: bearer(adminToken), payload });
-
-  const ladder = {
-    name: 'Sports ladder',
-    profile: {
-      fps: 50,
-      crf: null,
-      renditions: [
-        { name: '720p', width: 1280, height: 720, bitrateKbps: 3500, maxrateKbps: 3745, bufsizeKbps: 5250 },
-        { name: '360p', width: 640, height: 360, bitrateKbps: 900, maxrateKbps: 963, bufsizeKbps: 1350 },
-      ],
-    },
-  };
-
-  it('lists the built-in seed 002 presets first', async () => {
-    const { items } = (await api('GET', '/settings/presets')).json();
-    expect(items.slice(0, 3).map((p: { name: string }) => p.name).sort()).toEqual(['1080p25', '1080p25 ladder', '720p30']);
-    const p720 = items.find((p: { name: string }) => p.name === '720p30');
-    expect(p720).toMatchObject({
-      builtIn: true,
-      profile: { x264Preset: 'veryfast', tune: 'zerolatency', profile: 'high', level: '4.1', crf: 23, gopSeconds: 2, bFrames: 0, width: 1280, height: 720, fps: 30 },
-    });
-  });
-
-  it('creates, updates and deletes a custom preset; built-ins and used presets are protected', async () => {
-    const created = await asAdmin('POST', '/settings/presets', ladder);
-    expect(created.statusCode).toBe(201);
-    const preset = created.json();
-    expect(preset.profile.renditions).toHaveLength(2);
-
-    const replaced = await asAdmin('PUT', `/settings/presets/${preset.id}`, { name: 'Sports single', profile: { crf: 21, fps: 50 } });
-    expect(replaced.json().profile).toMatchObject({ crf: 21, renditions: null });
-
-    const { id: channelId } = (await api('POST', '/channels', { name: 'Uses preset', sources: [source(10)], presetId: preset.id })).json();
-    expect((await asAdmin('DELETE', `/settings/presets/${preset.id}`)).statusCode).toBe(409);
-    await api('DELETE', `/channels/${channelId}`);
-    expect((await asAdmin('DELETE', `/settings/presets/${preset.id}`)).statusCode).toBe(204);
-
-    const builtIn = (await api('GET', '/settings/presets')).json().items[0];
-    expect((await asAdmin('PUT', `/settings/presets/${builtIn.id}`, { name: 'x', profile: {} })).statusCode).toBe(409);
-    expect((await asAdmin('POST', '/settings/presets', { name: '720p30', profile: {} })).statusCode).toBe(409);
-  });
-
-  it('refuses contradictory profiles with 400', async () => {
-    const both = await asAdmin('POST', '/settings/presets', { name: 'Both', profile: { crf: 23, bitrateKbps: 3000 } });
-    expect(both.statusCode).toBe(400);
-    expect(both.json().error.message).toContain('crf and bitrateKbps are exclusive');
-    const odd = await asAdmin('POST', '/settings/presets', { name: 'Odd', profile: { width: 1279, height: 720 } });
-    expect(odd.statusCode).toBe(400);
-  });
-
   it('lets operators read presets but not change them', async () => {
-    expect((await api('POST', '/settings/presets', ladder)).statusCode).toBe(403);
+    const listed = await api('GET', '/settings/presets');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items.length).toBeGreaterThanOrEqual(3);
+    expect((await api('POST', '/settings/presets', { name: 'Operator preset', profile: { crf: 23 } })).statusCode).toBe(403);
   });
 });
 

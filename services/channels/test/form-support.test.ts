@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ADMIN, bearer, inProcessServiceEnv, login, startTestGateway, type TestGateway } from '../../gateway/test/support';
+import { ADMIN, bearer, inProcessServiceEnv, login, startTestGateway, type TestGateway } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
 
 /**

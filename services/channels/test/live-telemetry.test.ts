@@ -3,12 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ChannelLogsSchema, ChannelMetricsSchema, MonitoringProcessesSchema, MonitoringStreamsSchema } from '@castline/contracts';
-import { bootstrapService } from '@castline/platform';
-import { redisKeyPrefix } from '@castline/testkit';
+import { ADMIN, bearer, eventually, inProcessServiceEnv, login, redisKeyPrefix, type ServiceProcess, spawnService, startTestGateway, type TestGateway } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule as MonitoringModule } from '../../monitoring/src/app.module';
-import { loadMonitoringConfig } from '../../monitoring/src/config';
-import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, inProcessServiceEnv } from '../../gateway/test/support';
 import { startChannels } from '../src/channels-app';
 import { freeUdpPort, killGroup, processesFor, startUdpSource } from './live-support';
 import { type LiveWorker, startWorker } from '../src/worker/worker-app';
@@ -19,7 +15,7 @@ const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-uploads-telemetry-'
 
 let gateway: TestGateway;
 let channels: NestFastifyApplication;
-let monitoring: NestFastifyApplication;
+let monitoring: ServiceProcess;
 let worker: LiveWorker;
 let source: ChildProcess;
 let sourceUrl: string;
@@ -37,13 +33,8 @@ beforeAll(async () => {
   };
   channels = await startChannels(env, { handleSignals: false });
   worker = await startWorker(env);
-  const monitoringConfig = loadMonitoringConfig(env);
-  monitoring = await bootstrapService(MonitoringModule.forRoot(monitoringConfig), {
-    service: 'monitoring',
-    config: monitoringConfig,
-    port: monitoringConfig.PORT,
-    handleSignals: false,
-  });
+  // Another service: run from its build as its own process, never imported.
+  monitoring = await spawnService('monitoring', env);
   token = (await login(gateway.app, ADMIN.email, ADMIN.password)).accessToken;
 
   const port = await freeUdpPort();
@@ -55,7 +46,7 @@ afterAll(async () => {
   await worker?.close();
   for (const pid of await processesFor(hlsRoot)) killGroup(pid);
   killGroup(source?.pid);
-  await monitoring?.close();
+  await monitoring?.stop();
   await channels?.close();
   await gateway?.close();
   rmSync(hlsRoot, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { createPrismaClient } from '@castline/db';
 import { redisKeyPrefix } from '@castline/testkit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { ADMIN, bearer, eventually, inProcessServiceEnv, login, startTestGateway, type TestGateway, userWithRole } from '../../gateway/test/support';
+import { ADMIN, bearer, eventually, inProcessServiceEnv, login, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
 import { DEV_SOURCE_SECRET_KEY } from '../src/config';
 import { SourceSecrets } from '../src/channels/source-secrets';
@@ -33,6 +33,8 @@ let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
   gateway = await startTestGateway('source-security');
+  // The worker runs in this process: give it a DATABASE_URL to leak, so the environ check below can fail.
+  process.env.DATABASE_URL ??= gateway.databaseUrl;
   env = {
     ...inProcessServiceEnv(gateway.databaseUrl),
     // Only the worker's loopback test server is allowed, and only for http.

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createPrismaClient } from '@castline/db';
-import { createTestDatabase, redisKeyPrefix, type TestDatabase } from '@castline/testkit';
-import type { ChannelsConfig } from '../src/config';
+import { Jobs } from '@castline/platform';
+import { createTestDatabase, redisKeyPrefix, spawnNode, type TestDatabase } from '@castline/testkit';
 import { LiveQueue } from '../src/live/live-queue';
 import { freeUdpPort, processesFor } from './live-support';
 
@@ -14,8 +14,8 @@ const HLS_ROOT = '/dev/shm/castline-pinning-test';
 const prefix = redisKeyPrefix('worker-pinning');
 let database: TestDatabase;
 let worker: ChildProcess | undefined;
-/** What the last started worker wrote to stderr (its log), for failure messages. */
-let workerLog = '';
+/** What the last started worker wrote (its log), for failure messages. */
+let workerLog = () => '';
 
 const allowedCpus = (pid: number, task: string) =>
   /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))?.[1];
@@ -29,28 +29,21 @@ afterAll(async () => {
 });
 
 async function startPinnedWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: database.url,
-      REDIS_KEY_PREFIX: prefix,
-      HLS_ROOT,
-      // The test's source is a local UDP port; loopback sources must be allowed by name.
-      SOURCE_ALLOWED_NETWORKS: 'udp:127.0.0.1/32',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const { child, output } = spawnNode(main, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    REDIS_KEY_PREFIX: prefix,
+    HLS_ROOT,
+    // The test's source is a local UDP port; loopback sources must be allowed by name.
+    SOURCE_ALLOWED_NETWORKS: 'udp:127.0.0.1/32',
+    ...env,
   });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    workerLog = stderr;
-  });
+  workerLog = output;
   const deadline = Date.now() + 20_000;
-  while (!stderr.includes('taking live channels')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start: ${stderr}`);
+  // startWorkerProcess logs its /metrics address once the processor listens (pino JSON on stdout).
+  while (!output().includes('metrics and health on')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return child;
@@ -70,7 +63,8 @@ it('pins every thread of the worker to WORKER_CPUS', async () => {
 it('pins the FFmpegs the worker starts to WORKER_CPUS too, at nice 19', async () => {
   worker = await startPinnedWorker({ WORKER_CPUS: '0', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
   const prisma = createPrismaClient(database.url);
-  const queue = new LiveQueue({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } as ChannelsConfig);
+  const jobs = new Jobs({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix });
+  const queue = new LiveQueue(jobs);
   try {
     // A channel whose source sends nothing: FFmpeg starts and waits for it, long enough to read its affinity.
     const channel = await prisma.channel.create({
@@ -84,7 +78,7 @@ it('pins the FFmpegs the worker starts to WORKER_CPUS too, at nice 19', async ()
     const deadline = Date.now() + 20_000;
     let ffmpeg: number | undefined;
     while (!(ffmpeg = (await processesFor(path.join(HLS_ROOT, 'pinned')))[0])) {
-      if (Date.now() > deadline) throw new Error(`no FFmpeg started for the channel (job: ${await queue.jobState(channel.id)}); worker log:\n${workerLog}`);
+      if (Date.now() > deadline) throw new Error(`no FFmpeg started for the channel (job: ${await queue.jobState(channel.id)}); worker log:\n${workerLog()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const tasks = readdirSync(`/proc/${ffmpeg}/task`);
@@ -100,7 +94,7 @@ it('pins the FFmpegs the worker starts to WORKER_CPUS too, at nice 19', async ()
     worker!.kill('SIGTERM');
     await exited;
     worker = undefined;
-    await queue.onApplicationShutdown();
+    await jobs.close();
     await prisma.$disconnect();
   }
 }, 40_000);

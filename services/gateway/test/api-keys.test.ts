@@ -1,4 +1,4 @@
-import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway } from './support';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway } from '@castline/testkit';
 import { createPrismaClient } from '@castline/db';
 
 let gateway: TestGateway;

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { ADMIN, bearer, JWT_SECRET, login, startTestGateway, type TestGateway, userWithRole } from './support';
+import { ADMIN, bearer, JWT_SECRET, login, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
 let gateway: TestGateway;
 

@@ -1,5 +1,5 @@
 import { ErrorCodes } from '@castline/contracts';
-import { startTestGateway, type TestGateway } from './support';
+import { startTestGateway, type TestGateway } from '@castline/testkit';
 
 /** The gateway's HTTP surface: CORS allow-list, helmet headers, body limits, the error shape, request ids, OpenAPI. */
 const ALLOWED_ORIGIN = 'https://ops.example';

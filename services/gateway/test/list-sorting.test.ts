@@ -1,5 +1,5 @@
 import { createPrismaClient } from '@castline/db';
-import { ADMIN, bearer, login, startTestGateway, type TestGateway } from './support';
+import { ADMIN, bearer, login, startTestGateway, type TestGateway } from '@castline/testkit';
 
 /** `?sort=` on the users, API keys and audit lists: the server orders and pages, the dashboard's tables only ask. */
 let gateway: TestGateway;

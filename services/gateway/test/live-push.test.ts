@@ -4,7 +4,7 @@ import { type ChannelEventMessage, type ChannelMetrics, Events } from '@castline
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { ADMIN, bearer, JWT_SECRET, login, type Session, startTestGateway, type TestGateway, userWithRole } from './support';
+import { ADMIN, bearer, JWT_SECRET, login, type Session, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
 /** WebSocket /api/v1/ws/metrics and its SSE fallback, fed by synthetic NATS messages (no FFmpeg). */
 let gateway: TestGateway;

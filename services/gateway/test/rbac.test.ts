@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bootstrapService } from '@castline/platform';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { startChannels } from '../../channels/src/channels-app';
-import { AppModule as MonitoringModule } from '../../monitoring/src/app.module';
-import { loadMonitoringConfig } from '../../monitoring/src/config';
-import { ADMIN, bearer, inProcessServiceEnv, login, startTestGateway, type TestGateway, userWithRole } from './support';
+import { type Permission, PERMISSIONS, ROLES, roleHas } from '@castline/contracts';
+import { ADMIN, bearer, inProcessServiceEnv, login, type ServiceProcess, spawnService, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
 type Role = 'admin' | 'operator' | 'viewer';
 const EVERYONE: Role[] = ['admin', 'operator', 'viewer'];
@@ -66,26 +62,25 @@ const MATRIX: Record<string, Role[] | 'public'> = {
 };
 
 let gateway: TestGateway;
-/** The services the gateway asks for channel and monitoring routes: an admitted call must get a real answer. */
-let services: NestFastifyApplication[] = [];
+/**
+ * The services the gateway asks for channel and monitoring routes: an admitted call must get a real answer.
+ * They run from their builds as their own processes (a gateway test never imports another service's code).
+ */
+let services: ServiceProcess[] = [];
 const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-rbac-uploads-'));
 const tokens: Partial<Record<Role, string>> = {};
 
 beforeAll(async () => {
   gateway = await startTestGateway('rbac');
   const env = { ...inProcessServiceEnv(gateway.databaseUrl), UPLOADS_DIR: uploadsDir };
-  const monitoringConfig = loadMonitoringConfig(env);
-  services = [
-    await startChannels(env, { handleSignals: false }),
-    await bootstrapService(MonitoringModule.forRoot(monitoringConfig), { service: 'monitoring', config: monitoringConfig, port: 0, handleSignals: false }),
-  ];
+  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env)]);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   tokens.admin = admin.accessToken;
   tokens.operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
   tokens.viewer = (await userWithRole(gateway.app, admin.accessToken, 'viewer')).accessToken;
 });
 afterAll(async () => {
-  for (const service of services) await service.close();
+  for (const service of services) await service.stop();
   await gateway.close();
   rmSync(uploadsDir, { recursive: true, force: true });
 });
@@ -155,4 +150,40 @@ it.each(cases)('$route as $caller is $expected', async ({ route, caller, expecte
     expect(status).toBe(caller === 'anonymous' ? 401 : 403);
     expect(code).toBe(caller === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
   }
+});
+
+/** The permission matrix of docs/ARCHITECTURE.md, read back: permission -> roles with a ✓, and its routes. */
+function documentedMatrix(): Array<{ permission: string; roles: Role[]; routes: string[] }> {
+  const doc = readFileSync(path.resolve(__dirname, '../../../docs/ARCHITECTURE.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Permission matrix'), doc.indexOf('\n## ', doc.indexOf('## Permission matrix') + 1));
+  return section
+    .split('\n')
+    .filter((line) => /^\| (`[\w:-]+`|\(public\)) \|/.test(line))
+    .map((line) => {
+      const [permission, admin, operator, viewer, routes] = line.split('|').slice(1, -1).map((cell) => cell.trim()) as [string, string, string, string, string];
+      const roles = (['admin', 'operator', 'viewer'] as const).filter((_, index) => [admin, operator, viewer][index] === '✓');
+      let method = 'GET';
+      const paths: string[] = [];
+      // `METHOD /path` sets the method for the plain `/path`s after it; WebSocket routes are not in OpenAPI.
+      for (const match of routes.matchAll(/(WebSocket )?`([^`]+)`/g)) {
+        if (match[1]) continue;
+        const [first, second] = match[2]!.split(' ');
+        if (second) method = first!;
+        const route = (second ?? first)!.replace(/:id\b/g, '{id}');
+        paths.push(`${method} ${['/metrics', '/healthz'].includes(route) ? route : `/api/v1${route}`}`);
+      }
+      return { permission: permission.replace(/`/g, ''), roles, routes: paths };
+    });
+}
+
+it('matches the permission matrix of docs/ARCHITECTURE.md: roles with permissions.ts, routes with the served ones', () => {
+  const documented = documentedMatrix();
+  for (const { permission, roles } of documented.filter((row) => row.permission !== '(public)')) {
+    expect({ permission, roles }).toEqual({ permission, roles: ROLES.filter((role) => roleHas(role, permission as Permission)) });
+  }
+  expect(documented.map((row) => row.permission).filter((permission) => permission !== '(public)').sort()).toEqual([...PERMISSIONS].sort());
+  const documentedRoutes = Object.fromEntries(
+    documented.flatMap(({ permission, roles, routes }) => routes.map((route) => [route, permission === '(public)' ? 'public' : roles])),
+  );
+  expect(documentedRoutes).toEqual(MATRIX);
 });

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import WebSocket from 'ws';
 import { AccessTokenService } from '../src/auth/access-token.service';
 import { startGateway } from '../src/gateway';
-import { ADMIN, bearer, inProcessServiceEnv, JWT_SECRET, login, type Session, startTestGateway, type TestGateway, userWithRole } from './support';
+import { ADMIN, bearer, inProcessServiceEnv, JWT_SECRET, login, type Session, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
 /**
  * Revocation takes effect at once: a disabled, demoted or deleted user, a password change and "sign out

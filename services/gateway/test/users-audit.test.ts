@@ -1,6 +1,6 @@
 import { createPrismaClient } from '@castline/db';
+import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 import { AuditRecorder } from '../src/audit/audit.recorder';
-import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole } from './support';
 
 let gateway: TestGateway;
 let adminToken: string;

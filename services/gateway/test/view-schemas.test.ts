@@ -8,7 +8,7 @@ import {
   UserViewSchema,
 } from '@castline/contracts';
 import type { z } from 'zod';
-import { ADMIN, bearer, startTestGateway, type TestGateway } from './support';
+import { ADMIN, bearer, startTestGateway, type TestGateway } from '@castline/testkit';
 
 /**
  * The view schemas in @castline/contracts describe what the gateway's own routes really answer: every field

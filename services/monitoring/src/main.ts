@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@castline/platform';
-import { AppModule } from './app.module';
-import { loadMonitoringConfig } from './config';
+import { startMonitoring } from './monitoring-app';
 
-async function main(): Promise<void> {
-  const config = loadMonitoringConfig();
-  await bootstrapService(AppModule.forRoot(config), { service: 'monitoring', config, port: config.PORT });
-}
-
-main().catch((error: unknown) => {
+startMonitoring().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -3,36 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ErrorCodes, Rpc, type SystemMetrics, SystemMetricsSchema } from '@castline/contracts';
-import { bootstrapService, NatsClient } from '@castline/platform';
-import { createTestDatabase, redisKeyPrefix, type TestDatabase } from '@castline/testkit';
-import { ADMIN, bearer, login, startTestGateway } from '../../gateway/test/support';
-import { AppModule } from '../src/app.module';
-import { loadMonitoringConfig } from '../src/config';
+import { ADMIN, bearer, inProcessServiceEnv, login, type ServiceHarness, startServiceHarness, startTestGateway } from '@castline/testkit';
+import { startMonitoring } from '../src/monitoring-app';
 import { HostSampler } from '../src/system/host-sampler.service';
 
+/** The monitoring service on the service harness (its own database, Redis prefix and NATS), called over NATS. */
 const FIXTURES = path.join(__dirname, 'fixtures/proc');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase('monitoring-system');
-});
-afterAll(() => database.drop());
-
-/** The monitoring service in this process, as main.ts starts it, on a free port. */
-async function startMonitoring(env: Record<string, string> = {}): Promise<NestFastifyApplication> {
-  const config = loadMonitoringConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL,
-    NATS_URL: process.env.NATS_URL,
-    REDIS_KEY_PREFIX: redisKeyPrefix('monitoring-system'),
-    ...env,
-  });
-  return bootstrapService(AppModule.forRoot(config), { service: 'monitoring', config, port: config.PORT, handleSignals: false });
-}
 
 async function scrape(app: NestFastifyApplication): Promise<string> {
   const response = await app.inject({ method: 'GET', url: '/metrics' });
@@ -53,17 +30,18 @@ function gauge(metrics: string, name: string, labels: Record<string, string> = {
 }
 
 describe('on this machine', () => {
+  let monitoring: ServiceHarness;
   let app: NestFastifyApplication;
   let snapshot: SystemMetrics;
 
   beforeAll(async () => {
-    app = await startMonitoring();
+    monitoring = await startServiceHarness('monitoring-system', startMonitoring);
+    app = monitoring.app;
     // The first sample is taken at start; rates need the second, a second later.
     await sleep(2_200);
-    const reply = await app.get(NatsClient).call(Rpc.monitoring.system, {});
-    snapshot = SystemMetricsSchema.parse(reply);
+    snapshot = SystemMetricsSchema.parse(await monitoring.call(Rpc.monitoring.system, {}));
   });
-  afterAll(() => app.close());
+  afterAll(() => monitoring.close());
 
   it('answers monitoring.system with a recent snapshot that has rates', () => {
     expect(Date.now() - Date.parse(snapshot.sampledAt)).toBeLessThan(2_000);
@@ -136,7 +114,9 @@ describe('on this machine', () => {
   });
 
   it('answers GET /api/v1/monitoring/system through the gateway', async () => {
+    // The whole path: this gateway and a second monitoring instance on the shared NATS.
     const gateway = await startTestGateway('monitoring-system');
+    const shared = await startMonitoring(inProcessServiceEnv(gateway.databaseUrl), { handleSignals: false });
     try {
       const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
       const response = await gateway.app.inject({ method: 'GET', url: '/api/v1/monitoring/system', headers: bearer(admin.accessToken) });
@@ -145,12 +125,14 @@ describe('on this machine', () => {
       expect(body.cpu.cores).toBe(os.cpus().length);
       expect(body.memory.totalBytes).toBe(snapshot.memory.totalBytes);
     } finally {
+      await shared.close();
       await gateway.close();
     }
   });
 });
 
 describe('with PROC_ROOT on fixture files', () => {
+  let monitoring: ServiceHarness;
   let app: NestFastifyApplication;
   let sampler: HostSampler;
   let procRoot: string;
@@ -175,16 +157,17 @@ describe('with PROC_ROOT on fixture files', () => {
     await setCounters('eth0', 5_000_000, 4_000_000);
     await setCounters('lo', 1_000_000, 1_000_000);
     // Samples only when the test asks (sampler.sample()), so each step sees exactly the files it wrote.
-    app = await startMonitoring({
+    monitoring = await startServiceHarness('monitoring-fixture', startMonitoring, {
       PROC_ROOT: procRoot,
       HLS_ROOT: path.join(procRoot, 'not-created-yet/hls'),
       DATA_DIR: procRoot,
       SYSTEM_SAMPLE_INTERVAL_MS: '600000',
     });
+    app = monitoring.app;
     sampler = app.get(HostSampler);
   });
   afterAll(async () => {
-    await app.close();
+    await monitoring.close();
     await rm(procRoot, { recursive: true, force: true });
   });
 
@@ -236,8 +219,10 @@ describe('with PROC_ROOT on fixture files', () => {
     await rename(netDev, `${netDev}.gone`);
     await sampler.sample();
     expect(() => sampler.latest()).toThrow(expect.objectContaining({ code: ErrorCodes.serviceUnavailable }));
+    await expect(monitoring.call(Rpc.monitoring.system, {})).rejects.toMatchObject({ code: ErrorCodes.serviceUnavailable, status: 503 });
     await rename(`${netDev}.gone`, netDev);
     await sampler.sample();
-    expect(sampler.latest().network.interfaces.length).toBeGreaterThan(0);
+    const recovered = SystemMetricsSchema.parse(await monitoring.call(Rpc.monitoring.system, {}));
+    expect(recovered.network.interfaces.length).toBeGreaterThan(0);
   });
 });

@@ -71,7 +71,7 @@ export function ResourceTable<T, S extends TablePaging>({
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable<T>({
     data: data?.items ?? [],
-    // `never` lets callers pass columns of any value type; the table reads them as unknown.
+    // ColumnDef is invariant in its value type; whether TS accepts `never` here depends on the order it checks files in.
     columns: columns as Array<ColumnDef<T, unknown>>,
     getRowId,
     getCoreRowModel: getCoreRowModel(),

@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import type { z } from 'zod';
 import { changeSearch, clearedFilters, isFiltered, parseSearch, type SearchSchema, searchDefaults, searchString } from './table-search';
 
@@ -24,9 +24,17 @@ export function useTableSearch<S extends SearchSchema>(schema: S): TableSearch<z
   const query = params.toString();
   const defaults = useMemo(() => searchDefaults(schema), [schema]);
   const values = useMemo(() => parseSearch(schema, new URLSearchParams(query)), [schema, query]);
+  // router.replace lands a render later: a second change before then (a debounced search after a filter click)
+  // must build on the first, not on the URL it has not yet replaced.
+  const pending = useRef<{ fromQuery: string; values: z.output<S> }>(undefined);
   const set = useCallback(
-    (changes: Partial<z.output<S>>) => router.replace(`${pathname}${searchString(changeSearch(values, changes, defaults), defaults)}`, { scroll: false }),
-    [router, pathname, values, defaults],
+    (changes: Partial<z.output<S>>) => {
+      const base = pending.current?.fromQuery === query ? pending.current.values : values;
+      const next = changeSearch(base, changes, defaults);
+      pending.current = { fromQuery: query, values: next };
+      router.replace(`${pathname}${searchString(next, defaults)}`, { scroll: false });
+    },
+    [router, pathname, query, values, defaults],
   );
   const clearFilters = useCallback(() => set(clearedFilters(defaults)), [set, defaults]);
   return { values, defaults, set, clearFilters, filtered: isFiltered(values, defaults) };

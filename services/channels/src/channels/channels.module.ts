@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CONFIG, type HostResolver, REDIS } from '@castline/platform';
+import { CONFIG, type HostResolver, Jobs, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { ChannelsConfig } from '../config';
 import { ChannelLeases } from '../live/channel-lease';
@@ -25,7 +25,7 @@ import { SOURCE_RESOLVER, SourcePolicy } from './source-policy';
 @Module({
   controllers: [ChannelsController, ChannelOperationsController, PresetsController, UploadsController],
   providers: [
-    ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, LiveReconciler,
+    ChannelsService, ChannelsRepository, PresetsService, PresetsRepository, UploadsService, UploadsRepository, UploadStorage, LiveQueue, ChannelOperationsService, ChannelSchedules, ScheduleWorker, LiveReconciler, Jobs,
     { provide: ChannelLeases, inject: [REDIS], useFactory: (redis: Redis) => new ChannelLeases(redis, 'channels-service') },
     {
       provide: SourcePolicy,

@@ -1,17 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type LiveChannelJob, Queues } from '@castline/contracts';
-import { CONFIG } from '@castline/platform';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { ChannelsConfig } from '../config';
-
-/** BullMQ needs its own connection: no key prefix (it has its own) and blocking commands that never give up. */
-export function bullConnection(config: Pick<ChannelsConfig, 'REDIS_URL'>): Redis {
-  return new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-}
-
-/** Every BullMQ key of this install (or test file) sits under REDIS_KEY_PREFIX like the rest of our keys. */
-export const bullPrefix = (config: Pick<ChannelsConfig, 'REDIS_KEY_PREFIX'>) => `${config.REDIS_KEY_PREFIX}bull`;
+import { Injectable } from '@nestjs/common';
+import { Queues } from '@castline/contracts';
+import { Jobs } from '@castline/platform';
 
 export type UnclaimedRemoval = 'removed' | 'running' | 'absent';
 /** A job that will run or runs: what BullMQ calls waiting, delayed, prioritized or paused ('queued'), or 'active'. */
@@ -20,13 +9,11 @@ const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-chi
 
 /** The `live-channels` queue as the channels service uses it: one job per running channel, id = channel id. */
 @Injectable()
-export class LiveQueue implements OnApplicationShutdown {
-  private readonly connection: Redis;
-  private readonly queue: Queue<LiveChannelJob>;
+export class LiveQueue {
+  private readonly queue;
 
-  constructor(@Inject(CONFIG) config: ChannelsConfig) {
-    this.connection = bullConnection(config);
-    this.queue = new Queue<LiveChannelJob>(Queues.liveChannels, { connection: this.connection, prefix: bullPrefix(config) });
+  constructor(jobs: Jobs) {
+    this.queue = jobs.queue(Queues.liveChannels);
   }
 
   /** Adds the channel's job; BullMQ ignores the add while a job with that id exists, so a channel never runs twice. */
@@ -52,7 +39,7 @@ export class LiveQueue implements OnApplicationShutdown {
   async liveJobs(): Promise<Map<string, LiveJobState>> {
     const jobs = new Map<string, LiveJobState>();
     for (const state of LIVE_STATES) {
-      for (const job of await this.queue.getJobs([state])) {
+      for (const job of await this.queue.inState(state)) {
         if (job?.id) jobs.set(job.id, state === 'active' ? 'active' : 'queued');
       }
     }
@@ -66,10 +53,5 @@ export class LiveQueue implements OnApplicationShutdown {
     const state = await job.getState();
     if (state === 'active') return 'active';
     return (LIVE_STATES as readonly string[]).includes(state) ? 'queued' : undefined;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
   }
 }

@@ -1,10 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { type ChannelScheduleJob, type CreateChannel, Queues } from '@castline/contracts';
-import { CONFIG } from '@castline/platform';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { ChannelsConfig } from '../config';
-import { bullConnection, bullPrefix } from '../live/live-queue';
+import { Jobs } from '@castline/platform';
 
 type Schedule = NonNullable<CreateChannel['schedule']>;
 type ScheduleAction = ChannelScheduleJob['action'];
@@ -16,44 +12,36 @@ export interface ScheduleNextRuns {
   nextStopAt: string | null;
 }
 
-/** A channel's start/stop schedule as two BullMQ job schedulers (cron + time zone) on the `channel-schedules` queue. */
+/** A channel's start/stop schedule as two job schedulers (cron + time zone) on the `channel-schedules` queue. */
 @Injectable()
-export class ChannelSchedules implements OnApplicationShutdown {
-  private readonly connection: Redis;
-  private readonly queue: Queue<ChannelScheduleJob>;
+export class ChannelSchedules {
+  private readonly queue;
 
-  constructor(@Inject(CONFIG) config: ChannelsConfig) {
-    this.connection = bullConnection(config);
-    this.queue = new Queue<ChannelScheduleJob>(Queues.channelSchedules, { connection: this.connection, prefix: bullPrefix(config) });
+  constructor(jobs: Jobs) {
+    this.queue = jobs.queue(Queues.channelSchedules);
   }
 
   /** Creates or replaces both schedulers; a null schedule removes them. */
   async apply(channelId: string, schedule: Schedule | null): Promise<void> {
     if (!schedule) return this.remove(channelId);
     for (const action of ['start', 'stop'] as const) {
-      await this.queue.upsertJobScheduler(
+      await this.queue.upsertScheduler(
         scheduleJobSchedulerId(channelId, action),
-        { pattern: schedule[action], tz: schedule.timezone },
-        { name: action, data: { channelId, action }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        { pattern: schedule[action], timezone: schedule.timezone },
+        { name: action, data: { channelId, action }, options: { removeOnComplete: true, removeOnFail: 100 } },
       );
     }
   }
 
   async remove(channelId: string): Promise<void> {
-    await this.queue.removeJobScheduler(scheduleJobSchedulerId(channelId, 'start'));
-    await this.queue.removeJobScheduler(scheduleJobSchedulerId(channelId, 'stop'));
+    await this.queue.removeScheduler(scheduleJobSchedulerId(channelId, 'start'));
+    await this.queue.removeScheduler(scheduleJobSchedulerId(channelId, 'stop'));
   }
 
   async nextRuns(channelId: string): Promise<ScheduleNextRuns> {
     const [start, stop] = await Promise.all(
-      (['start', 'stop'] as const).map((action) => this.queue.getJobScheduler(scheduleJobSchedulerId(channelId, action))),
+      (['start', 'stop'] as const).map((action) => this.queue.nextRun(scheduleJobSchedulerId(channelId, action))),
     );
-    const at = (next: number | undefined) => (next === undefined ? null : new Date(next).toISOString());
-    return { nextStartAt: at(start?.next), nextStopAt: at(stop?.next) };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    return { nextStartAt: start?.toISOString() ?? null, nextStopAt: stop?.toISOString() ?? null };
   }
 }

@@ -1,11 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type ChannelScheduleJob, ErrorCodes, Queues } from '@castline/contracts';
-import { AppError, CONFIG } from '@castline/platform';
-import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { AppError, type JobProcessor, Jobs } from '@castline/platform';
 import { ChannelsService } from '../channels/channels.service';
-import type { ChannelsConfig } from '../config';
-import { bullConnection, bullPrefix } from '../live/live-queue';
 
 /** Runs one fired schedule job: starts or stops its channel. A channel deleted meanwhile is nothing to do. */
 export async function runScheduleJob(channels: Pick<ChannelsService, 'start' | 'stop'>, job: ChannelScheduleJob): Promise<string> {
@@ -21,28 +17,23 @@ export async function runScheduleJob(channels: Pick<ChannelsService, 'start' | '
 /** Consumes `channel-schedules` inside the channels service, one job at a time. */
 @Injectable()
 export class ScheduleWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private connection?: Redis;
-  private worker?: Worker<ChannelScheduleJob>;
+  private processor?: JobProcessor<typeof Queues.channelSchedules>;
   private readonly logger = new Logger(ScheduleWorker.name);
 
   constructor(
-    @Inject(CONFIG) private readonly config: ChannelsConfig,
+    private readonly jobs: Jobs,
     private readonly channels: ChannelsService,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.connection = bullConnection(this.config);
-    this.worker = new Worker<ChannelScheduleJob>(Queues.channelSchedules, (job) => runScheduleJob(this.channels, job.data), {
-      connection: this.connection,
-      prefix: bullPrefix(this.config),
+  async onApplicationBootstrap(): Promise<void> {
+    this.processor = await this.jobs.process(Queues.channelSchedules, (job) => runScheduleJob(this.channels, job.data), {
       concurrency: 1,
+      onCompleted: (job, outcome) => this.logger.log(`schedule: ${job.data.action} channel ${job.data.channelId} -> ${String(outcome)}`),
+      onFailed: (job, error) => this.logger.error(`schedule: ${job?.data.action} channel ${job?.data.channelId} failed: ${error.message}`),
     });
-    this.worker.on('completed', (job, outcome: string) => this.logger.log(`schedule: ${job.data.action} channel ${job.data.channelId} -> ${outcome}`));
-    this.worker.on('failed', (job, error) => this.logger.error(`schedule: ${job?.data.action} channel ${job?.data.channelId} failed: ${error.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    await this.processor?.close();
   }
 }

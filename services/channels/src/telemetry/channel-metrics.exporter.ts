@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ChannelMetrics, ChannelStatusSchema } from '@castline/contracts';
-import { MetricsService, PrismaService } from '@castline/platform';
+import { MetricsService } from '@castline/platform';
 import { Gauge } from 'prom-client';
+import { ChannelStatesRepository } from './channel-states.repository';
 
 const STATE_VALUES: Record<string, number> = Object.fromEntries(ChannelStatusSchema.options.map((status, index) => [status, index]));
 
@@ -15,7 +16,7 @@ type ChannelGauge = Gauge<'channel'>;
 export class ChannelMetricsExporter {
   private readonly gauges: Array<[ChannelGauge, (metrics: ChannelMetrics) => number | null]>;
 
-  constructor(metrics: MetricsService, prisma: PrismaService) {
+  constructor(metrics: MetricsService, states: ChannelStatesRepository) {
     const registers = [metrics.registry];
     const gauge = (name: string, help: string): ChannelGauge => new Gauge({ name, help, labelNames: ['channel'], registers });
     this.gauges = [
@@ -35,7 +36,7 @@ export class ChannelMetricsExporter {
       registers,
       // Read from Postgres at scrape time: every channel, running or not, and a deleted one disappears.
       async collect() {
-        const channels = await prisma.channel.findMany({ select: { id: true, status: true } });
+        const channels = await states.all();
         this.reset();
         for (const { id, status } of channels) this.set({ channel: id }, STATE_VALUES[status] ?? -1);
       },

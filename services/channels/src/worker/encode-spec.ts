@@ -6,7 +6,7 @@ import { toProfile } from '../presets/preset.view';
 
 export type RunnableChannel = Channel & { sources: ChannelSource[]; preset: EncodingPreset | null; logo: Upload | null };
 
-/** The channel's output: its inline profile, else its preset, else the seed 002 defaults. */
+/** The channel's output: its inline profile, else its preset, else the defaults of `OutputProfileSchema` (720p30). */
 export function outputProfileOf(channel: RunnableChannel): OutputProfile {
   if (channel.output) return channel.output as OutputProfile;
   if (channel.preset) return toProfile(channel.preset);

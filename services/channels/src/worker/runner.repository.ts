@@ -47,6 +47,11 @@ export class RunnerRepository {
     return writeChannelState(this.prisma, channelId, change, event, this.events, guard);
   }
 
+  /** The worker's health check of its database connection. */
+  ping(): Promise<unknown> {
+    return this.prisma.$queryRaw`SELECT 1`;
+  }
+
   async close(): Promise<void> {
     await this.prisma.$disconnect();
   }

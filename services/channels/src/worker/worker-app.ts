@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
-import { connectNats, EventBus } from '@castline/platform';
-import { DelayedError, type Job, Worker } from 'bullmq';
+import { connectNats, createProcessLogger, EventBus, HANDED_BACK, Jobs, type JobContext } from '@castline/platform';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
 import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
 import { Redis } from 'ioredis';
 import { ChannelLeases } from '../live/channel-lease';
-import { bullConnection, bullPrefix } from '../live/live-queue';
 import { UploadStorage } from '../uploads/upload-storage.repository';
 import { ChannelRunner } from './channel-runner';
 import { RunnerRepository } from './runner.repository';
@@ -14,7 +14,7 @@ import { WorkerTelemetry } from './telemetry/worker-telemetry';
 
 /**
  * A lost worker's channels go back to the queue after lockDuration; the stalled check runs every
- * stalledInterval (ENVIRONMENT.md measured ~11 s from a worker SIGKILL to the channel running elsewhere).
+ * stalledInterval, so a killed worker's channel runs elsewhere within 10-15 s.
  */
 const LOCK_DURATION_MS = 10_000;
 const STALLED_INTERVAL_MS = 5_000;
@@ -26,14 +26,22 @@ export interface LiveWorker {
   close(): Promise<void>;
   /** Channel ids this worker runs now. */
   readonly channels: () => string[];
+  /** Health checks of this worker's own connections (the job module checks Redis). */
+  readonly checks: Record<string, () => Promise<unknown>>;
 }
 
-/** A live-channels worker: `worker/main.ts` passes process.env, tests pass their own. */
-export async function startWorker(env: Record<string, string | undefined> = process.env): Promise<LiveWorker> {
+/** What `startWorkerProcess` lends the worker; tests starting workers in-process leave it out. */
+export interface WorkerHost {
+  jobs: Jobs;
+  logger: Logger;
+}
+
+/** A live-channels worker: `worker/main.ts` passes process.env and its process's job module, tests their own env. */
+export async function startWorker(env: Record<string, string | undefined> = process.env, host?: WorkerHost): Promise<LiveWorker> {
   const config = loadChannelsConfig(env);
-  const log = (message: string) => {
-    if (config.LOG_LEVEL !== 'silent') console.warn(`[worker ${process.pid}] ${message}`);
-  };
+  const jobs = host?.jobs ?? new Jobs(config);
+  const logger = host?.logger ?? createProcessLogger('channels-worker', config.LOG_LEVEL);
+  const log = (message: string) => logger.info(message);
   // The worker's one NATS connection; events (metrics, channel events, control) go through the typed bus.
   const nats = await connectNats(config.NATS_URL, `channels-worker-${process.pid}`);
   const bus = EventBus.over(nats, { warn: log, error: (error, context) => log(`${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
@@ -42,11 +50,12 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, bus, log);
   const runners = new Map<string, ChannelRunner>();
-  const connection = bullConnection(config);
   const leaseRedis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
   const leases = new ChannelLeases(leaseRedis, telemetry.workerId);
 
-  const processor = async (job: Job<LiveChannelJob>, token?: string) => {
+  const run = async (job: Job<LiveChannelJob>, { signal }: JobContext) => {
+    // Taken just as this worker stops: straight back to the queue, the channel never started here.
+    if (signal.aborted) return HANDED_BACK;
     const { channelId } = job.data;
     if (runners.has(channelId)) {
       // A second job for a channel this worker runs (queued again after Redis lost the first): it just ends.
@@ -55,6 +64,9 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     }
     const runner = new ChannelRunner(channelId, { channels, bus, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
+    // The worker is stopping: the runner stops FFmpeg and ends with 'handed-back'.
+    const handBack = () => runner.handBack();
+    signal.addEventListener('abort', handBack);
     try {
       const outcome = await runner.run();
       if (outcome === 'handed-back') {
@@ -64,43 +76,41 @@ export async function startWorker(env: Record<string, string | undefined> = proc
           { type: 'state', message: 'starting: handed back by a stopping worker' },
           { desiredState: 'running' },
         );
-        await job.moveToDelayed(Date.now(), token);
-        // Tells BullMQ the job was moved on purpose (not completed, not failed).
-        throw new DelayedError();
+        return HANDED_BACK;
       }
     } finally {
+      signal.removeEventListener('abort', handBack);
       if (runners.get(channelId) === runner) runners.delete(channelId);
       telemetry.forget(channelId);
     }
   };
 
-  const worker = new Worker<LiveChannelJob>(Queues.liveChannels, processor, {
-    connection,
-    prefix: bullPrefix(config),
+  const processor = await jobs.process(Queues.liveChannels, run, {
     concurrency: config.WORKER_SLOTS,
-    lockDuration: LOCK_DURATION_MS,
-    stalledInterval: STALLED_INTERVAL_MS,
+    lockDurationMs: LOCK_DURATION_MS,
+    stalledIntervalMs: STALLED_INTERVAL_MS,
     maxStalledCount: MAX_STALLED_COUNT,
+    onFailed: (job, error) => logger.warn(`channel ${job?.data.channelId}: job failed: ${error.message}`),
+    onError: (error) => logger.warn(`queue error: ${error.message}`),
   });
-  worker.on('failed', (job, error) => log(`channel ${job?.data.channelId}: job failed: ${error.message}`));
-  worker.on('error', (error) => log(`queue error: ${error.message}`));
-  await worker.waitUntilReady();
-  log(`taking live channels (${config.WORKER_SLOTS} slots)`);
+  logger.info(`taking live channels (${config.WORKER_SLOTS} slots)`);
 
   let closing: Promise<void> | undefined;
   return {
     channels: () => [...runners.keys()],
+    checks: {
+      postgres: () => channels.ping(),
+      nats: () => nats.rtt(),
+    },
     close: () => {
       closing ??= (async () => {
-        // close() stops fetching and waits for the active jobs, which end once their runner has handed back.
-        const closed = worker.close();
-        for (const runner of runners.values()) runner.handBack();
-        await closed;
+        // Stops fetching and aborts each running job's signal; the jobs end once their runner has handed back.
+        await processor.close(config.SHUTDOWN_TIMEOUT_MS);
         await telemetry.close();
         await leaseRedis.quit().catch(() => leaseRedis.disconnect());
         await nats.drain();
         await channels.close();
-        await connection.quit().catch(() => connection.disconnect());
+        if (!host) await jobs.close();
       })();
       return closing;
     },

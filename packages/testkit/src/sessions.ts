@@ -1,52 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, redisKeyPrefix } from '@castline/testkit';
-import { startGateway } from '../src/gateway';
 
+/** The admin every test gateway creates at start (ADMIN_EMAIL / ADMIN_PASSWORD). */
 export const ADMIN = { email: 'admin@test.castline', password: 'admin-password-123' };
 export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
-
-export interface TestGateway {
-  app: NestFastifyApplication;
-  databaseUrl: string;
-  close(): Promise<void>;
-}
-
-/** What every service started inside a test process shares: quiet logs, a free port, the local stores. */
-export const inProcessServiceEnv = (databaseUrl: string) => ({
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  PORT: '0',
-  DATABASE_URL: databaseUrl,
-  NATS_URL: process.env.NATS_URL,
-  REDIS_URL: process.env.REDIS_URL,
-  // Test sources (FFmpeg on udp://127.0.0.1, local HTTP servers) are on loopback, which the SSRF guard refuses by default.
-  SOURCE_ALLOWED_NETWORKS: '127.0.0.0/8',
-});
-
-/** A gateway in this process on its own database and Redis key prefix, listening on a free port. */
-export async function startTestGateway(label: string, env: Record<string, string> = {}): Promise<TestGateway> {
-  const database = await createTestDatabase(label);
-  const app = await startGateway(
-    {
-      ...inProcessServiceEnv(database.url),
-      REDIS_KEY_PREFIX: redisKeyPrefix(label),
-      JWT_SECRET,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      HEALTH_TIMEOUT_MS: '300',
-      ...env,
-    },
-    { handleSignals: false },
-  );
-  return {
-    app,
-    databaseUrl: database.url,
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
-  };
-}
 
 export interface Session {
   accessToken: string;
@@ -54,6 +10,7 @@ export interface Session {
   user: { id: string; email: string; role: string };
 }
 
+/** Signs in through the gateway's HTTP API (an in-process gateway app). */
 export async function login(app: NestFastifyApplication, email: string, password: string, ip = '10.0.0.1'): Promise<Session> {
   const response = await app.inject({
     method: 'POST',
@@ -81,7 +38,7 @@ export async function userWithRole(app: NestFastifyApplication, adminToken: stri
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** Polls until the check passes (for effects written after the response, like audit rows). */
+/** Polls until the check gives a value (for effects written after the response, like audit rows). */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 3_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
