@@ -1,12 +1,11 @@
 import { mkdir, readFile, statfs } from 'node:fs/promises';
 import { Events } from '@castline/contracts';
 import type { EventBus } from '@castline/platform';
-import type { PrismaClient } from '@castline/db';
 import { buildLiveCommand, hlsOutputPaths, secretRedactor } from '@castline/ffmpeg';
 import type { SourcePolicy } from '../channels/source-policy';
 import type { ChannelsConfig } from '../config';
 import { type ChannelLeases, LEASE_RENEW_MS, LEASE_TTL_MS } from '../live/channel-lease';
-import { type ChannelEventInput, type ChannelStateChange, writeChannelState } from '../live/channel-state';
+import type { ChannelEventInput, ChannelStateChange } from '../live/channel-state';
 import { removeRevokedSignedDirs } from '../live/playback';
 import { describeSource, judgeRun, type RunVerdict } from '../supervision/failure-category';
 import { RestartPolicy } from '../supervision/restart-policy';
@@ -15,6 +14,7 @@ import { probeSource } from '../supervision/source-probe';
 import type { UploadStorage } from '../uploads/upload-storage.repository';
 import { type RunnableChannel, toLiveEncodeSpec } from './encode-spec';
 import { FfmpegProcess } from './ffmpeg-process';
+import type { RunnerRepository } from './runner.repository';
 import type { WorkerTelemetry } from './telemetry/worker-telemetry';
 
 const PLAYLIST_POLL_MS = 200;
@@ -40,7 +40,8 @@ type RunEnd =
   | { kind: 'failback' };
 
 export interface RunnerDeps {
-  prisma: PrismaClient;
+  /** The channel's rows in PostgreSQL: load, desired state, status changes. */
+  channels: RunnerRepository;
   bus: EventBus;
   uploads: UploadStorage;
   config: Pick<
@@ -266,8 +267,8 @@ export class ChannelRunner {
     for (;;) {
       await this.sleep(wait);
       if (this.request) return;
-      const current = await this.deps.prisma.channel.findUnique({ where: { id: this.channelId }, select: { desiredState: true } }).catch(() => undefined);
-      if (current === null || current?.desiredState === 'stopped') return;
+      const desired = await this.deps.channels.desiredState(this.channelId);
+      if (desired === null || desired === 'stopped') return;
       for (const [index, source] of channel.sources.entries()) {
         if (this.request) return;
         // The stored url has its secrets masked (it is also what describeSource shows); ffprobe needs the real one.
@@ -368,8 +369,8 @@ export class ChannelRunner {
       }
       if (now - lastDesiredCheck >= DESIRED_STATE_CHECK_MS) {
         lastDesiredCheck = now;
-        const current = await this.deps.prisma.channel.findUnique({ where: { id: this.channelId }, select: { desiredState: true } }).catch(() => undefined);
-        if (current === null || current?.desiredState === 'stopped') this.ask('stop');
+        const desired = await this.deps.channels.desiredState(this.channelId);
+        if (desired === null || desired === 'stopped') this.ask('stop');
       }
     }
     if (stall) {
@@ -446,17 +447,14 @@ export class ChannelRunner {
    */
   private async finishStop(): Promise<boolean> {
     this.request = undefined;
-    const stopped = await writeChannelState(
-      this.deps.prisma,
+    const stopped = await this.deps.channels.writeState(
       this.channelId,
       { status: 'stopped', startedAt: null, statusDetail: null },
       { type: 'state', message: 'stopped' },
-      this.deps.bus,
       { desiredState: 'stopped' },
     );
     if (stopped) return true;
-    const exists = await this.deps.prisma.channel.count({ where: { id: this.channelId } });
-    return exists === 0;
+    return !(await this.deps.channels.exists(this.channelId));
   }
 
   private async giveUp(lastError: string, category: string, reason: string): Promise<void> {
@@ -474,10 +472,7 @@ export class ChannelRunner {
    */
   private async loadOrSay(): Promise<RunnableChannel | null | 'unreadable'> {
     try {
-      const channel = await this.deps.prisma.channel.findUnique({
-        where: { id: this.channelId },
-        include: { sources: { orderBy: { position: 'asc' } }, preset: true, logo: true },
-      });
+      const channel = await this.deps.channels.loadRunnable(this.channelId);
       if (!channel) this.deps.log(`channel ${this.channelId}: got a job for a channel that does not exist (deleted?); the job ends`);
       return channel;
     } catch (error) {
@@ -489,7 +484,7 @@ export class ChannelRunner {
   }
 
   private async change(change: ChannelStateChange, event: ChannelEventInput): Promise<void> {
-    await writeChannelState(this.deps.prisma, this.channelId, change, event, this.deps.bus);
+    await this.deps.channels.writeState(this.channelId, change, event);
   }
 
   /** Waits, but a stop, restart or hand-back ends the wait at once. */

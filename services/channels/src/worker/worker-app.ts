@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { type LiveChannelJob, Queues } from '@castline/contracts';
-import { createPrismaClient } from '@castline/db';
 import { connectNats, createProcessLogger, EventBus, HANDED_BACK, Jobs, type JobContext } from '@castline/platform';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -8,9 +7,9 @@ import { SourcePolicy } from '../channels/source-policy';
 import { loadChannelsConfig } from '../config';
 import { Redis } from 'ioredis';
 import { ChannelLeases } from '../live/channel-lease';
-import { writeChannelState } from '../live/channel-state';
 import { UploadStorage } from '../uploads/upload-storage.repository';
 import { ChannelRunner } from './channel-runner';
+import { RunnerRepository } from './runner.repository';
 import { WorkerTelemetry } from './telemetry/worker-telemetry';
 
 /**
@@ -43,10 +42,10 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const jobs = host?.jobs ?? new Jobs(config);
   const logger = host?.logger ?? createProcessLogger('channels-worker', config.LOG_LEVEL);
   const log = (message: string) => logger.info(message);
-  const prisma = createPrismaClient(config.DATABASE_URL);
   // The worker's one NATS connection; events (metrics, channel events, control) go through the typed bus.
   const nats = await connectNats(config, `channels-worker-${process.pid}`);
   const bus = EventBus.over(nats, { warn: log, error: (error, context) => log(`${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
+  const channels = RunnerRepository.connect(config.DATABASE_URL, bus);
   const uploads = new UploadStorage(config);
   const sources = new SourcePolicy(config);
   const telemetry = await WorkerTelemetry.create(config, bus, log);
@@ -63,7 +62,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
       log(`channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
-    const runner = new ChannelRunner(channelId, { prisma, bus, uploads, config, log, telemetry, leases, sources });
+    const runner = new ChannelRunner(channelId, { channels, bus, uploads, config, log, telemetry, leases, sources });
     runners.set(channelId, runner);
     // The worker is stopping: the runner stops FFmpeg and ends with 'handed-back'.
     const handBack = () => runner.handBack();
@@ -71,12 +70,10 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     try {
       const outcome = await runner.run();
       if (outcome === 'handed-back') {
-        await writeChannelState(
-          prisma,
+        await channels.writeState(
           channelId,
           { status: 'starting', statusDetail: 'Handed back by a stopping worker; another worker takes it' },
           { type: 'state', message: 'starting: handed back by a stopping worker' },
-          bus,
           { desiredState: 'running' },
         );
         return HANDED_BACK;
@@ -102,7 +99,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   return {
     channels: () => [...runners.keys()],
     checks: {
-      postgres: () => prisma.$queryRaw`SELECT 1`,
+      postgres: () => channels.ping(),
       nats: () => nats.rtt(),
     },
     close: () => {
@@ -112,7 +109,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
         await telemetry.close();
         await leaseRedis.quit().catch(() => leaseRedis.disconnect());
         await nats.drain();
-        await prisma.$disconnect();
+        await channels.close();
         if (!host) await jobs.close();
       })();
       return closing;

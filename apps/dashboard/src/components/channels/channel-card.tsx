@@ -1,9 +1,11 @@
 'use client';
 
 import Link from 'next/link';
+import { OnAirBadge } from '@/components/channel-detail/connection-badge';
 import { Card } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
 import { type Channel, type Preset, useChannelMetrics } from '@/lib/channels';
+import { useOnAir } from '@/lib/on-air';
 import { cn } from '@/lib/utils';
 import { ChannelActions } from './channel-actions';
 import { ChannelMetricsStrip } from './channel-metrics';
@@ -33,6 +35,8 @@ export function ChannelCard({
 }) {
   const running = channel.status === 'running';
   const metrics = useChannelMetrics(channel.id, running);
+  // "Live" only while new segments of this run arrive, as on the detail page.
+  const onAir = useOnAir(channel, metrics.data);
   return (
     <Card
       className={cn('gap-0 overflow-hidden py-0', selected && 'ring-2 ring-ring/60')}
@@ -46,8 +50,15 @@ export function ChannelCard({
             <Checkbox checked={selected} onCheckedChange={(value) => onSelectedChange(value === true)} aria-label={`Select ${label}`} />
           </div>
         )}
-        <span className="absolute top-2 right-2 rounded-md bg-background shadow-sm">
-          <ChannelStatusBadge status={channel.status} />
+        <span className="absolute top-2 right-2 flex gap-1">
+          {running && (
+            <span className="rounded-md bg-background shadow-sm">
+              <OnAirBadge running={running} onAir={onAir} />
+            </span>
+          )}
+          <span className="rounded-md bg-background shadow-sm">
+            <ChannelStatusBadge status={channel.status} />
+          </span>
         </span>
       </div>
       <div className="flex flex-1 flex-col gap-3 p-3">
