@@ -132,8 +132,16 @@ describe('nats-server with the per-service users', () => {
     const gateway = await connectAs('gateway');
     const backup = await connectAs('backup');
     const channels = await connectAs('channels');
-    backup.subscribe(Subjects.health('backup'), { callback: (_error, message) => message.respond('{"status":"ok"}') });
-    channels.subscribe(Subjects.channelsList, { callback: (_error, message) => message.respond('{"items":[]}') });
+    backup.subscribe(Subjects.health('backup'), {
+      callback: (_error, message) => {
+        message.respond('{"status":"ok"}');
+      },
+    });
+    channels.subscribe(Subjects.channelsList, {
+      callback: (_error, message) => {
+        message.respond('{"items":[]}');
+      },
+    });
     await Promise.all([backup.flush(), channels.flush()]);
 
     expect((await gateway.request(Subjects.health('backup'), '{}', { timeout: 5_000 })).string()).toBe('{"status":"ok"}');
