@@ -122,11 +122,10 @@ test('once the source stops sending, "Live" goes', async () => {
   await expect(liveBadge()).toHaveCount(0, { timeout: 30_000 });
 });
 
-// FIXME (issue 9 item 4, found by this test): it fails today. FFmpeg runs with append_list, so the new run's
-// playlist still lists the previous run's segments, and hls.js, starting liveSyncDurationCount segments from the
-// live edge, fetched the previous run's seg_<oldrun>_1.ts. The player should start at the new run's first segment
-// (its last discontinuity); then turn this back into test(...).
-test.fixme('after a restart the preview waits for this run and never plays the previous run\'s segments', async () => {
+// FFmpeg runs with append_list: the new run's playlist still lists the previous run's segments, and hls.js
+// would start liveSyncDurationCount segments from the live edge, inside the previous run. The player starts at
+// this run's first segment instead.
+test('after a restart the preview waits for this run and never plays the previous run\'s segments', async () => {
   const previousRun = new Set(segmentsRequested);
   expect(previousRun.size).toBeGreaterThanOrEqual(2);
   // The previous run's playlist and segments are still served while the new run starts.

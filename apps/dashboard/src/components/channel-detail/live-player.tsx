@@ -1,6 +1,6 @@
 'use client';
 
-import Hls, { type ErrorData } from 'hls.js';
+import Hls, { type ErrorData, type LevelLoadedData } from 'hls.js';
 import { Loader2Icon, VideoOffIcon } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { api, describeError } from '@/lib/api';
@@ -115,8 +115,20 @@ function ActivePlayer({ id, publicPath }: { id: string; publicPath: string | nul
         manifestLoadingMaxRetry: 1,
         levelLoadingMaxRetry: 4,
         fragLoadingMaxRetry: 4,
+        // Loading starts on the first playlist, at this run's first segment at the earliest (below).
+        autoStartLoad: false,
       });
       hls = player;
+      // A restarted FFmpeg appends to the previous run's playlist (append_list): the live edge may still lie in
+      // the previous run's segments, which must never play as live. Segment names carry the run id.
+      player.once(Hls.Events.LEVEL_LOADED, (_event, data: LevelLoadedData) => {
+        const fragmentsListed = data.details.fragments;
+        const runOf = (fragment: (typeof fragmentsListed)[number]) => /seg_([^_/]+)_\d+\.\w+$/.exec(fragment.relurl ?? fragment.url)?.[1];
+        const run = fragmentsListed.length ? runOf(fragmentsListed.at(-1)!) : undefined;
+        const first = run === undefined ? undefined : fragmentsListed.find((fragment) => runOf(fragment) === run);
+        const edge = data.details.edge - data.details.targetduration * 2;
+        player.startLoad(first && first.start > edge ? first.start : -1);
+      });
       player.on(Hls.Events.FRAG_LOADED, () => {
         fragments.current += 1;
         element.dataset.fragmentsLoaded = String(fragments.current);
