@@ -135,8 +135,10 @@ test('one status on the channels page, the detail page, the processes page and t
 });
 
 test('dragging the logo and saving stores the new coordinates', async () => {
+  // The page was just loaded: wait for its tabs instead of finding none yet and skipping the click.
   const logoTab = page.getByRole('tab', { name: 'Logo' });
-  if (await logoTab.count()) await logoTab.click();
+  await expect(logoTab).toBeVisible();
+  await logoTab.click();
   const logo = page.getByLabel('Logo position');
   await expect(logo).toBeVisible();
   // The editor's frame is the size of the output, as its worker measured it on the running output.

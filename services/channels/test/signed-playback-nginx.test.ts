@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '@castline/testkit';
 import { hlsOutputDir, playbackToken, signedPlaybackPath } from '../src/live/playback';
 
 /** nginx/snippets/routes.conf's secure_link for signed channels, on a real nginx rendered from the local template. */
@@ -117,7 +118,11 @@ it('keeps ?token= (the WebSocket fallback credential) out of the access log', as
   // No gateway listens behind this nginx: the request is logged all the same (502).
   await fetch(`${base}/api/v1/ws/metrics?channels=1&token=eyJSECRETaccessTOKEN.abc&x=1`).catch(() => undefined);
   await fetch(`${base}/api/v1/ws/metrics?token=eyJSECRETaccessTOKEN.first`).catch(() => undefined);
-  const log = readFileSync(path.join(nginxDir, 'access.log'), 'utf8');
+  // nginx writes a request's log line after its response: wait for both lines before reading.
+  const log = await eventually(async () => {
+    const text = readFileSync(path.join(nginxDir, 'access.log'), 'utf8');
+    return text.includes('"uri":"/api/v1/ws/metrics?token=') ? text : undefined;
+  });
   expect(log).toContain('/api/v1/ws/metrics?channels=1&token=[redacted]&x=1');
   expect(log).toContain('/api/v1/ws/metrics?token=[redacted]');
   expect(log).not.toContain('SECRETaccessTOKEN');
