@@ -1,4 +1,4 @@
-import { checkSourceUrl, DEFAULT_SOURCE_SCHEMES, protocolWhitelist, redactUrl } from './source-url';
+import { checkSourceUrl, DEFAULT_SOURCE_SCHEMES, protocolWhitelist } from './source-url';
 
 describe('checkSourceUrl', () => {
   it.each([
@@ -87,20 +87,5 @@ describe('protocolWhitelist', () => {
 
   it('throws for an unknown scheme', () => {
     expect(() => protocolWhitelist('file' as never)).toThrow('No protocol whitelist for scheme "file"');
-  });
-});
-
-describe('redactUrl', () => {
-  it.each([
-    ['rtmp://publisher:s3cret@live.example.com:1935/app/key', 'rtmp://***@live.example.com:1935/app/key'],
-    ['rtsp://admin@10.0.0.5/stream', 'rtsp://***@10.0.0.5/stream'],
-    ['rtsp://a:p@ss@10.0.0.5/stream', 'rtsp://***@10.0.0.5/stream'],
-    ['srt://host:9000?streamid=news&passphrase=0123456789', 'srt://host:9000?streamid=***&passphrase=***'],
-    ['https://cdn.example.com/a.m3u8?token=abc&flag#frag', 'https://cdn.example.com/a.m3u8?token=***&***#frag'],
-    ['udp://@239.1.1.1:1234', 'udp://@239.1.1.1:1234'],
-    ['http://example.com/live.m3u8', 'http://example.com/live.m3u8'],
-    ['not a url at all?secret=1', 'not a url at all?secret=***'],
-  ])('%s -> %s', (url, redacted) => {
-    expect(redactUrl(url)).toBe(redacted);
   });
 });

@@ -85,7 +85,7 @@ export function checkSourceUrl(
   const rest = url.slice(colon + 1);
   if (!rest.startsWith('//')) return refuse(`The source URL must look like ${scheme}://host[:port]/...`);
   const authority = rest.slice(2).split(/[/?#]/, 1)[0] ?? '';
-  // Credentials are allowed (RTMP and SRT sources often need them); redactUrl keeps them out of logs.
+  // Credentials are allowed (RTMP and SRT sources often need them); they are sealed and masked (source-secrets.ts).
   const hostAndPort = authority.slice(authority.lastIndexOf('@') + 1);
   const { host, port } = splitHostPort(hostAndPort);
   if (!host) return refuse(`The source URL has no host (expected ${scheme}://host[:port]/...).`);
@@ -114,35 +114,4 @@ function splitHostPort(hostAndPort: string): { host: string; port: string | unde
   return colon < 0
     ? { host: hostAndPort, port: undefined }
     : { host: hostAndPort.slice(0, colon), port: hostAndPort.slice(colon + 1) };
-}
-
-/**
- * The URL as it may appear in logs and events: credentials become `***` and every query value too
- * (SRT passphrases, signed-URL tokens). Works on malformed input, since refused URLs get logged as well.
- */
-export function redactUrl(url: string): string {
-  const hashAt = url.indexOf('#');
-  const beforeHash = hashAt < 0 ? url : url.slice(0, hashAt);
-  const hash = hashAt < 0 ? '' : url.slice(hashAt);
-  const queryAt = beforeHash.indexOf('?');
-  const base = queryAt < 0 ? beforeHash : beforeHash.slice(0, queryAt);
-  const query = queryAt < 0 ? undefined : beforeHash.slice(queryAt + 1);
-
-  const redactedBase = base.replace(/^([^:/?#]*:\/\/)([^/]*)/, (_match, prefix: string, authority: string) => {
-    const at = authority.lastIndexOf('@');
-    // "udp://@239.0.0.1:1234" (multicast join) has an empty user part: nothing to hide.
-    return at <= 0 ? prefix + authority : `${prefix}***@${authority.slice(at + 1)}`;
-  });
-  const redactedQuery =
-    query === undefined
-      ? ''
-      : '?' +
-        query
-          .split('&')
-          .map((pair) => {
-            const equals = pair.indexOf('=');
-            return equals < 0 ? (pair ? '***' : pair) : `${pair.slice(0, equals)}=***`;
-          })
-          .join('&');
-  return redactedBase + redactedQuery + hash;
 }
