@@ -108,6 +108,7 @@ POSTGRES_PASSWORD=check-only-password
 JWT_SECRET=check-only-secret-check-only-secret-0123
 PLAYBACK_SIGNING_SECRET=check-only-playback-secret-0123456789
 SOURCE_SECRET_KEY=check-only-source-secret-key-0123456789
+SECRETS_ENCRYPTION_KEY=check-only-secrets-encryption-key-0123456
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 REDIS_PASSWORD=check-only-redis-password

@@ -24,6 +24,8 @@ const SECRET_GENERATORS = {
   PLAYBACK_SIGNING_SECRET: () => randomBytes(48).toString('base64url'),
   // Seals channel source secrets (stream keys, passwords) in the database: losing it loses those secrets.
   SOURCE_SECRET_KEY: () => randomBytes(48).toString('base64url'),
+  // Seals stored third-party credentials (alert receivers, ad accounts) with SecretBox; keep it with backups.
+  SECRETS_ENCRYPTION_KEY: () => randomBytes(48).toString('base64url'),
   ADMIN_EMAIL: () => 'admin@castline.local',
   ADMIN_PASSWORD: () => randomBytes(15).toString('base64url'), // 20 characters
 };
