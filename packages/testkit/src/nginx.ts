@@ -15,6 +15,8 @@ export interface TestNginx {
   baseUrl: string;
   /** The JSON access log (castline_json) this nginx writes. */
   accessLog: string;
+  /** The rendered nginx.conf (for `nginx -c <conf> -s <signal>`). */
+  conf: string;
   /** What `nginx -s reopen` does after a log rotation: every worker reopens the access log path. */
   reopenLogs(): void;
   stop(): Promise<void>;
@@ -55,7 +57,7 @@ export async function startTestNginx(options: { hlsRoot: string; env?: Record<st
   };
   for (let attempt = 0; attempt < 50; attempt += 1) {
     if (await fetch(`${baseUrl}/nginx-health`).then(() => true, () => false)) {
-      return { baseUrl, accessLog, reopenLogs: () => void nginx.kill('SIGUSR1'), stop };
+      return { baseUrl, accessLog, conf, reopenLogs: () => void nginx.kill('SIGUSR1'), stop };
     }
     await sleep(100);
   }

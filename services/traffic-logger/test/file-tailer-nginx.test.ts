@@ -1,4 +1,5 @@
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventually, redisKeyPrefix, startTestNginx, type TestNginx } from '@castline/testkit';
@@ -93,7 +94,9 @@ it('resumes from the checkpoint after a restart, through a rotation that happene
   await allSeenOnce();
   await tailers[0]!.stop();
   await request(20);
-  renameSync(nginx.accessLog, `${nginx.accessLog}.2`);
+  // Rotated the way nginx/rotate-access-log.sh and logrotate do: the older names shift up first.
+  renameSync(`${nginx.accessLog}.1`, `${nginx.accessLog}.2`);
+  renameSync(nginx.accessLog, `${nginx.accessLog}.1`);
   nginx.reopenLogs();
   await request(20);
   tailer('second');
@@ -109,6 +112,28 @@ it('lets one tailer per file hold the lease: a second one reads nothing', async 
   expect(standby.leader).toBe(false);
   expect(standbyLines).toBe(0);
   await standby.stop();
+});
+
+it("keeps up with the compose rotation loop (nginx/rotate-access-log.sh: rename, reopen, keep N)", async () => {
+  const root = path.resolve(__dirname, '../../..');
+  const loop = spawn('bash', [path.join(root, 'nginx/rotate-access-log.sh')], {
+    env: {
+      PATH: `/usr/sbin:/usr/local/sbin:${process.env.PATH ?? ''}`,
+      NGINX_ACCESS_LOG: nginx.accessLog,
+      NGINX_LOG_ROTATE_BYTES: '4000',
+      NGINX_LOG_KEEP: '3',
+      NGINX_LOG_ROTATE_POLL_SECONDS: '0.1',
+      CASTLINE_NGINX_CONF_DIR: path.dirname(nginx.conf),
+    },
+    stdio: 'inherit',
+  });
+  try {
+    await request(120);
+    await allSeenOnce();
+    expect(existsSync(`${nginx.accessLog}.3`)).toBe(true);
+  } finally {
+    loop.kill('SIGTERM');
+  }
 });
 
 it('puts lines that are not castline_json on the dead-letter list, counted, and reads on', async () => {

@@ -49,7 +49,7 @@ const inodeOf = async (file: string): Promise<{ inode: string; size: number } | 
  * while the service restarts or lags. The checkpoint (inode, offset past the last whole line) is committed with
  * each batch, after the batch was handled, so a crash replays at most one batch (stored rows are idempotent on
  * $request_id). Rotation by rename: the renamed file is drained to EOF (plus a grace for workers that have not
- * reopened yet) before the new file is read from 0; on a restart the checkpoint's inode is looked up among the
+ * reopened yet) before the next file is read from 0 (numbered names: .2, then .1, then the log); on a restart the checkpoint's inode is looked up among the
  * log's siblings (access.log.1). Truncation (copytruncate) restarts at 0: the file is shorter than the offset, or the offset no longer follows a newline. One tailer per file: a Redis lease.
  */
 export class FileTailer {
@@ -211,10 +211,37 @@ export class FileTailer {
     }
     this.rotatedSince ??= Date.now();
     if (Date.now() - this.rotatedSince < this.rotateGraceMs) return false;
+    const next = await this.nextFile(file.inode);
     await this.close();
-    await this.openAt(this.options.file, 0);
+    this.current = next;
+    this.rotatedSince = null;
     await this.commit({ entries: [], rejected: [] });
     return true;
+  }
+
+  /**
+   * The file written after the drained one, from 0. Rotation shifts numbered names (access.log -> .1 -> .2), so
+   * after access.log.<k> comes access.log.<k-1>, after .1 the log itself: several rotations between two looks
+   * skip nothing while the files exist. A shift between finding the name and opening it is noticed (the opened
+   * inode is the drained one) and looked up again.
+   */
+  private async nextFile(drained: string): Promise<OpenFile> {
+    const dir = path.dirname(this.options.file);
+    const base = path.basename(this.options.file);
+    for (let attempt = 0; ; attempt += 1) {
+      let name = this.options.file;
+      for (const entry of await readdir(dir).catch(() => [] as string[])) {
+        const suffix = /^\.([0-9]+)$/.exec(entry.slice(base.length));
+        if (!entry.startsWith(base) || !suffix) continue;
+        if ((await inodeOf(path.join(dir, entry)))?.inode !== drained) continue;
+        const index = Number(suffix[1]);
+        name = index > 1 ? path.join(dir, `${base}.${index - 1}`) : this.options.file;
+      }
+      const handle = await open(name, 'r');
+      const inode = (await handle.stat({ bigint: true })).ino.toString();
+      if (inode !== drained || attempt >= 5) return { handle, inode, offset: 0 };
+      await handle.close();
+    }
   }
 
   private async truncated(file: OpenFile): Promise<boolean> {
