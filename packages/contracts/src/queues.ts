@@ -7,6 +7,7 @@ export const Queues = {
   mediaTranscode: 'media-transcode',
   backups: 'backups',
   adSync: 'ad-sync',
+  trafficMaintenance: 'traffic-maintenance',
 } as const;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
@@ -26,6 +27,8 @@ export const QueueSchemas = {
   backups: z.object({ trigger: z.enum(['manual', 'schedule']), requestedBy: z.string().optional() }),
   /** Inclusive day range. */
   'ad-sync': z.object({ platform: z.enum(['meta', 'google']), accountId: z.string().min(1), since: day, until: day }),
+  /** Hourly in the traffic-logger: daily partitions ahead, retention by dropping old ones. */
+  'traffic-maintenance': z.object({ trigger: z.enum(['schedule', 'startup']) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };
@@ -35,3 +38,4 @@ export type ChannelScheduleJob = QueuePayloads['channel-schedules'];
 export type MediaTranscodeJob = QueuePayloads['media-transcode'];
 export type BackupJob = QueuePayloads['backups'];
 export type AdSyncJob = QueuePayloads['ad-sync'];
+export type TrafficMaintenanceJob = QueuePayloads['traffic-maintenance'];
