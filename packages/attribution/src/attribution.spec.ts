@@ -1,10 +1,10 @@
-import { ATTRIBUTION_VALUE_MAX, parseAttribution, parseClickIds, parseReferrer, parseUtm, type QueryInput } from './attribution';
+import { ATTRIBUTION_VALUE_MAX, type ClickIds, parseAttribution, parseClickIds, parseReferrer, parseUtm, type QueryInput, type Utm } from './attribution';
 
-const NO_UTM = { source: null, medium: null, campaign: null, term: null, content: null };
-const NO_CLICK = { gclid: null, fbclid: null, msclkid: null, ttclid: null };
+const NO_UTM: Utm = { source: null, medium: null, campaign: null, term: null, content: null };
+const NO_CLICK: ClickIds = { gclid: null, fbclid: null, msclkid: null, ttclid: null };
 
 describe('parseUtm', () => {
-  const cases: [string, QueryInput, Partial<typeof NO_UTM>][] = [
+  const cases: [string, QueryInput, Partial<Utm>][] = [
     ['absolute URL, all five', 'https://a.com/p?utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=tv&utm_content=hero', { source: 'news', medium: 'email', campaign: 'spring', term: 'tv', content: 'hero' }],
     ['relative URL', '/watch?utm_source=fb', { source: 'fb' }],
     ['query string with ?', '?utm_medium=cpc', { medium: 'cpc' }],
@@ -32,7 +32,7 @@ describe('parseUtm', () => {
 });
 
 describe('parseClickIds', () => {
-  const cases: [string, QueryInput, Partial<typeof NO_CLICK>][] = [
+  const cases: [string, QueryInput, Partial<ClickIds>][] = [
     ['Google', 'https://a.com/?gclid=Cj0KCQ', { gclid: 'Cj0KCQ' }],
     ['Meta', '?fbclid=IwAR2x', { fbclid: 'IwAR2x' }],
     ['Microsoft', '?msclkid=abc123', { msclkid: 'abc123' }],

@@ -29,6 +29,7 @@ import {
   MonitoringProcessesSchema,
   MonitoringStreamsSchema,
 } from './telemetry';
+import { TrafficViewersSchema } from './traffic';
 import {
   BulkChannelReplySchema,
   ChannelPageSchema,
@@ -105,4 +106,6 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */
+  trafficViewers: defineEvent(Subjects.trafficViewers, TrafficViewersSchema),
 } as const;

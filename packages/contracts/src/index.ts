@@ -10,6 +10,7 @@ export * from './queues';
 export * from './services';
 export * from './subjects';
 export * from './telemetry';
+export * from './traffic';
 export * from './users';
 export * from './permissions';
 export * from './rpc';

@@ -36,6 +36,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // Viewer counts from each access log's tailer; monitoring fills MonitoringStreams.viewers.
+  trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring'] },
 };
 
 export interface NatsRoute {

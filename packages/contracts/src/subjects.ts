@@ -45,4 +45,6 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  /** An event, not a request: `TrafficViewers` of one access log, from the traffic-logger every 5 s. */
+  trafficViewers: 'traffic.viewers',
 } as const;
