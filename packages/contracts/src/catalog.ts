@@ -16,6 +16,7 @@ import {
   UploadIdSchema,
   UploadLogoRequestSchema,
 } from './channels';
+import { CheckHistoryRequestSchema, CheckHistorySchema, CheckIdSchema, CheckListSchema, CheckViewSchema, CreateCheckSchema, UpdateCheckRequestSchema } from './checks';
 import { ServiceHealthReportSchema } from './health';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
@@ -84,6 +85,13 @@ export const Rpc = {
     system: defineRpc(Subjects.monitoringSystem, EmptyRequestSchema, SystemMetricsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     processes: defineRpc(Subjects.monitoringProcesses, EmptyRequestSchema, MonitoringProcessesSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     streams: defineRpc(Subjects.monitoringStreams, EmptyRequestSchema, MonitoringStreamsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
+    checks: {
+      list: defineRpc(Subjects.monitoringChecksList, EmptyRequestSchema, CheckListSchema),
+      create: defineRpc(Subjects.monitoringChecksCreate, CreateCheckSchema, CheckViewSchema),
+      update: defineRpc(Subjects.monitoringChecksUpdate, UpdateCheckRequestSchema, CheckViewSchema),
+      delete: defineRpc(Subjects.monitoringChecksDelete, CheckIdSchema, DeletedReplySchema),
+      history: defineRpc(Subjects.monitoringChecksHistory, CheckHistoryRequestSchema, CheckHistorySchema),
+    },
   },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),

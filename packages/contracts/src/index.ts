@@ -2,6 +2,7 @@ export * from './activity';
 export * from './api-keys';
 export * from './audit';
 export * from './channels';
+export * from './checks';
 export * from './errors';
 export * from './health';
 export * from './lists';
