@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
+import { CreateReceiverSchema, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema, ReceiverListSchema, ReceiverViewSchema } from './alerts';
 import {
   BulkChannelActionSchema,
   ChannelControlSchema,
@@ -85,13 +86,20 @@ export const Rpc = {
     system: defineRpc(Subjects.monitoringSystem, EmptyRequestSchema, SystemMetricsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     processes: defineRpc(Subjects.monitoringProcesses, EmptyRequestSchema, MonitoringProcessesSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     streams: defineRpc(Subjects.monitoringStreams, EmptyRequestSchema, MonitoringStreamsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
-    checks: {
-      list: defineRpc(Subjects.monitoringChecksList, EmptyRequestSchema, CheckListSchema),
-      create: defineRpc(Subjects.monitoringChecksCreate, CreateCheckSchema, CheckViewSchema),
-      update: defineRpc(Subjects.monitoringChecksUpdate, UpdateCheckRequestSchema, CheckViewSchema),
-      delete: defineRpc(Subjects.monitoringChecksDelete, CheckIdSchema, DeletedReplySchema),
-      history: defineRpc(Subjects.monitoringChecksHistory, CheckHistoryRequestSchema, CheckHistorySchema),
-    },
+  },
+  /** Health checks and uptime (monitoring). */
+  checks: {
+    list: defineRpc(Subjects.monitoringChecksList, EmptyRequestSchema, CheckListSchema),
+    create: defineRpc(Subjects.monitoringChecksCreate, CreateCheckSchema, CheckViewSchema),
+    update: defineRpc(Subjects.monitoringChecksUpdate, UpdateCheckRequestSchema, CheckViewSchema),
+    delete: defineRpc(Subjects.monitoringChecksDelete, CheckIdSchema, DeletedReplySchema),
+    history: defineRpc(Subjects.monitoringChecksHistory, CheckHistoryRequestSchema, CheckHistorySchema),
+  },
+  /** Alert receivers and their delivery log (monitoring). */
+  receivers: {
+    list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
+    create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
+    deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
   },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),

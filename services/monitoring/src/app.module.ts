@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ActivityModule } from './activity/activity.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { ChecksModule } from './checks/checks.module';
 import type { MonitoringConfig } from './config';
 import { ProcessesModule } from './processes/processes.module';
@@ -17,6 +18,7 @@ export class AppModule {
         SystemModule,
         ProcessesModule,
         ChecksModule,
+        AlertsModule,
       ],
     };
   }

@@ -36,7 +36,7 @@ describe('health checks', () => {
     server.close();
   });
 
-  const list = async () => (await monitoring.call(Rpc.monitoring.checks.list, {})).items;
+  const list = async () => (await monitoring.call(Rpc.checks.list, {})).items;
   const byName = async (name: string) => (await list()).find((check) => check.name === name) as CheckView;
 
   it('creates the built-in checks and runs them: this service, Postgres, Redis, NATS + JetStream up; an absent service PENDING then DOWN', async () => {
@@ -54,12 +54,12 @@ describe('health checks', () => {
 
   it('refuses bad checks with a code: forbidden target, bad scheme, short interval, taken name', async () => {
     const http = { kind: 'http' as const, name: 'metadata', intervalSeconds: 10 };
-    await expect(monitoring.call(Rpc.monitoring.checks.create, { ...http, target: 'http://169.254.169.254/latest' })).rejects.toMatchObject({
+    await expect(monitoring.call(Rpc.checks.create, { ...http, target: 'http://169.254.169.254/latest' })).rejects.toMatchObject({
       code: ErrorCodes.targetForbidden,
       status: 400,
     });
-    await expect(monitoring.call(Rpc.monitoring.checks.create, { ...http, target: 'http://[::ffff:10.0.0.1]/' })).rejects.toMatchObject({ code: ErrorCodes.targetForbidden });
-    await expect(monitoring.call(Rpc.monitoring.checks.create, { kind: 'tcp', name: 'db', target: '10.0.0.5:5432', intervalSeconds: 10 })).rejects.toMatchObject({
+    await expect(monitoring.call(Rpc.checks.create, { ...http, target: 'http://[::ffff:10.0.0.1]/' })).rejects.toMatchObject({ code: ErrorCodes.targetForbidden });
+    await expect(monitoring.call(Rpc.checks.create, { kind: 'tcp', name: 'db', target: '10.0.0.5:5432', intervalSeconds: 10 })).rejects.toMatchObject({
       code: ErrorCodes.targetForbidden,
     });
     await expect(monitoring.request('monitoring.checks.create', { ...http, target: 'ftp://example.com/' })).rejects.toMatchObject({ code: ErrorCodes.validationFailed });
@@ -67,12 +67,12 @@ describe('health checks', () => {
       code: ErrorCodes.validationFailed,
       details: { fields: [expect.objectContaining({ path: 'intervalSeconds' })] },
     });
-    await expect(monitoring.call(Rpc.monitoring.checks.create, { ...http, name: 'postgres', target: `${base}/` })).rejects.toMatchObject({ code: ErrorCodes.conflict });
+    await expect(monitoring.call(Rpc.checks.create, { ...http, name: 'postgres', target: `${base}/` })).rejects.toMatchObject({ code: ErrorCodes.conflict });
     expect((await list()).map((check) => check.name)).not.toContain('metadata');
   });
 
   it('runs an HTTP check: retries as PENDING, DOWN with one outage, back UP closing it, slow as DEGRADED, keyword', async () => {
-    const created = await monitoring.call(Rpc.monitoring.checks.create, {
+    const created = await monitoring.call(Rpc.checks.create, {
       kind: 'http',
       name: 'website',
       target: `${base}/status`,
@@ -101,7 +101,7 @@ describe('health checks', () => {
     await run();
     expect(statuses).toEqual(['up', 'pending', 'pending', 'down', 'down', 'up', 'degraded', 'pending']);
 
-    const history = await monitoring.call(Rpc.monitoring.checks.history, { id: created.id, resolution: 'minute', hours: 24 * 365 });
+    const history = await monitoring.call(Rpc.checks.history, { id: created.id, resolution: 'minute', hours: 24 * 365 });
     expect(history.outages).toHaveLength(1);
     expect(history.outages[0]).toMatchObject({ reason: 'status 500', downtimeDurationSeconds: 40 });
     expect(history.samples.map((sample) => sample.statusCode)).toEqual([200, 200, 200, 500, 500, 500, 500, 200]);
@@ -117,21 +117,21 @@ describe('health checks', () => {
     const listener = createTcpServer((socket) => socket.end());
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     const port = (listener.address() as AddressInfo).port;
-    const check = await monitoring.call(Rpc.monitoring.checks.create, { kind: 'tcp', name: 'tcp', target: `127.0.0.1:${port}`, intervalSeconds: 10 });
+    const check = await monitoring.call(Rpc.checks.create, { kind: 'tcp', name: 'tcp', target: `127.0.0.1:${port}`, intervalSeconds: 10 });
     await scheduler.tick(step());
     expect(await byName('tcp')).toMatchObject({ status: 'up' });
     await new Promise((resolve) => listener.close(resolve));
     await scheduler.tick(step());
     expect(await byName('tcp')).toMatchObject({ status: 'down', lastError: expect.stringContaining('ECONNREFUSED') });
-    await monitoring.call(Rpc.monitoring.checks.delete, { id: check.id });
+    await monitoring.call(Rpc.checks.delete, { id: check.id });
     expect((await list()).map((c) => c.name)).not.toContain('tcp');
   });
 
   it('keeps built-in checks: only interval, timeout, retries, slowMs and enabled change, and they cannot be deleted', async () => {
     const postgres = await byName('postgres');
     await expect(monitoring.request('monitoring.checks.update', { id: postgres.id, changes: { target: 'http://x/' } })).rejects.toMatchObject({ code: ErrorCodes.validationFailed });
-    await expect(monitoring.call(Rpc.monitoring.checks.delete, { id: postgres.id })).rejects.toMatchObject({ code: ErrorCodes.conflict });
-    expect(await monitoring.call(Rpc.monitoring.checks.update, { id: postgres.id, changes: { intervalSeconds: 20 } })).toMatchObject({ intervalSeconds: 20, timeoutMs: 16_000 });
+    await expect(monitoring.call(Rpc.checks.delete, { id: postgres.id })).rejects.toMatchObject({ code: ErrorCodes.conflict });
+    expect(await monitoring.call(Rpc.checks.update, { id: postgres.id, changes: { intervalSeconds: 20 } })).toMatchObject({ intervalSeconds: 20, timeoutMs: 16_000 });
   });
 
   it('runs each check once per slot with two monitoring instances', async () => {
@@ -142,12 +142,12 @@ describe('health checks', () => {
     try {
       const other = second.get(CheckScheduler);
       const website = await byName('website');
-      const before = (await monitoring.call(Rpc.monitoring.checks.history, { id: website.id, resolution: 'day', hours: 24 * 365 })).samples.length;
+      const before = (await monitoring.call(Rpc.checks.history, { id: website.id, resolution: 'day', hours: 24 * 365 })).samples.length;
       const at = step();
       const [ran, ranElsewhere] = await Promise.all([scheduler.tick(at), other.tick(at)]);
       const enabled = (await list()).filter((check) => check.enabled).length;
       expect(ran + ranElsewhere).toBe(enabled);
-      const after = (await monitoring.call(Rpc.monitoring.checks.history, { id: website.id, resolution: 'day', hours: 24 * 365 })).samples.length;
+      const after = (await monitoring.call(Rpc.checks.history, { id: website.id, resolution: 'day', hours: 24 * 365 })).samples.length;
       expect(after).toBe(before + 1);
     } finally {
       await second.close();

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { MonitoringConfig } from '../config';
 import { nextCheckState, type Transition } from './check-state';
 import { CheckProbes } from './check-probes';
-import { type CheckRow, ChecksRepository } from './checks.repository';
+import { type CheckRow, ChecksRepository, type TransitionHook } from './checks.repository';
 
 /** Default timeout of a check: 0.8 x its interval. */
 export const defaultTimeoutMs = (intervalSeconds: number) => Math.round(intervalSeconds * 800);
@@ -28,6 +28,7 @@ export class CheckScheduler implements OnApplicationBootstrap, OnApplicationShut
   private readonly lastSlot = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly listeners: CheckListener[] = [];
+  private transitionHook?: TransitionHook;
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private lastPruneHour = -1;
@@ -57,9 +58,14 @@ export class CheckScheduler implements OnApplicationBootstrap, OnApplicationShut
     await Promise.allSettled([...this.running]);
   }
 
-  /** Called after every recorded run (the alert evaluator listens). */
+  /** Called after every recorded run has committed (the outbox dispatcher listens). */
   onResult(listener: CheckListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Runs inside each run's transaction (alerts and their outbox rows commit with the transition). */
+  withinTransition(hook: TransitionHook): void {
+    this.transitionHook = hook;
   }
 
   /** Starts the due checks of this moment (those whose slot this instance claims); resolves when they are recorded. */
@@ -96,6 +102,7 @@ export class CheckScheduler implements OnApplicationBootstrap, OnApplicationShut
           { retries: current.retries, slowMs: current.slowMs, certExpiryDays: current.certExpiryDays },
           at,
         ),
+        this.transitionHook,
       );
       if (!recorded) return;
       for (const listener of this.listeners) await listener(recorded.check, recorded.transition);

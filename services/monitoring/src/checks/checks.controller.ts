@@ -9,27 +9,27 @@ import { ChecksService } from './checks.service';
 export class ChecksController {
   constructor(private readonly checks: ChecksService) {}
 
-  @HandleRpc(Rpc.monitoring.checks.list)
+  @HandleRpc(Rpc.checks.list)
   list() {
     return this.checks.list();
   }
 
-  @HandleRpc(Rpc.monitoring.checks.create)
+  @HandleRpc(Rpc.checks.create)
   create(@Payload() body: CreateCheck) {
     return this.checks.create(body);
   }
 
-  @HandleRpc(Rpc.monitoring.checks.update)
-  update(@Payload() request: RpcRequest<typeof Rpc.monitoring.checks.update>) {
+  @HandleRpc(Rpc.checks.update)
+  update(@Payload() request: RpcRequest<typeof Rpc.checks.update>) {
     return this.checks.update(request.id, request.changes);
   }
 
-  @HandleRpc(Rpc.monitoring.checks.delete)
-  delete(@Payload() request: RpcRequest<typeof Rpc.monitoring.checks.delete>) {
+  @HandleRpc(Rpc.checks.delete)
+  delete(@Payload() request: RpcRequest<typeof Rpc.checks.delete>) {
     return this.checks.delete(request.id);
   }
 
-  @HandleRpc(Rpc.monitoring.checks.history)
+  @HandleRpc(Rpc.checks.history)
   history(@Payload() request: z.infer<typeof CheckHistoryRequestSchema>) {
     return this.checks.history(request.id, request.resolution, request.hours);
   }

@@ -4,6 +4,8 @@ import { PrismaService } from '@castline/platform';
 import type { CheckState, ProbeResult, Transition } from './check-state';
 
 export type CheckRow = MonitorCheck;
+/** Writes what a transition causes (alerts, outbox rows) inside the transaction that records it. */
+export type TransitionHook = (tx: Prisma.TransactionClient, check: CheckRow, transition: Transition, at: Date) => Promise<void>;
 export const ROLLUP_RESOLUTIONS = ['minute', 'hour', 'day'] as const;
 export type RollupResolution = (typeof ROLLUP_RESOLUTIONS)[number];
 
@@ -49,7 +51,13 @@ export class ChecksRepository {
    * Records one run in one transaction: the check row is locked, `decide` turns its state and the result into
    * a transition, and the sample, the new state, the outage row and the three rollups are written together.
    */
-  recordRun(checkId: string, result: ProbeResult, at: Date, decide: (check: CheckRow) => Transition): Promise<{ check: CheckRow; transition: Transition } | null> {
+  recordRun(
+    checkId: string,
+    result: ProbeResult,
+    at: Date,
+    decide: (check: CheckRow) => Transition,
+    within?: TransitionHook,
+  ): Promise<{ check: CheckRow; transition: Transition } | null> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM monitor_checks WHERE id = ${checkId}::uuid FOR UPDATE`;
       if (locked.length === 0) return null;
@@ -104,6 +112,7 @@ export class ChecksRepository {
             down = check_rollups.down + EXCLUDED.down, latency_sum_ms = check_rollups.latency_sum_ms + EXCLUDED.latency_sum_ms,
             latency_max_ms = GREATEST(check_rollups.latency_max_ms, EXCLUDED.latency_max_ms)`;
       }
+      if (within) await within(tx, check, transition, at);
       return { check, transition };
     });
   }
