@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
+import { CreateReceiverSchema, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema, ReceiverListSchema, ReceiverViewSchema } from './alerts';
 import {
   BulkChannelActionSchema,
   ChannelControlSchema,
@@ -16,6 +17,7 @@ import {
   UploadIdSchema,
   UploadLogoRequestSchema,
 } from './channels';
+import { CheckHistoryRequestSchema, CheckHistorySchema, CheckIdSchema, CheckListSchema, CheckViewSchema, CreateCheckSchema, UpdateCheckRequestSchema } from './checks';
 import { ServiceHealthReportSchema } from './health';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
@@ -85,6 +87,20 @@ export const Rpc = {
     system: defineRpc(Subjects.monitoringSystem, EmptyRequestSchema, SystemMetricsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     processes: defineRpc(Subjects.monitoringProcesses, EmptyRequestSchema, MonitoringProcessesSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     streams: defineRpc(Subjects.monitoringStreams, EmptyRequestSchema, MonitoringStreamsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
+  },
+  /** Health checks and uptime (monitoring). */
+  checks: {
+    list: defineRpc(Subjects.monitoringChecksList, EmptyRequestSchema, CheckListSchema),
+    create: defineRpc(Subjects.monitoringChecksCreate, CreateCheckSchema, CheckViewSchema),
+    update: defineRpc(Subjects.monitoringChecksUpdate, UpdateCheckRequestSchema, CheckViewSchema),
+    delete: defineRpc(Subjects.monitoringChecksDelete, CheckIdSchema, DeletedReplySchema),
+    history: defineRpc(Subjects.monitoringChecksHistory, CheckHistoryRequestSchema, CheckHistorySchema),
+  },
+  /** Alert receivers and their delivery log (monitoring). */
+  receivers: {
+    list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
+    create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
+    deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
   },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),

@@ -28,6 +28,8 @@ export const ErrorCodes = {
   sourceHostUnresolved: 'SOURCE_HOST_UNRESOLVED',
   /** An FFmpeg URL option that is not allow-listed for the source's protocol (details name it). */
   sourceOptionRefused: 'SOURCE_OPTION_REFUSED',
+  /** A check or receiver target the SSRF guard refuses (special address range) unless ALERTS_ALLOWED_TARGETS allows it. */
+  targetForbidden: 'TARGET_FORBIDDEN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

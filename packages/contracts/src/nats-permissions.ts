@@ -24,6 +24,14 @@ const RPC_CALLERS: readonly NatsUser[] = ['gateway'];
 export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
   // The activity feed (monitoring) reads the gateway's audit log.
   gatewayAuditRecent: ['monitoring'],
+  // Monitoring's built-in checks ask every service's health, as the gateway's GET /health does.
+  health: ['gateway', 'monitoring'],
+};
+
+/** JetStream API subjects a user may request (not in `Subjects`: they belong to nats-server). */
+export const NATS_JETSTREAM_API: Partial<Record<NatsUser, string[]>> = {
+  // The built-in NATS check asks for the JetStream account info.
+  monitoring: ['$JS.API.INFO'],
 };
 
 /** Subjects that carry events (no reply): who publishes and who subscribes each. */
@@ -98,6 +106,10 @@ export function natsPermissions(routes: NatsRoute[] = natsRoutes()): Record<Nats
     }
     // Callers wait for the reply on their own inbox.
     if (route.kind === 'rpc') for (const user of route.publishers) result[user].subscribe.push(NATS_INBOX);
+  }
+  for (const [user, subjects] of Object.entries(NATS_JETSTREAM_API) as Array<[NatsUser, string[]]>) {
+    result[user].publish.push(...subjects);
+    result[user].subscribe.push(NATS_INBOX);
   }
   for (const permissions of Object.values(result)) {
     permissions.publish = [...new Set(permissions.publish)].sort();

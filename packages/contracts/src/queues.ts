@@ -7,6 +7,7 @@ export const Queues = {
   mediaTranscode: 'media-transcode',
   backups: 'backups',
   adSync: 'ad-sync',
+  alertDeliveries: 'alert-deliveries',
 } as const;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
@@ -26,6 +27,8 @@ export const QueueSchemas = {
   backups: z.object({ trigger: z.enum(['manual', 'schedule']), requestedBy: z.string().optional() }),
   /** Inclusive day range. */
   'ad-sync': z.object({ platform: z.enum(['meta', 'google']), accountId: z.string().min(1), since: day, until: day }),
+  /** One notification to one receiver (monitoring); the job id is the outbox row's idempotency key. */
+  'alert-deliveries': z.object({ outboxId: z.string().regex(/^\d+$/) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };
