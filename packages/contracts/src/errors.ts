@@ -28,6 +28,10 @@ export const ErrorCodes = {
   sourceHostUnresolved: 'SOURCE_HOST_UNRESOLVED',
   /** An FFmpeg URL option that is not allow-listed for the source's protocol (details name it). */
   sourceOptionRefused: 'SOURCE_OPTION_REFUSED',
+  /** Connecting an ad account: the platform refused the credentials (campaigns). */
+  metaTokenInvalid: 'META_TOKEN_INVALID',
+  googleInvalidGrant: 'GOOGLE_INVALID_GRANT',
+  adPlatformUnavailable: 'AD_PLATFORM_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

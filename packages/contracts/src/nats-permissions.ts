@@ -35,6 +35,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.
+  campaignsEvents: { publishers: ['campaigns'], subscribers: ['gateway'] },
 };
 
 export interface NatsRoute {

@@ -24,8 +24,18 @@ export const QueueSchemas = {
   'channel-schedules': z.object({ channelId: z.string().min(1), action: z.enum(['start', 'stop']) }),
   'media-transcode': z.object({ videoId: z.string().min(1) }),
   backups: z.object({ trigger: z.enum(['manual', 'schedule']), requestedBy: z.string().optional() }),
-  /** Inclusive day range. */
-  'ad-sync': z.object({ platform: z.enum(['meta', 'google']), accountId: z.string().min(1), since: day, until: day }),
+  /**
+   * Inclusive day range. `kind` (campaigns): `hourly` and `lookback` jobs come from job schedulers whose payload
+   * cannot move, so their range is recomputed from the account's today when they run; `backfill` resumes after
+   * the account's committed cursor; `manual` (sync now, the default) takes the range as given.
+   */
+  'ad-sync': z.object({
+    platform: z.enum(['meta', 'google']),
+    accountId: z.string().min(1),
+    since: day,
+    until: day,
+    kind: z.enum(['backfill', 'hourly', 'lookback', 'manual']).optional(),
+  }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };

@@ -3,3 +3,4 @@ export * from './database';
 export * from './sessions';
 export * from './services';
 export * from './gateway';
+export * from './fakes';
