@@ -38,6 +38,10 @@ export const ErrorCodes = {
   backupCorrupt: 'BACKUP_CORRUPT',
   /** The backup's database has migrations this version does not know: restore it with a newer Castline. */
   backupSchemaNewer: 'BACKUP_SCHEMA_NEWER',
+  /** Connecting an ad account: the platform refused the credentials (campaigns). */
+  metaTokenInvalid: 'META_TOKEN_INVALID',
+  googleInvalidGrant: 'GOOGLE_INVALID_GRANT',
+  adPlatformUnavailable: 'AD_PLATFORM_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

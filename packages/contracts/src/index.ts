@@ -19,3 +19,4 @@ export * from './rpc';
 export * from './views';
 export * from './catalog';
 export * from './nats-permissions';
+export * from './campaigns';

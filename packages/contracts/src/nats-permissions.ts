@@ -46,6 +46,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
   // Viewer counts from each access log's tailer; monitoring fills MonitoringStreams.viewers.
   trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring'] },
+  // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.
+  campaignsEvents: { publishers: ['campaigns'], subscribers: ['gateway'] },
 };
 
 export interface NatsRoute {
