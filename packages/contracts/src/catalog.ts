@@ -39,6 +39,26 @@ import {
   UploadLogoRequestSchema,
 } from './channels';
 import { CheckHistoryRequestSchema, CheckHistorySchema, CheckIdSchema, CheckListSchema, CheckViewSchema, CreateCheckSchema, UpdateCheckRequestSchema } from './checks';
+import {
+  AdAccountIdSchema,
+  AdAccountListSchema,
+  AdAccountViewSchema,
+  AnalyticsQuerySchema,
+  AnalyticsReplySchema,
+  CampaignEventSchema,
+  CampaignIdSchema,
+  CampaignPageSchema,
+  CampaignViewSchema,
+  ConnectAdAccountSchema,
+  CreateCampaignSchema,
+  ListCampaignsSchema,
+  ListSyncRunsSchema,
+  SyncNowReplySchema,
+  SyncNowSchema,
+  SyncRunPageSchema,
+  UpdateAdAccountRequestSchema,
+  UpdateCampaignRequestSchema,
+} from './campaigns';
 import { ServiceHealthReportSchema } from './health';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
@@ -52,6 +72,7 @@ import {
   MonitoringProcessesSchema,
   MonitoringStreamsSchema,
 } from './telemetry';
+import { TrafficViewersSchema } from './traffic';
 import {
   BulkChannelReplySchema,
   ChannelPageSchema,
@@ -146,6 +167,25 @@ export const Rpc = {
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
   },
+  campaigns: {
+    list: defineRpc(Subjects.campaignsList, ListCampaignsSchema, CampaignPageSchema),
+    get: defineRpc(Subjects.campaignsGet, CampaignIdSchema, CampaignViewSchema),
+    create: defineRpc(Subjects.campaignsCreate, CreateCampaignSchema, CampaignViewSchema),
+    update: defineRpc(Subjects.campaignsUpdate, UpdateCampaignRequestSchema, CampaignViewSchema),
+    delete: defineRpc(Subjects.campaignsDelete, CampaignIdSchema, DeletedReplySchema),
+    analytics: defineRpc(Subjects.campaignsAnalytics, AnalyticsQuerySchema, AnalyticsReplySchema),
+  },
+  adAccounts: {
+    list: defineRpc(Subjects.campaignsAccountsList, EmptyRequestSchema, AdAccountListSchema),
+    get: defineRpc(Subjects.campaignsAccountsGet, AdAccountIdSchema, AdAccountViewSchema),
+    /** Checks the credentials against the platform first (up to ~20 s with retries). */
+    connect: defineRpc(Subjects.campaignsAccountsConnect, ConnectAdAccountSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    update: defineRpc(Subjects.campaignsAccountsUpdate, UpdateAdAccountRequestSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    pause: defineRpc(Subjects.campaignsAccountsPause, AdAccountIdSchema, AdAccountViewSchema),
+    resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),
+    syncNow: defineRpc(Subjects.campaignsAccountsSyncNow, SyncNowSchema, SyncNowReplySchema),
+    runs: defineRpc(Subjects.campaignsAccountsRuns, ListSyncRunsSchema, SyncRunPageSchema),
+  },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
 } as const;
@@ -163,4 +203,8 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */
+  trafficViewers: defineEvent(Subjects.trafficViewers, TrafficViewersSchema),
+  /** Ad account paused, failing or synced again (campaigns). */
+  campaignEvents: defineEvent(Subjects.campaignsEvents, CampaignEventSchema),
 } as const;

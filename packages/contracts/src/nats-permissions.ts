@@ -9,7 +9,8 @@ import { Subjects } from './subjects';
  * `monitoring.*` by monitoring, `<service>.health` by that service) and called by the gateway, the only
  * process that asks other services anything, except where NATS_RPC_CALLERS says otherwise. Events (published without a reply) are listed in NATS_EVENTS
  * with their publishers and subscribers; a subject in neither form fails `natsRoutes()`, so a new subject
- * cannot ship without a decision about who may use it.
+ * cannot ship without a decision about who may use it. scripts/test/nats-usage.test.ts scans the services' code
+ * and fails when a process calls, serves, publishes or receives a subject these tables do not allow it.
  */
 
 /** A NATS identity: the seven services plus the live-channels worker (`channels` image, its own process). */
@@ -43,6 +44,10 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // Viewer counts from each access log's tailer; monitoring fills MonitoringStreams.viewers.
+  trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring'] },
+  // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.
+  campaignsEvents: { publishers: ['campaigns'], subscribers: ['gateway'] },
 };
 
 export interface NatsRoute {

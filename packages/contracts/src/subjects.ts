@@ -65,4 +65,22 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  /** An event, not a request: `TrafficViewers` of one access log, from the traffic-logger every 5 s. */
+  trafficViewers: 'traffic.viewers',
+  campaignsList: 'campaigns.list',
+  campaignsGet: 'campaigns.get',
+  campaignsCreate: 'campaigns.create',
+  campaignsUpdate: 'campaigns.update',
+  campaignsDelete: 'campaigns.delete',
+  campaignsAnalytics: 'campaigns.analytics',
+  campaignsAccountsList: 'campaigns.accounts.list',
+  campaignsAccountsGet: 'campaigns.accounts.get',
+  campaignsAccountsConnect: 'campaigns.accounts.connect',
+  campaignsAccountsUpdate: 'campaigns.accounts.update',
+  campaignsAccountsPause: 'campaigns.accounts.pause',
+  campaignsAccountsResume: 'campaigns.accounts.resume',
+  campaignsAccountsSyncNow: 'campaigns.accounts.sync-now',
+  campaignsAccountsRuns: 'campaigns.accounts.runs',
+  /** An event, not a request: `CampaignEvent` when an ad account is paused, fails a sync or syncs again. */
+  campaignsEvents: 'campaigns.events',
 } as const;
