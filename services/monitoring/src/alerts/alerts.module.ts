@@ -6,6 +6,7 @@ import { SystemModule } from '../system/system.module';
 import { AlertsController } from './alerts.controller';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { ChannelEventsIngest } from './channel-events.ingest';
 import { DeliveryWorker } from './delivery.worker';
 import { EvaluationRepository } from './evaluation.repository';
 import { AlertEvaluator } from './evaluator.service';
@@ -22,6 +23,7 @@ import { AlertSources } from './rule-sources';
     AlertsService,
     EvaluationRepository,
     AlertSources,
+    ChannelEventsIngest,
     AlertEvaluator,
     OutboxDispatcher,
     DeliveryWorker,
