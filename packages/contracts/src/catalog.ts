@@ -1,6 +1,27 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
-import { CreateReceiverSchema, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema, ReceiverListSchema, ReceiverViewSchema } from './alerts';
+import {
+  AckAlertSchema,
+  AlertListSchema,
+  AlertViewSchema,
+  CreateMaintenanceWindowSchema,
+  CreateReceiverSchema,
+  CreateRuleSchema,
+  CreateSilenceSchema,
+  IdSchema,
+  ListAlertsSchema,
+  MaintenanceWindowListSchema,
+  MaintenanceWindowViewSchema,
+  ReceiverDeliveriesRequestSchema,
+  ReceiverDeliveriesSchema,
+  ReceiverListSchema,
+  ReceiverViewSchema,
+  RuleListSchema,
+  RuleViewSchema,
+  SilenceListSchema,
+  SilenceViewSchema,
+  UpdateRuleRequestSchema,
+} from './alerts';
 import {
   BulkChannelActionSchema,
   ChannelControlSchema,
@@ -121,6 +142,27 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
     create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
     deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
+  },
+  /** Alert rules, alerts (ack), silences and maintenance windows (monitoring). */
+  rules: {
+    list: defineRpc(Subjects.monitoringRulesList, EmptyRequestSchema, RuleListSchema),
+    create: defineRpc(Subjects.monitoringRulesCreate, CreateRuleSchema, RuleViewSchema),
+    update: defineRpc(Subjects.monitoringRulesUpdate, UpdateRuleRequestSchema, RuleViewSchema),
+    delete: defineRpc(Subjects.monitoringRulesDelete, IdSchema, DeletedReplySchema),
+  },
+  alerts: {
+    list: defineRpc(Subjects.monitoringAlertsList, ListAlertsSchema, AlertListSchema),
+    ack: defineRpc(Subjects.monitoringAlertsAck, AckAlertSchema, AlertViewSchema),
+  },
+  silences: {
+    list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
+    create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
+    delete: defineRpc(Subjects.monitoringSilencesDelete, IdSchema, DeletedReplySchema),
+  },
+  maintenance: {
+    list: defineRpc(Subjects.monitoringMaintenanceList, EmptyRequestSchema, MaintenanceWindowListSchema),
+    create: defineRpc(Subjects.monitoringMaintenanceCreate, CreateMaintenanceWindowSchema, MaintenanceWindowViewSchema),
+    delete: defineRpc(Subjects.monitoringMaintenanceDelete, IdSchema, DeletedReplySchema),
   },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
