@@ -1,6 +1,23 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
 import {
+  BackupIdSchema,
+  BackupJobReplySchema,
+  BackupPageSchema,
+  BackupProgressSchema,
+  BackupSettingsViewSchema,
+  BackupViewSchema,
+  CreateBackupSchema,
+  ListBackupsSchema,
+  RestoreBackupRequestSchema,
+  RestoreIdSchema,
+  RestoreListSchema,
+  RestoreViewSchema,
+  RetentionPreviewRequestSchema,
+  RetentionPreviewSchema,
+  UpdateBackupSettingsSchema,
+} from './backups';
+import {
   BulkChannelActionSchema,
   ChannelControlSchema,
   ChannelHistoryRequestSchema,
@@ -88,6 +105,20 @@ export const Rpc = {
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
   },
+  backups: {
+    list: defineRpc(Subjects.backupsList, ListBackupsSchema, BackupPageSchema),
+    get: defineRpc(Subjects.backupsGet, BackupIdSchema, BackupViewSchema),
+    create: defineRpc(Subjects.backupsCreate, CreateBackupSchema, BackupViewSchema),
+    delete: defineRpc(Subjects.backupsDelete, BackupIdSchema, DeletedReplySchema),
+    verify: defineRpc(Subjects.backupsVerify, BackupIdSchema, BackupJobReplySchema),
+    restore: defineRpc(Subjects.backupsRestore, RestoreBackupRequestSchema, RestoreViewSchema),
+    restores: defineRpc(Subjects.backupsRestoreList, EmptyRequestSchema, RestoreListSchema),
+    restoreGet: defineRpc(Subjects.backupsRestoreGet, RestoreIdSchema, RestoreViewSchema),
+    undo: defineRpc(Subjects.backupsRestoreUndo, RestoreIdSchema.extend({ requestedBy: z.string().optional() }), RestoreViewSchema),
+    settings: defineRpc(Subjects.backupsSettingsGet, EmptyRequestSchema, BackupSettingsViewSchema),
+    updateSettings: defineRpc(Subjects.backupsSettingsUpdate, UpdateBackupSettingsSchema, BackupSettingsViewSchema),
+    retentionPreview: defineRpc(Subjects.backupsRetentionPreview, RetentionPreviewRequestSchema, RetentionPreviewSchema),
+  },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
 } as const;
@@ -105,4 +136,6 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
+  backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
 } as const;

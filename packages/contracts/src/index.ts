@@ -1,5 +1,6 @@
 export * from './activity';
 export * from './api-keys';
+export * from './backups';
 export * from './audit';
 export * from './channels';
 export * from './errors';

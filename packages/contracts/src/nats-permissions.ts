@@ -35,6 +35,10 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // The running backup job's progress; the gateway relays it to the dashboard.
+  backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
+  // After a restore switched the database: channels reconciles its running jobs against the restored rows.
+  backupsRestored: { publishers: ['backup'], subscribers: ['channels'] },
 };
 
 export interface NatsRoute {
