@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
+import { CreateReceiverSchema, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema, ReceiverListSchema, ReceiverViewSchema } from './alerts';
 import {
   BackupIdSchema,
   BackupJobReplySchema,
@@ -33,6 +34,27 @@ import {
   UploadIdSchema,
   UploadLogoRequestSchema,
 } from './channels';
+import { CheckHistoryRequestSchema, CheckHistorySchema, CheckIdSchema, CheckListSchema, CheckViewSchema, CreateCheckSchema, UpdateCheckRequestSchema } from './checks';
+import {
+  AdAccountIdSchema,
+  AdAccountListSchema,
+  AdAccountViewSchema,
+  AnalyticsQuerySchema,
+  AnalyticsReplySchema,
+  CampaignEventSchema,
+  CampaignIdSchema,
+  CampaignPageSchema,
+  CampaignViewSchema,
+  ConnectAdAccountSchema,
+  CreateCampaignSchema,
+  ListCampaignsSchema,
+  ListSyncRunsSchema,
+  SyncNowReplySchema,
+  SyncNowSchema,
+  SyncRunPageSchema,
+  UpdateAdAccountRequestSchema,
+  UpdateCampaignRequestSchema,
+} from './campaigns';
 import { ServiceHealthReportSchema } from './health';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
@@ -46,6 +68,7 @@ import {
   MonitoringProcessesSchema,
   MonitoringStreamsSchema,
 } from './telemetry';
+import { TrafficViewersSchema } from './traffic';
 import {
   BulkChannelReplySchema,
   ChannelPageSchema,
@@ -102,6 +125,20 @@ export const Rpc = {
     processes: defineRpc(Subjects.monitoringProcesses, EmptyRequestSchema, MonitoringProcessesSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     streams: defineRpc(Subjects.monitoringStreams, EmptyRequestSchema, MonitoringStreamsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
   },
+  /** Health checks and uptime (monitoring). */
+  checks: {
+    list: defineRpc(Subjects.monitoringChecksList, EmptyRequestSchema, CheckListSchema),
+    create: defineRpc(Subjects.monitoringChecksCreate, CreateCheckSchema, CheckViewSchema),
+    update: defineRpc(Subjects.monitoringChecksUpdate, UpdateCheckRequestSchema, CheckViewSchema),
+    delete: defineRpc(Subjects.monitoringChecksDelete, CheckIdSchema, DeletedReplySchema),
+    history: defineRpc(Subjects.monitoringChecksHistory, CheckHistoryRequestSchema, CheckHistorySchema),
+  },
+  /** Alert receivers and their delivery log (monitoring). */
+  receivers: {
+    list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
+    create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
+    deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
+  },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
   },
@@ -118,6 +155,25 @@ export const Rpc = {
     settings: defineRpc(Subjects.backupsSettingsGet, EmptyRequestSchema, BackupSettingsViewSchema),
     updateSettings: defineRpc(Subjects.backupsSettingsUpdate, UpdateBackupSettingsSchema, BackupSettingsViewSchema),
     retentionPreview: defineRpc(Subjects.backupsRetentionPreview, RetentionPreviewRequestSchema, RetentionPreviewSchema),
+  },
+  campaigns: {
+    list: defineRpc(Subjects.campaignsList, ListCampaignsSchema, CampaignPageSchema),
+    get: defineRpc(Subjects.campaignsGet, CampaignIdSchema, CampaignViewSchema),
+    create: defineRpc(Subjects.campaignsCreate, CreateCampaignSchema, CampaignViewSchema),
+    update: defineRpc(Subjects.campaignsUpdate, UpdateCampaignRequestSchema, CampaignViewSchema),
+    delete: defineRpc(Subjects.campaignsDelete, CampaignIdSchema, DeletedReplySchema),
+    analytics: defineRpc(Subjects.campaignsAnalytics, AnalyticsQuerySchema, AnalyticsReplySchema),
+  },
+  adAccounts: {
+    list: defineRpc(Subjects.campaignsAccountsList, EmptyRequestSchema, AdAccountListSchema),
+    get: defineRpc(Subjects.campaignsAccountsGet, AdAccountIdSchema, AdAccountViewSchema),
+    /** Checks the credentials against the platform first (up to ~20 s with retries). */
+    connect: defineRpc(Subjects.campaignsAccountsConnect, ConnectAdAccountSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    update: defineRpc(Subjects.campaignsAccountsUpdate, UpdateAdAccountRequestSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    pause: defineRpc(Subjects.campaignsAccountsPause, AdAccountIdSchema, AdAccountViewSchema),
+    resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),
+    syncNow: defineRpc(Subjects.campaignsAccountsSyncNow, SyncNowSchema, SyncNowReplySchema),
+    runs: defineRpc(Subjects.campaignsAccountsRuns, ListSyncRunsSchema, SyncRunPageSchema),
   },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
@@ -138,4 +194,8 @@ export const Events = {
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
+  /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */
+  trafficViewers: defineEvent(Subjects.trafficViewers, TrafficViewersSchema),
+  /** Ad account paused, failing or synced again (campaigns). */
+  campaignEvents: defineEvent(Subjects.campaignsEvents, CampaignEventSchema),
 } as const;

@@ -7,6 +7,7 @@ export const Queues = {
   mediaTranscode: 'media-transcode',
   backups: 'backups',
   adSync: 'ad-sync',
+  alertDeliveries: 'alert-deliveries',
 } as const;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
@@ -33,8 +34,20 @@ export const QueueSchemas = {
     z.object({ kind: z.literal('restore'), restoreId: z.string().uuid() }),
     z.object({ kind: z.literal('retention') }),
   ]),
-  /** Inclusive day range. */
-  'ad-sync': z.object({ platform: z.enum(['meta', 'google']), accountId: z.string().min(1), since: day, until: day }),
+  /** One notification to one receiver (monitoring); the job id is the outbox row's idempotency key. */
+  'alert-deliveries': z.object({ outboxId: z.string().regex(/^\d+$/) }),
+  /**
+   * Inclusive day range. `kind` (campaigns): `hourly` and `lookback` jobs come from job schedulers whose payload
+   * cannot move, so their range is recomputed from the account's today when they run; `backfill` resumes after
+   * the account's committed cursor; `manual` (sync now, the default) takes the range as given.
+   */
+  'ad-sync': z.object({
+    platform: z.enum(['meta', 'google']),
+    accountId: z.string().min(1),
+    since: day,
+    until: day,
+    kind: z.enum(['backfill', 'hourly', 'lookback', 'manual']).optional(),
+  }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };
