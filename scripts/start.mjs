@@ -92,6 +92,9 @@ if (nginx) {
   // Started as root, nginx's workers run as nobody and must reach their temp paths (request bodies) in here.
   chmodSync(nginxDir, 0o711);
   process.on('exit', () => rmSync(nginxDir, { recursive: true, force: true }));
+  // The traffic-logger tails nginx's JSON access log (live viewers, request logs): both read the same path.
+  process.env.NGINX_ACCESS_LOG ||= path.join(nginxDir, 'access.log');
+  process.env.TRAFFIC_ACCESS_LOG ||= process.env.NGINX_ACCESS_LOG;
   const rendered = run('bash', ['scripts/render-nginx.sh', 'local', nginxDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   const nginxConf = rendered.stdout.trim().split('\n').at(-1);
   step(`nginx config rendered to ${nginxConf}`);

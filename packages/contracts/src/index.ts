@@ -1,7 +1,9 @@
 export * from './activity';
+export * from './alerts';
 export * from './api-keys';
 export * from './audit';
 export * from './channels';
+export * from './checks';
 export * from './errors';
 export * from './health';
 export * from './lists';
@@ -10,6 +12,7 @@ export * from './queues';
 export * from './services';
 export * from './subjects';
 export * from './telemetry';
+export * from './traffic';
 export * from './users';
 export * from './permissions';
 export * from './rpc';

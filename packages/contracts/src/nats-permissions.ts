@@ -9,7 +9,8 @@ import { Subjects } from './subjects';
  * `monitoring.*` by monitoring, `<service>.health` by that service) and called by the gateway, the only
  * process that asks other services anything, except where NATS_RPC_CALLERS says otherwise. Events (published without a reply) are listed in NATS_EVENTS
  * with their publishers and subscribers; a subject in neither form fails `natsRoutes()`, so a new subject
- * cannot ship without a decision about who may use it.
+ * cannot ship without a decision about who may use it. scripts/test/nats-usage.test.ts scans the services' code
+ * and fails when a process calls, serves, publishes or receives a subject these tables do not allow it.
  */
 
 /** A NATS identity: the seven services plus the live-channels worker (`channels` image, its own process). */
@@ -23,6 +24,14 @@ const RPC_CALLERS: readonly NatsUser[] = ['gateway'];
 export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
   // The activity feed (monitoring) reads the gateway's audit log.
   gatewayAuditRecent: ['monitoring'],
+  // Monitoring's built-in checks ask every service's health, as the gateway's GET /health does.
+  health: ['gateway', 'monitoring'],
+};
+
+/** JetStream API subjects a user may request (not in `Subjects`: they belong to nats-server). */
+export const NATS_JETSTREAM_API: Partial<Record<NatsUser, string[]>> = {
+  // The built-in NATS check asks for the JetStream account info.
+  monitoring: ['$JS.API.INFO'],
 };
 
 /** Subjects that carry events (no reply): who publishes and who subscribes each. */
@@ -35,6 +44,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // Viewer counts from each access log's tailer; monitoring fills MonitoringStreams.viewers.
+  trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring'] },
   // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.
   campaignsEvents: { publishers: ['campaigns'], subscribers: ['gateway'] },
 };
@@ -97,6 +108,10 @@ export function natsPermissions(routes: NatsRoute[] = natsRoutes()): Record<Nats
     }
     // Callers wait for the reply on their own inbox.
     if (route.kind === 'rpc') for (const user of route.publishers) result[user].subscribe.push(NATS_INBOX);
+  }
+  for (const [user, subjects] of Object.entries(NATS_JETSTREAM_API) as Array<[NatsUser, string[]]>) {
+    result[user].publish.push(...subjects);
+    result[user].subscribe.push(NATS_INBOX);
   }
   for (const permissions of Object.values(result)) {
     permissions.publish = [...new Set(permissions.publish)].sort();

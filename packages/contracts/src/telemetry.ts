@@ -107,8 +107,10 @@ export type MonitoringProcesses = z.infer<typeof MonitoringProcessesSchema>;
 export const MonitoringStreamsSchema = z.object({
   streams: z.array(
     ChannelMetricsSchema.pick({ channelId: true, slug: true, bitrateKbps: true, fps: true, speed: true, uptimeSeconds: true, sampledAt: true }).extend({
-      /** Always null for now: viewer counts come with the traffic-logger service. */
+      /** Distinct viewers in the traffic-logger's window (traffic.viewers); null when no count is fresh. */
       viewers: z.number().int().nonnegative().nullable(),
+      /** Bits per second nginx sent for the channel over that window; null with viewers. */
+      egressBitsPerSecond: z.number().nonnegative().nullable(),
     }),
   ),
 });
