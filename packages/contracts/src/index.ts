@@ -1,7 +1,10 @@
 export * from './activity';
+export * from './alerts';
 export * from './api-keys';
+export * from './backups';
 export * from './audit';
 export * from './channels';
+export * from './checks';
 export * from './errors';
 export * from './health';
 export * from './lists';
@@ -17,3 +20,4 @@ export * from './rpc';
 export * from './views';
 export * from './catalog';
 export * from './nats-permissions';
+export * from './campaigns';

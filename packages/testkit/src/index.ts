@@ -4,3 +4,4 @@ export * from './sessions';
 export * from './services';
 export * from './gateway';
 export * from './nginx';
+export * from './fakes';
