@@ -60,3 +60,57 @@ CREATE TABLE traffic.tail_checkpoints (
   "offset"   bigint      NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Partition maintenance for the traffic-logger, which connects as the application role (no DDL, see
+-- postgres/initdb): these two functions run as their owner (SECURITY DEFINER), only on the two tables above.
+-- create_daily_partition moves rows of that day out of DEFAULT first, or ATTACH would refuse the range.
+CREATE FUNCTION traffic.create_daily_partition(parent text, day date) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+  child text := parent || '_' || to_char(day, 'YYYYMMDD');
+  col text := CASE parent WHEN 'requests' THEN 'ts' ELSE 'day' END;
+  lower_bound text;
+  upper_bound text;
+BEGIN
+  IF parent NOT IN ('requests', 'view_sessions') THEN
+    RAISE EXCEPTION 'not a partitioned traffic table: %', parent;
+  END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('traffic.' || parent || '.partitions'));
+  IF to_regclass(format('traffic.%I', child)) IS NOT NULL THEN
+    RETURN false;
+  END IF;
+  IF parent = 'requests' THEN
+    lower_bound := to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00';
+    upper_bound := to_char(day + 1, 'YYYY-MM-DD') || ' 00:00:00+00';
+  ELSE
+    lower_bound := to_char(day, 'YYYY-MM-DD');
+    upper_bound := to_char(day + 1, 'YYYY-MM-DD');
+  END IF;
+  EXECUTE format('CREATE TABLE traffic.%I (LIKE traffic.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', child, parent);
+  EXECUTE format('WITH moved AS (DELETE FROM traffic.%I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO traffic.%I SELECT * FROM moved',
+    parent || '_default', col, lower_bound, col, upper_bound, child);
+  EXECUTE format('ALTER TABLE traffic.%I ATTACH PARTITION traffic.%I FOR VALUES FROM (%L) TO (%L)', parent, child, lower_bound, upper_bound);
+  RETURN true;
+END
+$fn$;
+
+-- Drops the daily partitions of `parent` whose day ends on or before `before` (retention), returning their names.
+CREATE FUNCTION traffic.drop_daily_partitions(parent text, before date) RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+  child text;
+BEGIN
+  IF parent NOT IN ('requests', 'view_sessions') THEN
+    RAISE EXCEPTION 'not a partitioned traffic table: %', parent;
+  END IF;
+  FOR child IN
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = format('traffic.%I', parent)::regclass ORDER BY c.relname
+  LOOP
+    IF child ~ ('^' || parent || '_[0-9]{8}$') AND to_date(right(child, 8), 'YYYYMMDD') + 1 <= before THEN
+      EXECUTE format('DROP TABLE traffic.%I', child);
+      RETURN NEXT child;
+    END IF;
+  END LOOP;
+END
+$fn$;

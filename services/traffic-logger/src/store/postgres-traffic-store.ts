@@ -27,8 +27,6 @@ const requestValues = (row: RequestRow) => [
   row.mediaKind, row.channelSlug, row.channelId, row.rendition,
 ];
 
-/** Partition names end in the day they hold: requests_20261201. */
-const partitionName = (table: PartitionedTable, day: Date) => `${table}_${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
 const startOfUtcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 const addDays = (at: Date, days: number) => new Date(at.getTime() + days * 86_400_000);
 
@@ -94,59 +92,29 @@ export class PostgresTrafficStore implements TrafficStore {
     });
   }
 
+  /**
+   * Through the migration's SECURITY DEFINER functions: the service connects as the application role, which may
+   * not run DDL (postgres/initdb). Rows of a day that waited in DEFAULT move into its new partition.
+   */
   async ensurePartitions(from: Date, days: number): Promise<string[]> {
     const created: string[] = [];
     const first = startOfUtcDay(from);
     for (let index = 0; index < days; index += 1) {
-      const start = addDays(first, index);
+      const day = addDays(first, index).toISOString().slice(0, 10);
       for (const table of PARTITIONED_TABLES) {
-        const name = partitionName(table, start);
-        if (await this.createPartition(table, name, start, addDays(start, 1))) created.push(name);
+        const { rows } = await this.pool.query<{ created: boolean }>('SELECT traffic.create_daily_partition($1, $2::date) AS created', [table, day]);
+        if (rows[0]!.created) created.push(`${table}_${day.replace(/-/g, '')}`);
       }
     }
     return created;
   }
 
-  /**
-   * Creates one daily partition unless it exists. Rows of that day already in DEFAULT (written while the
-   * partition was missing) move into it first: ATTACH refuses a range the default partition still holds.
-   */
-  private async createPartition(table: PartitionedTable, name: string, start: Date, end: Date): Promise<boolean> {
-    return this.transaction(async (client) => {
-      // One creator at a time per table (two replicas running the maintenance job).
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`traffic.${table}.partitions`]);
-      const exists = await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2', ['traffic', name]);
-      if (exists.rowCount) return false;
-      const column = table === 'requests' ? 'ts' : 'day';
-      const [from, to] = table === 'requests' ? [start.toISOString(), end.toISOString()] : [start.toISOString().slice(0, 10), end.toISOString().slice(0, 10)];
-      await client.query(`CREATE TABLE traffic.${name} (LIKE traffic.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-      await client.query(
-        `WITH moved AS (DELETE FROM traffic.${table}_default WHERE ${column} >= $1 AND ${column} < $2 RETURNING *)
-         INSERT INTO traffic.${name} SELECT * FROM moved`,
-        [from, to],
-      );
-      await client.query(`ALTER TABLE traffic.${table} ATTACH PARTITION traffic.${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
-      return true;
-    });
-  }
-
   async dropPartitionsBefore(table: PartitionedTable, before: Date): Promise<string[]> {
-    const { rows } = await this.pool.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i
-       JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace
-       WHERE n.nspname = 'traffic' AND p.relname = $1`,
-      [table],
-    );
-    const dropped: string[] = [];
-    for (const { name } of rows) {
-      const day = new RegExp(`^${table}_(\\d{4})(\\d{2})(\\d{2})$`).exec(name);
-      if (!day) continue;
-      const end = addDays(new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))), 1);
-      if (end.getTime() > before.getTime()) continue;
-      await this.pool.query(`DROP TABLE IF EXISTS traffic.${name}`);
-      dropped.push(name);
-    }
-    return dropped.sort();
+    const { rows } = await this.pool.query<{ name: string }>('SELECT traffic.drop_daily_partitions($1, $2::date) AS name', [
+      table,
+      before.toISOString().slice(0, 10),
+    ]);
+    return rows.map((row) => row.name).sort();
   }
 
   async defaultPartitionRows(): Promise<Record<PartitionedTable, number>> {
