@@ -35,6 +35,11 @@ export const TrafficLoggerConfigSchema = baseConfigSchema.extend({
   /** Retention, by dropping whole daily partitions: request rows, and view sessions (and later events, sessions). */
   TRAFFIC_RETENTION_REQUESTS_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRAFFIC_RETENTION_VIEWS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** GeoIP databases (.mmdb, MaxMind or compatible). Missing: country/city/ASN stay null (logged, metric). */
+  TRAFFIC_GEOIP_CITY_DB: z.string().min(1).optional(),
+  TRAFFIC_GEOIP_ASN_DB: z.string().min(1).optional(),
+  /** Bot floods: flagged rows stored per IP and minute; beyond, only counted (castline_traffic_dropped_total). */
+  TRAFFIC_BOT_ROWS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   /** A request row per HLS segment too; off: segment hits only fold into view_sessions. */
   TRAFFIC_LOG_SEGMENTS: booleanFlag.default(false),
 }).superRefine((config, context) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestRow, TrafficStore, ViewHit } from '../src/store/traffic-store';
+import { NOT_ENRICHED, type RequestRow, type TrafficStore, type ViewHit } from '../src/store/traffic-store';
 
 /**
  * What every TrafficStore adapter must do (Postgres today; ClickHouse is planned as one more adapter passing
@@ -40,6 +40,7 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
       channelSlug: 'news',
       channelId: null,
       rendition: null,
+      ...NOT_ENRICHED,
       ...overrides,
     });
     const hit = (overrides: Partial<ViewHit> = {}): ViewHit => ({
@@ -57,12 +58,14 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
 
     it('stores requests whole, and a replayed batch inserts nothing', async () => {
       const strange = request({ path: "/x'; DROP TABLE traffic.requests; --", query: 'a=\t\\n\n%00é', userAgent: 'Tab\there\\back\r\nline' });
-      const rows = [request(), strange, request({ ts: at(2), status: 404, ip: '203.0.113.7' })];
+      const enriched = request({ isBot: true, botScore: 0.9, botType: 'ai-crawler', browser: 'Chrome', os: 'Linux', device: 'desktop', country: 'DE', city: 'Berlin', asn: 3320 });
+      const rows = [request(), strange, request({ ts: at(2), status: 404, ip: '203.0.113.7' }), enriched];
       expect(await store.writeAccessBatch({ requests: rows, viewHits: [], checkpoint: null })).toBe('written');
       expect(await store.writeAccessBatch({ requests: rows, viewHits: [], checkpoint: null })).toBe('written');
       const stored = await between();
-      expect(stored).toHaveLength(3);
+      expect(stored).toHaveLength(4);
       expect(stored.find((row) => row.requestId === strange.requestId)).toEqual(strange);
+      expect(stored.find((row) => row.requestId === enriched.requestId)).toEqual(enriched);
       expect(stored.find((row) => row.status === 404)).toMatchObject({ ip: '203.0.113.7' });
     });
 

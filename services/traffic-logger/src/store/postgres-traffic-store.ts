@@ -18,6 +18,7 @@ const REQUEST_COLUMNS = [
   'ts', 'request_id', 'host', 'method', 'path', 'query', 'status', 'body_bytes', 'bytes_sent', 'request_time_ms',
   'upstream_addr', 'upstream_status', 'upstream_response_time', 'ip', 'ip_hash', 'user_agent', 'referer',
   'media_kind', 'channel_slug', 'channel_id', 'rendition',
+  'is_bot', 'bot_score', 'bot_type', 'browser', 'os', 'device', 'country', 'city', 'asn',
 ] as const;
 const VIEW_COLUMNS = ['day', 'channel_key', 'viewer', 'channel_slug', 'channel_id', 'first_seen', 'last_seen', 'segments', 'bytes'] as const;
 
@@ -25,6 +26,7 @@ const requestValues = (row: RequestRow) => [
   row.ts, row.requestId, row.host, row.method, row.path, row.query, row.status, row.bodyBytes, row.bytesSent, row.requestTimeMs,
   row.upstreamAddr, row.upstreamStatus, row.upstreamResponseTime, row.ip, row.ipHash, row.userAgent, row.referer,
   row.mediaKind, row.channelSlug, row.channelId, row.rendition,
+  row.isBot ? 't' : 'f', row.botScore, row.botType, row.browser, row.os, row.device, row.country, row.city, row.asn,
 ];
 
 const startOfUtcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
@@ -68,7 +70,7 @@ export class PostgresTrafficStore implements TrafficStore {
       if (batch.requests.length > 0) {
         await client.query('CREATE TEMP TABLE IF NOT EXISTS requests_in (LIKE traffic.requests) ON COMMIT DELETE ROWS');
         await copyInto(client, 'requests_in', REQUEST_COLUMNS, batch.requests.map((row) => copyLine(requestValues(row))));
-        await client.query(`INSERT INTO traffic.requests SELECT * FROM requests_in ON CONFLICT DO NOTHING`);
+        await client.query(`INSERT INTO traffic.requests (${REQUEST_COLUMNS.join(', ')}) SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests_in ON CONFLICT DO NOTHING`);
       }
       if (batch.viewHits.length > 0) {
         await client.query('CREATE TEMP TABLE IF NOT EXISTS view_sessions_in (LIKE traffic.view_sessions) ON COMMIT DELETE ROWS');
@@ -153,6 +155,15 @@ export class PostgresTrafficStore implements TrafficStore {
       channelSlug: row.channel_slug,
       channelId: row.channel_id,
       rendition: row.rendition,
+      isBot: row.is_bot,
+      botScore: row.bot_score,
+      botType: row.bot_type,
+      browser: row.browser,
+      os: row.os,
+      device: row.device,
+      country: row.country,
+      city: row.city,
+      asn: row.asn === null ? null : Number(row.asn),
     }));
   }
 

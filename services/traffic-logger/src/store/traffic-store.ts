@@ -23,7 +23,25 @@ export interface RequestRow
   channelSlug: string | null;
   channelId: string | null;
   rendition: string | null;
+  /** Enrichment (src/enrichment): bot verdict, parsed User-Agent, GeoIP. */
+  isBot: boolean;
+  botScore: number | null;
+  botType: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+  city: string | null;
+  asn: number | null;
 }
+
+export const ENRICHMENT_FIELDS = ['isBot', 'botScore', 'botType', 'browser', 'os', 'device', 'country', 'city', 'asn'] as const;
+/** A request row before enrichment. */
+export type BareRequestRow = Omit<RequestRow, (typeof ENRICHMENT_FIELDS)[number]>;
+/** What an unenriched row stores. */
+export const NOT_ENRICHED: Pick<RequestRow, (typeof ENRICHMENT_FIELDS)[number]> = {
+  isBot: false, botScore: null, botType: null, browser: null, os: null, device: null, country: null, city: null, asn: null,
+};
 
 /** Segment hits of one viewer on one channel on one day (UTC), summed into traffic.view_sessions. */
 export interface ViewHit {
