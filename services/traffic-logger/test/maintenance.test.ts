@@ -34,11 +34,11 @@ afterAll(async () => {
 
 it('creates the daily partitions of today and the next 7 days at start, and schedules the hourly job', async () => {
   const now = new Date();
-  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90 } }, now);
+  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90, events: 90, sessions: 90 } }, now);
   // The service did it already at start: nothing left to create.
   expect(report.created).toEqual([]);
   const lastDay = await store.ensurePartitions(new Date(now.getTime() + 8 * DAY), 1);
-  expect(lastDay).toEqual([`requests_${compact(new Date(now.getTime() + 8 * DAY))}`, `view_sessions_${compact(new Date(now.getTime() + 8 * DAY))}`]);
+  expect(lastDay).toEqual(['requests', 'view_sessions', 'events', 'sessions'].map((table) => `${table}_${compact(new Date(now.getTime() + 8 * DAY))}`));
   expect(await jobs.queue('traffic-maintenance').nextRun(MAINTENANCE_SCHEDULER)).toBeInstanceOf(Date);
 });
 
@@ -50,9 +50,9 @@ it('drops request partitions past 30 days and view sessions past 90, and reports
   const farAhead = new Date(now.getTime() + 60 * DAY);
   await store.writeAccessBatch({ requests: [row(farAhead)], viewHits: [], checkpoint: null });
 
-  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90 } }, now);
+  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90, events: 90, sessions: 90 } }, now);
   expect(report.dropped).toEqual([`requests_${compact(old)}`]);
-  expect(report.defaultRows).toEqual({ requests: 1, view_sessions: 0 });
+  expect(report.defaultRows).toEqual({ requests: 1, view_sessions: 0, events: 0, sessions: 0 });
   expect(await store.requestsBetween(new Date(old.getTime() - DAY), new Date(old.getTime() + DAY))).toEqual([]);
   // The view-session partition of that day is within its 90 days.
   expect(await store.dropPartitionsBefore('view_sessions', new Date(now.getTime() - 90 * DAY))).toEqual([]);

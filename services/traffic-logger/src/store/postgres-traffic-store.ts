@@ -6,6 +6,8 @@ import { copyLine } from './copy-text';
 import {
   type AccessBatch,
   channelKeyOf,
+  type EventRow,
+  type SessionRow,
   PARTITIONED_TABLES,
   type PartitionedTable,
   type RequestRow,
@@ -31,6 +33,23 @@ const requestValues = (row: RequestRow) => [
 
 const startOfUtcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 const addDays = (at: Date, days: number) => new Date(at.getTime() + days * 86_400_000);
+
+const EVENT_COLUMNS = [
+  'ts', 'id', 'site_id', 'session_id', 'visitor_id', 'name', 'hostname', 'path', 'query', 'referrer_domain', 'utm_source', 'utm_medium',
+  'utm_campaign', 'utm_term', 'utm_content', 'click_id', 'props', 'is_bot', 'browser', 'os', 'device', 'country',
+] as const;
+const eventValues = (e: EventRow) => [
+  e.ts, e.id, e.siteId, e.sessionId, e.visitorId, e.name, e.hostname, e.path, e.query, e.referrerDomain, e.utmSource, e.utmMedium,
+  e.utmCampaign, e.utmTerm, e.utmContent, e.clickId, JSON.stringify(e.props), e.isBot, e.browser, e.os, e.device, e.country,
+];
+const SESSION_COLUMNS = [
+  'started_at', 'id', 'site_id', 'visitor_id', 'last_seen', 'pageviews', 'events', 'entry_path', 'exit_path', 'referrer_domain',
+  'utm_source', 'utm_medium', 'utm_campaign', 'browser', 'os', 'device', 'country',
+] as const;
+const sessionValues = (x: SessionRow) => [
+  x.startedAt, x.id, x.siteId, x.visitorId, x.lastSeen, x.pageviews, x.events, x.entryPath, x.exitPath, x.referrerDomain,
+  x.utmSource, x.utmMedium, x.utmCampaign, x.browser, x.os, x.device, x.country,
+];
 
 /**
  * TrafficStore on PostgreSQL (schema `traffic`, see its migration). Batches go in by COPY into a temporary table,
@@ -98,6 +117,56 @@ export class PostgresTrafficStore implements TrafficStore {
    * Through the migration's SECURITY DEFINER functions: the service connects as the application role, which may
    * not run DDL (postgres/initdb). Rows of a day that waited in DEFAULT move into its new partition.
    */
+  async writeEvents(events: EventRow[], sessions: SessionRow[]): Promise<void> {
+    if (events.length === 0 && sessions.length === 0) return;
+    await this.transaction(async (client) => {
+      for (const event of events) {
+        await client.query(
+          `INSERT INTO traffic.events (${EVENT_COLUMNS.join(', ')})
+           VALUES (${EVENT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
+          eventValues(event),
+        );
+      }
+      for (const session of sessions) {
+        await client.query(
+          `INSERT INTO traffic.sessions (${SESSION_COLUMNS.join(', ')})
+           VALUES (${SESSION_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})
+           ON CONFLICT (started_at, id) DO UPDATE SET last_seen = greatest(traffic.sessions.last_seen, EXCLUDED.last_seen),
+             pageviews = greatest(traffic.sessions.pageviews, EXCLUDED.pageviews), events = greatest(traffic.sessions.events, EXCLUDED.events),
+             exit_path = EXCLUDED.exit_path`,
+          sessionValues(session),
+        );
+      }
+      return 'written' as const;
+    });
+  }
+
+  async eventsOf(siteId: string, from: Date, to: Date): Promise<EventRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${EVENT_COLUMNS.join(', ')} FROM traffic.events WHERE site_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`,
+      [siteId, from, to],
+    );
+    return rows.map((row) => ({
+      ts: row.ts, id: row.id, siteId: row.site_id, sessionId: row.session_id, visitorId: row.visitor_id, name: row.name,
+      hostname: row.hostname, path: row.path, query: row.query, referrerDomain: row.referrer_domain, utmSource: row.utm_source,
+      utmMedium: row.utm_medium, utmCampaign: row.utm_campaign, utmTerm: row.utm_term, utmContent: row.utm_content,
+      clickId: row.click_id, props: row.props, isBot: row.is_bot, browser: row.browser, os: row.os, device: row.device, country: row.country,
+    }));
+  }
+
+  async sessionsOf(siteId: string, from: Date, to: Date): Promise<SessionRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${SESSION_COLUMNS.join(', ')} FROM traffic.sessions WHERE site_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at, id`,
+      [siteId, from, to],
+    );
+    return rows.map((row) => ({
+      startedAt: row.started_at, id: row.id, siteId: row.site_id, visitorId: row.visitor_id, lastSeen: row.last_seen,
+      pageviews: row.pageviews, events: row.events, entryPath: row.entry_path, exitPath: row.exit_path,
+      referrerDomain: row.referrer_domain, utmSource: row.utm_source, utmMedium: row.utm_medium, utmCampaign: row.utm_campaign,
+      browser: row.browser, os: row.os, device: row.device, country: row.country,
+    }));
+  }
+
   async ensurePartitions(from: Date, days: number): Promise<string[]> {
     const created: string[] = [];
     const first = startOfUtcDay(from);
