@@ -17,6 +17,7 @@ import {
   UploadLogoRequestSchema,
 } from './channels';
 import { ServiceHealthReportSchema } from './health';
+import { VideoProgressSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
@@ -105,4 +106,6 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** A video's status and transcode progress (<= 1/s while transcoding). */
+  mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
 } as const;

@@ -16,3 +16,4 @@ export * from './rpc';
 export * from './views';
 export * from './catalog';
 export * from './nats-permissions';
+export * from './media';

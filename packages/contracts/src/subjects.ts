@@ -45,4 +45,6 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  // media (issue 13): the transcode worker's progress, relayed by the gateway.
+  mediaVideosProgress: 'media.videos.progress',
 } as const;
