@@ -7,33 +7,32 @@ import tseslint from 'typescript-eslint';
 /**
  * Services are separate processes that talk over NATS: a service's code and tests never import another
  * service's src/ or test/ (nor its package). A test that needs another service runs it (testkit's
- * spawnService) or goes through the gateway (testkit's startTestGateway).
+ * spawnService) or goes through the gateway (testkit's startTestGateway). Service code opens no raw NATS
+ * connection either: @castline/platform is the one place that speaks to NATS.
  */
 const services = readdirSync(new URL('./services', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
-const serviceBoundaries = services.map((service) => {
+const rawNatsImport = {
+  regex: '^(nats|@nats-io/.*)$',
+  message: 'Service code talks over NATS through @castline/platform (NatsClient, EventBus, the rpc catalog), which carries credentials, tracing and the wire format; tests may use @nats-io directly.',
+};
+const serviceBoundaries = services.flatMap((service) => {
   const others = services.filter((other) => other !== service).join('|');
-  return {
-    files: [`services/${service}/**/*.{ts,tsx,js,mjs}`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: `(^|/)(${others})/(src|test)(/|$)`,
-              message: 'Do not import another service\'s src/ or test/: call it over NATS, run it with spawnService, or use @castline/testkit.',
-            },
-            {
-              regex: `^@castline/(${others})(/|$)`,
-              message: 'Do not import another service: call it over NATS, run it with spawnService, or use @castline/testkit.',
-            },
-          ],
-        },
-      ],
+  const boundaries = [
+    {
+      regex: `(^|/)(${others})/(src|test)(/|$)`,
+      message: 'Do not import another service\'s src/ or test/: call it over NATS, run it with spawnService, or use @castline/testkit.',
     },
-  };
+    {
+      regex: `^@castline/(${others})(/|$)`,
+      message: 'Do not import another service: call it over NATS, run it with spawnService, or use @castline/testkit.',
+    },
+  ];
+  return [
+    { files: [`services/${service}/**/*.{ts,tsx,js,mjs}`], rules: { 'no-restricted-imports': ['error', { patterns: boundaries }] } },
+    { files: [`services/${service}/src/**/*.{ts,tsx,js,mjs}`], rules: { 'no-restricted-imports': ['error', { patterns: [...boundaries, rawNatsImport] }] } },
+  ];
 });
 
 export default tseslint.config(

@@ -25,4 +25,7 @@ case "${1:-}" in
     ;;
 esac
 
+# The access log on the nginx-logs volume is rotated by size (the traffic-logger tails it).
+"$here/rotate-access-log.sh" &
+
 exec nginx -c "$CASTLINE_NGINX_CONF_DIR/nginx.conf" -g 'daemon off;'

@@ -105,6 +105,9 @@ cat >"$compose_env" <<'EOF'
 SERVER_NAME=castline.test
 CERTBOT_EMAIL=ops@castline.test
 POSTGRES_PASSWORD=check-only-password
+POSTGRES_OWNER_PASSWORD=check-only-owner-password
+POSTGRES_APP_PASSWORD=check-only-app-password
+POSTGRES_BACKUP_PASSWORD=check-only-backup-password
 JWT_SECRET=check-only-secret-check-only-secret-0123
 PLAYBACK_SIGNING_SECRET=check-only-playback-secret-0123456789
 SOURCE_SECRET_KEY=check-only-source-secret-key-0123456789
@@ -113,6 +116,7 @@ ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 REDIS_PASSWORD=check-only-redis-password
 MEDIA_UPLOAD_SECRET=check-only-media-upload-secret-0123456789
+BACKUP_ENCRYPTION_KEY=check-only-backup-encryption-key-0123456
 EOF
 nats_users=(gateway channels monitoring backup campaigns traffic-logger media channels-worker media-worker)
 for user in "${nats_users[@]}"; do
@@ -142,7 +146,7 @@ for compose_file in docker-compose.local.yml docker-compose.prod.yml; do
     bash scripts/node24.sh npx --no-install dclint --no-color --max-warnings 0 "$compose_file"
 done
 
-bash_scripts=(scripts/render-nginx.sh scripts/setup-ssl.sh scripts/check-deploy-files.sh nginx/*.sh)
+bash_scripts=(scripts/render-nginx.sh scripts/setup-ssl.sh scripts/check-deploy-files.sh nginx/*.sh postgres/initdb/*.sh)
 run_check "bash -n ${bash_scripts[*]}" bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ "${bash_scripts[@]}"
 certbot_scripts=(certbot/*.sh)
 run_check "sh -n ${certbot_scripts[*]}" sh -c 'for f in "$@"; do sh -n "$f" || exit 1; done' _ "${certbot_scripts[@]}"

@@ -51,6 +51,8 @@ const dashboardDev = process.env.DASHBOARD_DEV === '1';
 const demoPort = Number(process.env.DEMO_PORT || 5004);
 // nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.
 process.env.NGINX_ERROR_LOG ||= 'stderr';
+// The backup service archives the local secrets file as its config component.
+process.env.BACKUP_CONFIG_FILE ||= LOCAL_ENV_FILE;
 
 // a) dependencies
 const installMarker = 'node_modules/.package-lock.json';
@@ -93,6 +95,9 @@ if (nginx) {
   // Started as root, nginx's workers run as nobody and must reach their temp paths (request bodies) in here.
   chmodSync(nginxDir, 0o711);
   process.on('exit', () => rmSync(nginxDir, { recursive: true, force: true }));
+  // The traffic-logger tails nginx's JSON access log (live viewers, request logs): both read the same path.
+  process.env.NGINX_ACCESS_LOG ||= path.join(nginxDir, 'access.log');
+  process.env.TRAFFIC_ACCESS_LOG ||= process.env.NGINX_ACCESS_LOG;
   const rendered = run('bash', ['scripts/render-nginx.sh', 'local', nginxDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   const nginxConf = rendered.stdout.trim().split('\n').at(-1);
   step(`nginx config rendered to ${nginxConf}`);

@@ -94,6 +94,8 @@ export async function startPlatform(): Promise<StartedPlatform> {
     NGINX_PORT: String(nginxPort),
     HLS_ROOT: path.join(workDir, 'hls'),
     NGINX_ACCESS_LOG: path.join(workDir, 'access.log'),
+    // The traffic-logger tails the file nginx writes.
+    TRAFFIC_ACCESS_LOG: path.join(workDir, 'access.log'),
     UPLOADS_DIR: path.join(workDir, 'uploads'),
     JWT_SECRET: randomBytes(48).toString('base64url'),
     ADMIN_EMAIL: admin.email,

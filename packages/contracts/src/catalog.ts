@@ -1,6 +1,45 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
 import {
+  AckAlertSchema,
+  AlertListSchema,
+  AlertViewSchema,
+  CreateMaintenanceWindowSchema,
+  CreateReceiverSchema,
+  CreateRuleSchema,
+  CreateSilenceSchema,
+  IdSchema,
+  ListAlertsSchema,
+  MaintenanceWindowListSchema,
+  MaintenanceWindowViewSchema,
+  ReceiverDeliveriesRequestSchema,
+  ReceiverDeliveriesSchema,
+  ReceiverListSchema,
+  ReceiverViewSchema,
+  RuleListSchema,
+  RuleViewSchema,
+  SilenceListSchema,
+  SilenceViewSchema,
+  UpdateRuleRequestSchema,
+} from './alerts';
+import {
+  BackupIdSchema,
+  BackupJobReplySchema,
+  BackupPageSchema,
+  BackupProgressSchema,
+  BackupSettingsViewSchema,
+  BackupViewSchema,
+  CreateBackupSchema,
+  ListBackupsSchema,
+  RestoreBackupRequestSchema,
+  RestoreIdSchema,
+  RestoreListSchema,
+  RestoreViewSchema,
+  RetentionPreviewRequestSchema,
+  RetentionPreviewSchema,
+  UpdateBackupSettingsSchema,
+} from './backups';
+import {
   BulkChannelActionSchema,
   ChannelControlSchema,
   ChannelHistoryRequestSchema,
@@ -16,6 +55,27 @@ import {
   UploadIdSchema,
   UploadLogoRequestSchema,
 } from './channels';
+import { CheckHistoryRequestSchema, CheckHistorySchema, CheckIdSchema, CheckListSchema, CheckViewSchema, CreateCheckSchema, UpdateCheckRequestSchema } from './checks';
+import {
+  AdAccountIdSchema,
+  AdAccountListSchema,
+  AdAccountViewSchema,
+  AnalyticsQuerySchema,
+  AnalyticsReplySchema,
+  CampaignEventSchema,
+  CampaignIdSchema,
+  CampaignPageSchema,
+  CampaignViewSchema,
+  ConnectAdAccountSchema,
+  CreateCampaignSchema,
+  ListCampaignsSchema,
+  ListSyncRunsSchema,
+  SyncNowReplySchema,
+  SyncNowSchema,
+  SyncRunPageSchema,
+  UpdateAdAccountRequestSchema,
+  UpdateCampaignRequestSchema,
+} from './campaigns';
 import { ServiceHealthReportSchema } from './health';
 import { VideoProgressSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
@@ -30,6 +90,7 @@ import {
   MonitoringProcessesSchema,
   MonitoringStreamsSchema,
 } from './telemetry';
+import { TrafficViewersSchema } from './traffic';
 import {
   BulkChannelReplySchema,
   ChannelPageSchema,
@@ -86,8 +147,76 @@ export const Rpc = {
     processes: defineRpc(Subjects.monitoringProcesses, EmptyRequestSchema, MonitoringProcessesSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
     streams: defineRpc(Subjects.monitoringStreams, EmptyRequestSchema, MonitoringStreamsSchema, { timeoutMs: TELEMETRY_TIMEOUT_MS }),
   },
+  /** Health checks and uptime (monitoring). */
+  checks: {
+    list: defineRpc(Subjects.monitoringChecksList, EmptyRequestSchema, CheckListSchema),
+    create: defineRpc(Subjects.monitoringChecksCreate, CreateCheckSchema, CheckViewSchema),
+    update: defineRpc(Subjects.monitoringChecksUpdate, UpdateCheckRequestSchema, CheckViewSchema),
+    delete: defineRpc(Subjects.monitoringChecksDelete, CheckIdSchema, DeletedReplySchema),
+    history: defineRpc(Subjects.monitoringChecksHistory, CheckHistoryRequestSchema, CheckHistorySchema),
+  },
+  /** Alert receivers and their delivery log (monitoring). */
+  receivers: {
+    list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
+    create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
+    deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
+  },
+  /** Alert rules, alerts (ack), silences and maintenance windows (monitoring). */
+  rules: {
+    list: defineRpc(Subjects.monitoringRulesList, EmptyRequestSchema, RuleListSchema),
+    create: defineRpc(Subjects.monitoringRulesCreate, CreateRuleSchema, RuleViewSchema),
+    update: defineRpc(Subjects.monitoringRulesUpdate, UpdateRuleRequestSchema, RuleViewSchema),
+    delete: defineRpc(Subjects.monitoringRulesDelete, IdSchema, DeletedReplySchema),
+  },
+  alerts: {
+    list: defineRpc(Subjects.monitoringAlertsList, ListAlertsSchema, AlertListSchema),
+    ack: defineRpc(Subjects.monitoringAlertsAck, AckAlertSchema, AlertViewSchema),
+  },
+  silences: {
+    list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
+    create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
+    delete: defineRpc(Subjects.monitoringSilencesDelete, IdSchema, DeletedReplySchema),
+  },
+  maintenance: {
+    list: defineRpc(Subjects.monitoringMaintenanceList, EmptyRequestSchema, MaintenanceWindowListSchema),
+    create: defineRpc(Subjects.monitoringMaintenanceCreate, CreateMaintenanceWindowSchema, MaintenanceWindowViewSchema),
+    delete: defineRpc(Subjects.monitoringMaintenanceDelete, IdSchema, DeletedReplySchema),
+  },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
+  },
+  backups: {
+    list: defineRpc(Subjects.backupsList, ListBackupsSchema, BackupPageSchema),
+    get: defineRpc(Subjects.backupsGet, BackupIdSchema, BackupViewSchema),
+    create: defineRpc(Subjects.backupsCreate, CreateBackupSchema, BackupViewSchema),
+    delete: defineRpc(Subjects.backupsDelete, BackupIdSchema, DeletedReplySchema),
+    verify: defineRpc(Subjects.backupsVerify, BackupIdSchema, BackupJobReplySchema),
+    restore: defineRpc(Subjects.backupsRestore, RestoreBackupRequestSchema, RestoreViewSchema),
+    restores: defineRpc(Subjects.backupsRestoreList, EmptyRequestSchema, RestoreListSchema),
+    restoreGet: defineRpc(Subjects.backupsRestoreGet, RestoreIdSchema, RestoreViewSchema),
+    undo: defineRpc(Subjects.backupsRestoreUndo, RestoreIdSchema.extend({ requestedBy: z.string().optional() }), RestoreViewSchema),
+    settings: defineRpc(Subjects.backupsSettingsGet, EmptyRequestSchema, BackupSettingsViewSchema),
+    updateSettings: defineRpc(Subjects.backupsSettingsUpdate, UpdateBackupSettingsSchema, BackupSettingsViewSchema),
+    retentionPreview: defineRpc(Subjects.backupsRetentionPreview, RetentionPreviewRequestSchema, RetentionPreviewSchema),
+  },
+  campaigns: {
+    list: defineRpc(Subjects.campaignsList, ListCampaignsSchema, CampaignPageSchema),
+    get: defineRpc(Subjects.campaignsGet, CampaignIdSchema, CampaignViewSchema),
+    create: defineRpc(Subjects.campaignsCreate, CreateCampaignSchema, CampaignViewSchema),
+    update: defineRpc(Subjects.campaignsUpdate, UpdateCampaignRequestSchema, CampaignViewSchema),
+    delete: defineRpc(Subjects.campaignsDelete, CampaignIdSchema, DeletedReplySchema),
+    analytics: defineRpc(Subjects.campaignsAnalytics, AnalyticsQuerySchema, AnalyticsReplySchema),
+  },
+  adAccounts: {
+    list: defineRpc(Subjects.campaignsAccountsList, EmptyRequestSchema, AdAccountListSchema),
+    get: defineRpc(Subjects.campaignsAccountsGet, AdAccountIdSchema, AdAccountViewSchema),
+    /** Checks the credentials against the platform first (up to ~20 s with retries). */
+    connect: defineRpc(Subjects.campaignsAccountsConnect, ConnectAdAccountSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    update: defineRpc(Subjects.campaignsAccountsUpdate, UpdateAdAccountRequestSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    pause: defineRpc(Subjects.campaignsAccountsPause, AdAccountIdSchema, AdAccountViewSchema),
+    resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),
+    syncNow: defineRpc(Subjects.campaignsAccountsSyncNow, SyncNowSchema, SyncNowReplySchema),
+    runs: defineRpc(Subjects.campaignsAccountsRuns, ListSyncRunsSchema, SyncRunPageSchema),
   },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
@@ -108,4 +237,10 @@ export const Events = {
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
   /** A video's status and transcode progress (<= 1/s while transcoding). */
   mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
+  backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
+  backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
+  /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */
+  trafficViewers: defineEvent(Subjects.trafficViewers, TrafficViewersSchema),
+  /** Ad account paused, failing or synced again (campaigns). */
+  campaignEvents: defineEvent(Subjects.campaignsEvents, CampaignEventSchema),
 } as const;

@@ -28,6 +28,20 @@ export const ErrorCodes = {
   sourceHostUnresolved: 'SOURCE_HOST_UNRESOLVED',
   /** An FFmpeg URL option that is not allow-listed for the source's protocol (details name it). */
   sourceOptionRefused: 'SOURCE_OPTION_REFUSED',
+  /** A check or receiver target the SSRF guard refuses (special address range) unless ALERTS_ALLOWED_TARGETS allows it. */
+  targetForbidden: 'TARGET_FORBIDDEN',
+  /** A backup, verify or restore runs already (one at a time). */
+  backupBusy: 'BACKUP_BUSY',
+  /** pg_dump/pg_restore's major version differs from the server's (the message names both). */
+  backupPgClientMismatch: 'BACKUP_PG_CLIENT_MISMATCH',
+  /** A backup failed verification: a file missing, extra or changed, its manifest tampered, or it does not decrypt. */
+  backupCorrupt: 'BACKUP_CORRUPT',
+  /** The backup's database has migrations this version does not know: restore it with a newer Castline. */
+  backupSchemaNewer: 'BACKUP_SCHEMA_NEWER',
+  /** Connecting an ad account: the platform refused the credentials (campaigns). */
+  metaTokenInvalid: 'META_TOKEN_INVALID',
+  googleInvalidGrant: 'GOOGLE_INVALID_GRANT',
+  adPlatformUnavailable: 'AD_PLATFORM_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

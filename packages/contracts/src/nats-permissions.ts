@@ -9,7 +9,8 @@ import { Subjects } from './subjects';
  * `monitoring.*` by monitoring, `<service>.health` by that service) and called by the gateway, the only
  * process that asks other services anything, except where NATS_RPC_CALLERS says otherwise. Events (published without a reply) are listed in NATS_EVENTS
  * with their publishers and subscribers; a subject in neither form fails `natsRoutes()`, so a new subject
- * cannot ship without a decision about who may use it.
+ * cannot ship without a decision about who may use it. scripts/test/nats-usage.test.ts scans the services' code
+ * and fails when a process calls, serves, publishes or receives a subject these tables do not allow it.
  */
 
 /** A NATS identity: the seven services plus the live-channels worker (`channels` image, its own process). */
@@ -23,6 +24,25 @@ const RPC_CALLERS: readonly NatsUser[] = ['gateway'];
 export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
   // The activity feed (monitoring) reads the gateway's audit log.
   gatewayAuditRecent: ['monitoring'],
+  // Monitoring's built-in checks ask every service's health, as the gateway's GET /health does.
+  health: ['gateway', 'monitoring'],
+};
+
+/** JetStream API subjects a user may request (not in `Subjects`: they belong to nats-server). */
+export const NATS_JETSTREAM_API: Partial<Record<NatsUser, string[]>> = {
+  // The built-in NATS check asks for the JetStream account info; the channel events consumer keeps its stream
+  // and durable consumer and pulls and acks messages.
+  monitoring: [
+    '$JS.API.INFO',
+    '$JS.API.STREAM.INFO.CHANNEL_EVENTS',
+    '$JS.API.STREAM.CREATE.CHANNEL_EVENTS',
+    '$JS.API.STREAM.UPDATE.CHANNEL_EVENTS',
+    '$JS.API.CONSUMER.INFO.CHANNEL_EVENTS.*',
+    '$JS.API.CONSUMER.CREATE.CHANNEL_EVENTS.>',
+    '$JS.API.CONSUMER.DURABLE.CREATE.CHANNEL_EVENTS.*',
+    '$JS.API.CONSUMER.MSG.NEXT.CHANNEL_EVENTS.*',
+    '$JS.ACK.CHANNEL_EVENTS.>',
+  ],
 };
 
 /** Subjects that carry events (no reply): who publishes and who subscribes each. */
@@ -32,11 +52,20 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   // Every running channel's worker, every second; the gateway relays, monitoring and channels keep the last.
   channelsMetrics: { publishers: ['channels-worker'], subscribers: ['gateway', 'monitoring', 'channels'] },
   // Status changes: written by the API (create/update/stop) and by workers (running, failed); the gateway relays.
-  channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway'] },
+  // Monitoring reads them through the CHANNEL_EVENTS JetStream stream (durable consumer) for alert rules.
+  channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway', 'monitoring'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
   // The transcode worker's progress and status changes (media publishes the ones it makes); the gateway relays.
   mediaVideosProgress: { publishers: ['media', 'media-worker'], subscribers: ['gateway'] },
+  // The running backup job's progress; the gateway relays it to the dashboard.
+  backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
+  // After a restore switched the database: channels reconciles its running jobs against the restored rows.
+  backupsRestored: { publishers: ['backup'], subscribers: ['channels'] },
+  // Viewer counts from each access log's tailer; monitoring fills MonitoringStreams.viewers.
+  trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring'] },
+  // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.
+  campaignsEvents: { publishers: ['campaigns'], subscribers: ['gateway'] },
 };
 
 export interface NatsRoute {
@@ -97,6 +126,10 @@ export function natsPermissions(routes: NatsRoute[] = natsRoutes()): Record<Nats
     }
     // Callers wait for the reply on their own inbox.
     if (route.kind === 'rpc') for (const user of route.publishers) result[user].subscribe.push(NATS_INBOX);
+  }
+  for (const [user, subjects] of Object.entries(NATS_JETSTREAM_API) as Array<[NatsUser, string[]]>) {
+    result[user].publish.push(...subjects);
+    result[user].subscribe.push(NATS_INBOX);
   }
   for (const permissions of Object.values(result)) {
     permissions.publish = [...new Set(permissions.publish)].sort();

@@ -7,6 +7,7 @@ export const Queues = {
   mediaTranscode: 'media-transcode',
   backups: 'backups',
   adSync: 'ad-sync',
+  alertDeliveries: 'alert-deliveries',
 } as const;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
@@ -23,9 +24,30 @@ export const QueueSchemas = {
   /** Fired by a channel's cron job scheduler: start or stop that channel. */
   'channel-schedules': z.object({ channelId: z.string().min(1), action: z.enum(['start', 'stop']) }),
   'media-transcode': z.object({ videoId: z.string().min(1) }),
-  backups: z.object({ trigger: z.enum(['manual', 'schedule']), requestedBy: z.string().optional() }),
-  /** Inclusive day range. */
-  'ad-sync': z.object({ platform: z.enum(['meta', 'google']), accountId: z.string().min(1), since: day, until: day }),
+  /**
+   * Every backup-service job, one at a time on one queue: a backup (a manual one names the row the API created,
+   * a scheduled one gets its row when it runs), a verify, a restore (its restore_history row) and retention.
+   */
+  backups: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('backup'), trigger: z.enum(['manual', 'schedule']), backupId: z.string().uuid().optional(), requestedBy: z.string().optional() }),
+    z.object({ kind: z.literal('verify'), backupId: z.string().uuid().optional(), trigger: z.enum(['manual', 'schedule']) }),
+    z.object({ kind: z.literal('restore'), restoreId: z.string().uuid() }),
+    z.object({ kind: z.literal('retention') }),
+  ]),
+  /** One notification to one receiver (monitoring); the job id is the outbox row's idempotency key. */
+  'alert-deliveries': z.object({ outboxId: z.string().regex(/^\d+$/) }),
+  /**
+   * Inclusive day range. `kind` (campaigns): `hourly` and `lookback` jobs come from job schedulers whose payload
+   * cannot move, so their range is recomputed from the account's today when they run; `backfill` resumes after
+   * the account's committed cursor; `manual` (sync now, the default) takes the range as given.
+   */
+  'ad-sync': z.object({
+    platform: z.enum(['meta', 'google']),
+    accountId: z.string().min(1),
+    since: day,
+    until: day,
+    kind: z.enum(['backfill', 'hourly', 'lookback', 'manual']).optional(),
+  }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };

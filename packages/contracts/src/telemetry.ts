@@ -65,6 +65,8 @@ export const ChannelEventMessageSchema = z.object({
   category: z.string().optional(),
   message: z.string(),
   at: z.string(),
+  /** The channel_events row's id, when the event was stored: consumers dedup by it (JetStream delivers at least once). */
+  eventId: z.string().optional(),
 });
 export type ChannelEventMessage = z.infer<typeof ChannelEventMessageSchema>;
 
@@ -107,8 +109,10 @@ export type MonitoringProcesses = z.infer<typeof MonitoringProcessesSchema>;
 export const MonitoringStreamsSchema = z.object({
   streams: z.array(
     ChannelMetricsSchema.pick({ channelId: true, slug: true, bitrateKbps: true, fps: true, speed: true, uptimeSeconds: true, sampledAt: true }).extend({
-      /** Always null for now: viewer counts come with the traffic-logger service. */
+      /** Distinct viewers in the traffic-logger's window (traffic.viewers); null when no count is fresh. */
       viewers: z.number().int().nonnegative().nullable(),
+      /** Bits per second nginx sent for the channel over that window; null with viewers. */
+      egressBitsPerSecond: z.number().nonnegative().nullable(),
     }),
   ),
 });

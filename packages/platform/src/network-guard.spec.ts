@@ -1,4 +1,4 @@
-import { NetworkGuard, parseAllowedNetworks } from './network-guard';
+import { NetworkGuard, parseAllowedNetworks, parseAllowedTargets } from './network-guard';
 
 const resolveTo =
   (table: Record<string, string[]>) =>
@@ -52,5 +52,20 @@ describe('NetworkGuard', () => {
 
   it('names a bad allow-list entry', () => {
     expect(() => parseAllowedNetworks('10.0.0.0/8,nonsense')).toThrow('"nonsense" is not a CIDR');
+  });
+
+  it('reads CIDRs and host names for alert targets, refuses multicast and names the variable', async () => {
+    expect(parseAllowedTargets('10.0.0.0/8, Status.Internal., 127.0.0.2')).toMatchObject({ hosts: new Set(['status.internal']) });
+    const targets = new NetworkGuard('status.internal, 127.0.0.2', resolveTo({ 'status.internal': ['10.9.9.9'], 'other.internal': ['10.9.9.9'] }), {
+      variable: 'ALERTS_ALLOWED_TARGETS',
+      hostNames: true,
+      unicastOnly: true,
+    });
+    expect(await targets.checkHost('status.internal')).toEqual({ ok: true, addresses: ['10.9.9.9'] });
+    expect(await targets.checkHost('other.internal')).toMatchObject({ ok: false, reason: expect.stringContaining('ALERTS_ALLOWED_TARGETS') });
+    expect(await targets.checkHost('127.0.0.2')).toMatchObject({ ok: true });
+    expect(await targets.checkHost('127.0.0.1')).toMatchObject({ ok: false });
+    expect(await targets.checkHost('239.1.1.1')).toMatchObject({ ok: false });
+    expect(await targets.checkHost('[::ffff:169.254.169.254]')).toMatchObject({ ok: false });
   });
 });

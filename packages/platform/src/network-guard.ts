@@ -33,32 +33,62 @@ interface AllowedNetwork {
 
 /** Parses a comma-separated CIDR list; throws naming the first bad entry. */
 export function parseAllowedNetworks(list: string | undefined): AllowedNetwork[] {
-  if (!list) return [];
-  return list
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((text) => {
-      const labelled = /^([a-z][a-z0-9+.-]*):(\d.*|\[.*|.*\/.*)$/i.exec(text);
-      const label = labelled && !/^[0-9a-f]{1,4}$/i.test(labelled[1] ?? '') ? labelled[1]?.toLowerCase() : undefined;
-      const cidr = label ? (labelled?.[2] ?? '') : text;
-      try {
-        const range = cidr.includes('/') ? ipaddr.parseCIDR(cidr.replace(/^\[|\]$/g, '')) : ([ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number]);
-        return { label, range, text };
-      } catch {
-        throw new Error(`"${text}" is not a CIDR (like 10.20.0.0/16, fd00::/8 or udp:127.0.0.1/32)`);
-      }
-    });
+  return splitList(list).map(parseNetwork);
+}
+
+const splitList = (list: string | undefined) => (list ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+const HOST_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
+
+/**
+ * Parses a comma-separated list of CIDRs and host names (`10.0.0.0/8, status.internal`), as
+ * ALERTS_ALLOWED_TARGETS takes it: a named host is allowed whatever it resolves to.
+ */
+export function parseAllowedTargets(list: string | undefined): { networks: AllowedNetwork[]; hosts: Set<string> } {
+  const entries = splitList(list);
+  const isHost = (text: string) => HOST_NAME.test(text) && !NUMERIC_HOST.test(text);
+  return {
+    networks: entries.filter((text) => !isHost(text)).map(parseNetwork),
+    hosts: new Set(entries.filter(isHost).map((text) => text.toLowerCase().replace(/\.$/, ''))),
+  };
+}
+
+function parseNetwork(text: string): AllowedNetwork {
+  const labelled = /^([a-z][a-z0-9+.-]*):(\d.*|\[.*|.*\/.*)$/i.exec(text);
+  const label = labelled && !/^[0-9a-f]{1,4}$/i.test(labelled[1] ?? '') ? labelled[1]?.toLowerCase() : undefined;
+  const cidr = label ? (labelled?.[2] ?? '') : text;
+  try {
+    const range = cidr.includes('/') ? ipaddr.parseCIDR(cidr.replace(/^\[|\]$/g, '')) : ([ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number]);
+    return { label, range, text };
+  } catch {
+    throw new Error(`"${text}" is not a CIDR (like 10.20.0.0/16, fd00::/8 or udp:127.0.0.1/32)`);
+  }
+}
+
+export interface NetworkGuardOptions {
+  /** The variable named in refusals ("add its network to ..."). Default SOURCE_ALLOWED_NETWORKS. */
+  variable?: string;
+  /** Read the allow-list as CIDRs and host names (parseAllowedTargets), not CIDRs only. */
+  hostNames?: boolean;
+  /** Refuse multicast too (health checks and webhooks never talk to a group; IPTV sources do). */
+  unicastOnly?: boolean;
 }
 
 export class NetworkGuard {
   private readonly allowed: AllowedNetwork[];
+  private readonly allowedHosts: Set<string>;
+  private readonly variable: string;
+  private readonly openRanges: Set<string>;
 
   constructor(
     allowedNetworks: string | undefined,
     private readonly resolver: HostResolver = dnsResolver,
+    options: NetworkGuardOptions = {},
   ) {
-    this.allowed = parseAllowedNetworks(allowedNetworks);
+    const parsed = options.hostNames ? parseAllowedTargets(allowedNetworks) : { networks: parseAllowedNetworks(allowedNetworks), hosts: new Set<string>() };
+    this.allowed = parsed.networks;
+    this.allowedHosts = parsed.hosts;
+    this.variable = options.variable ?? 'SOURCE_ALLOWED_NETWORKS';
+    this.openRanges = options.unicastOnly ? new Set(['unicast']) : OPEN_RANGES;
   }
 
   /** Checks a host (name, IPv4, or IPv6 with or without brackets) for a connection of the given label (scheme). */
@@ -76,6 +106,7 @@ export class NetworkGuard {
         addresses = [];
       }
       if (addresses.length === 0) return { ok: false, code: 'SOURCE_HOST_UNRESOLVED', reason: `"${rawHost}" does not resolve to an address` };
+      if (this.allowedHosts.has(host.toLowerCase().replace(/\.$/, ''))) return { ok: true, addresses };
     }
     for (const address of addresses) {
       const problem = this.problemWith(address, label);
@@ -100,7 +131,7 @@ export class NetworkGuard {
     );
     if (allowed) return undefined;
     const range = address.range();
-    if (OPEN_RANGES.has(range)) return undefined;
-    return `a ${range} address; add its network to SOURCE_ALLOWED_NETWORKS to allow it`;
+    if (this.openRanges.has(range)) return undefined;
+    return `a ${range} address; add its network to ${this.variable} to allow it`;
   }
 }

@@ -50,7 +50,7 @@ describe('typed queue payloads', () => {
     const bad = { platform: 'meta', accountId: 'act_1', since: '2026-13', until: '2026-11-30' } as const;
     await expect(queue.add('sync', bad)).rejects.toThrow('job payload for queue ad-sync is malformed: since: a day as YYYY-MM-DD');
     // @ts-expect-error the payload type comes from QueuePayloads: `channelId` is not a backups field
-    await expect(jobs.queue(Queues.backups).add('backup', { channelId: 'x' })).rejects.toThrow('job payload for queue backups is malformed: trigger');
+    await expect(jobs.queue(Queues.backups).add('backup', { kind: 'backup', channelId: 'x' })).rejects.toThrow('job payload for queue backups is malformed: trigger');
     expect(await queue.counts()).toMatchObject({ waiting: 0, delayed: 0 });
   });
 
@@ -68,11 +68,11 @@ describe('typed queue payloads', () => {
     const raw = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const direct = new Queue(Queues.backups, { connection: raw, prefix: jobs.prefix });
     try {
-      await direct.add('backup', { trigger: 'sometimes' });
+      await direct.add('backup', { kind: 'backup', trigger: 'sometimes' });
       expect(await failed.promise).toContain('job payload for queue backups is malformed: trigger');
-      await jobs.queue(Queues.backups).add('backup', { trigger: 'manual', requestedBy: 'u1' });
+      await jobs.queue(Queues.backups).add('backup', { kind: 'backup', trigger: 'manual', requestedBy: 'u1' });
       await eventually(() => seen.length === 1);
-      expect(seen).toEqual([{ trigger: 'manual', requestedBy: 'u1' }]);
+      expect(seen).toEqual([{ kind: 'backup', trigger: 'manual', requestedBy: 'u1' }]);
     } finally {
       await direct.close();
       await raw.quit();
@@ -146,7 +146,7 @@ describe('hand-back', () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'up', checks: [{ name: 'redis', status: 'up' }] });
 
-    await jobs.queue(Queues.backups).add('backup', { trigger: 'manual', requestedBy: 'u1' }, { jobId: 'backup-1' });
+    await jobs.queue(Queues.backups).add('backup', { kind: 'backup', trigger: 'manual', requestedBy: 'u1' }, { jobId: 'backup-1' });
     await eventually(() => output().includes('took backup-1'), 10_000);
     expect(await (await fetch(`${url}/metrics`)).text()).toContain('castline_jobs_active{queue="backups",service="hand-back-test-worker"} 1');
 
@@ -161,7 +161,7 @@ describe('hand-back', () => {
     await jobs.process(Queues.backups, async (next) => {
       ranAgain.next(next.data);
     });
-    expect(await ranAgain.promise).toEqual({ trigger: 'manual', requestedBy: 'u1' });
+    expect(await ranAgain.promise).toEqual({ kind: 'backup', trigger: 'manual', requestedBy: 'u1' });
   });
 
   it('asks a running handler to stop when its processor closes, and requeues what it hands back', async () => {
@@ -174,7 +174,7 @@ describe('hand-back', () => {
       await new Promise((resolve) => signal.addEventListener('abort', resolve));
       return HANDED_BACK;
     });
-    await jobs.queue(Queues.backups).add('backup', { trigger: 'schedule' }, { jobId: 'b2' });
+    await jobs.queue(Queues.backups).add('backup', { kind: 'backup', trigger: 'schedule' }, { jobId: 'b2' });
     await started.promise;
     expect(processor.activeJobIds()).toEqual(['b2']);
     expect(await processor.close(5_000)).toBe('drained');
@@ -190,7 +190,7 @@ describe('hand-back', () => {
       started.next();
       await release.promise;
     });
-    await jobs.queue(Queues.backups).add('backup', { trigger: 'schedule' }, { jobId: 'stuck' });
+    await jobs.queue(Queues.backups).add('backup', { kind: 'backup', trigger: 'schedule' }, { jobId: 'stuck' });
     await started.promise;
     try {
       expect(await processor.close(200)).toBe('forced');
@@ -218,7 +218,7 @@ describe('faults', () => {
       { concurrency: 2, onCompleted: (job) => completed.push(job.id!) },
     );
     const queue = jobs.queue(Queues.backups);
-    await queue.add('backup', { trigger: 'schedule' }, { jobId: 'long' });
+    await queue.add('backup', { kind: 'backup', trigger: 'schedule' }, { jobId: 'long' });
     await eventually(() => taken.includes('long'));
 
     const admin = new Redis(REDIS_URL);
@@ -231,7 +231,7 @@ describe('faults', () => {
       await admin.quit();
     }
 
-    await queue.add('backup', { trigger: 'manual' }, { jobId: 'after' });
+    await queue.add('backup', { kind: 'backup', trigger: 'manual' }, { jobId: 'after' });
     await eventually(() => taken.includes('after'), 10_000);
     release.next();
     await eventually(() => completed.includes('long'));

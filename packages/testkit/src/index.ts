@@ -3,3 +3,5 @@ export * from './database';
 export * from './sessions';
 export * from './services';
 export * from './gateway';
+export * from './nginx';
+export * from './fakes';

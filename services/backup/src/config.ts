@@ -1,11 +1,52 @@
 import { baseConfigSchema, loadConfig } from '@castline/platform';
 import { z } from 'zod';
 
-export const BackupConfigSchema = baseConfigSchema.extend({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3004),
-});
+/** Development only: production refuses to start with it. */
+export const DEV_BACKUP_ENCRYPTION_KEY = 'castline-development-backup-key-not-for-production';
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+export const BackupConfigSchema = baseConfigSchema
+  .extend({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3004),
+    /** Where archives are written: one directory per backup, `.partial-<id>` while it is written. */
+    BACKUP_DIR: z.string().default('data/backups'),
+    /** The logos (channels' UPLOADS_DIR), archived as uploads.tar. */
+    UPLOADS_DIR: z.string().default('data/uploads'),
+    /**
+     * The database to back up and restore, as a role that may create and rename databases, bypassing PgBouncer
+     * (pg_dump needs a session of its own). Unset: DATABASE_URL.
+     */
+    BACKUP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /**
+     * Encrypts every archived file and keys the manifest's HMAC: any string of at least 32 characters. Required
+     * in production (`npm start` generates one into .cache/local.env); losing it loses every backup.
+     */
+    BACKUP_ENCRYPTION_KEY: z.string().min(32, 'at least 32 characters').default(DEV_BACKUP_ENCRYPTION_KEY),
+    /** Keys of older backups (comma-separated), for reading only. */
+    BACKUP_ENCRYPTION_KEYS_OLD: commaList.pipe(z.array(z.string().min(32, 'each at least 32 characters'))),
+    /** Directory of pg_dump/pg_restore; unset: /usr/lib/postgresql/<server major>/bin, then PATH. */
+    PG_BIN_DIR: z.string().optional(),
+    /** The .env-like secrets file archived as config.env (compose mounts ./.env; npm start passes .cache/local.env). */
+    BACKUP_CONFIG_FILE: z.string().optional(),
+    /** Run pg_dump and tar at nice 10 and ionice idle. */
+    BACKUP_LOW_PRIORITY: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+  })
+  .superRefine((config, context) => {
+    if (config.NODE_ENV === 'production' && config.BACKUP_ENCRYPTION_KEY === DEV_BACKUP_ENCRYPTION_KEY) {
+      context.addIssue({ code: 'custom', path: ['BACKUP_ENCRYPTION_KEY'], message: 'is required in production' });
+    }
+  });
 
 export type BackupConfig = z.infer<typeof BackupConfigSchema>;
 
-export const loadBackupConfig = (env: Record<string, string | undefined> = process.env) =>
-  loadConfig('backup', BackupConfigSchema, env);
+export const loadBackupConfig = (env: Record<string, string | undefined> = process.env) => loadConfig('backup', BackupConfigSchema, env);
+
+/** The URL backups dump from and restores switch: BACKUP_DATABASE_URL, else DATABASE_URL. */
+export const backupDatabaseUrl = (config: Pick<BackupConfig, 'BACKUP_DATABASE_URL' | 'DATABASE_URL'>) => config.BACKUP_DATABASE_URL ?? config.DATABASE_URL;

@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@castline/platform';
-import { AppModule } from './app.module';
-import { loadCampaignsConfig } from './config';
+import { startCampaigns } from './campaigns-app';
 
-async function main(): Promise<void> {
-  const config = loadCampaignsConfig();
-  await bootstrapService(AppModule.forRoot(config), { service: 'campaigns', config, port: config.PORT });
-}
-
-main().catch((error: unknown) => {
+startCampaigns().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -117,7 +117,7 @@ describe('telemetry of a running channel', () => {
     expect(processes.processes).toEqual(expect.arrayContaining([expect.objectContaining({ pid, channelId })]));
     const streams = MonitoringStreamsSchema.parse((await api('GET', '/monitoring/streams')).json());
     const stream = streams.streams.find((entry) => entry.channelId === channelId);
-    expect(stream).toMatchObject({ viewers: null });
+    expect(stream).toMatchObject({ viewers: null, egressBitsPerSecond: null });
     expect(stream?.bitrateKbps).toBeGreaterThan(0);
   }, 60_000);
 

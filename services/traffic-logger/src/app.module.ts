@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
+import { AccessLogModule } from './access-log/access-log.module';
 import type { TrafficLoggerConfig } from './config';
 
 @Module({})
@@ -7,7 +8,7 @@ export class AppModule {
   static forRoot(config: TrafficLoggerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'traffic-logger', config, uses: { postgres: true, redis: true } })],
+      imports: [PlatformModule.forRoot({ service: 'traffic-logger', config, uses: { postgres: true, redis: true } }), AccessLogModule],
     };
   }
 }

@@ -109,6 +109,24 @@ export function useStreams(refetchInterval = 2_000) {
   });
 }
 
+/**
+ * A running channel's viewers and egress (the traffic-logger's count via monitoring), null while unknown. Every
+ * card shares the one `monitoring/streams` query; its viewer count moves every 5 s.
+ */
+export function useChannelAudience(channelId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['monitoring', 'streams'],
+    queryFn: ({ signal }) => api<MonitoringStreams>('/monitoring/streams', { signal }),
+    refetchInterval: 5_000,
+    staleTime: 1_000,
+    enabled,
+    select: (data) => {
+      const stream = data.streams.find((each) => each.channelId === channelId);
+      return stream ? { viewers: stream.viewers, egressBitsPerSecond: stream.egressBitsPerSecond } : null;
+    },
+  });
+}
+
 /** GET /health answers 503 with the same body when something is down: read the body either way. */
 async function fetchHealth(signal?: AbortSignal): Promise<PlatformHealth> {
   let response: Response;

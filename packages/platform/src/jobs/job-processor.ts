@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 import { parseJobPayload } from './job-queue';
 import type { JobMetrics } from './job-metrics';
 
+/** Thrown by a handler: the job fails now, without its remaining attempts (BullMQ's). */
+export { UnrecoverableError };
+
 /** What a handler returns when it stopped early because its worker is stopping: the job goes back to the queue. */
 export const HANDED_BACK = Symbol('handed-back');
 
@@ -24,6 +27,11 @@ export interface ProcessOptions<N extends QueueName> {
   onCompleted?: (job: Job<QueuePayloads[N]>, result: unknown) => void;
   onFailed?: (job: Job<QueuePayloads[N]> | undefined, error: Error) => void;
   onError?: (error: Error) => void;
+  /**
+   * The delay before retrying a failed job added with `backoff: { type: 'custom' }`, from the attempts made and
+   * the error thrown (e.g. a webhook's Retry-After carried on it).
+   */
+  backoffStrategy?: (attemptsMade: number, error: Error) => number;
 }
 
 export type CloseOutcome = 'drained' | 'forced';
@@ -84,6 +92,7 @@ export class JobProcessor<N extends QueueName> {
       connection,
       prefix,
       concurrency: options.concurrency ?? 1,
+      ...(options.backoffStrategy ? { settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => options.backoffStrategy!(attemptsMade, error ?? new Error('failed')) } } : {}),
       // An option given as undefined would replace BullMQ's default with undefined.
       ...Object.fromEntries(Object.entries(tuning).filter(([, value]) => value !== undefined)),
     });

@@ -74,6 +74,17 @@ export class NatsClient {
   rtt(): Promise<number> {
     return this.connection.rtt();
   }
+
+  /**
+   * JetStream's account info (`$JS.API.INFO`), for health checks: resolves when JetStream answers, rejects
+   * with its description when it is disabled or unavailable.
+   */
+  async jetStreamInfo(timeoutMs = 2_000): Promise<Record<string, unknown>> {
+    const reply = await this.connection.request('$JS.API.INFO', '', { timeout: timeoutMs });
+    const info = reply.json<Record<string, unknown> & { error?: { description?: string } }>();
+    if (info.error) throw new Error(`JetStream: ${info.error.description ?? 'unavailable'}`);
+    return info;
+  }
 }
 
 function toTransportError(error: unknown, subject: string, timeoutMs: number): unknown {

@@ -26,7 +26,7 @@ export const MonitoringController = forwardController('MonitoringController', 'm
     path: 'streams',
     permission: 'monitoring:read',
     rpc: Rpc.monitoring.streams,
-    summary: 'Running channels with their output bitrate, fps and speed; `viewers` is null until the traffic-logger counts them',
+    summary: 'Running channels with their output bitrate, fps and speed, and viewers + egress from the traffic-logger (null when no count is fresh)',
   }),
 ]);
 

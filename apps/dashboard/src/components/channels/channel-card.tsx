@@ -5,10 +5,11 @@ import { OnAirBadge } from '@/components/channel-detail/connection-badge';
 import { Card } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
 import { type Channel, type Preset, useChannelMetrics } from '@/lib/channels';
+import { useChannelAudience } from '@/lib/monitoring';
 import { useOnAir } from '@/lib/on-air';
 import { cn } from '@/lib/utils';
 import { ChannelActions } from './channel-actions';
-import { ChannelMetricsStrip } from './channel-metrics';
+import { ChannelAudience, ChannelMetricsStrip } from './channel-metrics';
 import { ChannelStatusBadge } from './channel-status-badge';
 import { ChannelThumbnail } from './channel-thumbnail';
 
@@ -35,6 +36,7 @@ export function ChannelCard({
 }) {
   const running = channel.status === 'running';
   const metrics = useChannelMetrics(channel.id, running);
+  const audience = useChannelAudience(channel.id, running);
   // "Live" only while new segments of this run arrive, as on the detail page.
   const onAir = useOnAir(channel, metrics.data);
   return (
@@ -89,7 +91,10 @@ export function ChannelCard({
           )}
         </div>
         {running ? (
-          <ChannelMetricsStrip metrics={metrics.data} />
+          <div className="flex flex-col gap-2">
+            <ChannelAudience audience={audience.data} />
+            <ChannelMetricsStrip metrics={metrics.data} />
+          </div>
         ) : (
           <p className="text-xs text-muted-foreground">{channel.status === 'starting' ? 'Waiting for the first frames…' : 'Live numbers appear while it runs.'}</p>
         )}

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ChannelMetrics } from '@castline/contracts';
+import { Eye } from 'lucide-react';
 import { formatBitrate, formatBytes, formatNumber, formatPercent } from '@/lib/format';
 
 /** The live numbers of a running channel, formatted for display (— when unknown). */
@@ -44,5 +45,23 @@ export function ChannelMetricsStrip({ metrics }: { metrics: ChannelMetrics | nul
       ))}
       </dl>
     </div>
+  );
+}
+
+/** Viewers and what nginx sends them, on one line: "3 viewers · 2.40 Mb/s" (— while nobody counted). */
+export function ChannelAudience({ audience }: { audience: { viewers: number | null; egressBitsPerSecond: number | null } | null | undefined }) {
+  const viewers = audience?.viewers;
+  return (
+    <p className="flex items-center gap-1.5 text-xs text-muted-foreground" data-testid="channel-audience">
+      <Eye className="size-3.5" aria-hidden />
+      <span className="font-medium tabular-nums text-foreground" data-metric="viewers">
+        {viewers == null ? '—' : formatNumber(viewers, 0)}
+      </span>
+      {viewers === 1 ? 'viewer' : 'viewers'}
+      {' · '}
+      <span className="tabular-nums" data-metric="egress">
+        {formatBitrate(audience?.egressBitsPerSecond)}
+      </span>
+    </p>
   );
 }

@@ -1,0 +1,270 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CallWindow, daysBetween, type FakeAccountSpec, FakeAdData, type FakeAdDay } from './ad-data';
+
+/**
+ * A local Google Ads REST API (OAuth token endpoint + googleAds:searchStream) with the behaviour a Google sync
+ * has to survive. Its limits are in ./README.md; they are options here so tests can make them small.
+ */
+export interface GoogleFakeOptions {
+  version?: string;
+  developerToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Requests (token calls excluded) per developer token per sliding window; more answer RESOURCE_EXHAUSTED. */
+  requestsPerWindow?: number;
+  windowMs?: number;
+  /** Rows per searchStream batch (Google sends 10 000). */
+  rowsPerBatch?: number;
+  seed?: string;
+}
+
+export type CustomerRefusal = 'CUSTOMER_NOT_ENABLED' | 'USER_PERMISSION_DENIED';
+
+export interface GoogleFakeStats {
+  calls: number;
+  tokenCalls: number;
+  streams: number;
+  rejected: number;
+  injected: number;
+  peakUsagePct: number;
+  byCustomer: Record<string, number>;
+}
+
+export class GoogleAdsFake {
+  readonly data: FakeAdData;
+  readonly options: Required<GoogleFakeOptions>;
+  readonly stats: GoogleFakeStats = { calls: 0, tokenCalls: 0, streams: 0, rejected: 0, injected: 0, peakUsagePct: 0, byCustomer: {} };
+  private readonly server: FastifyInstance;
+  private readonly refreshTokens = new Set<string>();
+  private readonly accessTokens = new Map<string, number>();
+  private readonly refused = new Map<string, CustomerRefusal>();
+  private readonly window: CallWindow;
+  private quotaUntil = 0;
+  private readonly faults: Array<{ status: number; times: number }> = [];
+  private breaks: number[] = [];
+  url = '';
+
+  constructor(options: GoogleFakeOptions = {}) {
+    this.options = {
+      version: options.version ?? 'v17',
+      developerToken: options.developerToken ?? 'fake-developer-token',
+      clientId: options.clientId ?? 'fake-client-id',
+      clientSecret: options.clientSecret ?? 'fake-client-secret',
+      requestsPerWindow: options.requestsPerWindow ?? 100,
+      windowMs: options.windowMs ?? 60_000,
+      rowsPerBatch: options.rowsPerBatch ?? 10_000,
+      seed: options.seed ?? 'google',
+    };
+    this.data = new FakeAdData(this.options.seed);
+    this.window = new CallWindow(this.options.requestsPerWindow, this.options.windowMs);
+    this.server = Fastify({ logger: false });
+    this.server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    this.routes();
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.url = await this.server.listen({ port, host });
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  /** A customer (id without dashes). */
+  addCustomer(spec: FakeAccountSpec) {
+    return this.data.addAccount(spec);
+  }
+
+  addRefreshToken(token: string): void {
+    this.refreshTokens.add(token);
+  }
+
+  /** The refresh token stops working (invalid_grant) and its access tokens with it. */
+  revokeRefreshToken(token: string): void {
+    this.refreshTokens.delete(token);
+    this.accessTokens.clear();
+  }
+
+  refuseCustomer(customerId: string, reason: CustomerRefusal): void {
+    this.refused.set(customerId, reason);
+  }
+
+  /** Every request answers RESOURCE_EXHAUSTED with this retryDelay until it has passed (a daily quota). */
+  exhaustQuota(retryDelaySeconds: number): void {
+    this.quotaUntil = Date.now() + retryDelaySeconds * 1000;
+  }
+
+  /** The next `times` requests answer this status (503 UNAVAILABLE, 500 INTERNAL). */
+  failNext(status: number, times = 1): void {
+    this.faults.push({ status, times });
+  }
+
+  /** The next streams break (connection destroyed) after this many result rows each. */
+  breakNextStreams(...afterRows: number[]): void {
+    this.breaks.push(...afterRows);
+  }
+
+  usagePct(): number {
+    return this.window.usagePct();
+  }
+
+  /** The fewest requests a sync can make: one token call, then one stream per customer and level. */
+  minimumCalls(customers: number, levels = 2): number {
+    return 1 + customers * levels;
+  }
+
+  private routes(): void {
+    this.server.post('/token', (request, reply) => {
+      this.stats.tokenCalls += 1;
+      const body = (request.body ?? {}) as Record<string, string>;
+      if (body.client_id !== this.options.clientId || body.client_secret !== this.options.clientSecret) {
+        return reply.code(401).send({ error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+      }
+      if (body.grant_type !== 'refresh_token') return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'Invalid grant_type' });
+      if (!this.refreshTokens.has(body.refresh_token ?? '')) {
+        return reply.code(400).send({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+      }
+      const accessToken = `ya29.${randomBytes(16).toString('base64url')}`;
+      this.accessTokens.set(accessToken, Date.now() + 3_599_000);
+      return { access_token: accessToken, expires_in: 3599, scope: 'https://www.googleapis.com/auth/adwords', token_type: 'Bearer' };
+    });
+    this.server.post('/:version/customers/:customerId/googleAds::searchStream', (request, reply) => this.searchStream(request, reply));
+  }
+
+  private failure(reply: FastifyReply, status: number, statusText: string, message: string, errors: Array<Record<string, unknown>> = []) {
+    const requestId = randomUUID().replace(/-/g, '').slice(0, 22);
+    const details = errors.length === 0 ? [] : [{ '@type': `type.googleapis.com/google.ads.googleads.${this.options.version}.errors.GoogleAdsFailure`, errors, requestId }];
+    // searchStream answers its errors as a one-element array, like its results.
+    return reply.code(status).header('content-type', 'application/json; charset=UTF-8').send([{ error: { code: status, message, status: statusText, details } }]);
+  }
+
+  private async searchStream(request: FastifyRequest, reply: FastifyReply) {
+    const { customerId } = request.params as { customerId: string };
+    this.stats.calls += 1;
+    this.stats.byCustomer[customerId] = (this.stats.byCustomer[customerId] ?? 0) + 1;
+    const auth = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+    const expiry = this.accessTokens.get(auth);
+    if (!expiry || expiry < Date.now()) {
+      return this.failure(reply, 401, 'UNAUTHENTICATED', 'Request is missing required authentication credential. Expected OAuth 2 access token.', [
+        { errorCode: { authenticationError: 'OAUTH_TOKEN_INVALID' }, message: 'Oauth token is invalid.' },
+      ]);
+    }
+    if (request.headers['developer-token'] !== this.options.developerToken) {
+      return this.failure(reply, 401, 'UNAUTHENTICATED', 'The developer token is not valid.', [
+        { errorCode: { authenticationError: 'DEVELOPER_TOKEN_INVALID' }, message: 'The developer token is not valid.' },
+      ]);
+    }
+    if (this.quotaUntil > Date.now()) {
+      this.stats.injected += 1;
+      return this.exhausted(reply, Math.ceil((this.quotaUntil - Date.now()) / 1000), 'Number of operations for basic access');
+    }
+    const fault = this.faults[0];
+    if (fault) {
+      fault.times -= 1;
+      if (fault.times <= 0) this.faults.shift();
+      this.stats.injected += 1;
+      return this.failure(reply, fault.status, fault.status === 503 ? 'UNAVAILABLE' : 'INTERNAL', 'The service is currently unavailable.');
+    }
+    if (!this.window.take()) {
+      this.stats.rejected += 1;
+      return this.exhausted(reply, Math.max(1, Math.ceil(this.window.msUntilFree() / 1000)), 'Requests per developer token per window');
+    }
+    this.stats.peakUsagePct = Math.max(this.stats.peakUsagePct, this.window.peakUsagePct);
+    const refusal = this.refused.get(customerId);
+    const customer = this.data.account(customerId);
+    if (refusal || !customer) {
+      const reason = refusal ?? 'CUSTOMER_NOT_FOUND';
+      const message =
+        reason === 'CUSTOMER_NOT_ENABLED'
+          ? "The customer account can't be accessed because it is not yet enabled or has been deactivated."
+          : reason === 'USER_PERMISSION_DENIED'
+            ? "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header."
+            : 'No customer found for the provided customer id.';
+      return this.failure(reply, 403, 'PERMISSION_DENIED', 'The caller does not have permission', [{ errorCode: { authorizationError: reason }, message }]);
+    }
+    const query = String((request.body as { query?: string } | undefined)?.query ?? '');
+    const from = /\bFROM\s+(\w+)/i.exec(query)?.[1]?.toLowerCase();
+    if (from === 'customer') {
+      return reply.send([{ results: [{ customer: { resourceName: `customers/${customer.id}`, id: customer.id, descriptiveName: customer.name, currencyCode: customer.currency, timeZone: customer.timezone } }], fieldMask: 'customer.id,customer.descriptiveName,customer.currencyCode,customer.timeZone', requestId: randomUUID() }]);
+    }
+    const range = /segments\.date\s+BETWEEN\s+'(\d{4}-\d{2}-\d{2})'\s+AND\s+'(\d{4}-\d{2}-\d{2})'/i.exec(query);
+    if ((from !== 'campaign' && from !== 'ad_group_ad') || !range || range[1]! > range[2]!) {
+      return this.failure(reply, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [
+        { errorCode: { queryError: 'UNEXPECTED_INPUT' }, message: 'The fake serves FROM campaign | ad_group_ad with segments.date BETWEEN.' },
+      ]);
+    }
+    this.stats.streams += 1;
+    const rows = this.rows(customer.id, from, range[1]!, range[2]!);
+    const breakAfter = this.breaks.shift();
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+    raw.write('[');
+    let written = 0;
+    for (let start = 0; start < rows.length || start === 0; start += this.options.rowsPerBatch) {
+      let batch = rows.slice(start, start + this.options.rowsPerBatch);
+      if (breakAfter !== undefined && written + batch.length > breakAfter) {
+        batch = batch.slice(0, breakAfter - written);
+        // Half a batch then the connection drops: the client sees a truncated JSON array.
+        const text = JSON.stringify({ results: batch });
+        raw.write((start === 0 ? '' : ',') + text.slice(0, Math.max(1, text.length - 20)));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        raw.destroy();
+        return;
+      }
+      const body = JSON.stringify({ results: batch, fieldMask: 'segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,metrics.conversions,metrics.conversionsValue', requestId: randomUUID() });
+      const ok = raw.write((start === 0 ? '' : ',') + body);
+      written += batch.length;
+      if (!ok) await new Promise((resolve) => raw.once('drain', resolve));
+      if (rows.length === 0) break;
+    }
+    raw.end(']');
+  }
+
+  private exhausted(reply: FastifyReply, retrySeconds: number, rateName: string) {
+    return this.failure(reply, 429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', [
+      {
+        errorCode: { quotaError: 'RESOURCE_EXHAUSTED' },
+        message: `Too many requests. Retry in ${retrySeconds} seconds.`,
+        details: { quotaErrorDetails: { rateScope: 'DEVELOPER', rateName, retryDelay: `${retrySeconds}s` } },
+      },
+    ]);
+  }
+
+  private rows(customerId: string, from: 'campaign' | 'ad_group_ad', since: string, until: string): Array<Record<string, unknown>> {
+    const customer = this.data.account(customerId)!;
+    const rows: Array<Record<string, unknown>> = [];
+    for (const date of daysBetween(since, until)) {
+      for (const campaign of customer.campaigns) {
+        const campaignPart = { resourceName: `customers/${customerId}/campaigns/${campaign.id}`, id: campaign.id, name: campaign.name, status: 'ENABLED' };
+        if (from === 'campaign') {
+          rows.push({ campaign: campaignPart, metrics: this.metrics(this.data.campaignDay(customerId, campaign, date)), segments: { date } });
+        } else {
+          for (const ad of campaign.ads) {
+            rows.push({
+              campaign: campaignPart,
+              adGroupAd: { resourceName: `customers/${customerId}/adGroupAds/1~${ad.id}`, ad: { id: ad.id, name: ad.name } },
+              metrics: this.metrics(this.data.adDay(customerId, ad.id, date)),
+              segments: { date },
+            });
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  private metrics(day: FakeAdDay): Record<string, unknown> {
+    return {
+      impressions: String(day.impressions),
+      clicks: String(day.clicks),
+      costMicros: String(day.spendMicros),
+      conversions: day.conversions,
+      conversionsValue: day.revenueMicros / 1_000_000,
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './ad-data';
+export * from './meta-graph.fake';
+export * from './google-ads.fake';

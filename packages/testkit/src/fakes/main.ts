@@ -1,0 +1,44 @@
+/**
+ * Runs both ad-platform fakes alone, with one demo account each (used by `npm start` with DEMO=1):
+ *   node packages/testkit/dist/fakes/main.js
+ * Ports from META_FAKE_PORT / GOOGLE_FAKE_PORT (default 4610 / 4620). Prints the URLs and demo credentials.
+ */
+import { GoogleAdsFake } from './google-ads.fake';
+import { MetaGraphFake } from './meta-graph.fake';
+
+export const DEMO_CREDENTIALS = {
+  meta: { accountId: '1010101010', accessToken: 'demo-meta-access-token', appSecret: 'fake-app-secret' },
+  google: {
+    customerId: '2020202020',
+    refreshToken: 'demo-google-refresh-token',
+    developerToken: 'fake-developer-token',
+    clientId: 'fake-client-id',
+    clientSecret: 'fake-client-secret',
+  },
+} as const;
+
+export async function startDemoFakes(ports: { meta?: number; google?: number } = {}) {
+  const meta = new MetaGraphFake();
+  meta.addAccount({ id: DEMO_CREDENTIALS.meta.accountId, name: 'Demo Meta account', currency: 'EUR', timezone: 'Europe/Berlin', campaigns: 4, adsPerCampaign: 2 });
+  meta.addToken(DEMO_CREDENTIALS.meta.accessToken);
+  const google = new GoogleAdsFake();
+  google.addCustomer({ id: DEMO_CREDENTIALS.google.customerId, name: 'Demo Google customer', currency: 'USD', timezone: 'America/New_York', campaigns: 3, adsPerCampaign: 2 });
+  google.addRefreshToken(DEMO_CREDENTIALS.google.refreshToken);
+  await meta.start(ports.meta ?? 4610);
+  await google.start(ports.google ?? 4620);
+  return { meta, google, close: async () => Promise.all([meta.close(), google.close()]) };
+}
+
+if (require.main === module) {
+  startDemoFakes({ meta: Number(process.env.META_FAKE_PORT ?? 4610), google: Number(process.env.GOOGLE_FAKE_PORT ?? 4620) })
+    .then((fakes) => {
+      console.log(`Graph API fake: ${fakes.meta.url}  Google Ads fake: ${fakes.google.url}`);
+      const stop = () => void fakes.close().then(() => process.exit(0));
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, SecretBox } from '@castline/platform';
+import type { CampaignsConfig } from '../config';
+import type { GoogleCredentials } from '../platforms/google-ads.client';
+import type { MetaCredentials } from '../platforms/meta.client';
+
+export type AccountCredentials = MetaCredentials | GoogleCredentials;
+
+/** The AAD of an account's sealed credentials: a value copied into another row or column fails to open. */
+export const credentialsAad = (accountId: string) => `ad_accounts:${accountId}:credentials`;
+
+/** Seals and opens ad-account credentials with SECRETS_ENCRYPTION_KEY (AES-256-GCM, key id inside). */
+@Injectable()
+export class AccountCredentialsBox {
+  private readonly box: SecretBox;
+
+  constructor(@Inject(CONFIG) config: CampaignsConfig) {
+    this.box = new SecretBox(config.SECRETS_ENCRYPTION_KEY, config.SECRETS_ENCRYPTION_KEY_PREVIOUS);
+  }
+
+  seal(accountId: string, credentials: AccountCredentials): string {
+    return this.box.seal(JSON.stringify(credentials), credentialsAad(accountId));
+  }
+
+  open<T extends AccountCredentials>(accountId: string, sealed: string): T {
+    return JSON.parse(this.box.open(sealed, credentialsAad(accountId))) as T;
+  }
+}
+
+/** All the API ever shows of a secret. */
+export const last4 = (secret: string) => secret.slice(-4);

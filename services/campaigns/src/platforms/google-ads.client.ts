@@ -1,0 +1,285 @@
+import { JSONParser } from '@streamparser/json';
+import {
+  backoffMs,
+  type CallCounters,
+  CredentialsRejected,
+  CustomerRefused,
+  decimalToMicros,
+  PlatformError,
+  type PlatformDayRow,
+  PlatformUnavailable,
+  QuotaPaused,
+  sleep,
+} from './platform-errors';
+
+export interface GoogleCredentials {
+  refreshToken: string;
+  clientId: string;
+  clientSecret: string;
+  developerToken: string;
+  /** The manager account the customers are reached through (login-customer-id), when there is one. */
+  loginCustomerId?: string;
+}
+
+export interface GoogleClientOptions {
+  baseUrl: string;
+  version: string;
+  tokenUrl: string;
+  backoffBaseMs: number;
+  maxAttempts: number;
+  /** A RESOURCE_EXHAUSTED retryDelay above this pauses the account instead of waiting (15 min). */
+  maxRetryDelayMs: number;
+}
+
+export const DEFAULT_GOOGLE_OPTIONS: Omit<GoogleClientOptions, 'baseUrl' | 'version' | 'tokenUrl'> = {
+  backoffBaseMs: 1_000,
+  maxAttempts: 6,
+  maxRetryDelayMs: 15 * 60_000,
+};
+
+export type GoogleLevel = 'campaign' | 'ad';
+
+export type GoogleRow = PlatformDayRow;
+
+export interface GoogleCustomerInfo {
+  id: string;
+  name: string;
+  currency: string;
+  timezone: string;
+}
+
+interface GoogleFailure {
+  code?: number;
+  status?: string;
+  message?: string;
+  details?: Array<{ errors?: Array<{ errorCode?: Record<string, string>; message?: string; details?: { quotaErrorDetails?: { retryDelay?: string } } }> }>;
+}
+
+/** A stream that ended before its closing bracket (connection dropped, truncated JSON). */
+class BrokenStream extends Error {}
+
+const QUERIES: Record<GoogleLevel, string> = {
+  campaign:
+    'SELECT campaign.id, campaign.name, segments.date, metrics.impressions, metrics.clicks, metrics.cost_micros, metrics.conversions, metrics.conversions_value FROM campaign',
+  ad: 'SELECT campaign.id, campaign.name, ad_group_ad.ad.id, ad_group_ad.ad.name, segments.date, metrics.impressions, metrics.clicks, metrics.cost_micros, metrics.conversions, metrics.conversions_value FROM ad_group_ad',
+};
+
+/**
+ * The Google Ads REST client of one connection: OAuth refresh, GAQL through googleAds:searchStream parsed as it
+ * arrives, each day handed over once its last row is in (rows come ORDER BY segments.date), a broken stream
+ * resumed from the day after the last one handed over.
+ */
+export class GoogleAdsClient {
+  readonly counters: CallCounters = { apiCalls: 0, throttledMs: 0 };
+  private accessToken?: string;
+  private readonly options: GoogleClientOptions;
+
+  constructor(
+    private readonly credentials: GoogleCredentials,
+    options: Partial<GoogleClientOptions> & Pick<GoogleClientOptions, 'baseUrl' | 'version' | 'tokenUrl'>,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.options = { ...DEFAULT_GOOGLE_OPTIONS, ...options };
+  }
+
+  /** Exchanges the refresh token; invalid_grant means the user revoked it (the account is paused). */
+  async token(): Promise<string> {
+    this.counters.apiCalls += 1;
+    const response = await fetch(this.options.tokenUrl, {
+      method: 'POST',
+      signal: this.signal,
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: this.credentials.refreshToken,
+        client_id: this.credentials.clientId,
+        client_secret: this.credentials.clientSecret,
+      }),
+    });
+    const body = (await response.json().catch(() => ({}))) as { access_token?: string; error?: string; error_description?: string };
+    if (body.error === 'invalid_grant') {
+      throw new CredentialsRejected('google_invalid_grant', `Google refused the refresh token (${body.error_description ?? 'invalid_grant'}); reconnect the account`);
+    }
+    if (!response.ok || !body.access_token) {
+      const code = body.error === 'invalid_client' ? 'google_invalid_client' : 'google_token_failed';
+      throw new (response.status >= 500 ? PlatformUnavailable : CredentialsRejected)(code, `Google token endpoint: ${body.error_description ?? body.error ?? response.status}`);
+    }
+    this.accessToken = body.access_token;
+    return body.access_token;
+  }
+
+  async customer(customerId: string): Promise<GoogleCustomerInfo> {
+    let info: GoogleCustomerInfo | undefined;
+    await this.withRetries(customerId, async () => {
+      const response = await this.post(customerId, 'SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone FROM customer');
+      const body = (await response.json()) as Array<{ results?: Array<{ customer?: Record<string, string> }> }>;
+      const customer = body[0]?.results?.[0]?.customer ?? {};
+      info = { id: customerId, name: customer.descriptiveName ?? customerId, currency: customer.currencyCode ?? '', timezone: customer.timeZone ?? 'UTC' };
+    });
+    return info!;
+  }
+
+  /**
+   * Streams [since, until] of one customer at one level and calls `onDay` for each day once complete, in date
+   * order. Returns the last day handed over (or null when none had rows).
+   */
+  async streamDays(customerId: string, level: GoogleLevel, since: string, until: string, onDay: (date: string, rows: GoogleRow[]) => Promise<void>): Promise<string | null> {
+    let from = since;
+    let last: string | null = null;
+    await this.withRetries(customerId, async () => {
+      if (from > until) return;
+      const query = `${QUERIES[level]} WHERE segments.date BETWEEN '${from}' AND '${until}' ORDER BY segments.date`;
+      const response = await this.post(customerId, query);
+      await parseStream(response, level, async (date, rows) => {
+        await onDay(date, rows);
+        last = date;
+        from = nextDay(date);
+      });
+    });
+    return last;
+  }
+
+  private async post(customerId: string, query: string): Promise<Response> {
+    if (!this.accessToken) await this.token();
+    this.counters.apiCalls += 1;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.accessToken}`,
+      'developer-token': this.credentials.developerToken,
+      'content-type': 'application/json',
+    };
+    if (this.credentials.loginCustomerId) headers['login-customer-id'] = this.credentials.loginCustomerId;
+    const response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/${this.options.version}/customers/${customerId}/googleAds:searchStream`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query }),
+      signal: this.signal,
+    });
+    if (response.ok) return response;
+    const body = (await response.json().catch(() => undefined)) as Array<{ error?: GoogleFailure }> | { error?: GoogleFailure } | undefined;
+    const failure = (Array.isArray(body) ? body[0]?.error : body?.error) ?? { code: response.status, message: `HTTP ${response.status}` };
+    throw new GoogleApiError(response.status, failure);
+  }
+
+  /** The retry policy around one request (and its stream): what to wait for, what to give up on. */
+  private async withRetries(customerId: string, attempt: () => Promise<void>): Promise<void> {
+    let refreshed = false;
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (this.signal?.aborted) throw error;
+        if (error instanceof PlatformError) throw error;
+        const last = tries + 1 >= this.options.maxAttempts;
+        if (error instanceof GoogleApiError) {
+          const { status, failure } = error;
+          const codes = (failure.details ?? []).flatMap((detail) => detail.errors ?? []);
+          const refusal = codes.map((each) => each.errorCode?.authorizationError).find((code) => code !== undefined);
+          if (status === 403 && refusal) throw new CustomerRefused(customerId, refusal, codes[0]?.message ?? failure.message ?? refusal);
+          if (status === 401 && !refreshed) {
+            refreshed = true;
+            await this.token();
+            continue;
+          }
+          if (failure.status === 'RESOURCE_EXHAUSTED' || status === 429) {
+            const delay = retryDelayMs(codes.map((each) => each.details?.quotaErrorDetails?.retryDelay).find(Boolean));
+            if (delay > this.options.maxRetryDelayMs) {
+              throw new QuotaPaused(new Date(Date.now() + delay), `Google Ads quota exhausted; it resets in ${Math.round(delay / 60_000)} min`);
+            }
+            if (last) throw new PlatformUnavailable('google_throttled', `RESOURCE_EXHAUSTED after ${tries + 1} attempts`);
+            await this.wait(Math.max(delay, backoffMs(tries, this.options.backoffBaseMs)));
+            continue;
+          }
+          if (status >= 500 || failure.status === 'UNAVAILABLE') {
+            if (last) throw new PlatformUnavailable('google_unavailable', `Google Ads ${failure.status ?? status} after ${tries + 1} attempts: ${failure.message}`);
+            await this.wait(backoffMs(tries, this.options.backoffBaseMs));
+            continue;
+          }
+          if (status === 401) throw new CredentialsRejected('google_unauthenticated', `Google Ads: ${codes[0]?.message ?? failure.message}`);
+          throw new PlatformError(`google_${(failure.status ?? String(status)).toLowerCase()}`, `Google Ads: ${codes[0]?.message ?? failure.message}`);
+        }
+        // A dropped connection or a truncated stream: try again from the first day not handed over.
+        if (last) throw new PlatformUnavailable('google_stream_broken', `The searchStream kept breaking: ${(error as Error).message}`);
+        await this.wait(backoffMs(tries, this.options.backoffBaseMs));
+      }
+    }
+  }
+
+  private async wait(ms: number): Promise<void> {
+    this.counters.throttledMs += ms;
+    await sleep(ms, this.signal);
+  }
+}
+
+export class GoogleApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly failure: GoogleFailure,
+  ) {
+    super(`Google Ads ${status} ${failure.status ?? ''}: ${failure.message ?? ''}`);
+  }
+}
+
+/** "30s" / "1.5s" -> ms; a missing delay is 0 (the backoff decides). */
+export function retryDelayMs(value: string | undefined): number {
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(value ?? '');
+  return match ? Math.round(Number(match[1]) * 1000) : 0;
+}
+
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+function toRow(result: Record<string, Record<string, unknown>>, level: GoogleLevel): GoogleRow {
+  const metrics = result.metrics ?? {};
+  const campaign = result.campaign ?? {};
+  const ad = (result.adGroupAd?.ad ?? {}) as Record<string, unknown>;
+  return {
+    date: String(result.segments?.date),
+    campaignId: String(campaign.id),
+    campaignName: String(campaign.name ?? campaign.id),
+    ...(level === 'ad' ? { adId: String(ad.id), adName: String(ad.name ?? ad.id) } : {}),
+    impressions: BigInt(String(metrics.impressions ?? '0')),
+    clicks: BigInt(String(metrics.clicks ?? '0')),
+    spendMicros: BigInt(String(metrics.costMicros ?? '0')),
+    conversions: String(metrics.conversions ?? 0),
+    revenueMicros: decimalToMicros(Number(metrics.conversionsValue ?? 0)),
+  };
+}
+
+/**
+ * Feeds the response body to the streaming parser chunk by chunk; rows of one day are held until a row of a
+ * later day (or the end of the array) shows the day is complete, then handed over before reading on.
+ */
+async function parseStream(response: Response, level: GoogleLevel, onDay: (date: string, rows: GoogleRow[]) => Promise<void>): Promise<void> {
+  const parser = new JSONParser({ paths: ['$.*.results.*', '$.*.error'], keepStack: false });
+  let current: { date: string; rows: GoogleRow[] } | undefined;
+  const complete: Array<{ date: string; rows: GoogleRow[] }> = [];
+  let streamError: GoogleFailure | undefined;
+  let ended = false;
+  parser.onValue = ({ value, key }) => {
+    if (key === 'error') {
+      streamError = value as GoogleFailure;
+      return;
+    }
+    const row = toRow(value as Record<string, Record<string, unknown>>, level);
+    if (current && current.date !== row.date) {
+      complete.push(current);
+      current = undefined;
+    }
+    current ??= { date: row.date, rows: [] };
+    current.rows.push(row);
+  };
+  parser.onEnd = () => {
+    ended = true;
+  };
+  if (!response.body) throw new BrokenStream('searchStream answered no body');
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    parser.write(chunk);
+    if (streamError) throw new GoogleApiError(streamError.code ?? 500, streamError);
+    while (complete.length > 0) {
+      const day = complete.shift()!;
+      await onDay(day.date, day.rows);
+    }
+  }
+  if (!ended) throw new BrokenStream('searchStream ended before its closing bracket');
+  if (current) await onDay(current.date, current.rows);
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type AdSyncJob, Queues } from '@castline/contracts';
+import type { AdAccount } from '@castline/db';
+import { CONFIG, HANDED_BACK, type JobProcessor, Jobs, REDIS } from '@castline/platform';
+import type { Redis } from 'ioredis';
+import type { CampaignsConfig } from '../config';
+import { AdSyncService, type SyncOutcome } from './ad-sync.service';
+import { addDays, todayIn } from './day-range';
+
+const TAKE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** The job ids and scheduler ids of one account: one backfill and one "sync now" at a time. */
+export const adSyncIds = {
+  backfill: (accountId: string) => `backfill-${accountId}`,
+  manual: (accountId: string) => `sync-${accountId}`,
+  hourly: (accountId: string) => `${accountId}:hourly`,
+  lookback: (accountId: string) => `${accountId}:lookback`,
+};
+
+/** Retries of a job that found its account busy (another of its jobs running), or failed outright. */
+const jobOptions = (lockMs: number) => ({ attempts: 20, backoff: { type: 'fixed', delay: lockMs }, removeOnComplete: true, removeOnFail: 200 }) as const;
+
+/** Producer side: the per-account job schedulers and the one-off jobs (backfill on connect, sync now). */
+@Injectable()
+export class AdSyncJobs {
+  private readonly queue;
+  private readonly options;
+
+  constructor(jobs: Jobs, @Inject(CONFIG) config: CampaignsConfig) {
+    this.queue = jobs.queue(Queues.adSync);
+    this.options = jobOptions(config.AD_SYNC_LOCK_MS);
+  }
+
+  /** Hourly today + yesterday, and the nightly lookback at 03:00 in the account's time zone. */
+  async schedule(account: Pick<AdAccount, 'id' | 'platform' | 'timezone'>): Promise<void> {
+    const today = todayIn(account.timezone);
+    const data = { platform: account.platform, accountId: account.id, since: today, until: today };
+    await this.queue.upsertScheduler(adSyncIds.hourly(account.id), { pattern: '0 * * * *', timezone: account.timezone }, { name: 'hourly', data: { ...data, kind: 'hourly' }, options: this.options });
+    await this.queue.upsertScheduler(adSyncIds.lookback(account.id), { pattern: '0 3 * * *', timezone: account.timezone }, { name: 'lookback', data: { ...data, kind: 'lookback' }, options: this.options });
+  }
+
+  async unschedule(accountId: string): Promise<void> {
+    await this.queue.removeScheduler(adSyncIds.hourly(accountId));
+    await this.queue.removeScheduler(adSyncIds.lookback(accountId));
+  }
+
+  async backfill(account: Pick<AdAccount, 'id' | 'platform' | 'timezone'>, days: number): Promise<{ since: string; until: string }> {
+    const until = todayIn(account.timezone);
+    const since = addDays(until, -(days - 1));
+    await this.queue.add('backfill', { platform: account.platform, accountId: account.id, since, until, kind: 'backfill' }, { ...this.options, jobId: adSyncIds.backfill(account.id) });
+    return { since, until };
+  }
+
+  /** "Sync now": while one is queued or running for the account, another is the same job (deduplicated). */
+  async now(account: Pick<AdAccount, 'id' | 'platform'>, since: string, until: string): Promise<{ queued: boolean; jobId: string }> {
+    const jobId = adSyncIds.manual(account.id);
+    const existing = await this.queue.getJob(jobId);
+    const state = await existing?.getState();
+    if (existing && state !== 'completed' && state !== 'failed') return { queued: false, jobId };
+    if (existing) await existing.remove().catch(() => undefined);
+    await this.queue.add('manual', { platform: account.platform, accountId: account.id, since, until, kind: 'manual' }, { ...this.options, jobId });
+    return { queued: true, jobId };
+  }
+}
+
+/** Busy: the account has another sync running; BullMQ tries this job again later. */
+export class AccountBusy extends Error {}
+
+/** Consumes `ad-sync` inside the campaigns service; one sync per account at a time (a Redis lock). */
+@Injectable()
+export class AdSyncWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private processor?: JobProcessor<typeof Queues.adSync>;
+  private readonly logger = new Logger(AdSyncWorker.name);
+  private readonly holder = randomUUID();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: CampaignsConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly jobs: Jobs,
+    private readonly sync: AdSyncService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.AD_SYNC_WORKER === 'off') return;
+    this.processor = await this.jobs.process(Queues.adSync, async (job, { signal }) => {
+      const outcome = await this.runLocked(job.data, signal);
+      return outcome.status === 'interrupted' ? HANDED_BACK : outcome;
+    }, {
+      concurrency: 2,
+      lockDurationMs: this.config.AD_SYNC_LOCK_MS,
+      stalledIntervalMs: this.config.AD_SYNC_LOCK_MS,
+      onCompleted: (job, outcome) => this.logger.log(`ad-sync ${job.data.kind ?? 'manual'} ${job.data.accountId}: ${JSON.stringify(outcome)}`),
+      onFailed: (job, error) => this.logger.warn(`ad-sync ${job?.data.kind ?? 'manual'} ${job?.data.accountId}: ${error.message}`),
+    });
+  }
+
+  /** Runs a job while holding its account's lock (renewed as it runs). */
+  async runLocked(job: AdSyncJob, signal?: AbortSignal): Promise<SyncOutcome> {
+    const key = `ad-sync-lock:${job.accountId}`;
+    const token = `${this.holder}/${randomUUID().slice(0, 8)}`;
+    if ((await this.redis.eval(TAKE, 1, key, token, String(this.config.AD_SYNC_LOCK_MS))) !== 1) throw new AccountBusy(`account ${job.accountId} is syncing already`);
+    const renew = setInterval(() => void this.redis.eval(TAKE, 1, key, token, String(this.config.AD_SYNC_LOCK_MS)).catch(() => undefined), this.config.AD_SYNC_LOCK_MS / 3);
+    try {
+      return await this.sync.run(job, signal);
+    } finally {
+      clearInterval(renew);
+      await this.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.processor?.close();
+  }
+}

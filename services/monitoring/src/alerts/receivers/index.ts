@@ -1,0 +1,11 @@
+import type { ReceiverKind } from './receiver';
+import { slackReceiver } from './slack.receiver';
+import { webhookReceiver } from './webhook.receiver';
+
+export * from './receiver';
+
+/** Every receiver kind, one file each. */
+export const RECEIVER_KINDS: Record<string, ReceiverKind<unknown>> = {
+  webhook: webhookReceiver as ReceiverKind<unknown>,
+  slack: slackReceiver as ReceiverKind<unknown>,
+};

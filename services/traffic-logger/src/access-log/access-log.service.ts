@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Events } from '@castline/contracts';
+import { CONFIG, EventBus, MetricsService } from '@castline/platform';
+import { Counter, Gauge } from 'prom-client';
+import type { TrafficLoggerConfig } from '../config';
+import { ViewerCounter } from '../viewers/viewer-counter';
+import { FileTailer, type TailBatch } from './file-tailer';
+import { routeMedia } from './media-route';
+import { TailStateRepository } from './tail-state.repository';
+
+/**
+ * Tails TRAFFIC_ACCESS_LOG (one process per file holds the lease), counts live viewers from its segment hits and
+ * publishes them on `traffic.viewers` every TRAFFIC_VIEWERS_INTERVAL_MS while it holds the lease (a standby
+ * would publish an empty count under the same source).
+ */
+@Injectable()
+export class AccessLogService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(AccessLogService.name);
+  private tailer: FileTailer | null = null;
+  private readonly viewers: ViewerCounter;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly lines: Counter<'outcome'>;
+  private readonly dropped: Counter<'reason'>;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: TrafficLoggerConfig,
+    private readonly state: TailStateRepository,
+    private readonly bus: EventBus,
+    metrics: MetricsService,
+  ) {
+    this.viewers = new ViewerCounter(config.TRAFFIC_VIEWER_WINDOW_S * 1000);
+    const registers = [metrics.registry];
+    this.lines = new Counter({ name: 'castline_traffic_log_lines_total', help: 'Access-log lines read, by outcome', labelNames: ['outcome'], registers });
+    this.dropped = new Counter({ name: 'castline_traffic_dropped_total', help: 'Lines or events dropped, by reason', labelNames: ['reason'], registers });
+    const lagBytes = () => this.tailer?.lagBytes ?? 0;
+    new Gauge({
+      name: 'castline_traffic_log_lag_bytes',
+      help: 'Bytes of the access log not yet committed by this tailer',
+      registers,
+      collect() {
+        this.set(lagBytes());
+      },
+    });
+  }
+
+  /** The access log's name in Redis keys and events. */
+  get source(): string {
+    return path.resolve(this.config.TRAFFIC_ACCESS_LOG ?? '-');
+  }
+
+  onModuleInit(): void {
+    const file = this.config.TRAFFIC_ACCESS_LOG;
+    if (!file) {
+      this.logger.warn('TRAFFIC_ACCESS_LOG is not set: no access log is tailed, viewers stay unknown');
+      return;
+    }
+    this.tailer = new FileTailer({
+      file,
+      source: this.source,
+      owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+      state: this.state,
+      onBatch: async (batch) => this.handle(batch),
+      onError: (error) => this.logger.error(error, `tailing ${file} failed`),
+      pollMs: this.config.TRAFFIC_TAIL_POLL_MS,
+      leaseMs: this.config.TRAFFIC_TAIL_LEASE_MS,
+      rotateGraceMs: this.config.TRAFFIC_ROTATE_GRACE_MS,
+    });
+    this.tailer.start();
+    this.timer = setInterval(() => this.publishViewers(), this.config.TRAFFIC_VIEWERS_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.tailer?.stop();
+  }
+
+  private handle(batch: TailBatch): void {
+    this.lines.inc({ outcome: 'parsed' }, batch.entries.length);
+    if (batch.rejected.length > 0) {
+      this.lines.inc({ outcome: 'rejected' }, batch.rejected.length);
+      this.dropped.inc({ reason: 'bad_line' }, batch.rejected.length);
+    }
+    for (const entry of batch.entries) {
+      const route = routeMedia(entry.uri);
+      if (route?.kind === 'live') this.viewers.observe(entry, route);
+    }
+  }
+
+  private publishViewers(): void {
+    if (!this.tailer?.leader) return;
+    try {
+      this.bus.publish(Events.trafficViewers, {
+        source: this.source,
+        windowSeconds: this.config.TRAFFIC_VIEWER_WINDOW_S,
+        sampledAt: new Date().toISOString(),
+        channels: this.viewers.snapshot(),
+      });
+    } catch (error) {
+      this.logger.error(error, 'publishing traffic.viewers failed');
+    }
+  }
+}
