@@ -77,6 +77,7 @@ import {
   UpdateCampaignRequestSchema,
 } from './campaigns';
 import { ServiceHealthReportSchema } from './health';
+import { VideoProgressSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
@@ -234,6 +235,8 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** A video's status and transcode progress (<= 1/s while transcoding). */
+  mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */

@@ -65,6 +65,8 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  // media (issue 13): the transcode worker's progress, relayed by the gateway.
+  mediaVideosProgress: 'media.videos.progress',
   // backup (one block, appended)
   backupsList: 'backup.backups.list',
   backupsGet: 'backup.backups.get',
