@@ -20,6 +20,9 @@ import {
   RuleViewSchema,
   SilenceListSchema,
   SilenceViewSchema,
+  TestReceiverReplySchema,
+  TestReceiverSchema,
+  UpdateReceiverRequestSchema,
   UpdateRuleRequestSchema,
 } from './alerts';
 import {
@@ -142,6 +145,10 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
     create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
     deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
+    update: defineRpc(Subjects.monitoringReceiversUpdate, UpdateReceiverRequestSchema, ReceiverViewSchema),
+    delete: defineRpc(Subjects.monitoringReceiversDelete, IdSchema, DeletedReplySchema),
+    /** Sends a test notification now and answers what the receiver replied (SMTP/HTTP may take up to 15 s). */
+    test: defineRpc(Subjects.monitoringReceiversTest, TestReceiverSchema, TestReceiverReplySchema, { timeoutMs: 20_000 }),
   },
   /** Alert rules, alerts (ack), silences and maintenance windows (monitoring). */
   rules: {

@@ -10,6 +10,8 @@ import {
   type ListAlertsSchema,
   Rpc,
   type ReceiverDeliveriesRequestSchema,
+  type TestReceiverSchema,
+  type UpdateReceiverRequestSchema,
   type UpdateRuleRequestSchema,
 } from '@castline/contracts';
 import { HandleRpc } from '@castline/platform';
@@ -35,6 +37,21 @@ export class AlertsController {
   @HandleRpc(Rpc.receivers.deliveries)
   deliveries(@Payload() request: z.infer<typeof ReceiverDeliveriesRequestSchema>) {
     return this.alerts.deliveries(request.id, request.limit);
+  }
+
+  @HandleRpc(Rpc.receivers.update)
+  updateReceiver(@Payload() request: z.infer<typeof UpdateReceiverRequestSchema>) {
+    return this.alerts.updateReceiver(request);
+  }
+
+  @HandleRpc(Rpc.receivers.delete)
+  deleteReceiver(@Payload() request: Id) {
+    return this.alerts.deleteReceiver(request.id);
+  }
+
+  @HandleRpc(Rpc.receivers.test)
+  testReceiver(@Payload() request: z.infer<typeof TestReceiverSchema>) {
+    return this.alerts.testReceiver(request);
   }
 
   @HandleRpc(Rpc.rules.list)

@@ -11,6 +11,7 @@ import { DeliveryWorker } from './delivery.worker';
 import { EvaluationRepository } from './evaluation.repository';
 import { AlertEvaluator } from './evaluator.service';
 import { OutboxDispatcher } from './outbox-dispatcher';
+import { ReceiverSender } from './receiver-sender';
 import { AlertSources } from './rule-sources';
 
 @Module({
@@ -27,6 +28,7 @@ import { AlertSources } from './rule-sources';
     AlertEvaluator,
     OutboxDispatcher,
     DeliveryWorker,
+    ReceiverSender,
   ],
 })
 export class AlertsModule {}
