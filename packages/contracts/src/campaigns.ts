@@ -74,11 +74,10 @@ export const UpdateAdAccountSchema = z.object({
 export const UpdateAdAccountRequestSchema = z.object({ id: z.uuid(), changes: UpdateAdAccountSchema });
 export const AdAccountIdSchema = z.object({ id: z.uuid() });
 
-export const SyncNowSchema = z.object({
-  id: z.uuid(),
-  since: day.optional(),
-  until: day.optional(),
-});
+/** The body of "sync now": a range (default yesterday and today in the account's time zone). */
+export const SyncNowBodySchema = z.object({ since: day.optional(), until: day.optional() });
+export const SyncNowSchema = SyncNowBodySchema.extend({ id: z.uuid() });
+export const RunsQuerySchema = PageQuerySchema;
 
 export const AdAccountCustomerViewSchema = z.object({
   id: z.string(),
@@ -136,20 +135,26 @@ export const SyncNowReplySchema = z.object({ queued: z.boolean(), jobId: z.strin
 /** Money in an API body: a decimal amount of the currency (non-negative, at most 6 decimals). */
 const money = z.number().nonnegative().max(1e12).refine((value) => Number.isInteger(Math.round(value * 1e6)), 'at most 6 decimals');
 
-export const CampaignBodySchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    currency: isoCurrency,
-    budget: money.nullable().optional(),
-    dailyBudget: money.nullable().optional(),
-    startDate: day.nullable().optional(),
-    endDate: day.nullable().optional(),
-    status: z.enum(CAMPAIGN_STATUSES).default('active'),
-    objective: z.string().max(100).nullable().optional(),
-  })
-  .refine((body) => !body.startDate || !body.endDate || body.startDate <= body.endDate, { path: ['endDate'], message: 'endDate is before startDate' });
-export const CreateCampaignSchema = CampaignBodySchema;
-export const UpdateCampaignRequestSchema = z.object({ id: z.uuid(), changes: z.record(z.string(), z.unknown()) });
+const CampaignFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  currency: isoCurrency,
+  budget: money.nullable().optional(),
+  dailyBudget: money.nullable().optional(),
+  startDate: day.nullable().optional(),
+  endDate: day.nullable().optional(),
+  status: z.enum(CAMPAIGN_STATUSES).default('active'),
+  objective: z.string().max(100).nullable().optional(),
+});
+const datesInOrder = (body: { startDate?: string | null; endDate?: string | null }) => !body.startDate || !body.endDate || body.startDate <= body.endDate;
+/** A manual campaign (platform `manual`); synced ones change on their platform. */
+export const CreateCampaignSchema = CampaignFieldsSchema.refine(datesInOrder, { path: ['endDate'], message: 'endDate is before startDate' });
+export type CreateCampaign = z.infer<typeof CreateCampaignSchema>;
+export const UpdateCampaignSchema = CampaignFieldsSchema.omit({ status: true })
+  .extend({ status: z.enum(CAMPAIGN_STATUSES) })
+  .partial()
+  .refine(datesInOrder, { path: ['endDate'], message: 'endDate is before startDate' });
+export type UpdateCampaign = z.infer<typeof UpdateCampaignSchema>;
+export const UpdateCampaignRequestSchema = z.object({ id: z.uuid(), changes: UpdateCampaignSchema });
 export const CampaignIdSchema = z.object({ id: z.uuid() });
 
 export const CAMPAIGN_SORT_FIELDS = ['name', 'platform', 'status', 'createdAt', 'spend', 'revenue'] as const;

@@ -26,6 +26,23 @@ import {
   UpdateRuleRequestSchema,
 } from './alerts';
 import {
+  BackupIdSchema,
+  BackupJobReplySchema,
+  BackupPageSchema,
+  BackupProgressSchema,
+  BackupSettingsViewSchema,
+  BackupViewSchema,
+  CreateBackupSchema,
+  ListBackupsSchema,
+  RestoreBackupRequestSchema,
+  RestoreIdSchema,
+  RestoreListSchema,
+  RestoreViewSchema,
+  RetentionPreviewRequestSchema,
+  RetentionPreviewSchema,
+  UpdateBackupSettingsSchema,
+} from './backups';
+import {
   BulkChannelActionSchema,
   ChannelControlSchema,
   ChannelHistoryRequestSchema,
@@ -174,6 +191,20 @@ export const Rpc = {
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
   },
+  backups: {
+    list: defineRpc(Subjects.backupsList, ListBackupsSchema, BackupPageSchema),
+    get: defineRpc(Subjects.backupsGet, BackupIdSchema, BackupViewSchema),
+    create: defineRpc(Subjects.backupsCreate, CreateBackupSchema, BackupViewSchema),
+    delete: defineRpc(Subjects.backupsDelete, BackupIdSchema, DeletedReplySchema),
+    verify: defineRpc(Subjects.backupsVerify, BackupIdSchema, BackupJobReplySchema),
+    restore: defineRpc(Subjects.backupsRestore, RestoreBackupRequestSchema, RestoreViewSchema),
+    restores: defineRpc(Subjects.backupsRestoreList, EmptyRequestSchema, RestoreListSchema),
+    restoreGet: defineRpc(Subjects.backupsRestoreGet, RestoreIdSchema, RestoreViewSchema),
+    undo: defineRpc(Subjects.backupsRestoreUndo, RestoreIdSchema.extend({ requestedBy: z.string().optional() }), RestoreViewSchema),
+    settings: defineRpc(Subjects.backupsSettingsGet, EmptyRequestSchema, BackupSettingsViewSchema),
+    updateSettings: defineRpc(Subjects.backupsSettingsUpdate, UpdateBackupSettingsSchema, BackupSettingsViewSchema),
+    retentionPreview: defineRpc(Subjects.backupsRetentionPreview, RetentionPreviewRequestSchema, RetentionPreviewSchema),
+  },
   campaigns: {
     list: defineRpc(Subjects.campaignsList, ListCampaignsSchema, CampaignPageSchema),
     get: defineRpc(Subjects.campaignsGet, CampaignIdSchema, CampaignViewSchema),
@@ -210,6 +241,8 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
+  backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */
   trafficViewers: defineEvent(Subjects.trafficViewers, TrafficViewersSchema),
   /** Ad account paused, failing or synced again (campaigns). */

@@ -56,6 +56,10 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway', 'monitoring'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // The running backup job's progress; the gateway relays it to the dashboard.
+  backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
+  // After a restore switched the database: channels reconciles its running jobs against the restored rows.
+  backupsRestored: { publishers: ['backup'], subscribers: ['channels'] },
   // Viewer counts from each access log's tailer; monitoring fills MonitoringStreams.viewers.
   trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring'] },
   // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.

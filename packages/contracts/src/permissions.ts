@@ -17,14 +17,17 @@ export const PERMISSIONS = [
   'channels:read',
   'channels:write',
   'presets:write',
+  'campaigns:read',
+  'campaigns:write',
+  'campaign-accounts:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write']),
-  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write']),
+  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

@@ -68,6 +68,23 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  // backup (one block, appended)
+  backupsList: 'backup.backups.list',
+  backupsGet: 'backup.backups.get',
+  backupsCreate: 'backup.backups.create',
+  backupsDelete: 'backup.backups.delete',
+  backupsVerify: 'backup.backups.verify',
+  backupsRestore: 'backup.backups.restore',
+  backupsRestoreList: 'backup.restores.list',
+  backupsRestoreGet: 'backup.restores.get',
+  backupsRestoreUndo: 'backup.restores.undo',
+  backupsSettingsGet: 'backup.settings.get',
+  backupsSettingsUpdate: 'backup.settings.update',
+  backupsRetentionPreview: 'backup.retention.preview',
+  /** An event: progress of the running backup job. */
+  backupsProgress: 'backup.progress',
+  /** An event after a restore switched the database: services drop caches. */
+  backupsRestored: 'backup.restored',
   /** An event, not a request: `TrafficViewers` of one access log, from the traffic-logger every 5 s. */
   trafficViewers: 'traffic.viewers',
   campaignsList: 'campaigns.list',

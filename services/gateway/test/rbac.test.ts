@@ -56,6 +56,20 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
+  'GET /api/v1/campaigns': EVERYONE,
+  'GET /api/v1/campaigns/analytics': EVERYONE,
+  'GET /api/v1/campaigns/{id}': EVERYONE,
+  'POST /api/v1/campaigns': OPERATORS,
+  'PATCH /api/v1/campaigns/{id}': OPERATORS,
+  'DELETE /api/v1/campaigns/{id}': OPERATORS,
+  'GET /api/v1/campaigns/accounts': EVERYONE,
+  'GET /api/v1/campaigns/accounts/{id}': EVERYONE,
+  'GET /api/v1/campaigns/accounts/{id}/runs': EVERYONE,
+  'POST /api/v1/campaigns/accounts': ADMIN_ONLY,
+  'PATCH /api/v1/campaigns/accounts/{id}': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/{id}/pause': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/{id}/resume': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/{id}/sync': OPERATORS,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
@@ -73,7 +87,7 @@ const tokens: Partial<Record<Role, string>> = {};
 beforeAll(async () => {
   gateway = await startTestGateway('rbac');
   const env = { ...inProcessServiceEnv(gateway.databaseUrl), UPLOADS_DIR: uploadsDir };
-  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env)]);
+  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' })]);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   tokens.admin = admin.accessToken;
   tokens.operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
