@@ -232,3 +232,31 @@ export const ListAlertsSchema = z.object({
 });
 export const AlertListSchema = z.object({ items: z.array(AlertViewSchema) });
 export const AckAlertSchema = z.object({ id: z.uuid(), by: z.string().max(200).optional() });
+
+/** Dashboard notifications (the bell), with each user's read state. */
+export const NotificationViewSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  kind: z.enum(['alert', 'flapping', 'receiver']),
+  severity: z.string(),
+  title: z.string(),
+  body: z.string(),
+  alertId: z.string().nullable(),
+  read: z.boolean(),
+});
+export type NotificationView = z.infer<typeof NotificationViewSchema>;
+export const NotificationsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  unreadOnly: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+});
+export const ListNotificationsSchema = z.object({ userId: z.string().min(1), limit: z.number().int().min(1).max(200).default(50), unreadOnly: z.boolean().default(false) });
+export const NotificationListSchema = z.object({ items: z.array(NotificationViewSchema), unread: z.number().int() });
+/** Marks the given notifications (or all) read for the user. */
+export const MarkNotificationsBodySchema = z.object({ ids: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).refine((body) => body.all === true || (body.ids?.length ?? 0) > 0, {
+  path: ['ids'],
+  message: 'ids, or all: true',
+});
+export const MarkNotificationsSchema = z.object({ userId: z.string().min(1), ids: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() });
+export const UnreadCountSchema = z.object({ unread: z.number().int() });
+/** Event `monitoring.notifications`: a new notification, pushed to dashboards over the live feed. */
+export const NotificationEventSchema = NotificationViewSchema.omit({ read: true });

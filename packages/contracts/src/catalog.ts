@@ -12,6 +12,11 @@ import {
   ListAlertsSchema,
   MaintenanceWindowListSchema,
   MaintenanceWindowViewSchema,
+  ListNotificationsSchema,
+  MarkNotificationsSchema,
+  NotificationEventSchema,
+  NotificationListSchema,
+  UnreadCountSchema,
   ReceiverDeliveriesRequestSchema,
   ReceiverDeliveriesSchema,
   ReceiverListSchema,
@@ -183,6 +188,10 @@ export const Rpc = {
     create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
     delete: defineRpc(Subjects.monitoringSilencesDelete, IdSchema, DeletedReplySchema),
   },
+  notifications: {
+    list: defineRpc(Subjects.monitoringNotificationsList, ListNotificationsSchema, NotificationListSchema),
+    read: defineRpc(Subjects.monitoringNotificationsRead, MarkNotificationsSchema, UnreadCountSchema),
+  },
   maintenance: {
     list: defineRpc(Subjects.monitoringMaintenanceList, EmptyRequestSchema, MaintenanceWindowListSchema),
     create: defineRpc(Subjects.monitoringMaintenanceCreate, CreateMaintenanceWindowSchema, MaintenanceWindowViewSchema),
@@ -241,6 +250,8 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** A new dashboard notification (monitoring); every gateway replica pushes it to its dashboards. */
+  notifications: defineEvent(Subjects.monitoringNotifications, NotificationEventSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */

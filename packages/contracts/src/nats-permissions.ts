@@ -56,6 +56,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway', 'monitoring'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // A new dashboard notification: monitoring publishes, every gateway replica pushes it to its dashboards.
+  monitoringNotifications: { publishers: ['monitoring'], subscribers: ['gateway'] },
   // The running backup job's progress; the gateway relays it to the dashboard.
   backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
   // After a restore switched the database: channels reconciles its running jobs against the restored rows.

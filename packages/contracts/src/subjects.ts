@@ -30,6 +30,10 @@ export const Subjects = {
   monitoringMaintenanceList: 'monitoring.maintenance.list',
   monitoringMaintenanceCreate: 'monitoring.maintenance.create',
   monitoringMaintenanceDelete: 'monitoring.maintenance.delete',
+  monitoringNotificationsList: 'monitoring.notifications.list',
+  monitoringNotificationsRead: 'monitoring.notifications.read',
+  /** An event, not a request: a new dashboard notification; the gateway pushes it to dashboards (the bell). */
+  monitoringNotifications: 'monitoring.notifications',
   channelsList: 'channels.list',
   channelsGet: 'channels.get',
   channelsCreate: 'channels.create',

@@ -15,7 +15,7 @@ import { HealthController } from './health/health.controller';
 import { ChannelStreamController } from './live/channel-stream.controller';
 import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
-import { AlertsController, ChecksController } from './monitoring/alerts.routes';
+import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { AdAccountsController, CampaignsController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
@@ -37,6 +37,7 @@ export class AppModule {
         MonitoringController,
         ChecksController,
         AlertsController,
+        NotificationsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
 import { ADMIN, bearer, inProcessServiceEnv, login, type ServiceProcess, spawnService, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
@@ -14,11 +15,20 @@ let admin: string;
 let operator: string;
 
 beforeAll(async () => {
-  hook = createServer((_request, response) => response.end('received'));
+  hook = createServer((request, response) => {
+    if (request.url === '/down') response.writeHead(500);
+    response.end('received');
+  });
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook?token=very-secret-token`;
   gateway = await startTestGateway('alerts-routes');
-  monitoring = await spawnService('monitoring', { ...inProcessServiceEnv(gateway.databaseUrl), ALERTS_ALLOWED_TARGETS: '127.0.0.1/32', NGINX_HEALTH_URL: 'off', CHECKS_TICK_MS: '0' });
+  monitoring = await spawnService('monitoring', {
+    ...inProcessServiceEnv(gateway.databaseUrl),
+    ALERTS_ALLOWED_TARGETS: '127.0.0.1/32',
+    NGINX_HEALTH_URL: 'off',
+    CHECKS_TICK_MS: '200',
+    ALERTS_EVAL_INTERVAL_MS: '300',
+  });
   admin = (await login(gateway.app, ADMIN.email, ADMIN.password)).accessToken;
   operator = (await userWithRole(gateway.app, admin, 'operator')).accessToken;
 });
@@ -62,4 +72,27 @@ it('records silences with who made them and audits alerting writes', async () =>
   expect(silence.json()).toMatchObject({ active: true, comment: 'upgrade', createdBy: expect.stringContaining('@') });
   const audit = await call('GET', '/audit?action=silences.create', admin);
   expect(audit.json().items[0]).toMatchObject({ action: 'silences.create', targetId: silence.json().id });
+});
+
+it('pushes a new notification to open dashboards and keeps read state per user', async () => {
+  const baseUrl = (await gateway.app.getUrl()).replace('[::1]', '127.0.0.1');
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/ws/metrics`, ['bearer', operator]);
+  const frames: Array<{ type: string; data?: { title?: string; kind?: string } }> = [];
+  socket.on('message', (raw) => frames.push(JSON.parse(raw.toString())));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  try {
+    const created = await call('POST', '/monitoring/checks', operator, { kind: 'http', name: 'storefront', target: `http://${new URL(hookUrl).host}/down`, intervalSeconds: 10 });
+    expect(created.statusCode).toBe(201);
+    const deadline = Date.now() + 10_000;
+    const isOurs = (frame: (typeof frames)[number]) => frame.type === 'notification' && frame.data?.title === 'service DOWN: 1 firing';
+    while (!frames.some(isOurs) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(frames.find(isOurs)?.data).toMatchObject({ kind: 'alert' });
+  } finally {
+    socket.terminate();
+  }
+  const mine = await call('GET', '/notifications?unreadOnly=true', operator);
+  expect(mine.json().unread).toBeGreaterThan(0);
+  expect((await call('POST', '/notifications/read', operator, { all: true })).json()).toEqual({ unread: 0 });
+  expect((await call('GET', '/notifications', admin)).json().unread).toBeGreaterThan(0);
+  expect((await call('POST', '/notifications/read', operator, {})).statusCode).toBe(400);
 });

@@ -94,6 +94,8 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'DELETE /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/{id}/test': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/test': ADMIN_ONLY,
+  'GET /api/v1/notifications': EVERYONE,
+  'POST /api/v1/notifications/read': EVERYONE,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',

@@ -6,6 +6,8 @@ import {
   CreateRuleSchema,
   CreateSilenceSchema,
   ListAlertsSchema,
+  MarkNotificationsBodySchema,
+  NotificationsQuerySchema,
   ReceiverConfigSchema,
   Rpc,
   UpdateCheckSchema,
@@ -181,5 +183,30 @@ export const AlertsController = forwardController('AlertsController', 'alerts', 
     status: 200,
     audit: { action: 'alert-receivers.test', targetType: 'alert-receiver' },
     summary: 'Send a test notification to a receiver before saving it; answers its status and reply',
+  }),
+]);
+
+/** The bell: dashboard notifications with the caller's own read state (pushed live as `notification` frames). */
+export const NotificationsController = forwardController('NotificationsController', 'notifications', 'alerts', [
+  forward({
+    name: 'list',
+    method: 'GET',
+    path: '',
+    permission: 'monitoring:read',
+    rpc: Rpc.notifications.list,
+    query: NotificationsQuerySchema,
+    request: ({ query, principal }) => ({ userId: principal.id, limit: query.limit, unreadOnly: query.unreadOnly }),
+    summary: 'Dashboard notifications, newest first, with whether the caller has read each, and the unread count',
+  }),
+  forward({
+    name: 'read',
+    method: 'POST',
+    path: 'read',
+    permission: 'monitoring:read',
+    rpc: Rpc.notifications.read,
+    body: MarkNotificationsBodySchema,
+    request: ({ body, principal }) => ({ userId: principal.id, ids: body.ids, all: body.all }),
+    status: 200,
+    summary: 'Marks notifications (or all) read for the caller; answers the unread count',
   }),
 ]);

@@ -8,6 +8,8 @@ import {
   type CreateSilenceSchema,
   type IdSchema,
   type ListAlertsSchema,
+  type ListNotificationsSchema,
+  type MarkNotificationsSchema,
   Rpc,
   type ReceiverDeliveriesRequestSchema,
   type TestReceiverSchema,
@@ -17,12 +19,26 @@ import {
 import { HandleRpc } from '@castline/platform';
 import type { z } from 'zod';
 import { AlertsService } from './alerts.service';
+import { NotificationsService } from './notifications.service';
 
 type Id = z.infer<typeof IdSchema>;
 
 @Controller()
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  @HandleRpc(Rpc.notifications.list)
+  listNotifications(@Payload() request: z.infer<typeof ListNotificationsSchema>) {
+    return this.notifications.list(request.userId, request.limit, request.unreadOnly);
+  }
+
+  @HandleRpc(Rpc.notifications.read)
+  markRead(@Payload() request: z.infer<typeof MarkNotificationsSchema>) {
+    return this.notifications.markRead(request.userId, request.ids, request.all);
+  }
 
   @HandleRpc(Rpc.receivers.list)
   listReceivers() {

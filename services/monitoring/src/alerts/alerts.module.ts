@@ -10,6 +10,7 @@ import { ChannelEventsIngest } from './channel-events.ingest';
 import { DeliveryWorker } from './delivery.worker';
 import { EvaluationRepository } from './evaluation.repository';
 import { AlertEvaluator } from './evaluator.service';
+import { NotificationsService } from './notifications.service';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { ReceiverSender } from './receiver-sender';
 import { AlertSources } from './rule-sources';
@@ -29,6 +30,7 @@ import { AlertSources } from './rule-sources';
     OutboxDispatcher,
     DeliveryWorker,
     ReceiverSender,
+    NotificationsService,
   ],
 })
 export class AlertsModule {}

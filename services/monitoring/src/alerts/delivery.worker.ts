@@ -4,6 +4,7 @@ import { CONFIG, Jobs, UnrecoverableError } from '@castline/platform';
 import type { MonitoringConfig } from '../config';
 import { AlertsRepository, type OutboxWithParts } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { NotificationsService } from './notifications.service';
 import { ReceiverSender } from './receiver-sender';
 import type { Notification } from './receivers';
 
@@ -38,6 +39,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     private readonly alerts: AlertsRepository,
     private readonly service: AlertsService,
     private readonly sender: ReceiverSender,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,6 +68,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     }
     if (!result.retryable || lastAttempt) {
       await this.alerts.recordAttempt(row.id, { ...attempt, outcome: 'failed' }, 'failed');
+      await this.notifications.receiverFailing(row.receiver, `gave up on a notification: ${result.error ?? 'failed'}`);
       throw new UnrecoverableError(result.error ?? 'failed');
     }
     await this.alerts.recordAttempt(row.id, { ...attempt, outcome: 'retrying' }, 'retrying');
@@ -74,6 +77,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
 
   private async fail(row: OutboxWithParts, reason: string): Promise<never> {
     await this.alerts.recordAttempt(row.id, { statusCode: null, reply: null, latencyMs: null, error: reason, outcome: 'failed' }, 'failed');
+    await this.notifications.receiverFailing(row.receiver, reason);
     throw new UnrecoverableError(reason);
   }
 
