@@ -58,6 +58,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
   // The transcode worker's progress and status changes (media publishes the ones it makes); the gateway relays.
   mediaVideosProgress: { publishers: ['media', 'media-worker'], subscribers: ['gateway'] },
+  // A new dashboard notification: monitoring publishes, every gateway replica pushes it to its dashboards.
+  monitoringNotifications: { publishers: ['monitoring'], subscribers: ['gateway'] },
   // The running backup job's progress; the gateway relays it to the dashboard.
   backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
   // After a restore switched the database: channels reconciles its running jobs against the restored rows.

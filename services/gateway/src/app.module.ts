@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { ChannelStreamController } from './live/channel-stream.controller';
 import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
+import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { AdAccountsController, CampaignsController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
@@ -34,6 +35,9 @@ export class AppModule {
         HealthController,
         ActivityController,
         MonitoringController,
+        ChecksController,
+        AlertsController,
+        NotificationsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,

@@ -17,6 +17,8 @@ export interface ForwardInput<Q, B> {
   id: string;
   query: Q;
   body: B;
+  /** Who is calling (every forwarded route names a permission, so the guard has authenticated it). */
+  principal: Principal;
 }
 
 /**
@@ -97,6 +99,7 @@ export function forwardController(name: string, prefix: string, tag: string, rou
         id: route.path.includes(':id') ? idPipe.transform(params.id) : '',
         query: queryPipe?.transform(request.query),
         body: bodyPipe?.transform(request.body),
+        principal: request.principal!,
       };
       const payload = route.request ? route.request(input) : defaultRequest(route, input);
       const reply = (await this.nats.call(route.rpc, payload as RpcRequest<RpcContract>)) as RpcResponse<RpcContract>;
