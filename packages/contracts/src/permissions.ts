@@ -17,6 +17,10 @@ export const PERMISSIONS = [
   'channels:read',
   'channels:write',
   'presets:write',
+  // backup: admin only (a restore replaces the whole database)
+  'backups:read',
+  'backups:write',
+  'backups:restore',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
