@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { BackupsController } from './backups/backups.routes';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ChannelTelemetryController } from './channels/channel-telemetry.controller';
 import { ChannelsController, PresetsController } from './channels/channels.routes';
@@ -45,6 +46,7 @@ export class AppModule {
         UploadsController,
         AdAccountsController,
         CampaignsController,
+        BackupsController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };

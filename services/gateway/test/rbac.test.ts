@@ -53,6 +53,17 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/settings/presets': ADMIN_ONLY,
   'PUT /api/v1/settings/presets/{id}': ADMIN_ONLY,
   'DELETE /api/v1/settings/presets/{id}': ADMIN_ONLY,
+  'GET /api/v1/backups': ADMIN_ONLY,
+  'GET /api/v1/backups/{id}': ADMIN_ONLY,
+  'GET /api/v1/backups/restores': ADMIN_ONLY,
+  'GET /api/v1/backups/restores/{id}': ADMIN_ONLY,
+  'GET /api/v1/backups/settings': ADMIN_ONLY,
+  'POST /api/v1/backups/retention/preview': ADMIN_ONLY,
+  'POST /api/v1/backups': ADMIN_ONLY,
+  'DELETE /api/v1/backups/{id}': ADMIN_ONLY,
+  'POST /api/v1/backups/{id}/verify': ADMIN_ONLY,
+  'PUT /api/v1/backups/settings': ADMIN_ONLY,
+  'POST /api/v1/backups/{id}/restore': ADMIN_ONLY,
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
@@ -108,12 +119,14 @@ let gateway: TestGateway;
  */
 let services: ServiceProcess[] = [];
 const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-rbac-uploads-'));
+const backupDir = mkdtempSync(path.join(tmpdir(), 'castline-rbac-backups-'));
 const tokens: Partial<Record<Role, string>> = {};
 
 beforeAll(async () => {
   gateway = await startTestGateway('rbac');
   const env = { ...inProcessServiceEnv(gateway.databaseUrl), UPLOADS_DIR: uploadsDir };
-  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' })]);
+  const backupEnv = { BACKUP_DIR: backupDir, REDIS_KEY_PREFIX: `castline:test:rbac-backup:${randomUUID()}:`, BACKUP_ENCRYPTION_KEY: 'rbac-test-backup-key-0123456789abcdef' };
+  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' }), spawnService('backup', { ...env, ...backupEnv })]);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   tokens.admin = admin.accessToken;
   tokens.operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
@@ -123,6 +136,7 @@ afterAll(async () => {
   for (const service of services) await service.stop();
   await gateway.close();
   rmSync(uploadsDir, { recursive: true, force: true });
+  rmSync(backupDir, { recursive: true, force: true });
 });
 
 async function servedRoutes(): Promise<string[]> {
