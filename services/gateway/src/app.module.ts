@@ -16,7 +16,7 @@ import { ChannelStreamController } from './live/channel-stream.controller';
 import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
-import { AdAccountsController, CampaignsController } from './campaigns/campaigns.routes';
+import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -40,6 +40,8 @@ export class AppModule {
         PresetsController,
         UploadsController,
         AdAccountsController,
+        TrackingLinksController,
+        ConversionsController,
         CampaignsController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
