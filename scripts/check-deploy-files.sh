@@ -115,6 +115,7 @@ SECRETS_ENCRYPTION_KEY=check-only-secrets-encryption-key-0123456
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 REDIS_PASSWORD=check-only-redis-password
+BACKUP_ENCRYPTION_KEY=check-only-backup-encryption-key-0123456
 EOF
 nats_users=(gateway channels monitoring backup campaigns traffic-logger media channels-worker)
 for user in "${nats_users[@]}"; do

@@ -50,6 +50,8 @@ const dashboardDev = process.env.DASHBOARD_DEV === '1';
 const demoPort = Number(process.env.DEMO_PORT || 5004);
 // nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.
 process.env.NGINX_ERROR_LOG ||= 'stderr';
+// The backup service archives the local secrets file as its config component.
+process.env.BACKUP_CONFIG_FILE ||= LOCAL_ENV_FILE;
 
 // a) dependencies
 const installMarker = 'node_modules/.package-lock.json';

@@ -211,6 +211,12 @@ describe('PostgreSQL roles of the production compose file', () => {
     const count = await withPgClient(backupUrl(), (client) => client.query('SELECT count(*)::int AS n FROM _prisma_migrations'));
     expect(count.rows[0].n).toBeGreaterThan(0);
     expect(await failureCode(backupUrl(), 'INSERT INTO legacy.notes (note) VALUES (1)')).toBe('42501');
+    // pg_dump as the backup service runs it (custom format, no owners), the whole database.
+    const dump = await run(path.join(bin, 'pg_dump'), ['-Fc', '--no-owner', '-f', path.join(workDir, 'castline.dump'), backupUrl()]);
+    expect(dump.stderr).toBe('');
+    const listing = await run(path.join(bin, 'pg_restore'), ['--list', path.join(workDir, 'castline.dump')]);
+    expect(listing.stdout).toMatch(/TABLE DATA public users /);
+    expect(listing.stdout).toMatch(/TABLE DATA legacy notes /);
     const suffix = randomBytes(4).toString('hex');
     await withPgClient(backupUrl('postgres'), async (client) => {
       await client.query(`CREATE DATABASE castline_restore_${suffix}`);

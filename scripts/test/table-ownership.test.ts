@@ -48,12 +48,21 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/**
+ * Reads of another service's table that are the point of the file, each with its reason. Keep this short.
+ */
+const ALLOWED_READS: Array<{ file: string; table: string; why: string }> = [
+  // Not the live table: the restored copy in `<db>_restore_<id>`, checked before it may replace the live one.
+  { file: 'services/backup/src/restore/restore-runner.ts', table: 'users', why: 'restore smoke check: the restored database has an enabled admin' },
+];
+
 /** `service: file uses table (owner: other)` for each touch of a table the service does not own. */
 export function ownershipViolations(files: Array<{ service: string; file: string; source: string }>, tables: Table[]): string[] {
   const owners = new Map(tables.map((table) => [table.table, table.owner]));
   return files.flatMap(({ service, file, source }) =>
     [...tablesTouched(source, tables)]
       .filter((table) => owners.get(table) !== service)
+      .filter((table) => !ALLOWED_READS.some((allowed) => allowed.file === file && allowed.table === table))
       .map((table) => `${service}: ${file} uses ${table} (owner: ${owners.get(table)})`),
   );
 }
@@ -71,7 +80,7 @@ const serviceFiles = () =>
 it('reads an owner for every model of prisma/schema.prisma', () => {
   expect(tables.length).toBeGreaterThan(0);
   expect(tables.find((table) => table.model === 'AuditLog')).toEqual({ model: 'AuditLog', accessor: 'auditLog', table: 'audit_log', owner: 'gateway' });
-  expect([...new Set(tables.map((table) => table.owner))]).toEqual(expect.arrayContaining(['gateway', 'channels', 'monitoring', 'campaigns']));
+  expect([...new Set(tables.map((table) => table.owner))]).toEqual(expect.arrayContaining(['gateway', 'channels', 'monitoring', 'campaigns', 'backup']));
 });
 
 it('no service touches a table another service owns', () => {

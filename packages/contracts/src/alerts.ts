@@ -48,10 +48,155 @@ export const DeliveryViewSchema = z.object({
   idempotencyKey: z.string(),
   alertId: z.string(),
   message: z.string(),
-  transition: z.enum(['firing', 'resolved']),
+  transition: z.enum(['firing', 'resolved', 'flapping', 'stable']),
+  /** How many alerts the notification carried. */
+  alerts: z.number().int(),
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
   failedAt: z.string().nullable(),
   attempts: z.array(DeliveryAttemptViewSchema),
 });
 export const ReceiverDeliveriesSchema = z.object({ items: z.array(DeliveryViewSchema) });
+
+/** Alert rules: a source read every evaluation (15 s), a condition held for `forSeconds`, grouping and repeats. */
+export const ALERT_SOURCES = ['check_status', 'host_metric', 'channel_event', 'crash_loop'] as const;
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export const HOST_METRICS = ['cpu_percent', 'memory_percent', 'load1', 'hls_free_percent', 'data_free_percent'] as const;
+export const CHANNEL_EVENT_KINDS = ['given_up', 'stall', 'failover'] as const;
+/** Labels a rule's alerts carry, by source (group_by and matchers may name these, `alertname`, `severity`, or the rule's own labels). */
+export const SOURCE_LABELS: Record<(typeof ALERT_SOURCES)[number], string[]> = {
+  check_status: ['check', 'kind'],
+  host_metric: ['metric'],
+  channel_event: ['channel', 'event'],
+  crash_loop: ['channel'],
+};
+
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name (letters, digits, _)');
+const ruleFields = {
+  name: z.string().trim().min(1).max(120),
+  enabled: z.boolean().default(true),
+  forSeconds: z.number().int().min(0, 'must not be negative').max(86_400).default(0),
+  severity: z.enum(ALERT_SEVERITIES).default('warning'),
+  labels: z.record(labelName, z.string().max(200)).default({}),
+  groupBy: z.array(z.union([labelName, z.literal('...')])).max(10).default([]),
+  groupWaitSeconds: z.number().int().min(0).max(3_600).default(30),
+  groupIntervalSeconds: z.number().int().min(0).max(86_400).default(300),
+  repeatIntervalSeconds: z.number().int().min(60).max(7 * 86_400).default(4 * 3_600),
+  sendResolved: z.boolean().default(true),
+};
+
+export const RuleConditionSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('check_status'), params: z.object({ status: z.enum(['down', 'degraded', 'not_up']).default('down') }) }),
+  z.object({
+    source: z.literal('host_metric'),
+    params: z.object({ metric: z.enum(HOST_METRICS), op: z.enum(['>', '<']), threshold: z.number() }),
+  }),
+  z.object({ source: z.literal('channel_event'), params: z.object({ event: z.enum(CHANNEL_EVENT_KINDS), windowMinutes: z.number().int().min(1).max(1_440).default(10) }) }),
+  z.object({ source: z.literal('crash_loop'), params: z.object({ restarts: z.number().int().min(1).max(1_000), windowMinutes: z.number().int().min(1).max(1_440) }) }),
+]);
+
+export const CreateRuleSchema = z.intersection(z.object(ruleFields), RuleConditionSchema);
+export type CreateRule = z.infer<typeof CreateRuleSchema>;
+export const UpdateRuleRequestSchema = z.object({
+  id: z.uuid(),
+  changes: z.object({
+    enabled: z.boolean().optional(),
+    forSeconds: z.number().int().min(0, 'must not be negative').max(86_400).optional(),
+    severity: z.enum(ALERT_SEVERITIES).optional(),
+    groupWaitSeconds: z.number().int().min(0).max(3_600).optional(),
+    groupIntervalSeconds: z.number().int().min(0).max(86_400).optional(),
+    repeatIntervalSeconds: z.number().int().min(60).max(7 * 86_400).optional(),
+    sendResolved: z.boolean().optional(),
+  }),
+});
+export const RuleViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  source: z.enum(ALERT_SOURCES),
+  params: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  builtin: z.boolean(),
+  forSeconds: z.number().int(),
+  severity: z.enum(ALERT_SEVERITIES),
+  labels: z.record(z.string(), z.string()),
+  groupBy: z.array(z.string()),
+  groupWaitSeconds: z.number().int(),
+  groupIntervalSeconds: z.number().int(),
+  repeatIntervalSeconds: z.number().int(),
+  sendResolved: z.boolean(),
+});
+export type RuleView = z.infer<typeof RuleViewSchema>;
+export const RuleListSchema = z.object({ items: z.array(RuleViewSchema) });
+
+export const MatcherSchema = z.object({ label: labelName, value: z.string().max(500), regex: z.boolean().default(false) });
+export const CreateSilenceSchema = z
+  .object({
+    matchers: z.array(MatcherSchema).min(1).max(20),
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    endsAt: z.iso.datetime({ offset: true }),
+    comment: z.string().max(1_000).default(''),
+    createdBy: z.string().max(200).optional(),
+  })
+  .refine((silence) => !silence.startsAt || Date.parse(silence.endsAt) > Date.parse(silence.startsAt), { path: ['endsAt'], message: 'after startsAt' });
+export const SilenceViewSchema = z.object({
+  id: z.string(),
+  matchers: z.array(MatcherSchema),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  comment: z.string(),
+  createdBy: z.string().nullable(),
+  active: z.boolean(),
+});
+export const SilenceListSchema = z.object({ items: z.array(SilenceViewSchema) });
+export const IdSchema = z.object({ id: z.uuid() });
+
+export const CreateMaintenanceWindowSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    matchers: z.array(MatcherSchema).min(1).max(20),
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    endsAt: z.iso.datetime({ offset: true }).optional(),
+    cron: z.string().max(120).optional(),
+    durationMinutes: z.number().int().min(1).max(7 * 1_440).optional(),
+    timezone: z.string().default('UTC'),
+  })
+  .refine((window) => (window.cron ? window.durationMinutes !== undefined : window.startsAt !== undefined && window.endsAt !== undefined), {
+    path: ['cron'],
+    message: 'either cron + durationMinutes, or startsAt + endsAt',
+  });
+export const MaintenanceWindowViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  matchers: z.array(MatcherSchema),
+  startsAt: z.string().nullable(),
+  endsAt: z.string().nullable(),
+  cron: z.string().nullable(),
+  durationMinutes: z.number().int().nullable(),
+  timezone: z.string(),
+  active: z.boolean(),
+});
+export const MaintenanceWindowListSchema = z.object({ items: z.array(MaintenanceWindowViewSchema) });
+
+export const AlertViewSchema = z.object({
+  id: z.string(),
+  rule: z.string(),
+  fingerprint: z.string(),
+  alertType: z.string(),
+  severity: z.string(),
+  message: z.string(),
+  labels: z.record(z.string(), z.string()),
+  metricValue: z.number().nullable(),
+  isResolved: z.boolean(),
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  notifiedAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  silenced: z.boolean(),
+});
+export const ListAlertsSchema = z.object({
+  state: z.enum(['open', 'resolved', 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const AlertListSchema = z.object({ items: z.array(AlertViewSchema) });
+export const AckAlertSchema = z.object({ id: z.uuid(), by: z.string().max(200).optional() });

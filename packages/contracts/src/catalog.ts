@@ -1,6 +1,44 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
-import { CreateReceiverSchema, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema, ReceiverListSchema, ReceiverViewSchema } from './alerts';
+import {
+  AckAlertSchema,
+  AlertListSchema,
+  AlertViewSchema,
+  CreateMaintenanceWindowSchema,
+  CreateReceiverSchema,
+  CreateRuleSchema,
+  CreateSilenceSchema,
+  IdSchema,
+  ListAlertsSchema,
+  MaintenanceWindowListSchema,
+  MaintenanceWindowViewSchema,
+  ReceiverDeliveriesRequestSchema,
+  ReceiverDeliveriesSchema,
+  ReceiverListSchema,
+  ReceiverViewSchema,
+  RuleListSchema,
+  RuleViewSchema,
+  SilenceListSchema,
+  SilenceViewSchema,
+  UpdateRuleRequestSchema,
+} from './alerts';
+import {
+  BackupIdSchema,
+  BackupJobReplySchema,
+  BackupPageSchema,
+  BackupProgressSchema,
+  BackupSettingsViewSchema,
+  BackupViewSchema,
+  CreateBackupSchema,
+  ListBackupsSchema,
+  RestoreBackupRequestSchema,
+  RestoreIdSchema,
+  RestoreListSchema,
+  RestoreViewSchema,
+  RetentionPreviewRequestSchema,
+  RetentionPreviewSchema,
+  UpdateBackupSettingsSchema,
+} from './backups';
 import {
   BulkChannelActionSchema,
   ChannelControlSchema,
@@ -130,8 +168,43 @@ export const Rpc = {
     create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
     deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
   },
+  /** Alert rules, alerts (ack), silences and maintenance windows (monitoring). */
+  rules: {
+    list: defineRpc(Subjects.monitoringRulesList, EmptyRequestSchema, RuleListSchema),
+    create: defineRpc(Subjects.monitoringRulesCreate, CreateRuleSchema, RuleViewSchema),
+    update: defineRpc(Subjects.monitoringRulesUpdate, UpdateRuleRequestSchema, RuleViewSchema),
+    delete: defineRpc(Subjects.monitoringRulesDelete, IdSchema, DeletedReplySchema),
+  },
+  alerts: {
+    list: defineRpc(Subjects.monitoringAlertsList, ListAlertsSchema, AlertListSchema),
+    ack: defineRpc(Subjects.monitoringAlertsAck, AckAlertSchema, AlertViewSchema),
+  },
+  silences: {
+    list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
+    create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
+    delete: defineRpc(Subjects.monitoringSilencesDelete, IdSchema, DeletedReplySchema),
+  },
+  maintenance: {
+    list: defineRpc(Subjects.monitoringMaintenanceList, EmptyRequestSchema, MaintenanceWindowListSchema),
+    create: defineRpc(Subjects.monitoringMaintenanceCreate, CreateMaintenanceWindowSchema, MaintenanceWindowViewSchema),
+    delete: defineRpc(Subjects.monitoringMaintenanceDelete, IdSchema, DeletedReplySchema),
+  },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
+  },
+  backups: {
+    list: defineRpc(Subjects.backupsList, ListBackupsSchema, BackupPageSchema),
+    get: defineRpc(Subjects.backupsGet, BackupIdSchema, BackupViewSchema),
+    create: defineRpc(Subjects.backupsCreate, CreateBackupSchema, BackupViewSchema),
+    delete: defineRpc(Subjects.backupsDelete, BackupIdSchema, DeletedReplySchema),
+    verify: defineRpc(Subjects.backupsVerify, BackupIdSchema, BackupJobReplySchema),
+    restore: defineRpc(Subjects.backupsRestore, RestoreBackupRequestSchema, RestoreViewSchema),
+    restores: defineRpc(Subjects.backupsRestoreList, EmptyRequestSchema, RestoreListSchema),
+    restoreGet: defineRpc(Subjects.backupsRestoreGet, RestoreIdSchema, RestoreViewSchema),
+    undo: defineRpc(Subjects.backupsRestoreUndo, RestoreIdSchema.extend({ requestedBy: z.string().optional() }), RestoreViewSchema),
+    settings: defineRpc(Subjects.backupsSettingsGet, EmptyRequestSchema, BackupSettingsViewSchema),
+    updateSettings: defineRpc(Subjects.backupsSettingsUpdate, UpdateBackupSettingsSchema, BackupSettingsViewSchema),
+    retentionPreview: defineRpc(Subjects.backupsRetentionPreview, RetentionPreviewRequestSchema, RetentionPreviewSchema),
   },
   campaigns: {
     list: defineRpc(Subjects.campaignsList, ListCampaignsSchema, CampaignPageSchema),
@@ -182,6 +255,8 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
+  backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */
   trafficViewers: defineEvent(Subjects.trafficViewers, TrafficViewersSchema),
   /** Ad account paused, failing or synced again (campaigns). */

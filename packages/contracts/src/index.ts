@@ -1,6 +1,7 @@
 export * from './activity';
 export * from './alerts';
 export * from './api-keys';
+export * from './backups';
 export * from './audit';
 export * from './channels';
 export * from './checks';

@@ -19,7 +19,8 @@ describe('NATS permissions derived from Subjects', () => {
     const permissions = natsPermissions();
     expect(permissions.gateway.subscribe).toContain('_INBOX.>');
     expect(permissions.channels.subscribe).not.toContain('_INBOX.>');
-    expect(permissions.backup).toEqual({ publish: [], subscribe: ['backup.health'], respond: true });
+    expect(permissions.backup).toMatchObject({ publish: ['backup.progress', 'backup.restored'], respond: true });
+    expect(permissions.backup.subscribe).toContain('backup.health');
     expect(permissions['channels-worker']).toEqual({
       publish: ['channels.events', 'channels.metrics'], subscribe: ['channels.control.*'], respond: false,
     });

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
+import { BackupsModule } from './backups/backups.module';
 import type { BackupConfig } from './config';
 
 @Module({})
@@ -7,7 +8,7 @@ export class AppModule {
   static forRoot(config: BackupConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'backup', config, uses: { postgres: true, redis: true } })],
+      imports: [PlatformModule.forRoot({ service: 'backup', config, uses: { postgres: true, redis: true } }), BackupsModule],
     };
   }
 }

@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@castline/platform';
-import { AppModule } from './app.module';
-import { loadBackupConfig } from './config';
+import { startBackup } from './backup-app';
 
-async function main(): Promise<void> {
-  const config = loadBackupConfig();
-  await bootstrapService(AppModule.forRoot(config), { service: 'backup', config, port: config.PORT });
-}
-
-main().catch((error: unknown) => {
+startBackup().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { libpqEnv, lowPriority, type PgToolInfo } from './pg-tools';
+import { type PgToolInfo, spawnPgTool } from './pg-tools';
 
 export interface DumpProcess {
   /** pg_dump's stdout: the custom-format archive. */
@@ -28,23 +27,10 @@ export async function startDump(
   databaseUrl: string,
   options: { snapshotId?: string; excludeTableData?: readonly string[]; lowPriority?: boolean },
 ): Promise<DumpProcess> {
-  const { url, env } = libpqEnv(databaseUrl);
-  const prefix = options.lowPriority ? await lowPriority() : [];
-  const argv = [...prefix, tool.path, ...dumpArgs({ url, snapshotId: options.snapshotId, excludeTableData: options.excludeTableData })];
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(argv[0]!, argv.slice(1), {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, done } = await spawnPgTool(tool, databaseUrl, (url) => dumpArgs({ url, snapshotId: options.snapshotId, excludeTableData: options.excludeTableData }), {
+    lowPriority: options.lowPriority,
+    stdin: 'ignore',
+    stdout: 'pipe',
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 8_192) stderr += chunk.toString();
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`pg_dump ${signal ? `was killed by ${signal}` : `exited with ${String(code)}`}: ${stderr.trim() || '(no output)'}`));
-    });
-  });
-  return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
+  return { stdout: child.stdout!, done, kill: () => child.kill('SIGKILL') };
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -101,4 +101,38 @@ export function libpqEnv(databaseUrl: string): { url: string; env: Record<string
   if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
   url.password = '';
   return { url: url.toString(), env };
+}
+
+export interface PgToolProcess {
+  child: import('node:child_process').ChildProcess;
+  /** Resolves when the tool exited 0; rejects with its stderr otherwise (killed, lost connection, ...). */
+  done: Promise<void>;
+}
+
+/**
+ * Starts a PostgreSQL client tool against a database URL (its password passed in PGPASSWORD), at low priority
+ * when asked, collecting stderr for the error when it fails.
+ */
+export async function spawnPgTool(
+  tool: PgToolInfo,
+  databaseUrl: string,
+  args: (url: string) => string[],
+  options: { lowPriority?: boolean; stdin: 'pipe' | 'ignore'; stdout: 'pipe' | 'ignore' },
+): Promise<PgToolProcess> {
+  const { url, env } = libpqEnv(databaseUrl);
+  const prefix = options.lowPriority ? await lowPriority() : [];
+  const argv = [...prefix, tool.path, ...args(url)];
+  const child = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, stdio: [options.stdin, options.stdout, 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (stderr.length < 8_192) stderr += chunk.toString();
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${tool.tool} ${signal ? `was killed by ${signal}` : `exited with ${String(code)}`}: ${stderr.trim() || '(no output)'}`));
+    });
+  });
+  return { child, done };
 }

@@ -100,19 +100,6 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   }
 
   private notification(row: OutboxWithParts): Notification {
-    return {
-      idempotencyKey: row.idempotencyKey,
-      transition: row.transition as Notification['transition'],
-      alert: {
-        id: row.alert.id,
-        rule: row.alert.rule,
-        fingerprint: row.alert.fingerprint,
-        severity: row.alert.severity,
-        message: row.alert.message,
-        labels: row.alert.labels as Record<string, string>,
-        startsAt: row.alert.createdAt.toISOString(),
-        endsAt: row.alert.resolvedAt?.toISOString() ?? null,
-      },
-    };
+    return { ...(row.payload as unknown as Omit<Notification, 'idempotencyKey'>), idempotencyKey: row.idempotencyKey };
   }
 }

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { Jobs } from '@castline/platform';
+import { RestoreRunner } from '../restore/restore-runner';
+import { ArchiveStore } from './archive-store';
+import { BackupWorker } from './backup-worker';
+import { BackupsController } from './backups.controller';
+import { BackupsRepository } from './backups.repository';
+import { BackupsService } from './backups.service';
+
+@Module({
+  controllers: [BackupsController],
+  providers: [BackupsRepository, BackupsService, ArchiveStore, RestoreRunner, BackupWorker, Jobs],
+})
+export class BackupsModule {}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { ErrorCodes, Events, Queues, type RestoreStep, type RestoreView } from '@castline/contracts';
+import { createPrismaClient, readMigrationsList, applyMigrations } from '@castline/db';
+import { AppError, CONFIG, EventBus, Jobs } from '@castline/platform';
+import { COMPONENT_FILES, type Manifest } from '../archive/manifest';
+import { verifyArchive } from '../archive/verify';
+import { ArchiveStore } from '../backups/archive-store';
+import { BackupsRepository } from '../backups/backups.repository';
+import { backupDatabaseUrl, type BackupConfig } from '../config';
+import type { BackupKeyring } from '../crypto/backup-keyring';
+import { DecryptStream } from '../crypto/stream-cipher';
+import { locatePgTool, serverVersionOf } from '../database/pg-tools';
+import { serverVersionNum } from '../database/snapshot';
+import { listFiles } from '../files/tar-pack';
+import { tarEntries } from '../files/tar-read';
+import { DatabaseSwitch } from './database-switch';
+import { pgRestore } from './pg-restore';
+import { toRestoreView } from '../backups/views';
+import { busy } from '../backups/backups.service';
+
+export const RESTORE_STEPS = ['verify', 'restore_database', 'check', 'copy_backup_tables', 'switch', 'files', 'done'] as const;
+export type RestoreStepName = (typeof RESTORE_STEPS)[number];
+
+/** What survives a crash during the switch: the journal beside the archives (the database itself is being renamed). */
+interface SwitchJournal {
+  restoreId: string;
+  live: string;
+  incoming: string;
+  previous: string;
+}
+
+/** Refusals that are the request's fault or the backup's, not a crash. */
+class RestoreRefused extends Error {}
+
+const shortId = (id: string) => id.replaceAll('-', '').slice(0, 8);
+
+/**
+ * A restore, step by step, each recorded in restore_history: (a) verify the archive, refuse before writing;
+ * (b) pg_restore into a new `<db>_restore_<id>`; (c) row counts equal the manifest's, the backup's migrations a
+ * prefix of ours (pending ones applied; newer refused), every model readable and an enabled admin; the backup
+ * service's own tables copied from live; (d) the switch (renames in one transaction); (e) files; (f) the
+ * `backup.restored` event. At start, `recover` finishes or undoes what a crash interrupted.
+ */
+@Injectable()
+export class RestoreRunner {
+  private readonly logger = new Logger(RestoreRunner.name);
+  private readonly queue;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: BackupConfig,
+    private readonly backups: BackupsRepository,
+    private readonly archives: ArchiveStore,
+    private readonly bus: EventBus,
+    jobs: Jobs,
+  ) {
+    this.queue = jobs.queue(Queues.backups);
+  }
+
+  private get databases(): DatabaseSwitch {
+    return new DatabaseSwitch(backupDatabaseUrl(this.config));
+  }
+
+  private journalPath(restoreId: string): string {
+    return path.join(this.archives.root, `.restore-${restoreId}.json`);
+  }
+
+  /** Checks the request (404, 409 for a failed or corrupt backup, 400 for a wrong typed name) and queues the restore. */
+  async request(backupId: string, confirm: string, requestedBy?: string): Promise<RestoreView> {
+    const backup = await this.backups.find(backupId);
+    if (!backup) throw AppError.notFound('Backup');
+    if (backup.status !== 'completed' && backup.status !== 'verified') throw AppError.conflict(`A ${backup.status} backup cannot be restored`);
+    if (confirm !== backup.name) {
+      const message = `type the backup's name (${backup.name}) to confirm the restore`;
+      throw AppError.badRequest(message, { fields: [{ path: 'confirm', message }] });
+    }
+    const id = randomUUID();
+    const row = await this.backups.createIfIdle((tx) =>
+      tx.restoreHistory.create({ data: { id, backupId, backupName: backup.name, kind: 'restore', requestedBy, step: 'queued' } }),
+    );
+    if (!row) throw busy('Cannot start a restore');
+    await this.queue.add('restore', { kind: 'restore', restoreId: id }, { jobId: `restore-${id}`, removeOnComplete: 100, removeOnFail: 100 });
+    return toRestoreView(row);
+  }
+
+  private async record(id: string, steps: RestoreStep[], data: Record<string, unknown> = {}): Promise<void> {
+    const current = steps.at(-1);
+    // Right after the switch the pool's old sessions were ended: one retry reconnects to the restored database.
+    const write = () => this.backups.updateRestore(id, { step: current?.step ?? 'queued', steps: steps as never, ...data });
+    await write().catch(() => write());
+  }
+
+  /** Test hook: BACKUP_FAULT_AT=<step> kills the process as that step starts (SIGKILL, nothing cleaned up). */
+  private faultAt(step: RestoreStepName): void {
+    if (process.env.BACKUP_FAULT_AT === step) process.kill(process.pid, 'SIGKILL');
+  }
+
+  async run(restoreId: string, keyring: BackupKeyring): Promise<string> {
+    const row = await this.backups.findRestore(restoreId);
+    if (!row || row.result !== null) return 'skipped: not pending';
+    const backup = row.backupId ? await this.backups.find(row.backupId) : null;
+    const steps = (row.steps as RestoreStep[]) ?? [];
+    const databases = this.databases;
+    const incoming = `${databases.live}_restore_${shortId(restoreId)}`;
+    const previous = `${databases.live}_pre_restore_${shortId(restoreId)}`;
+    const begin = async (step: RestoreStepName, data: Record<string, unknown> = {}) => {
+      this.faultAt(step);
+      steps.push({ step, startedAt: new Date().toISOString() });
+      await this.record(restoreId, steps, data);
+      this.publish(restoreId, step, false);
+    };
+    const end = (detail?: string) => {
+      const current = steps.at(-1)!;
+      current.finishedAt = new Date().toISOString();
+      current.result = 'success';
+      if (detail) current.detail = detail;
+    };
+    let switched = false;
+    try {
+      if (!backup) throw new RestoreRefused('the backup was deleted');
+      const directory = this.archives.directoryOf(backup.name);
+      await begin('verify');
+      const verified = await verifyArchive(directory, keyring, { expectedManifestSha256: backup.manifestSha256 ?? undefined });
+      if (!verified.ok || !verified.manifest) {
+        await this.backups.update(backup.id, { status: 'corrupt', error: verified.problems.join('; ') });
+        throw new AppError(ErrorCodes.backupCorrupt, `refused: the backup failed verification: ${verified.problems.join('; ')}`, HttpStatus.UNPROCESSABLE_ENTITY);
+      }
+      const manifest = verified.manifest;
+      end();
+
+      await begin('restore_database', { restoreDatabase: incoming });
+      const dump = manifest.files.find((file) => file.component === 'database');
+      if (!dump) throw new RestoreRefused('the backup holds no database');
+      const server = serverVersionOf(await serverVersionNum(databases.liveUrl));
+      const tool = await locatePgTool('pg_restore', server, this.config.PG_BIN_DIR);
+      await databases.drop(incoming);
+      await databases.create(incoming);
+      await pgRestore(tool, databases.urlOf(incoming), createReadStream(path.join(directory, dump.path)).pipe(new DecryptStream(keyring)), {
+        lowPriority: this.config.BACKUP_LOW_PRIORITY,
+      });
+      end();
+
+      await begin('check');
+      end(await this.check(databases, incoming, manifest));
+
+      await begin('copy_backup_tables');
+      await databases.copyBackupTables(incoming);
+      end();
+
+      // From here the record is written into the restored database (its copy of restore_history) after the switch.
+      await begin('switch');
+      await writeFile(this.journalPath(restoreId), JSON.stringify({ restoreId, live: databases.live, incoming, previous } satisfies SwitchJournal));
+      const windowMs = await databases.swap(incoming, previous);
+      switched = true;
+      end(`connections refused for ${windowMs} ms`);
+      await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
+      await rm(this.journalPath(restoreId), { force: true });
+
+      await begin('files');
+      end(await this.restoreFiles(directory, manifest, keyring, restoreId));
+
+      await begin('done');
+      end();
+      await this.record(restoreId, steps, { result: 'success', finishedAt: new Date(), error: null });
+      this.publish(restoreId, 'done', true);
+      this.bus.publish(Events.backupRestored, { restoreId, backupId: backup.id, database: databases.live });
+      return 'success';
+    } catch (error) {
+      const message = (error as Error).message;
+      const current = steps.at(-1);
+      if (current && !current.finishedAt) Object.assign(current, { finishedAt: new Date().toISOString(), result: 'failed', error: message });
+      if (!switched) await databases.drop(incoming).catch(() => undefined);
+      await this.record(restoreId, steps, { result: 'failed', error: message, finishedAt: new Date() });
+      this.publish(restoreId, current?.step ?? 'failed', true);
+      if (error instanceof RestoreRefused || error instanceof AppError) return `failed: ${message}`;
+      throw error;
+    }
+  }
+
+  /** (c): counts, migrations, smoke queries. Returns a summary for the step's detail. */
+  private async check(databases: DatabaseSwitch, incoming: string, manifest: Manifest): Promise<string> {
+    const counts = await databases.rowCounts(incoming);
+    const wrong = Object.entries(manifest.database.rowCounts).filter(([table, rows]) => counts[table] !== rows);
+    if (wrong.length > 0) {
+      throw new RestoreRefused(`row counts differ from the manifest: ${wrong.map(([table, rows]) => `${table} ${counts[table] ?? 'missing'} != ${rows}`).join(', ')}`);
+    }
+    const ours = (await readMigrationsList()).migrationDirectories.map((directory) => directory.path);
+    const theirs = manifest.database.migrations;
+    const unknown = theirs.filter((name) => !ours.includes(name));
+    if (unknown.length > 0) {
+      throw new AppError(
+        ErrorCodes.backupSchemaNewer,
+        `the backup's database has migrations this version does not know (${unknown.join(', ')}): restore it with a newer Castline`,
+        HttpStatus.CONFLICT,
+      );
+    }
+    if (theirs.some((name, index) => ours[index] !== name)) throw new RestoreRefused(`the backup's migrations are not a prefix of this version's`);
+    const applied = theirs.length < ours.length ? await applyMigrations(databases.urlOf(incoming)) : [];
+    const prisma = createPrismaClient(databases.urlOf(incoming));
+    try {
+      const client = prisma as unknown as Record<string, { findFirst(): Promise<unknown> }>;
+      const models = Object.keys(client).filter((key) => !key.startsWith('$') && !key.startsWith('_') && typeof client[key]?.findFirst === 'function');
+      for (const model of models) await client[model]!.findFirst();
+      const admin = await prisma.user.findFirst({ where: { role: 'admin', disabled: false } });
+      if (!admin) throw new RestoreRefused('the restored database has no enabled admin: nobody could sign in');
+      return `${Object.keys(counts).length} tables as counted, ${models.length} models readable${applied.length ? `, migrated forward: ${applied.join(', ')}` : ''}`;
+    } finally {
+      await prisma.$disconnect();
+    }
+  }
+
+  /**
+   * (e): each uploaded file is written under a temp name beside its target, then renamed over it; files the
+   * backup does not hold move aside into UPLOADS_DIR/.pre-restore-<id>/ (never deleted).
+   */
+  private async restoreFiles(directory: string, manifest: Manifest, keyring: BackupKeyring, restoreId: string): Promise<string> {
+    const uploads = manifest.files.find((file) => file.component === 'uploads');
+    if (!uploads) return 'no files in the backup';
+    const root = path.resolve(this.config.UPLOADS_DIR);
+    const restored = new Set<string>();
+    const source = createReadStream(path.join(directory, COMPONENT_FILES.uploads)).pipe(new DecryptStream(keyring));
+    for await (const entry of tarEntries(source)) {
+      const target = path.resolve(root, entry.header.name);
+      if (!target.startsWith(`${root}${path.sep}`) || entry.header.type !== 'file') {
+        for await (const _chunk of entry) void _chunk;
+        continue;
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      const temp = `${target}.restore-${shortId(restoreId)}.tmp`;
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk);
+      await writeFile(temp, Buffer.concat(chunks));
+      await rename(temp, target);
+      restored.add(path.relative(root, target).split(path.sep).join('/'));
+    }
+    const aside = path.join(root, `.pre-restore-${shortId(restoreId)}`);
+    let moved = 0;
+    for (const relative of await listFiles(root)) {
+      if (restored.has(relative) || relative.startsWith('.pre-restore-')) continue;
+      await mkdir(path.dirname(path.join(aside, relative)), { recursive: true });
+      await rename(path.join(root, relative), path.join(aside, relative));
+      moved++;
+    }
+    return `${restored.size} files restored${moved ? `, ${moved} moved aside to ${path.basename(aside)}` : ''}`;
+  }
+
+  private publish(restoreId: string, stage: string, done: boolean): void {
+    try {
+      this.bus.publish(Events.backupProgress, { kind: 'restore', restoreId, stage, bytes: 0, bytesPerSecond: 0, done });
+    } catch {
+      // best effort
+    }
+  }
+
+  /**
+   * At start: a restore without a result was interrupted. Before the switch its new database is dropped and it
+   * is `interrupted`; during the switch the journal says which names to look at: renamed -> finished (files
+   * left to redo by hand), not renamed -> the new database dropped and `rolled_back`.
+   */
+  async recover(): Promise<void> {
+    const databases = this.databases;
+    for (const row of await this.backups.runningRestores()) {
+      if (row.step === 'queued') continue;
+      const journal = await readFile(this.journalPath(row.id), 'utf8').then((text) => JSON.parse(text) as SwitchJournal, () => undefined);
+      const steps = (row.steps as RestoreStep[]) ?? [];
+      const close = (result: string, error: string) =>
+        this.backups.updateRestore(row.id, { result, error, finishedAt: new Date(), steps: steps as never });
+      if (journal && (await databases.exists(journal.previous))) {
+        // The renames committed: the restored database is live. Its files step never ran.
+        steps.push({ step: 'switch', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), result: 'success', detail: 'finished after a restart' });
+        await databases.allowConnections(journal.previous, true).catch(() => undefined);
+        await this.backups.updateRestore(row.id, { previousDatabase: journal.previous });
+        await close('interrupted', 'the service stopped after the switch: the database is restored, files were not');
+      } else if (journal) {
+        await databases.allowConnections(journal.live, true).catch(() => undefined);
+        await databases.drop(journal.incoming);
+        await close('rolled_back', 'the service stopped during the switch: the live database was kept, the restored one dropped');
+      } else {
+        if (row.restoreDatabase) await databases.drop(row.restoreDatabase);
+        await close('interrupted', `the service stopped during ${row.step}: the live database was never touched`);
+      }
+      await rm(this.journalPath(row.id), { force: true });
+      this.logger.warn(`restore ${row.id} recovered after a restart`);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { Rpc } from '@castline/contracts';
+import { databaseNameOf, dropDatabase, withDatabaseName, withPgClient } from '@castline/db';
+import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
+import { startBackup } from '../src/backup-app';
+import { backupEnv, seedEveryTable, tableDigests, waitUntil } from './backup-support';
+
+let harness: ServiceHarness;
+let work: string;
+let uploadsDir: string;
+const leftovers: string[] = [];
+
+beforeAll(async () => {
+  const setup = await backupEnv();
+  work = setup.work;
+  uploadsDir = setup.env.UPLOADS_DIR!;
+  harness = await startServiceHarness('backup_restore', startBackup, setup.env);
+  await seedEveryTable(harness.databaseUrl);
+  await writeFile(path.join(uploadsDir, 'logos', 'logo.png'), Buffer.from([1, 2, 3, 4]));
+  await writeFile(path.join(uploadsDir, 'logos', 'big.png'), Buffer.alloc(200_000, 9));
+}, 60_000);
+
+afterAll(async () => {
+  await harness?.close();
+  for (const name of leftovers) await dropDatabase(withDatabaseName(harness.databaseUrl, name)).catch(() => undefined);
+  await rm(work, { recursive: true, force: true });
+});
+
+const backupDone = (id: string) =>
+  waitUntil(() => harness.call(Rpc.backups.get, { id }), (backup) => backup.status !== 'running');
+const restoreDone = (id: string) =>
+  waitUntil(() => harness.call(Rpc.backups.restoreGet, { id }), (restore) => restore.result !== null, 60_000);
+
+describe('backup and restore through the service', () => {
+  it('round-trips every table and every file, switching the database in place', async () => {
+    const created = await harness.call(Rpc.backups.create, { requestedBy: 'admin-1' });
+    expect(created).toMatchObject({ status: 'running', trigger: 'manual', requestedBy: 'admin-1' });
+    const backup = await backupDone(created.id);
+    expect(backup).toMatchObject({ status: 'completed', error: null });
+    expect(backup.components.map((component) => [component.kind, component.status])).toEqual([
+      ['database', 'completed'],
+      ['uploads', 'completed'],
+      ['config', 'completed'],
+    ]);
+    const before = await tableDigests(harness.databaseUrl);
+    expect(Object.values(before).every((table) => table.rows > 0)).toBe(true);
+
+    // Change everything afterwards: rows, a file's content, a new file.
+    await withPgClient(harness.databaseUrl, async (client) => {
+      await client.query(`DELETE FROM channels`);
+      await client.query(`UPDATE users SET name = 'changed'`);
+      await client.query(`INSERT INTO audit_log (actor_type, action, status_code, result) VALUES ('user', 'x', 200, 'success')`);
+    });
+    await writeFile(path.join(uploadsDir, 'logos', 'logo.png'), 'changed');
+    await writeFile(path.join(uploadsDir, 'logos', 'new.png'), 'new');
+    expect(await tableDigests(harness.databaseUrl)).not.toEqual(before);
+
+    await expect(harness.call(Rpc.backups.restore, { id: backup.id, confirm: 'not-the-name' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+
+    // A client reads the live database in a loop across the switch.
+    const pool = new Pool({ connectionString: harness.databaseUrl, max: 2 });
+    pool.on('error', () => undefined);
+    let reading = true;
+    let errors = 0;
+    let reads = 0;
+    const loop = (async () => {
+      while (reading) {
+        try {
+          await pool.query('SELECT count(*) FROM channels');
+          reads++;
+        } catch {
+          errors++;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+
+    let restore;
+    let finished;
+    try {
+      restore = await harness.call(Rpc.backups.restore, { id: backup.id, confirm: backup.name, requestedBy: 'admin-1' });
+      finished = await restoreDone(restore.id);
+    } finally {
+      reading = false;
+      await loop;
+      await pool.end();
+    }
+    if (finished.previousDatabase) leftovers.push(finished.previousDatabase);
+
+    expect(finished).toMatchObject({ result: 'success', error: null, backupName: backup.name });
+    expect(finished.steps.map((step) => [step.step, step.result])).toEqual([
+      ['verify', 'success'],
+      ['restore_database', 'success'],
+      ['check', 'success'],
+      ['copy_backup_tables', 'success'],
+      ['switch', 'success'],
+      ['files', 'success'],
+      ['done', 'success'],
+    ]);
+    expect(finished.switchWindowMs).toBeGreaterThanOrEqual(0);
+    console.log(`switch window ${finished.switchWindowMs} ms; client loop: ${reads} reads, ${errors} errors (no PgBouncer: sessions are ended)`);
+
+    // Every table as it was at the backup; the catalogue and this restore's history survived the switch.
+    expect(await tableDigests(harness.databaseUrl)).toEqual(before);
+    expect((await harness.call(Rpc.backups.get, { id: backup.id })).status).toBe('completed');
+    expect((await harness.call(Rpc.backups.restores, {})).items.map((item) => item.id)).toContain(restore.id);
+    // The previous database is kept under its pre-restore name.
+    const preRestore = await withPgClient(withDatabaseName(harness.databaseUrl, finished.previousDatabase!), async (client) =>
+      Number((await client.query(`SELECT count(*) AS n FROM channels`)).rows[0].n),
+    );
+    expect(preRestore).toBe(0);
+    expect(finished.previousDatabase).toBe(`${databaseNameOf(harness.databaseUrl)}_pre_restore_${restore.id.replaceAll('-', '').slice(0, 8)}`);
+
+    // Files: identical to the backup; the file it did not hold moved aside.
+    expect(await readFile(path.join(uploadsDir, 'logos', 'logo.png'))).toEqual(Buffer.from([1, 2, 3, 4]));
+    expect((await readFile(path.join(uploadsDir, 'logos', 'big.png'))).length).toBe(200_000);
+    const entries = await readdir(uploadsDir, { recursive: true });
+    expect(entries.filter((entry) => entry.endsWith('new.png'))).toEqual([path.join(`.pre-restore-${restore.id.replaceAll('-', '').slice(0, 8)}`, 'logos', 'new.png')]);
+    expect(entries.some((entry) => entry.includes('.tmp'))).toBe(false);
+    // The loop read again after the switch.
+    expect(reads).toBeGreaterThan(0);
+  });
+
+  it('refuses to restore a corrupt backup and leaves the live database untouched', async () => {
+    const backup = await backupDone((await harness.call(Rpc.backups.create, {})).id);
+    expect(backup.status).toBe('completed');
+    const file = path.join(work, 'backups', backup.name, 'database.pgdump');
+    const bytes = await readFile(file);
+    bytes[bytes.length - 40]! ^= 0xff;
+    await writeFile(file, bytes);
+    await withPgClient(harness.databaseUrl, (client) => client.query(`INSERT INTO audit_log (actor_type, action, status_code, result) VALUES ('user', 'after', 200, 'success')`));
+    const before = await tableDigests(harness.databaseUrl);
+    const restore = await harness.call(Rpc.backups.restore, { id: backup.id, confirm: backup.name });
+    const finished = await restoreDone(restore.id);
+    expect(finished.result).toBe('failed');
+    expect(finished.steps.map((step) => [step.step, step.result])).toEqual([['verify', 'failed']]);
+    expect(finished.error).toContain('database.pgdump: SHA-256 differs from the manifest');
+    expect((await harness.call(Rpc.backups.get, { id: backup.id })).status).toBe('corrupt');
+    expect(await tableDigests(harness.databaseUrl)).toEqual(before);
+    // A corrupt backup is refused up front from now on.
+    await expect(harness.call(Rpc.backups.restore, { id: backup.id, confirm: backup.name })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('answers 409 BACKUP_BUSY while a restore runs and 404 for an unknown backup', async () => {
+    await withPgClient(harness.databaseUrl, (client) =>
+      client.query(`INSERT INTO restore_history (id, backup_name, kind, step) VALUES ($1, 'x', 'restore', 'restore_database')`, [randomUUID()]),
+    );
+    try {
+      await expect(harness.call(Rpc.backups.create, {})).rejects.toMatchObject({ code: 'BACKUP_BUSY', status: 409 });
+    } finally {
+      await withPgClient(harness.databaseUrl, (client) => client.query(`DELETE FROM restore_history WHERE backup_name = 'x'`));
+    }
+    await expect(harness.call(Rpc.backups.get, { id: randomUUID() })).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
+  });
+});
