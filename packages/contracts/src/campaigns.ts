@@ -319,3 +319,5 @@ export const TrafficSessionReplySchema = z.object({
   trackingId: z.string().nullable().optional(),
   clickId: z.string().nullable().optional(),
 });
+export type SyncRunView = z.infer<typeof SyncRunViewSchema>;
+export type TrackingLinkView = z.infer<typeof TrackingLinkViewSchema>;
