@@ -76,6 +76,14 @@ import {
   CampaignViewSchema,
   ConnectAdAccountSchema,
   CreateCampaignSchema,
+  CreateTrackingLinkSchema,
+  RecordConversionReplySchema,
+  RecordConversionSchema,
+  TrackingLinkIdSchema,
+  TrackingLinkListSchema,
+  TrackingLinkViewSchema,
+  TrafficSessionReplySchema,
+  TrafficSessionRequestSchema,
   ListCampaignsSchema,
   ListSyncRunsSchema,
   SyncNowReplySchema,
@@ -233,6 +241,19 @@ export const Rpc = {
     resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),
     syncNow: defineRpc(Subjects.campaignsAccountsSyncNow, SyncNowSchema, SyncNowReplySchema),
     runs: defineRpc(Subjects.campaignsAccountsRuns, ListSyncRunsSchema, SyncRunPageSchema),
+  },
+  trackingLinks: {
+    list: defineRpc(Subjects.campaignsLinksList, EmptyRequestSchema, TrackingLinkListSchema),
+    create: defineRpc(Subjects.campaignsLinksCreate, CreateTrackingLinkSchema, TrackingLinkViewSchema),
+    delete: defineRpc(Subjects.campaignsLinksDelete, TrackingLinkIdSchema, DeletedReplySchema),
+  },
+  conversions: {
+    /** Attribution may ask traffic-logger for a session (300 ms) first. */
+    record: defineRpc(Subjects.campaignsConversionsRecord, RecordConversionSchema, RecordConversionReplySchema),
+  },
+  traffic: {
+    /** 300 ms: a conversion is never held up by a slow traffic-logger; no answer means unattributed. */
+    sessionsGet: defineRpc(Subjects.trafficSessionsGet, TrafficSessionRequestSchema, TrafficSessionReplySchema, { timeoutMs: 300 }),
   },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),

@@ -26,6 +26,8 @@ export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
   gatewayAuditRecent: ['monitoring'],
   // Monitoring's built-in checks ask every service's health, as the gateway's GET /health does.
   health: ['gateway', 'monitoring'],
+  // Attribution of a conversion by session asks the traffic-logger (300 ms deadline).
+  trafficSessionsGet: ['campaigns'],
 };
 
 /** JetStream API subjects a user may request (not in `Subjects`: they belong to nats-server). */

@@ -107,6 +107,12 @@ export const Subjects = {
   campaignsAccountsResume: 'campaigns.accounts.resume',
   campaignsAccountsSyncNow: 'campaigns.accounts.sync-now',
   campaignsAccountsRuns: 'campaigns.accounts.runs',
+  campaignsLinksList: 'campaigns.links.list',
+  campaignsLinksCreate: 'campaigns.links.create',
+  campaignsLinksDelete: 'campaigns.links.delete',
+  campaignsConversionsRecord: 'campaigns.conversions.record',
+  /** A visit session's tracking and click ids (answered by traffic-logger; campaigns asks while attributing). */
+  trafficSessionsGet: 'traffic-logger.sessions.get',
   /** An event, not a request: `CampaignEvent` when an ad account is paused, fails a sync or syncs again. */
   campaignsEvents: 'campaigns.events',
 } as const;

@@ -18,7 +18,7 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
-import { AdAccountsController, CampaignsController } from './campaigns/campaigns.routes';
+import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -45,6 +45,8 @@ export class AppModule {
         PresetsController,
         UploadsController,
         AdAccountsController,
+        TrackingLinksController,
+        ConversionsController,
         CampaignsController,
         BackupsController,
       ],
