@@ -130,6 +130,13 @@ describe('accepted events', () => {
     expect((await stored()).events.length).toBe(before + accepted + 1);
   });
 
+  it('serves the tracker script that posts here', async () => {
+    const response = await harness.app.inject({ method: 'GET', url: '/api/v1/collect/tracker.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('application/javascript');
+    expect(response.body).toContain("send('page_view')");
+  });
+
   it('answers the preflight of a JSON post with the Origin, never *', async () => {
     const response = await harness.app.inject({ method: 'OPTIONS', url: '/api/v1/collect', headers: { origin: site.origin, 'access-control-request-method': 'POST' } });
     expect(response.statusCode).toBe(204);

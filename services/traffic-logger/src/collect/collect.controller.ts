@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Options, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Options, Post, Req, Res } from '@nestjs/common';
 import { AppError, Public } from '@castline/platform';
+import { trackerSource } from '@castline/tracker';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CollectService } from './collect.service';
 
@@ -10,7 +11,17 @@ import { CollectService } from './collect.service';
 @Controller('api/v1/collect')
 @Public()
 export class CollectController {
+  private readonly tracker = trackerSource();
+
   constructor(private readonly collect: CollectService) {}
+
+  /** The tracker script (packages/tracker, < 2 KiB gzipped; nginx gzips it). Sites embed it with data-site. */
+  @Get('tracker.js')
+  @Header('Content-Type', 'application/javascript; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  script(): string {
+    return this.tracker;
+  }
 
   @Post()
   @HttpCode(202)
