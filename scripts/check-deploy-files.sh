@@ -115,6 +115,7 @@ SECRETS_ENCRYPTION_KEY=check-only-secrets-encryption-key-0123456
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 REDIS_PASSWORD=check-only-redis-password
+TRAFFIC_IP_SECRET=check-only-traffic-ip-secret-0123456789
 MEDIA_UPLOAD_SECRET=check-only-media-upload-secret-0123456789
 BACKUP_ENCRYPTION_KEY=check-only-backup-encryption-key-0123456
 EOF
