@@ -20,14 +20,16 @@ export const PERMISSIONS = [
   'campaigns:read',
   'campaigns:write',
   'campaign-accounts:write',
+  'media:read',
+  'media:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write']),
-  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'media:read', 'media:write']),
+  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'media:read']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

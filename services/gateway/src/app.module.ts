@@ -17,6 +17,8 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { AdAccountsController, CampaignsController } from './campaigns/campaigns.routes';
+import { MediaUploadController } from './media/media-upload.controller';
+import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -41,6 +43,8 @@ export class AppModule {
         UploadsController,
         AdAccountsController,
         CampaignsController,
+        MediaUploadController,
+        MediaVideosController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };

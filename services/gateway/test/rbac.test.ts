@@ -70,6 +70,12 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/campaigns/accounts/{id}/pause': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/resume': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/sync': OPERATORS,
+  'GET /api/v1/media/upload-auth': OPERATORS,
+  'GET /api/v1/media/videos': EVERYONE,
+  'GET /api/v1/media/videos/{id}': EVERYONE,
+  'PATCH /api/v1/media/videos/{id}': OPERATORS,
+  'DELETE /api/v1/media/videos/{id}': OPERATORS,
+  'POST /api/v1/media/videos/{id}/reprocess': OPERATORS,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
@@ -87,7 +93,7 @@ const tokens: Partial<Record<Role, string>> = {};
 beforeAll(async () => {
   gateway = await startTestGateway('rbac');
   const env = { ...inProcessServiceEnv(gateway.databaseUrl), UPLOADS_DIR: uploadsDir };
-  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' })]);
+  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' }), spawnService('media', { ...env, MEDIA_ROOT: uploadsDir })]);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   tokens.admin = admin.accessToken;
   tokens.operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
