@@ -45,7 +45,7 @@ process.env.NODE_ENV ||= 'development';
 process.env.LOG_LEVEL ||= 'info';
 process.env.NGINX_PORT ||= '8080';
 process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
-process.env.MEDIA_ROOT ||= 'data/media';
+process.env.MEDIA_ROOT ||= path.resolve('data/media');
 // The demo source (and the browser tests' sources) send MPEG-TS to udp://127.0.0.1: let UDP reach loopback, nothing else.
 process.env.SOURCE_ALLOWED_NETWORKS ??= 'udp:127.0.0.1/32';
 const dashboardDev = process.env.DASHBOARD_DEV === '1';
