@@ -8,7 +8,6 @@
 //     BENCH_KILL_TRIALS (10) more with monitoring (from its build) killed with SIGKILL right after the publish
 //     and started again: how many were delivered, and each one once.
 // Uses its own database, Redis key prefix and nats-server (JetStream), like the tests.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
