@@ -76,6 +76,14 @@ import {
   CampaignViewSchema,
   ConnectAdAccountSchema,
   CreateCampaignSchema,
+  CreateTrackingLinkSchema,
+  RecordConversionReplySchema,
+  RecordConversionSchema,
+  TrackingLinkIdSchema,
+  TrackingLinkListSchema,
+  TrackingLinkViewSchema,
+  TrafficSessionReplySchema,
+  TrafficSessionRequestSchema,
   ListCampaignsSchema,
   ListSyncRunsSchema,
   SyncNowReplySchema,
@@ -85,6 +93,7 @@ import {
   UpdateCampaignRequestSchema,
 } from './campaigns';
 import { ServiceHealthReportSchema } from './health';
+import { VideoProgressSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
@@ -233,6 +242,19 @@ export const Rpc = {
     syncNow: defineRpc(Subjects.campaignsAccountsSyncNow, SyncNowSchema, SyncNowReplySchema),
     runs: defineRpc(Subjects.campaignsAccountsRuns, ListSyncRunsSchema, SyncRunPageSchema),
   },
+  trackingLinks: {
+    list: defineRpc(Subjects.campaignsLinksList, EmptyRequestSchema, TrackingLinkListSchema),
+    create: defineRpc(Subjects.campaignsLinksCreate, CreateTrackingLinkSchema, TrackingLinkViewSchema),
+    delete: defineRpc(Subjects.campaignsLinksDelete, TrackingLinkIdSchema, DeletedReplySchema),
+  },
+  conversions: {
+    /** Attribution may ask traffic-logger for a session (300 ms) first. */
+    record: defineRpc(Subjects.campaignsConversionsRecord, RecordConversionSchema, RecordConversionReplySchema),
+  },
+  traffic: {
+    /** 300 ms: a conversion is never held up by a slow traffic-logger; no answer means unattributed. */
+    sessionsGet: defineRpc(Subjects.trafficSessionsGet, TrafficSessionRequestSchema, TrafficSessionReplySchema, { timeoutMs: 300 }),
+  },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
 } as const;
@@ -250,6 +272,8 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** A video's status and transcode progress (<= 1/s while transcoding). */
+  mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
   /** A new dashboard notification (monitoring); every gateway replica pushes it to its dashboards. */
   notifications: defineEvent(Subjects.monitoringNotifications, NotificationEventSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),

@@ -14,7 +14,7 @@ import { Subjects } from './subjects';
  */
 
 /** A NATS identity: the seven services plus the live-channels worker (`channels` image, its own process). */
-export const NATS_USERS = [...SERVICE_NAMES, 'channels-worker'] as const;
+export const NATS_USERS = [...SERVICE_NAMES, 'channels-worker', 'media-worker'] as const;
 export type NatsUser = (typeof NATS_USERS)[number];
 
 type SubjectKey = keyof typeof Subjects;
@@ -26,6 +26,8 @@ export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
   gatewayAuditRecent: ['monitoring'],
   // Monitoring's built-in checks ask every service's health, as the gateway's GET /health does.
   health: ['gateway', 'monitoring'],
+  // Attribution of a conversion by session asks the traffic-logger (300 ms deadline).
+  trafficSessionsGet: ['campaigns'],
 };
 
 /** JetStream API subjects a user may request (not in `Subjects`: they belong to nats-server). */
@@ -56,6 +58,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway', 'monitoring'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // The transcode worker's progress and status changes (media publishes the ones it makes); the gateway relays.
+  mediaVideosProgress: { publishers: ['media', 'media-worker'], subscribers: ['gateway'] },
   // A new dashboard notification: monitoring publishes, every gateway replica pushes it to its dashboards.
   monitoringNotifications: { publishers: ['monitoring'], subscribers: ['gateway'] },
   // The running backup job's progress; the gateway relays it to the dashboard.

@@ -22,6 +22,10 @@ export const PERMISSIONS = [
   'campaign-accounts:write',
   'alerts:write',
   'alert-receivers:write',
+  // backup: admin only (a restore replaces the whole database)
+  'backups:read',
+  'backups:write',
+  'backups:restore',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

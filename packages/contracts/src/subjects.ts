@@ -72,6 +72,8 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  // media (issue 13): the transcode worker's progress, relayed by the gateway.
+  mediaVideosProgress: 'media.videos.progress',
   // backup (one block, appended)
   backupsList: 'backup.backups.list',
   backupsGet: 'backup.backups.get',
@@ -105,6 +107,12 @@ export const Subjects = {
   campaignsAccountsResume: 'campaigns.accounts.resume',
   campaignsAccountsSyncNow: 'campaigns.accounts.sync-now',
   campaignsAccountsRuns: 'campaigns.accounts.runs',
+  campaignsLinksList: 'campaigns.links.list',
+  campaignsLinksCreate: 'campaigns.links.create',
+  campaignsLinksDelete: 'campaigns.links.delete',
+  campaignsConversionsRecord: 'campaigns.conversions.record',
+  /** A visit session's tracking and click ids (answered by traffic-logger; campaigns asks while attributing). */
+  trafficSessionsGet: 'traffic-logger.sessions.get',
   /** An event, not a request: `CampaignEvent` when an ad account is paused, fails a sync or syncs again. */
   campaignsEvents: 'campaigns.events',
 } as const;

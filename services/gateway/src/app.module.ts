@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { BackupsController } from './backups/backups.routes';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ChannelTelemetryController } from './channels/channel-telemetry.controller';
 import { ChannelsController, PresetsController } from './channels/channels.routes';
@@ -17,7 +18,7 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
-import { AdAccountsController, CampaignsController } from './campaigns/campaigns.routes';
+import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -44,7 +45,10 @@ export class AppModule {
         PresetsController,
         UploadsController,
         AdAccountsController,
+        TrackingLinksController,
+        ConversionsController,
         CampaignsController,
+        BackupsController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };

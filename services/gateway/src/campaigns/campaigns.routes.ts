@@ -2,6 +2,8 @@ import {
   AnalyticsQuerySchema,
   ConnectAdAccountSchema,
   CreateCampaignSchema,
+  CreateTrackingLinkSchema,
+  RecordConversionSchema,
   ListCampaignsSchema,
   Rpc,
   RunsQuerySchema,
@@ -128,5 +130,43 @@ export const AdAccountsController = forwardController('AdAccountsController', 'c
     summary: 'Sync run history, newest first: kind, range, API calls, rows upserted/changed, time throttled, error',
     query: RunsQuerySchema,
     request: ({ id, query }) => ({ id, ...query }),
+  }),
+]);
+
+/** Tracking links (/r/<code> is served by campaigns through nginx) and server-to-server conversions. */
+export const TrackingLinksController = forwardController('TrackingLinksController', 'campaigns/links', 'campaigns', [
+  forward({ name: 'list', method: 'GET', path: '', permission: 'campaigns:read', rpc: Rpc.trackingLinks.list, summary: 'Tracking links with their click counts' }),
+  forward({
+    name: 'create',
+    method: 'POST',
+    path: '',
+    permission: 'campaigns:write',
+    rpc: Rpc.trackingLinks.create,
+    audit: { action: 'campaigns.links.create', targetType: 'tracking-link', targetFromReply: true },
+    summary: 'Create /r/<code>: it records each click and redirects only to this stored destination',
+    body: CreateTrackingLinkSchema,
+  }),
+  forward({
+    name: 'delete',
+    method: 'DELETE',
+    path: ':id',
+    permission: 'campaigns:write',
+    rpc: Rpc.trackingLinks.delete,
+    audit: { action: 'campaigns.links.delete', targetType: 'tracking-link' },
+  }),
+]);
+
+export const ConversionsController = forwardController('ConversionsController', 'campaigns/conversions', 'campaigns', [
+  forward({
+    name: 'record',
+    method: 'POST',
+    path: '',
+    permission: 'campaigns:write',
+    rpc: Rpc.conversions.record,
+    summary:
+      'Server-to-server conversion (an API key limited to campaigns:write is enough). Deduplicated by (account, type, orderId) or eventId: a repeat answers duplicate: true and changes nothing; attributed to the last click within the window',
+    body: RecordConversionSchema,
+    request: ({ body }) => ({ ...body, source: 's2s' as const }),
+    status: 200,
   }),
 ]);

@@ -44,7 +44,7 @@ export interface ForwardRoute<R extends RpcContract = RpcContract, Q extends z.Z
   /** What the caller gets of the reply, e.g. with fields its role may not see. Default: the reply as it is. */
   respond?: (reply: RpcResponse<R>, principal: Principal) => unknown;
   /** Nest's default (201 for POST, else 200) unless given; 204 answers no body. */
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204;
 }
 
 /** Declares a route with its types checked (the request builder sees the validated query and body). */

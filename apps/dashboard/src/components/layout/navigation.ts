@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, BellRingIcon, CpuIcon, HeartPulseIcon, ListChecksIcon, SendIcon, VolumeXIcon, KeyRoundIcon, LayoutDashboardIcon, type LucideIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -18,6 +18,14 @@ export const NAVIGATION: NavSection[] = [
     items: [
       { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
+    ],
+  },
+  {
+    title: 'Campaigns',
+    items: [
+      { href: '/campaigns', label: 'Campaigns', icon: MegaphoneIcon, permission: 'campaigns:read' },
+      { href: '/campaigns/accounts', label: 'Ad accounts', icon: PlugIcon, permission: 'campaigns:read' },
+      { href: '/campaigns/links', label: 'Tracking links', icon: LinkIcon, permission: 'campaigns:read' },
     ],
   },
   {
@@ -44,6 +52,7 @@ export const NAVIGATION: NavSection[] = [
       { href: '/settings/api-keys', label: 'API keys', icon: KeyRoundIcon, permission: 'api-keys:read' },
       { href: '/settings/presets', label: 'Encoding presets', icon: SlidersHorizontalIcon, permission: 'channels:read' },
       { href: '/settings/audit', label: 'Audit log', icon: ScrollTextIcon, permission: 'audit:read' },
+      { href: '/settings/backups', label: 'Backups', icon: ArchiveIcon, permission: 'backups:read' },
     ],
   },
 ];
