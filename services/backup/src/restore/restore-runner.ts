@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCodes, Events, Queues, type RestoreStep, type RestoreView } from '@castline/contracts';
@@ -93,8 +93,12 @@ export class RestoreRunner {
     await write().catch(() => write());
   }
 
-  /** Test hook: BACKUP_FAULT_AT=<step> kills the process as that step starts (SIGKILL, nothing cleaned up). */
-  private faultAt(step: RestoreStepName): void {
+  /**
+   * Test hook: BACKUP_FAULT_AT=<step> kills the process as that step starts, once it is recorded (SIGKILL,
+   * nothing cleaned up);
+   * `switched` kills it right after the renames committed, before anything was recorded.
+   */
+  private faultAt(step: RestoreStepName | 'switched'): void {
     if (process.env.BACKUP_FAULT_AT === step) process.kill(process.pid, 'SIGKILL');
   }
 
@@ -107,9 +111,9 @@ export class RestoreRunner {
     const incoming = `${databases.live}_restore_${shortId(restoreId)}`;
     const previous = `${databases.live}_pre_restore_${shortId(restoreId)}`;
     const begin = async (step: RestoreStepName, data: Record<string, unknown> = {}) => {
-      this.faultAt(step);
       steps.push({ step, startedAt: new Date().toISOString() });
       await this.record(restoreId, steps, data);
+      this.faultAt(step);
       this.publish(restoreId, step, false);
     };
     const end = (detail?: string) => {
@@ -156,6 +160,7 @@ export class RestoreRunner {
       await writeFile(this.journalPath(restoreId), JSON.stringify({ restoreId, live: databases.live, incoming, previous } satisfies SwitchJournal));
       const windowMs = await databases.swap(incoming, previous);
       switched = true;
+      this.faultAt('switched');
       end(`connections refused for ${windowMs} ms`);
       await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
       await rm(this.journalPath(restoreId), { force: true });
@@ -263,28 +268,41 @@ export class RestoreRunner {
    */
   async recover(): Promise<void> {
     const databases = this.databases;
+    // Journals first, over the maintenance database: a crash inside the switch may have left the live database
+    // refusing connections, and every query below needs it.
+    const switches = new Map<string, 'finished' | 'rolled_back'>();
+    for (const file of (await readdir(this.archives.root).catch(() => [] as string[])).filter((name) => /^\.restore-[\w-]+\.json$/.test(name))) {
+      const journal = await readFile(path.join(this.archives.root, file), 'utf8').then((text) => JSON.parse(text) as SwitchJournal, () => undefined);
+      if (!journal) continue;
+      if (await databases.exists(journal.previous)) {
+        await databases.allowConnections(journal.previous, true);
+        switches.set(journal.restoreId, 'finished');
+      } else {
+        await databases.allowConnections(journal.live, true);
+        await databases.drop(journal.incoming);
+        switches.set(journal.restoreId, 'rolled_back');
+      }
+    }
     for (const row of await this.backups.runningRestores()) {
       if (row.step === 'queued') continue;
-      const journal = await readFile(this.journalPath(row.id), 'utf8').then((text) => JSON.parse(text) as SwitchJournal, () => undefined);
       const steps = (row.steps as RestoreStep[]) ?? [];
-      const close = (result: string, error: string) =>
-        this.backups.updateRestore(row.id, { result, error, finishedAt: new Date(), steps: steps as never });
-      if (journal && (await databases.exists(journal.previous))) {
-        // The renames committed: the restored database is live. Its files step never ran.
-        steps.push({ step: 'switch', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), result: 'success', detail: 'finished after a restart' });
-        await databases.allowConnections(journal.previous, true).catch(() => undefined);
-        await this.backups.updateRestore(row.id, { previousDatabase: journal.previous });
-        await close('interrupted', 'the service stopped after the switch: the database is restored, files were not');
-      } else if (journal) {
-        await databases.allowConnections(journal.live, true).catch(() => undefined);
-        await databases.drop(journal.incoming);
+      const close = (result: string, error: string, data: Record<string, unknown> = {}) =>
+        this.backups.updateRestore(row.id, { result, error, finishedAt: new Date(), steps: steps as never, ...data });
+      const switched = switches.get(row.id);
+      if (switched === 'finished') {
+        const previous = `${databases.live}_pre_restore_${shortId(row.id)}`;
+        await close('interrupted', 'the service stopped right after the switch: the database is restored, files were not', { previousDatabase: previous });
+      } else if (switched === 'rolled_back') {
         await close('rolled_back', 'the service stopped during the switch: the live database was kept, the restored one dropped');
+      } else if (row.previousDatabase) {
+        // The switch was recorded (in the restored database, now live): only the files step was cut short.
+        await close('interrupted', `the service stopped during ${row.step}, after the switch: the database is restored, files may not be`);
       } else {
         if (row.restoreDatabase) await databases.drop(row.restoreDatabase);
         await close('interrupted', `the service stopped during ${row.step}: the live database was never touched`);
       }
-      await rm(this.journalPath(row.id), { force: true });
       this.logger.warn(`restore ${row.id} recovered after a restart`);
     }
+    for (const restoreId of switches.keys()) await rm(this.journalPath(restoreId), { force: true });
   }
 }
