@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { demoSourceCommand, seedDemoChannel } from './lib/demo.mjs';
+import { createRequire } from 'node:module';
+import { adFakeEnv, adFakesCommand, demoSourceCommand, seedDemoAdAccounts, seedDemoChannel } from './lib/demo.mjs';
 import { findNginx, loadLocalSecrets, waitForHttp } from './lib/local-run.mjs';
 
 process.chdir(path.resolve(import.meta.dirname, '..'));
@@ -44,6 +45,7 @@ process.env.NODE_ENV ||= 'development';
 process.env.LOG_LEVEL ||= 'info';
 process.env.NGINX_PORT ||= '8080';
 process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
+process.env.MEDIA_ROOT ||= 'data/media';
 // The demo source (and the browser tests' sources) send MPEG-TS to udp://127.0.0.1: let UDP reach loopback, nothing else.
 process.env.SOURCE_ALLOWED_NETWORKS ??= 'udp:127.0.0.1/32';
 const dashboardDev = process.env.DASHBOARD_DEV === '1';
@@ -73,6 +75,9 @@ step(generated.length > 0 ? `generated ${generated.join(', ')} into ${LOCAL_ENV_
 // The demo source and channel (scripts/lib/demo.mjs); DEMO=false leaves both out.
 // Without FFmpeg there is no demo (and no live channel); the rest still runs.
 const withDemo = process.env.DEMO !== 'false' && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+// The ad-platform fakes with one demo account each (campaigns syncs from them); DEMO=false leaves them out.
+const withAdDemo = process.env.DEMO !== 'false';
+if (withAdDemo) Object.assign(process.env, adFakeEnv());
 const withoutNginx = process.env.NO_NGINX === '1';
 const nginx = withoutNginx ? undefined : findNginx();
 if (!nginx && !withoutNginx) {
@@ -110,6 +115,8 @@ const commands = [
   ...SERVICES.map(([name, port, prefixColor]) => ({ name, prefixColor, command: `exec ${node} services/${name}/dist/main.js`, env: { PORT: String(port) } })),
   // The live-channels worker (runs FFmpeg); more of them may run, here one is enough.
   { name: 'worker', prefixColor: 'red', command: `exec ${node} services/channels/dist/worker/main.js` },
+  // The VOD transcode worker (media-transcode queue; its FFmpegs at nice 19).
+  { name: 'media-worker', prefixColor: 'magenta', command: `exec ${node} services/media/dist/worker/main.js` },
   // The production build under `next start`; DASHBOARD_DEV=1: Next's dev server (hot reload) instead.
   {
     name: 'dashboard',
@@ -119,6 +126,7 @@ const commands = [
   },
   ...(nginxCommand ? [{ name: 'nginx', prefixColor: 'gray', command: nginxCommand }] : []),
   ...(withDemo ? [{ name: 'demo', prefixColor: 'white', command: demoSourceCommand(demoPort) }] : []),
+  ...(withAdDemo ? [{ name: 'ad-fakes', prefixColor: 'magenta', command: adFakesCommand(node) }] : []),
 ];
 step(`starting ${commands.map((command) => command.name).join(', ')}`);
 const { result } = concurrently(commands, { prefix: 'name', padPrefix: true, killOthersOn: ['failure'], killTimeout: 15_000 });
@@ -151,6 +159,20 @@ if (healthy && withDemo && !stopped) {
     step(`demo channel ${seeded === 'created' ? 'created' : 'already there'}`);
   } catch (error) {
     step(`could not create the demo channel: ${error.message}`);
+  }
+}
+if (healthy && withAdDemo && !stopped) {
+  try {
+    const { DEMO_CREDENTIALS } = createRequire(import.meta.url)('../packages/testkit/dist/fakes/main.js');
+    const connected = await seedDemoAdAccounts({
+      apiBase: `http://127.0.0.1:${GATEWAY_PORT}/api/v1`,
+      email: process.env.ADMIN_EMAIL,
+      password: process.env.ADMIN_PASSWORD,
+      credentials: DEMO_CREDENTIALS,
+    });
+    step(connected > 0 ? `demo ad accounts connected (${connected}); their 90 days sync from the local fakes` : 'demo ad accounts already connected');
+  } catch (error) {
+    step(`could not connect the demo ad accounts: ${error.message}`);
   }
 }
 if (!stopped) {

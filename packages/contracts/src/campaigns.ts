@@ -74,11 +74,10 @@ export const UpdateAdAccountSchema = z.object({
 export const UpdateAdAccountRequestSchema = z.object({ id: z.uuid(), changes: UpdateAdAccountSchema });
 export const AdAccountIdSchema = z.object({ id: z.uuid() });
 
-export const SyncNowSchema = z.object({
-  id: z.uuid(),
-  since: day.optional(),
-  until: day.optional(),
-});
+/** The body of "sync now": a range (default yesterday and today in the account's time zone). */
+export const SyncNowBodySchema = z.object({ since: day.optional(), until: day.optional() });
+export const SyncNowSchema = SyncNowBodySchema.extend({ id: z.uuid() });
+export const RunsQuerySchema = PageQuerySchema;
 
 export const AdAccountCustomerViewSchema = z.object({
   id: z.string(),
@@ -136,20 +135,26 @@ export const SyncNowReplySchema = z.object({ queued: z.boolean(), jobId: z.strin
 /** Money in an API body: a decimal amount of the currency (non-negative, at most 6 decimals). */
 const money = z.number().nonnegative().max(1e12).refine((value) => Number.isInteger(Math.round(value * 1e6)), 'at most 6 decimals');
 
-export const CampaignBodySchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    currency: isoCurrency,
-    budget: money.nullable().optional(),
-    dailyBudget: money.nullable().optional(),
-    startDate: day.nullable().optional(),
-    endDate: day.nullable().optional(),
-    status: z.enum(CAMPAIGN_STATUSES).default('active'),
-    objective: z.string().max(100).nullable().optional(),
-  })
-  .refine((body) => !body.startDate || !body.endDate || body.startDate <= body.endDate, { path: ['endDate'], message: 'endDate is before startDate' });
-export const CreateCampaignSchema = CampaignBodySchema;
-export const UpdateCampaignRequestSchema = z.object({ id: z.uuid(), changes: z.record(z.string(), z.unknown()) });
+const CampaignFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  currency: isoCurrency,
+  budget: money.nullable().optional(),
+  dailyBudget: money.nullable().optional(),
+  startDate: day.nullable().optional(),
+  endDate: day.nullable().optional(),
+  status: z.enum(CAMPAIGN_STATUSES).default('active'),
+  objective: z.string().max(100).nullable().optional(),
+});
+const datesInOrder = (body: { startDate?: string | null; endDate?: string | null }) => !body.startDate || !body.endDate || body.startDate <= body.endDate;
+/** A manual campaign (platform `manual`); synced ones change on their platform. */
+export const CreateCampaignSchema = CampaignFieldsSchema.refine(datesInOrder, { path: ['endDate'], message: 'endDate is before startDate' });
+export type CreateCampaign = z.infer<typeof CreateCampaignSchema>;
+export const UpdateCampaignSchema = CampaignFieldsSchema.omit({ status: true })
+  .extend({ status: z.enum(CAMPAIGN_STATUSES) })
+  .partial()
+  .refine(datesInOrder, { path: ['endDate'], message: 'endDate is before startDate' });
+export type UpdateCampaign = z.infer<typeof UpdateCampaignSchema>;
+export const UpdateCampaignRequestSchema = z.object({ id: z.uuid(), changes: UpdateCampaignSchema });
 export const CampaignIdSchema = z.object({ id: z.uuid() });
 
 export const CAMPAIGN_SORT_FIELDS = ['name', 'platform', 'status', 'createdAt', 'spend', 'revenue'] as const;
@@ -236,3 +241,83 @@ export const CampaignEventSchema = z.object({
   at: z.string(),
 });
 export type CampaignEvent = z.infer<typeof CampaignEventSchema>;
+
+// ---- tracking ---------------------------------------------------------------------------------------------
+
+/** Only absolute http(s) URLs are stored as destinations; /r/<code> never redirects anywhere else. */
+const destination = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'an absolute http(s) URL without credentials');
+
+export const CreateTrackingLinkSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  destinationUrl: destination,
+  /** The path of /r/<code>; generated when absent. */
+  code: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, '3-64 letters, digits, - or _').optional(),
+  accountId: z.uuid().optional(),
+  campaignId: z.uuid().optional(),
+  creativeId: z.uuid().optional(),
+});
+export type CreateTrackingLink = z.infer<typeof CreateTrackingLinkSchema>;
+export const TrackingLinkIdSchema = z.object({ id: z.uuid() });
+export const TrackingLinkViewSchema = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  destinationUrl: z.string(),
+  accountId: z.uuid().nullable(),
+  campaignId: z.uuid().nullable(),
+  creativeId: z.uuid().nullable(),
+  clicks: z.number().int(),
+  createdAt: z.string(),
+});
+export const TrackingLinkListSchema = z.object({ items: z.array(TrackingLinkViewSchema) });
+
+export const CONVERSION_TYPE = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _, e.g. purchase');
+
+/** A conversion a shop's server reports (s2s); the pixel sends the same fields as query parameters. */
+export const RecordConversionSchema = z
+  .object({
+    /** The ad account it belongs to, or its public pixel id. */
+    accountId: z.uuid().optional(),
+    pixelId: z.string().min(1).max(64).optional(),
+    type: CONVERSION_TYPE,
+    /** In `currency` units; non-negative. */
+    value: z.number().nonnegative().max(1e12).default(0),
+    currency: isoCurrency.optional(),
+    orderId: z.string().min(1).max(128).optional(),
+    eventId: z.string().min(1).max(128).optional(),
+    clickId: z.string().min(1).max(64).optional(),
+    trackingId: z.string().min(1).max(64).optional(),
+    sessionId: z.string().min(1).max(128).optional(),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    source: z.enum(['s2s', 'pixel']).default('s2s'),
+  })
+  .refine((body) => body.accountId !== undefined || body.pixelId !== undefined, { path: ['accountId'], message: 'accountId or pixelId is required' });
+export type RecordConversion = z.infer<typeof RecordConversionSchema>;
+export const RecordConversionReplySchema = z.object({
+  id: z.string(),
+  /** True when this order or event was recorded before: nothing changed. */
+  duplicate: z.boolean(),
+  attributedBy: z.enum(['click_id', 'tracking_id', 'session', 'none']),
+  campaignId: z.uuid().nullable(),
+});
+
+/** traffic-logger's view of a visit session: what links it to an ad click (campaigns asks, 300 ms deadline). */
+export const TrafficSessionRequestSchema = z.object({ sessionId: z.string().min(1).max(128) });
+export const TrafficSessionReplySchema = z.object({
+  sessionId: z.string(),
+  found: z.boolean(),
+  trackingId: z.string().nullable().optional(),
+  clickId: z.string().nullable().optional(),
+});
+export type SyncRunView = z.infer<typeof SyncRunViewSchema>;
+export type TrackingLinkView = z.infer<typeof TrackingLinkViewSchema>;

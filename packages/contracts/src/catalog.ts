@@ -1,6 +1,35 @@
 import { z } from 'zod';
 import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activity';
-import { CreateReceiverSchema, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema, ReceiverListSchema, ReceiverViewSchema } from './alerts';
+import {
+  AckAlertSchema,
+  AlertListSchema,
+  AlertViewSchema,
+  CreateMaintenanceWindowSchema,
+  CreateReceiverSchema,
+  CreateRuleSchema,
+  CreateSilenceSchema,
+  IdSchema,
+  ListAlertsSchema,
+  MaintenanceWindowListSchema,
+  MaintenanceWindowViewSchema,
+  ListNotificationsSchema,
+  MarkNotificationsSchema,
+  NotificationEventSchema,
+  NotificationListSchema,
+  UnreadCountSchema,
+  ReceiverDeliveriesRequestSchema,
+  ReceiverDeliveriesSchema,
+  ReceiverListSchema,
+  ReceiverViewSchema,
+  RuleListSchema,
+  RuleViewSchema,
+  SilenceListSchema,
+  SilenceViewSchema,
+  TestReceiverReplySchema,
+  TestReceiverSchema,
+  UpdateReceiverRequestSchema,
+  UpdateRuleRequestSchema,
+} from './alerts';
 import {
   BackupIdSchema,
   BackupJobReplySchema,
@@ -47,6 +76,14 @@ import {
   CampaignViewSchema,
   ConnectAdAccountSchema,
   CreateCampaignSchema,
+  CreateTrackingLinkSchema,
+  RecordConversionReplySchema,
+  RecordConversionSchema,
+  TrackingLinkIdSchema,
+  TrackingLinkListSchema,
+  TrackingLinkViewSchema,
+  TrafficSessionReplySchema,
+  TrafficSessionRequestSchema,
   ListCampaignsSchema,
   ListSyncRunsSchema,
   SyncNowReplySchema,
@@ -56,6 +93,7 @@ import {
   UpdateCampaignRequestSchema,
 } from './campaigns';
 import { ServiceHealthReportSchema } from './health';
+import { VideoProgressSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
@@ -138,6 +176,35 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
     create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
     deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
+    update: defineRpc(Subjects.monitoringReceiversUpdate, UpdateReceiverRequestSchema, ReceiverViewSchema),
+    delete: defineRpc(Subjects.monitoringReceiversDelete, IdSchema, DeletedReplySchema),
+    /** Sends a test notification now and answers what the receiver replied (SMTP/HTTP may take up to 15 s). */
+    test: defineRpc(Subjects.monitoringReceiversTest, TestReceiverSchema, TestReceiverReplySchema, { timeoutMs: 20_000 }),
+  },
+  /** Alert rules, alerts (ack), silences and maintenance windows (monitoring). */
+  rules: {
+    list: defineRpc(Subjects.monitoringRulesList, EmptyRequestSchema, RuleListSchema),
+    create: defineRpc(Subjects.monitoringRulesCreate, CreateRuleSchema, RuleViewSchema),
+    update: defineRpc(Subjects.monitoringRulesUpdate, UpdateRuleRequestSchema, RuleViewSchema),
+    delete: defineRpc(Subjects.monitoringRulesDelete, IdSchema, DeletedReplySchema),
+  },
+  alerts: {
+    list: defineRpc(Subjects.monitoringAlertsList, ListAlertsSchema, AlertListSchema),
+    ack: defineRpc(Subjects.monitoringAlertsAck, AckAlertSchema, AlertViewSchema),
+  },
+  silences: {
+    list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
+    create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
+    delete: defineRpc(Subjects.monitoringSilencesDelete, IdSchema, DeletedReplySchema),
+  },
+  notifications: {
+    list: defineRpc(Subjects.monitoringNotificationsList, ListNotificationsSchema, NotificationListSchema),
+    read: defineRpc(Subjects.monitoringNotificationsRead, MarkNotificationsSchema, UnreadCountSchema),
+  },
+  maintenance: {
+    list: defineRpc(Subjects.monitoringMaintenanceList, EmptyRequestSchema, MaintenanceWindowListSchema),
+    create: defineRpc(Subjects.monitoringMaintenanceCreate, CreateMaintenanceWindowSchema, MaintenanceWindowViewSchema),
+    delete: defineRpc(Subjects.monitoringMaintenanceDelete, IdSchema, DeletedReplySchema),
   },
   gateway: {
     auditRecent: defineRpc(Subjects.gatewayAuditRecent, AuditRecentRequestSchema, RecentActivityReplySchema),
@@ -175,6 +242,19 @@ export const Rpc = {
     syncNow: defineRpc(Subjects.campaignsAccountsSyncNow, SyncNowSchema, SyncNowReplySchema),
     runs: defineRpc(Subjects.campaignsAccountsRuns, ListSyncRunsSchema, SyncRunPageSchema),
   },
+  trackingLinks: {
+    list: defineRpc(Subjects.campaignsLinksList, EmptyRequestSchema, TrackingLinkListSchema),
+    create: defineRpc(Subjects.campaignsLinksCreate, CreateTrackingLinkSchema, TrackingLinkViewSchema),
+    delete: defineRpc(Subjects.campaignsLinksDelete, TrackingLinkIdSchema, DeletedReplySchema),
+  },
+  conversions: {
+    /** Attribution may ask traffic-logger for a session (300 ms) first. */
+    record: defineRpc(Subjects.campaignsConversionsRecord, RecordConversionSchema, RecordConversionReplySchema),
+  },
+  traffic: {
+    /** 300 ms: a conversion is never held up by a slow traffic-logger; no answer means unattributed. */
+    sessionsGet: defineRpc(Subjects.trafficSessionsGet, TrafficSessionRequestSchema, TrafficSessionReplySchema, { timeoutMs: 300 }),
+  },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
 } as const;
@@ -192,6 +272,10 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** A video's status and transcode progress (<= 1/s while transcoding). */
+  mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
+  /** A new dashboard notification (monitoring); every gateway replica pushes it to its dashboards. */
+  notifications: defineEvent(Subjects.monitoringNotifications, NotificationEventSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */

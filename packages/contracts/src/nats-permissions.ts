@@ -14,7 +14,7 @@ import { Subjects } from './subjects';
  */
 
 /** A NATS identity: the seven services plus the live-channels worker (`channels` image, its own process). */
-export const NATS_USERS = [...SERVICE_NAMES, 'channels-worker'] as const;
+export const NATS_USERS = [...SERVICE_NAMES, 'channels-worker', 'media-worker'] as const;
 export type NatsUser = (typeof NATS_USERS)[number];
 
 type SubjectKey = keyof typeof Subjects;
@@ -26,12 +26,25 @@ export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
   gatewayAuditRecent: ['monitoring'],
   // Monitoring's built-in checks ask every service's health, as the gateway's GET /health does.
   health: ['gateway', 'monitoring'],
+  // Attribution of a conversion by session asks the traffic-logger (300 ms deadline).
+  trafficSessionsGet: ['campaigns'],
 };
 
 /** JetStream API subjects a user may request (not in `Subjects`: they belong to nats-server). */
 export const NATS_JETSTREAM_API: Partial<Record<NatsUser, string[]>> = {
-  // The built-in NATS check asks for the JetStream account info.
-  monitoring: ['$JS.API.INFO'],
+  // The built-in NATS check asks for the JetStream account info; the channel events consumer keeps its stream
+  // and durable consumer and pulls and acks messages.
+  monitoring: [
+    '$JS.API.INFO',
+    '$JS.API.STREAM.INFO.CHANNEL_EVENTS',
+    '$JS.API.STREAM.CREATE.CHANNEL_EVENTS',
+    '$JS.API.STREAM.UPDATE.CHANNEL_EVENTS',
+    '$JS.API.CONSUMER.INFO.CHANNEL_EVENTS.*',
+    '$JS.API.CONSUMER.CREATE.CHANNEL_EVENTS.>',
+    '$JS.API.CONSUMER.DURABLE.CREATE.CHANNEL_EVENTS.*',
+    '$JS.API.CONSUMER.MSG.NEXT.CHANNEL_EVENTS.*',
+    '$JS.ACK.CHANNEL_EVENTS.>',
+  ],
 };
 
 /** Subjects that carry events (no reply): who publishes and who subscribes each. */
@@ -41,9 +54,14 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   // Every running channel's worker, every second; the gateway relays, monitoring and channels keep the last.
   channelsMetrics: { publishers: ['channels-worker'], subscribers: ['gateway', 'monitoring', 'channels'] },
   // Status changes: written by the API (create/update/stop) and by workers (running, failed); the gateway relays.
-  channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway'] },
+  // Monitoring reads them through the CHANNEL_EVENTS JetStream stream (durable consumer) for alert rules.
+  channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway', 'monitoring'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // The transcode worker's progress and status changes (media publishes the ones it makes); the gateway relays.
+  mediaVideosProgress: { publishers: ['media', 'media-worker'], subscribers: ['gateway'] },
+  // A new dashboard notification: monitoring publishes, every gateway replica pushes it to its dashboards.
+  monitoringNotifications: { publishers: ['monitoring'], subscribers: ['gateway'] },
   // The running backup job's progress; the gateway relays it to the dashboard.
   backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
   // After a restore switched the database: channels reconciles its running jobs against the restored rows.

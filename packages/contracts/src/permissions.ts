@@ -17,6 +17,11 @@ export const PERMISSIONS = [
   'channels:read',
   'channels:write',
   'presets:write',
+  'campaigns:read',
+  'campaigns:write',
+  'campaign-accounts:write',
+  'alerts:write',
+  'alert-receivers:write',
   // backup: admin only (a restore replaces the whole database)
   'backups:read',
   'backups:write',
@@ -27,8 +32,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write']),
-  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write']),
+  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

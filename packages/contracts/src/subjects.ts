@@ -15,6 +15,25 @@ export const Subjects = {
   monitoringReceiversList: 'monitoring.receivers.list',
   monitoringReceiversCreate: 'monitoring.receivers.create',
   monitoringReceiversDeliveries: 'monitoring.receivers.deliveries',
+  monitoringReceiversUpdate: 'monitoring.receivers.update',
+  monitoringReceiversDelete: 'monitoring.receivers.delete',
+  monitoringReceiversTest: 'monitoring.receivers.test',
+  monitoringRulesList: 'monitoring.rules.list',
+  monitoringRulesCreate: 'monitoring.rules.create',
+  monitoringRulesUpdate: 'monitoring.rules.update',
+  monitoringRulesDelete: 'monitoring.rules.delete',
+  monitoringAlertsList: 'monitoring.alerts.list',
+  monitoringAlertsAck: 'monitoring.alerts.ack',
+  monitoringSilencesList: 'monitoring.silences.list',
+  monitoringSilencesCreate: 'monitoring.silences.create',
+  monitoringSilencesDelete: 'monitoring.silences.delete',
+  monitoringMaintenanceList: 'monitoring.maintenance.list',
+  monitoringMaintenanceCreate: 'monitoring.maintenance.create',
+  monitoringMaintenanceDelete: 'monitoring.maintenance.delete',
+  monitoringNotificationsList: 'monitoring.notifications.list',
+  monitoringNotificationsRead: 'monitoring.notifications.read',
+  /** An event, not a request: a new dashboard notification; the gateway pushes it to dashboards (the bell). */
+  monitoringNotifications: 'monitoring.notifications',
   channelsList: 'channels.list',
   channelsGet: 'channels.get',
   channelsCreate: 'channels.create',
@@ -53,6 +72,8 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  // media (issue 13): the transcode worker's progress, relayed by the gateway.
+  mediaVideosProgress: 'media.videos.progress',
   // backup (one block, appended)
   backupsList: 'backup.backups.list',
   backupsGet: 'backup.backups.get',
@@ -86,6 +107,12 @@ export const Subjects = {
   campaignsAccountsResume: 'campaigns.accounts.resume',
   campaignsAccountsSyncNow: 'campaigns.accounts.sync-now',
   campaignsAccountsRuns: 'campaigns.accounts.runs',
+  campaignsLinksList: 'campaigns.links.list',
+  campaignsLinksCreate: 'campaigns.links.create',
+  campaignsLinksDelete: 'campaigns.links.delete',
+  campaignsConversionsRecord: 'campaigns.conversions.record',
+  /** A visit session's tracking and click ids (answered by traffic-logger; campaigns asks while attributing). */
+  trafficSessionsGet: 'traffic-logger.sessions.get',
   /** An event, not a request: `CampaignEvent` when an ad account is paused, fails a sync or syncs again. */
   campaignsEvents: 'campaigns.events',
 } as const;

@@ -65,6 +65,8 @@ export const ChannelEventMessageSchema = z.object({
   category: z.string().optional(),
   message: z.string(),
   at: z.string(),
+  /** The channel_events row's id, when the event was stored: consumers dedup by it (JetStream delivers at least once). */
+  eventId: z.string().optional(),
 });
 export type ChannelEventMessage = z.infer<typeof ChannelEventMessageSchema>;
 

@@ -5,3 +5,7 @@ export * from './progress';
 export * from './source-url';
 export * from './source-secrets';
 export * from './source-options';
+export * from './probe';
+export * from './thumbnail';
+export * from './process';
+export * from './vod-command';

@@ -1,13 +1,9 @@
 import {
   buildLiveCommand,
-  buildSourceProbeCommand,
-  buildFrameSizeProbeCommand,
-  buildThumbnailCommand,
   HLS_FLAGS,
   hlsOutputPaths,
   InvalidLiveSpecError,
   type LiveEncodeSpec,
-  parseFrameSize,
 } from './live-command';
 
 const GLOBAL = ['-nostdin', '-hide_banner', '-loglevel', 'level+warning', '-nostats', '-progress', 'pipe:1'];
@@ -328,68 +324,5 @@ describe('hlsOutputPaths', () => {
       entryPlaylist: '/var/hls/a/index.m3u8',
       mediaPlaylists: ['/var/hls/a/720p/index.m3u8', '/var/hls/a/360p/index.m3u8'],
     });
-  });
-});
-
-describe('buildThumbnailCommand', () => {
-  it('grabs one frame of the newest segment', () => {
-    expect(buildThumbnailCommand('/var/hls/a/index.m3u8', '/tmp/thumbs/a.jpg')).toEqual([
-      '-nostdin', '-hide_banner', '-loglevel', 'error',
-      '-protocol_whitelist', 'file',
-      '-live_start_index', '-1',
-      '-i', '/var/hls/a/index.m3u8',
-      '-map', '0:v:0',
-      '-frames:v', '1',
-      '-vf', 'scale=640:-2',
-      '-q:v', '4',
-      '-update', '1',
-      '-y', '/tmp/thumbs/a.jpg',
-    ]);
-  });
-
-  it('rounds an odd width down to even and refuses nonsense', () => {
-    const command = buildThumbnailCommand('/p.m3u8', '/t.jpg', 321);
-    expect(command[command.indexOf('-vf') + 1]).toBe('scale=320:-2');
-    expect(() => buildThumbnailCommand('/p.m3u8', '/t.jpg', 0)).toThrow(InvalidLiveSpecError);
-  });
-});
-
-describe('buildSourceProbeCommand', () => {
-  it('probes a udp source with its timeout and whitelist', () => {
-    expect(buildSourceProbeCommand('udp://127.0.0.1:5000', 1.5)).toEqual([
-      '-hide_banner', '-loglevel', 'error',
-      '-timeout', '1500000', '-overrun_nonfatal', '1',
-      '-analyzeduration', '1000000', '-probesize', '5000000',
-      '-protocol_whitelist', 'udp',
-      '-show_entries', 'stream=codec_type', '-of', 'csv=p=0',
-      '-i', 'udp://127.0.0.1:5000',
-    ]);
-  });
-
-  it('refuses a source the live input would refuse', () => {
-    expect(() => buildSourceProbeCommand('file:///etc/passwd', 2)).toThrow(InvalidLiveSpecError);
-  });
-});
-
-describe('buildFrameSizeProbeCommand / parseFrameSize', () => {
-  it('asks ffprobe for the first video stream size of the newest segment, local files only', () => {
-    expect(buildFrameSizeProbeCommand('/var/hls/a/index.m3u8')).toEqual([
-      '-hide_banner', '-loglevel', 'error',
-      '-protocol_whitelist', 'file',
-      '-live_start_index', '-1',
-      '-select_streams', 'v:0',
-      '-show_entries', 'stream=width,height',
-      '-of', 'csv=p=0:s=x',
-      '-i', '/var/hls/a/index.m3u8',
-    ]);
-  });
-
-  it('reads "WxH" and nothing else', () => {
-    expect(parseFrameSize('1920x1080\n')).toEqual({ width: 1920, height: 1080 });
-    expect(parseFrameSize('  854x480  ')).toEqual({ width: 854, height: 480 });
-    expect(parseFrameSize('')).toBeNull();
-    expect(parseFrameSize('0x720')).toBeNull();
-    expect(parseFrameSize('N/AxN/A')).toBeNull();
-    expect(parseFrameSize('1280x720x3')).toBeNull();
   });
 });

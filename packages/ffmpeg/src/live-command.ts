@@ -127,7 +127,7 @@ export const HLS_FLAGS = [
  * first 2 s segment ~3 s sooner. A source whose first keyframe comes later still starts: the filters are
  * configured from the first decoded frame.
  */
-const PROBE_OPTIONS = ['-analyzeduration', '1000000', '-probesize', '5000000'];
+export const PROBE_OPTIONS = ['-analyzeduration', '1000000', '-probesize', '5000000'];
 
 export function buildLiveCommand(spec: LiveEncodeSpec): string[] {
   const scheme = validate(spec);
@@ -159,7 +159,7 @@ export function buildLiveCommand(spec: LiveEncodeSpec): string[] {
  * Per-protocol read options, each checked against 5.1 for that protocol. When a source dies or times out
  * mid-run, 5.1 ends the output cleanly and exits with status 0: for a live channel every exit is a failure.
  */
-function inputOptions(scheme: SourceScheme, timeoutMicros: string): string[] {
+export function inputOptions(scheme: SourceScheme, timeoutMicros: string): string[] {
   switch (scheme) {
     case 'http':
     case 'https':
@@ -192,7 +192,7 @@ function inputOptions(scheme: SourceScheme, timeoutMicros: string): string[] {
  * rtp: `?timeout=` bounds the wait for the first packet (without it 5.1 waits forever); once packets
  * have flowed, 5.1's RTP demuxer gives up on its own after ~40 s of silence.
  */
-function inputUrl(url: string, scheme: SourceScheme, timeoutMicros: string): string {
+export function inputUrl(url: string, scheme: SourceScheme, timeoutMicros: string): string {
   if (scheme !== 'rtp' || /[?&]timeout=/.test(url)) return url;
   const hashAt = url.indexOf('#');
   const base = hashAt < 0 ? url : url.slice(0, hashAt);
@@ -329,71 +329,6 @@ export function hlsOutputPaths(spec: Pick<LiveEncodeSpec, 'outputDir' | 'renditi
         ? renditions.map((rendition) => path.join(spec.outputDir, rendition.name, ENTRY_PLAYLIST))
         : [entryPlaylist],
   };
-}
-
-/**
- * One JPEG from the newest segment of a running output. The HLS demuxer starts at the last listed segment
- * (-live_start_index -1); temp_file guarantees that segment is complete. A master playlist works too:
- * its first (largest) variant is used. -update 1 writes a plain file name instead of an image sequence.
- */
-export function buildThumbnailCommand(playlistPath: string, outputJpeg: string, width = 640): string[] {
-  if (!Number.isInteger(width) || width < 2) throw new InvalidLiveSpecError(`Thumbnail width must be an integer >= 2, got ${width}`);
-  return [
-    '-nostdin', '-hide_banner', '-loglevel', 'error',
-    '-protocol_whitelist', 'file',
-    '-live_start_index', '-1',
-    '-i', playlistPath,
-    '-map', '0:v:0',
-    '-frames:v', '1',
-    '-vf', `scale=${width - (width % 2)}:-2`,
-    '-q:v', '4',
-    '-update', '1',
-    '-y', outputJpeg,
-  ];
-}
-
-/**
- * ffprobe arguments for the picture size of a running output's newest segment, printed as "1280x720" (see
- * parseFrameSize). The channel's overlay coordinates are in these pixels, whatever size the source had.
- */
-export function buildFrameSizeProbeCommand(playlistPath: string): string[] {
-  return [
-    '-hide_banner', '-loglevel', 'error',
-    '-protocol_whitelist', 'file',
-    '-live_start_index', '-1',
-    '-select_streams', 'v:0',
-    '-show_entries', 'stream=width,height',
-    '-of', 'csv=p=0:s=x',
-    '-i', playlistPath,
-  ];
-}
-
-/** "1280x720" (ffprobe's csv output, maybe with a trailing newline) -> { width, height }; null when it is not that. */
-export function parseFrameSize(output: string): { width: number; height: number } | null {
-  const match = /^(\d{1,5})x(\d{1,5})$/.exec(output.trim().split('\n')[0]?.trim() ?? '');
-  if (!match) return null;
-  const width = Number(match[1]);
-  const height = Number(match[2]);
-  return width > 0 && height > 0 ? { width, height } : null;
-}
-
-/**
- * ffprobe arguments that answer whether a source is on the air: the same per-protocol timeouts and protocol
- * whitelist as the live input, a short probe, and one line per stream type on stdout (e.g. "video").
- */
-export function buildSourceProbeCommand(url: string, timeoutSeconds: number): string[] {
-  const source = checkSourceUrl(url);
-  if (!source.ok) throw new InvalidLiveSpecError(`Invalid source: ${source.reason}`);
-  if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new InvalidLiveSpecError('timeoutSeconds must be a positive number');
-  const timeoutMicros = String(Math.round(timeoutSeconds * 1_000_000));
-  return [
-    '-hide_banner', '-loglevel', 'error',
-    ...inputOptions(source.scheme, timeoutMicros),
-    ...PROBE_OPTIONS,
-    '-protocol_whitelist', protocolWhitelist(source.scheme),
-    '-show_entries', 'stream=codec_type', '-of', 'csv=p=0',
-    '-i', inputUrl(url, source.scheme, timeoutMicros),
-  ];
 }
 
 export function gopFrames(video: Pick<VideoEncoding, 'fps' | 'gopSeconds'>): number {

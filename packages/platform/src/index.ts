@@ -16,3 +16,4 @@ export * from './jobs';
 export * from './secret-box';
 export * from './network-guard';
 export * from './nats-options';
+export * from './playback-token';

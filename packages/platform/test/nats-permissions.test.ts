@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@castline/testkit';
-import { NATS_USERS, type NatsUser, Subjects, natsPasswordVariable, renderNatsUsersConfig } from '@castline/contracts';
+import { Events, NATS_USERS, type NatsUser, Subjects, natsPasswordVariable, renderNatsUsersConfig } from '@castline/contracts';
 import { connect, type Msg, type NatsConnection, type Status } from '@nats-io/transport-node';
 import { natsConnectionOptions } from '../src/nats-options';
+import { consumeDurably } from '../src/nats/durable-consumer';
 
 /**
  * A real nats-server with the production users file (nats/users.conf, rendered from packages/contracts):
@@ -61,7 +62,7 @@ beforeAll(async () => {
   writeFileSync(config, `listen: "127.0.0.1:${port}"\n${renderNatsUsersConfig()}`);
   const natsServerEnv = Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user), `"${passwords[user]}"`]));
   const env = { ...process.env, ...natsServerEnv };
-  server = spawn(NATS_SERVER, ['-c', config], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  server = spawn(NATS_SERVER, ['-c', config, '-js', '-sd', path.join(workDir, 'jetstream')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<never>((_, reject) =>
@@ -146,5 +147,31 @@ describe('nats-server with the per-service users', () => {
 
     expect((await gateway.request(Subjects.health('backup'), '{}', { timeout: 5_000 })).string()).toBe('{"status":"ok"}');
     expect((await gateway.request(Subjects.channelsList, '{}', { timeout: 5_000 })).string()).toBe('{"items":[]}');
+  });
+
+  it('lets monitoring keep its JetStream stream and durable consumer of channels.events, and ack what it took', async () => {
+    const monitoring = await connectAs('monitoring');
+    const worker = await connectAs('channels-worker');
+    const seen: string[] = [];
+    const warnings: string[] = [];
+    const stop = await consumeDurably(monitoring, Events.channelEvents, { stream: 'CHANNEL_EVENTS', durable: 'monitoring-alerts' }, async (message) => {
+      seen.push(message.eventId ?? '');
+    }, { warn: (message) => warnings.push(message) });
+    const at = new Date().toISOString();
+    worker.publish(Subjects.channelsEvents, JSON.stringify({ channelId: '6f1c1b1e-6a9f-4a8e-9d55-3b8e1f0c2d11', type: 'error', status: 'error', message: 'gave up', at, eventId: '7' }));
+    await worker.flush();
+    const deadline = Date.now() + 5_000;
+    while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await stop();
+    expect(seen).toEqual(['7']);
+    expect(warnings).toEqual([]);
+    // Acked: a second consumer run on the same durable gets nothing more.
+    const again: string[] = [];
+    const stopAgain = await consumeDurably(monitoring, Events.channelEvents, { stream: 'CHANNEL_EVENTS', durable: 'monitoring-alerts' }, async (message) => {
+      again.push(message.eventId ?? '');
+    }, { warn: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await stopAgain();
+    expect(again).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
 import { LOGO_MAX_BYTES } from '@castline/contracts';
 import { SOURCE_SCHEMES } from '@castline/ffmpeg';
-import { baseConfigSchema, CPU_LIST, loadConfig, parseAllowedNetworks } from '@castline/platform';
+import { baseConfigSchema, CPU_LIST, loadConfig, parseAllowedNetworks, PLAYBACK_SECRET_PATTERN } from '@castline/platform';
 import { z } from 'zod';
-import { PLAYBACK_SECRET_PATTERN } from './live/playback';
 
 /** Development only: production refuses to start with it. */
 export const DEV_SOURCE_SECRET_KEY = 'castline-development-source-secret-key-not-for-production';

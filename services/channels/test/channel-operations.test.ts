@@ -4,7 +4,7 @@ import { Queues } from '@castline/contracts';
 import { Jobs } from '@castline/platform';
 import { ADMIN, bearer, eventually, login, startTestGateway, type TestGateway, userWithRole, inProcessServiceEnv } from '@castline/testkit';
 import { startChannels } from '../src/channels-app';
-import { playbackToken } from '../src/live/playback';
+import { playbackToken } from '@castline/platform';
 
 /** Bulk start/stop, playback URLs and schedules through HTTP -> gateway -> NATS -> channels service -> Redis/Postgres. */
 const secret = 'operations-test-secret-operations-test-0123';

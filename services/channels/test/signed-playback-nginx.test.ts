@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '@castline/testkit';
-import { hlsOutputDir, playbackToken, signedPlaybackPath } from '../src/live/playback';
+import { playbackToken } from '@castline/platform';
+import { hlsOutputDir, signedPlaybackPath } from '../src/live/playback';
 
 /** nginx/snippets/routes.conf's secure_link for signed channels, on a real nginx rendered from the local template. */
 

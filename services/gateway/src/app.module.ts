@@ -16,7 +16,9 @@ import { HealthController } from './health/health.controller';
 import { ChannelStreamController } from './live/channel-stream.controller';
 import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
+import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
+import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -34,11 +36,18 @@ export class AppModule {
         HealthController,
         ActivityController,
         MonitoringController,
+        ChecksController,
+        AlertsController,
+        NotificationsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,
         PresetsController,
         UploadsController,
+        AdAccountsController,
+        TrackingLinksController,
+        ConversionsController,
+        CampaignsController,
         BackupsController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],

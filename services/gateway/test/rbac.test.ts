@@ -67,6 +67,50 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
+  'GET /api/v1/campaigns': EVERYONE,
+  'GET /api/v1/campaigns/analytics': EVERYONE,
+  'GET /api/v1/campaigns/{id}': EVERYONE,
+  'POST /api/v1/campaigns': OPERATORS,
+  'PATCH /api/v1/campaigns/{id}': OPERATORS,
+  'DELETE /api/v1/campaigns/{id}': OPERATORS,
+  'GET /api/v1/campaigns/accounts': EVERYONE,
+  'GET /api/v1/campaigns/accounts/{id}': EVERYONE,
+  'GET /api/v1/campaigns/accounts/{id}/runs': EVERYONE,
+  'POST /api/v1/campaigns/accounts': ADMIN_ONLY,
+  'PATCH /api/v1/campaigns/accounts/{id}': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/{id}/pause': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/{id}/resume': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/{id}/sync': OPERATORS,
+  'GET /api/v1/monitoring/checks': EVERYONE,
+  'GET /api/v1/monitoring/checks/{id}/history': EVERYONE,
+  'POST /api/v1/monitoring/checks': OPERATORS,
+  'PATCH /api/v1/monitoring/checks/{id}': OPERATORS,
+  'DELETE /api/v1/monitoring/checks/{id}': OPERATORS,
+  'GET /api/v1/alerts': EVERYONE,
+  'POST /api/v1/alerts/{id}/ack': OPERATORS,
+  'GET /api/v1/alerts/rules': EVERYONE,
+  'POST /api/v1/alerts/rules': OPERATORS,
+  'PATCH /api/v1/alerts/rules/{id}': OPERATORS,
+  'DELETE /api/v1/alerts/rules/{id}': OPERATORS,
+  'GET /api/v1/alerts/silences': EVERYONE,
+  'POST /api/v1/alerts/silences': OPERATORS,
+  'DELETE /api/v1/alerts/silences/{id}': OPERATORS,
+  'GET /api/v1/alerts/maintenance': EVERYONE,
+  'POST /api/v1/alerts/maintenance': OPERATORS,
+  'DELETE /api/v1/alerts/maintenance/{id}': OPERATORS,
+  'GET /api/v1/alerts/receivers': EVERYONE,
+  'GET /api/v1/alerts/receivers/{id}/deliveries': EVERYONE,
+  'POST /api/v1/alerts/receivers': ADMIN_ONLY,
+  'PATCH /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
+  'DELETE /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
+  'POST /api/v1/alerts/receivers/{id}/test': ADMIN_ONLY,
+  'POST /api/v1/alerts/receivers/test': ADMIN_ONLY,
+  'GET /api/v1/notifications': EVERYONE,
+  'POST /api/v1/notifications/read': EVERYONE,
+  'GET /api/v1/campaigns/links': EVERYONE,
+  'POST /api/v1/campaigns/links': OPERATORS,
+  'DELETE /api/v1/campaigns/links/{id}': OPERATORS,
+  'POST /api/v1/campaigns/conversions': OPERATORS,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
@@ -86,7 +130,7 @@ beforeAll(async () => {
   gateway = await startTestGateway('rbac');
   const env = { ...inProcessServiceEnv(gateway.databaseUrl), UPLOADS_DIR: uploadsDir };
   const backupEnv = { BACKUP_DIR: backupDir, REDIS_KEY_PREFIX: `castline:test:rbac-backup:${randomUUID()}:`, BACKUP_ENCRYPTION_KEY: 'rbac-test-backup-key-0123456789abcdef' };
-  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('backup', { ...env, ...backupEnv })]);
+  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' }), spawnService('backup', { ...env, ...backupEnv })]);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   tokens.admin = admin.accessToken;
   tokens.operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
@@ -200,4 +244,32 @@ it('matches the permission matrix of docs/ARCHITECTURE.md: roles with permission
     documented.flatMap(({ permission, roles, routes }) => routes.map((route) => [route, permission === '(public)' ? 'public' : roles])),
   );
   expect(documentedRoutes).toEqual(MATRIX);
+});
+
+it('an API key limited to campaigns:write (a shop posting conversions) reaches that and nothing else of its role', async () => {
+  const created = await gateway.app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: bearer(tokens.admin!),
+    payload: { name: 'shop conversions', role: 'operator', permissions: ['campaigns:write'] },
+  });
+  expect(created.statusCode).toBe(201);
+  expect(created.json()).toMatchObject({ role: 'operator', permissions: ['campaigns:write'] });
+  const key = { 'x-api-key': created.json<{ key: string }>().key };
+  // Admitted: the campaigns service answers (400 for the empty body), the guard did not refuse.
+  const conversion = await gateway.app.inject({ method: 'POST', url: '/api/v1/campaigns/conversions', headers: key, payload: {} });
+  expect(conversion.statusCode).toBe(400);
+  expect(conversion.json().error.code).toBe('VALIDATION_FAILED');
+  for (const [method, url] of [['GET', '/api/v1/campaigns'], ['GET', '/api/v1/channels'], ['POST', '/api/v1/channels']] as const) {
+    const refused = await gateway.app.inject({ method, url, headers: key, payload: method === 'POST' ? {} : undefined });
+    expect({ url, status: refused.statusCode, code: refused.json().error.code }).toEqual({ url, status: 403, code: 'FORBIDDEN' });
+  }
+  // A key cannot be limited to permissions its role lacks.
+  const wider = await gateway.app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: bearer(tokens.admin!),
+    payload: { name: 'too wide', role: 'viewer', permissions: ['campaigns:write'] },
+  });
+  expect(wider.statusCode).toBe(400);
 });

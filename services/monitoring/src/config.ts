@@ -41,6 +41,8 @@ export const MonitoringConfigSchema = baseConfigSchema.extend({
     .string()
     .optional()
     .transform((value) => (value ?? '').split(',').map((key) => key.trim()).filter(Boolean)),
+  /** How often the alert evaluator runs (on the instance holding its Redis lease); 0 stops it (tests call evaluate). */
+  ALERTS_EVAL_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
   /** How often the outbox is rescanned for rows not yet queued (after a crash between commit and enqueue). */
   ALERTS_OUTBOX_SCAN_MS: z.coerce.number().int().min(100).default(5_000),
   /** Delivery attempts per notification (exponential backoff with jitter, capped at an hour: about a day in all). */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ErrorCodes, Rpc } from '@castline/contracts';
 import { eventually, inProcessServiceEnv, type ServiceHarness, spawnService, startServiceHarness } from '@castline/testkit';
 import { Client } from 'pg';
+import { AlertEvaluator } from '../src/alerts/evaluator.service';
 import { CheckScheduler } from '../src/checks/check-scheduler.service';
 import { startMonitoring } from '../src/monitoring-app';
 
@@ -43,17 +44,25 @@ class FakeWebhook {
 }
 
 const SECRET = 'a-signing-secret-of-some-length';
-const baseEnv = { CHECKS_TICK_MS: '0', NGINX_HEALTH_URL: 'off', ALERTS_ALLOWED_TARGETS: '127.0.0.1/32', ALERTS_RETRY_BASE_MS: '30', ALERTS_OUTBOX_SCAN_MS: '200' };
+const baseEnv = { CHECKS_TICK_MS: '0', ALERTS_EVAL_INTERVAL_MS: '0', NGINX_HEALTH_URL: 'off', ALERTS_ALLOWED_TARGETS: '127.0.0.1/32', ALERTS_RETRY_BASE_MS: '30', ALERTS_OUTBOX_SCAN_MS: '200' };
 
 describe('alert delivery', () => {
   let monitoring: ServiceHarness;
   let scheduler: CheckScheduler;
+  let evaluator: AlertEvaluator;
   const hook = new FakeWebhook();
   let target: Server;
   let targetStatus = 500;
   let targetUrl: string;
   let clock = Date.parse('2026-12-01T10:00:00Z');
-  const step = () => new Date((clock += 60_000));
+  // Five minutes a step: the seeded rule's group_interval, so each change is sent at the next step.
+  const step = () => new Date((clock += 300_000));
+  /** One check run and one evaluation at the same (test) moment. */
+  const cycle = async () => {
+    const at = step();
+    await scheduler.tick(at);
+    await evaluator.evaluate(at);
+  };
 
   beforeAll(async () => {
     await hook.start();
@@ -62,6 +71,7 @@ describe('alert delivery', () => {
     targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
     monitoring = await startServiceHarness('monitoring-alerts', startMonitoring, baseEnv);
     scheduler = monitoring.app.get(CheckScheduler);
+    evaluator = monitoring.app.get(AlertEvaluator);
     // Only the checks these tests create may fire (no gateway or other service runs here).
     for (const check of (await monitoring.call(Rpc.checks.list, {})).items) {
       await monitoring.call(Rpc.checks.update, { id: check.id, changes: { enabled: false } });
@@ -95,8 +105,8 @@ describe('alert delivery', () => {
   it('fires once on DOWN and delivers through 500, 500, 200 with one idempotency key and a valid signature', async () => {
     const check = await monitoring.call(Rpc.checks.create, { kind: 'http', name: 'site', target: targetUrl, intervalSeconds: 60 });
     hook.script = [{ status: 500 }, { status: 500 }, { status: 200 }];
-    await scheduler.tick(step());
-    await scheduler.tick(step()); // still DOWN: no second alert
+    await cycle();
+    await cycle(); // still DOWN: no second alert
     const [receiver] = (await monitoring.call(Rpc.receivers.list, {})).items;
     const deliveries = await eventually(async () => {
       const { items } = await monitoring.call(Rpc.receivers.deliveries, { id: receiver!.id, limit: 10 });
@@ -113,17 +123,32 @@ describe('alert delivery', () => {
     expect(keys).toEqual(new Set([deliveries[0]!.idempotencyKey]));
     const last = hook.received[2]!;
     const payload = JSON.parse(last.body);
-    expect(payload).toMatchObject({ version: 1, transition: 'firing', alert: { severity: 'critical', labels: { check: 'site' }, message: 'site is DOWN: status 500' } });
+    expect(payload).toMatchObject({
+      version: 1,
+      transition: 'firing',
+      group: { labels: { alertname: 'service DOWN', check: 'site' } },
+      alerts: [{ severity: 'critical', status: 'firing', labels: { check: 'site', alertname: 'service DOWN' }, message: 'site is DOWN: status 500' }],
+    });
+    expect(payload.alerts).toHaveLength(1);
     const [t, v1] = String(last.headers['castline-signature']).split(',').map((part) => part.split('=')[1]);
     expect(v1).toBe(createHmac('sha256', SECRET).update(`${t}.${last.body}`).digest('hex'));
     expect(check.id).toBeTruthy();
+  });
+
+  it('puts the sent alert in the bell with per-user read state, announced on monitoring.notifications', async () => {
+    const list = await monitoring.call(Rpc.notifications.list, { userId: 'user-a', limit: 10, unreadOnly: false });
+    expect(list.unread).toBe(1);
+    expect(list.items[0]).toMatchObject({ kind: 'alert', severity: 'critical', title: 'service DOWN: 1 firing', read: false });
+    expect(await monitoring.call(Rpc.notifications.read, { userId: 'user-a', ids: [list.items[0]!.id] })).toEqual({ unread: 0 });
+    expect((await monitoring.call(Rpc.notifications.list, { userId: 'user-b', limit: 10, unreadOnly: true })).unread).toBe(1);
+    expect((await monitoring.call(Rpc.notifications.list, { userId: 'user-a', limit: 10, unreadOnly: false })).items[0]!.read).toBe(true);
   });
 
   it('sends the resolved notice once the check is UP, honouring 429 + Retry-After', async () => {
     hook.received.length = 0;
     hook.script = [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }];
     targetStatus = 200;
-    await scheduler.tick(step());
+    await cycle();
     await eventually(async () => (hook.received.length === 2 ? true : undefined), 10_000);
     expect(hook.received.map((request) => JSON.parse(request.body).transition)).toEqual(['resolved', 'resolved']);
     const [receiver] = (await monitoring.call(Rpc.receivers.list, {})).items;
@@ -140,23 +165,30 @@ describe('alert delivery', () => {
     await monitoring.call(Rpc.checks.create, { kind: 'http', name: 'flaky', target: targetUrl, intervalSeconds: 60, retries: 2 });
     hook.received.length = 0;
     targetStatus = 500;
-    await scheduler.tick(step());
+    await cycle();
     targetStatus = 200;
-    await scheduler.tick(step());
+    await cycle();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(hook.received).toHaveLength(0);
 
     hook.script = [{ status: 404 }];
     targetStatus = 503;
-    await scheduler.tick(step()); // flaky: PENDING 1
-    await scheduler.tick(step()); // PENDING 2
-    await scheduler.tick(step()); // DOWN: fires
+    await cycle(); // flaky: PENDING 1
+    await cycle(); // PENDING 2
+    await cycle(); // DOWN: fires
     const [receiver] = (await monitoring.call(Rpc.receivers.list, {})).items;
     const failed = await eventually(async () => {
       const { items } = await monitoring.call(Rpc.receivers.deliveries, { id: receiver!.id, limit: 20 });
       return items.find((item) => item.message.startsWith('flaky') && item.failedAt);
     }, 10_000);
     expect(failed.attempts.map((attempt) => [attempt.outcome, attempt.statusCode])).toEqual([['failed', 404]]);
+    // A receiver that gave up raises one bell notice.
+    const bell = await eventually(async () => {
+      const { items } = await monitoring.call(Rpc.notifications.list, { userId: 'user-a', limit: 20, unreadOnly: false });
+      return items.find((item) => item.kind === 'receiver');
+    }, 5_000);
+    expect(bell).toMatchObject({ title: 'Receiver "ops hook" is failing', severity: 'warning' });
+    expect(bell.body).toContain('status 404');
   });
 });
 
@@ -175,7 +207,7 @@ describe('monitoring killed between commit and enqueue', () => {
       }
       await stores.call(Rpc.checks.create, { kind: 'http', name: 'victim', target: `http://127.0.0.1:${(target.address() as AddressInfo).port}/`, intervalSeconds: 10 });
       await stores.app.close();
-      const env = { ...inProcessServiceEnv(stores.databaseUrl, stores.natsUrl), REDIS_KEY_PREFIX: stores.redisKeyPrefix, ...baseEnv, LOG_LEVEL: 'warn', CHECKS_TICK_MS: '200' };
+      const env = { ...inProcessServiceEnv(stores.databaseUrl, stores.natsUrl), REDIS_KEY_PREFIX: stores.redisKeyPrefix, ...baseEnv, LOG_LEVEL: 'warn', CHECKS_TICK_MS: '200', ALERTS_EVAL_INTERVAL_MS: '300' };
       const doomed = await spawnService('monitoring', { ...env, ALERTS_TEST_FAULT: 'exit-after-commit' });
       const [, signal] = await new Promise<[number | null, string | null]>((resolve) => doomed.child.once('exit', (code, signal) => resolve([code, signal])));
       expect(signal).toBe('SIGKILL');

@@ -194,6 +194,24 @@ export function useChannelAction() {
   };
 }
 
+/**
+ * Revoke a signed channel's playback links: `mutate({ id, name })`. Every signed URL handed out so far stops
+ * working (a new signing version; a running channel restarts into it); GET /playback gives new ones.
+ */
+export function useRevokePlayback() {
+  const invalidate = useInvalidateChannels();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id }: { id: string; name: string }) => api<Channel>(`/channels/${id}/playback/revoke`, { method: 'POST' }),
+    onSuccess: (channel, { id, name }) => {
+      queryClient.setQueryData(channelKeys.detail(id), channel);
+      toast.success(`Revoked the playback links of ${name}`, { description: 'Links handed out before now are refused; copy a new one.' });
+    },
+    onError: (error, { name }) => toast.error(`Could not revoke the playback links of ${name}: ${describeError(error)}`),
+    onSettled: (_data, _error, { id }) => invalidate(id),
+  });
+}
+
 /** How long a delete waits for a running channel to stop before it gives up (and deletes nothing). */
 const STOP_BEFORE_DELETE_MS = 30_000;
 

@@ -3,6 +3,7 @@ import { checkMessage, ErrorCodes, type EventContract, type EventPayload } from 
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { AppError } from '../errors';
 import { NATS_CONNECTION } from './connection';
+import { consumeDurably, type DurableHandler, type DurableOptions } from './durable-consumer';
 import { decode, encode } from './wire';
 
 export type EventHandler<E extends EventContract> = (payload: EventPayload<E>, subject: string) => void | Promise<void>;
@@ -25,6 +26,7 @@ interface BusLogger {
 @Injectable()
 export class EventBus implements OnModuleDestroy {
   private readonly subscriptions = new Set<Subscription>();
+  private readonly durables = new Set<() => Promise<void>>();
   private logger: BusLogger = new Logger(EventBus.name);
 
   constructor(@Inject(NATS_CONNECTION) private readonly connection: NatsConnection) {}
@@ -70,9 +72,25 @@ export class EventBus implements OnModuleDestroy {
     };
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Consumes an event through a JetStream stream and durable consumer (see consumeDurably): what was published
+   * while this process was down arrives once it is back; each message is acked after `handler` resolved.
+   * Returns the function that stops consuming.
+   */
+  async consumeDurably<E extends EventContract>(event: E, options: DurableOptions, handler: DurableHandler<E>): Promise<() => Promise<void>> {
+    const stop = await consumeDurably(this.connection, event, options, handler, this.logger);
+    this.durables.add(stop);
+    return async () => {
+      this.durables.delete(stop);
+      await stop();
+    };
+  }
+
+  async onModuleDestroy(): Promise<void> {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.subscriptions.clear();
+    await Promise.all([...this.durables].map((stop) => stop().catch(() => undefined)));
+    this.durables.clear();
   }
 
   private deliver<E extends EventContract>(event: E, handler: EventHandler<E>, message: Msg): void {

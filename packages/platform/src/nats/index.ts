@@ -1,4 +1,5 @@
 export * from './connection';
+export type { DurableHandler, DurableMeta, DurableOptions } from './durable-consumer';
 export * from './event-bus';
 export * from './latest-by-key';
 export * from './nats.client';

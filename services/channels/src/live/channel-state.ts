@@ -67,14 +67,14 @@ export async function writeChannelState(
     ), logged AS (
       INSERT INTO channel_events (channel_id, type, category, message, details)
       SELECT id, ${event.type}, ${event.category ?? null}, ${event.message}, ${details}::jsonb FROM changed
-      RETURNING at
+      RETURNING id, at
     )
-    SELECT logged.at, changed.status::text AS status FROM logged, changed`;
-  const rows = await withRetry(() => prisma.$queryRaw<Array<{ at: Date; status: ChannelStatus }>>(statement));
+    SELECT logged.id::text AS id, logged.at, changed.status::text AS status FROM logged, changed`;
+  const rows = await withRetry(() => prisma.$queryRaw<Array<{ id: string; at: Date; status: ChannelStatus }>>(statement));
   const row = rows[0];
   if (!row) return null;
-  announceChannelEvent(events, channelId, change.status, event, row.at);
-  return row;
+  announceChannelEvent(events, channelId, change.status, event, row.at, row.id);
+  return { at: row.at, status: row.status };
 }
 
 /** writeChannelState for a channel that must exist; returns it as it is now (one more short read). */
@@ -107,6 +107,8 @@ export function announceChannelEvent(
   status: ChannelStatus | undefined,
   event: ChannelEventInput,
   at: Date,
+  /** The channel_events row's id: JetStream consumers (monitoring) dedup by it. */
+  eventId?: string,
 ): void {
   const message: ChannelEventMessage = {
     channelId,
@@ -115,6 +117,7 @@ export function announceChannelEvent(
     category: event.category,
     message: event.message,
     at: at.toISOString(),
+    eventId,
   };
   events.publish(Events.channelEvents, message);
 }

@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { playbackToken } from '@castline/platform';
 
 /**
  * Where signed channels write, under HLS_ROOT. `_` cannot appear in a slug, so no public channel can own this
  * directory, and nginx serves nothing below /live/_signed/ without a valid token (nginx/snippets/routes.conf).
  */
 export const SIGNED_HLS_DIR = '_signed';
-
-/** What a secret must look like: it is pasted into nginx's config inside double quotes. */
-export const PLAYBACK_SECRET_PATTERN = /^[A-Za-z0-9_.~+/=-]+$/;
 
 type PlaybackChannel = { id: string; slug: string; playback: 'public' | 'signed'; signingVersion: number };
 
@@ -23,15 +20,6 @@ export const signingBinding = (channel: Pick<PlaybackChannel, 'id' | 'signingVer
 export function hlsOutputDir(hlsRoot: string, channel: PlaybackChannel): string {
   const root = path.resolve(hlsRoot);
   return channel.playback === 'signed' ? path.join(root, SIGNED_HLS_DIR, signingBinding(channel)) : path.join(root, channel.slug);
-}
-
-/**
- * nginx's secure_link token for one binding until `expires` (epoch seconds): base64url(md5("<expires>/<binding> <secret>")),
- * exactly what `secure_link_md5 "$secure_link_expires/$playback_channel <secret>"` computes. The token covers the
- * channel directory, not one file, because segments are fetched relative to the playlist.
- */
-export function playbackToken(secret: string, binding: string, expires: number): string {
-  return createHash('md5').update(`${expires}/${binding} ${secret}`).digest('base64url');
 }
 
 export const publicPlaybackPath = (slug: string) => `/live/${slug}/index.m3u8`;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, statfs } from 'node:fs/promises';
 import { Events } from '@castline/contracts';
 import type { EventBus } from '@castline/platform';
-import { buildLiveCommand, hlsOutputPaths, secretRedactor } from '@castline/ffmpeg';
+import { buildLiveCommand, FfmpegProcess, hlsOutputPaths, secretRedactor } from '@castline/ffmpeg';
 import type { SourcePolicy } from '../channels/source-policy';
 import type { ChannelsConfig } from '../config';
 import { type ChannelLeases, LEASE_RENEW_MS, LEASE_TTL_MS } from '../live/channel-lease';
@@ -13,7 +13,6 @@ import { deleteUnlistedSegments } from '../supervision/segment-cleanup';
 import { probeSource } from '../supervision/source-probe';
 import type { UploadStorage } from '../uploads/upload-storage.repository';
 import { type RunnableChannel, toLiveEncodeSpec } from './encode-spec';
-import { FfmpegProcess } from './ffmpeg-process';
 import type { RunnerRepository } from './runner.repository';
 import type { WorkerTelemetry } from './telemetry/worker-telemetry';
 

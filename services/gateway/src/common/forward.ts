@@ -17,7 +17,7 @@ export interface ForwardInput<Q, B> {
   id: string;
   query: Q;
   body: B;
-  /** Who calls (the guard authenticated them: every forwarded route names a permission). */
+  /** Who is calling (every forwarded route names a permission, so the guard has authenticated it). */
   principal: Principal;
 }
 

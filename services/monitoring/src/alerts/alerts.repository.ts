@@ -1,50 +1,13 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Alert, AlertDeliveryAttempt, AlertOutbox, AlertReceiver, Prisma } from '@castline/db';
 import { PrismaService } from '@castline/platform';
 
 export type OutboxWithParts = AlertOutbox & { alert: Alert; receiver: AlertReceiver };
 
-/** sha256 of fingerprint, alert (one firing episode), transition and receiver: the same notification, the same key. */
-export const idempotencyKey = (fingerprint: string, alertId: string, transition: string, receiverId: string) =>
-  createHash('sha256').update(`${fingerprint}\n${alertId}\n${transition}\n${receiverId}`).digest('hex');
-
-/** Every touch of alerts, alert_receivers, alert_outbox and alert_delivery_attempts. */
+/** Receivers, the outbox and the delivery log (the evaluator writes alerts and outbox rows: EvaluationRepository). */
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  /** Opens an alert for the fingerprint (unless one is open) with one outbox row per enabled receiver. */
-  async fire(tx: Prisma.TransactionClient, data: Omit<Prisma.AlertCreateInput, 'outbox'>): Promise<Alert | null> {
-    const open = await tx.alert.findFirst({ where: { fingerprint: data.fingerprint, isResolved: false } });
-    if (open) return null;
-    const alert = await tx.alert.create({ data });
-    await this.addOutbox(tx, alert, 'firing');
-    return alert;
-  }
-
-  /** Resolves the fingerprint's open alert, if any (never a resolved notice without a firing one). */
-  async resolve(tx: Prisma.TransactionClient, fingerprint: string, at: Date): Promise<Alert | null> {
-    const open = await tx.alert.findFirst({ where: { fingerprint, isResolved: false } });
-    if (!open) return null;
-    const alert = await tx.alert.update({ where: { id: open.id }, data: { isResolved: true, resolvedAt: at } });
-    await this.addOutbox(tx, alert, 'resolved');
-    return alert;
-  }
-
-  private async addOutbox(tx: Prisma.TransactionClient, alert: Alert, transition: 'firing' | 'resolved'): Promise<void> {
-    const receivers = await tx.alertReceiver.findMany({ where: { enabled: true }, select: { id: true } });
-    if (receivers.length === 0) return;
-    await tx.alertOutbox.createMany({
-      data: receivers.map((receiver) => ({
-        idempotencyKey: idempotencyKey(alert.fingerprint, alert.id, transition, receiver.id),
-        alertId: alert.id,
-        receiverId: receiver.id,
-        transition,
-      })),
-      skipDuplicates: true,
-    });
-  }
 
   /** Outbox rows not yet handed to BullMQ, oldest first. */
   unqueued(limit = 500): Promise<AlertOutbox[]> {
@@ -93,6 +56,19 @@ export class AlertsRepository {
   /** Creates a receiver whose config is sealed with its own id in the AAD (the id is chosen first). */
   createReceiver(id: string, data: { name: string; kind: string; config: string; enabled: boolean }): Promise<AlertReceiver> {
     return this.prisma.alertReceiver.create({ data: { id, ...data } });
+  }
+
+  updateReceiver(id: string, data: Prisma.AlertReceiverUpdateInput): Promise<AlertReceiver> {
+    return this.prisma.alertReceiver.update({ where: { id }, data });
+  }
+
+  async deleteReceiver(id: string): Promise<void> {
+    await this.prisma.alertReceiver.delete({ where: { id } });
+  }
+
+  /** Outbox rows to the receiver neither delivered nor failed yet. */
+  pendingDeliveries(receiverId: string): Promise<number> {
+    return this.prisma.alertOutbox.count({ where: { receiverId, deliveredAt: null, failedAt: null } });
   }
 
   deliveries(receiverId: string, limit: number): Promise<Array<AlertOutbox & { tries: AlertDeliveryAttempt[]; alert: Alert }>> {

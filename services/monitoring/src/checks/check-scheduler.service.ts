@@ -5,16 +5,14 @@ import type { Prisma } from '@castline/db';
 import { CONFIG, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { MonitoringConfig } from '../config';
-import { nextCheckState, type Transition } from './check-state';
+import { nextCheckState } from './check-state';
 import { CheckProbes } from './check-probes';
-import { type CheckRow, ChecksRepository, type TransitionHook } from './checks.repository';
+import { type CheckRow, ChecksRepository } from './checks.repository';
 
 /** Default timeout of a check: 0.8 x its interval. */
 export const defaultTimeoutMs = (intervalSeconds: number) => Math.round(intervalSeconds * 800);
 
 const CLAIM = `return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])`;
-
-export type CheckListener = (check: CheckRow, transition: Transition) => void | Promise<void>;
 
 /**
  * Runs each enabled check once per interval across every monitoring instance: a run is the slot
@@ -27,8 +25,6 @@ export class CheckScheduler implements OnApplicationBootstrap, OnApplicationShut
   private readonly instance = randomUUID();
   private readonly lastSlot = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
-  private readonly listeners: CheckListener[] = [];
-  private transitionHook?: TransitionHook;
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private lastPruneHour = -1;
@@ -58,16 +54,6 @@ export class CheckScheduler implements OnApplicationBootstrap, OnApplicationShut
     await Promise.allSettled([...this.running]);
   }
 
-  /** Called after every recorded run has committed (the outbox dispatcher listens). */
-  onResult(listener: CheckListener): void {
-    this.listeners.push(listener);
-  }
-
-  /** Runs inside each run's transaction (alerts and their outbox rows commit with the transition). */
-  withinTransition(hook: TransitionHook): void {
-    this.transitionHook = hook;
-  }
-
   /** Starts the due checks of this moment (those whose slot this instance claims); resolves when they are recorded. */
   async tick(now: Date): Promise<number> {
     const due = (await this.checks.list({ enabled: true })).filter((check) => {
@@ -95,17 +81,14 @@ export class CheckScheduler implements OnApplicationBootstrap, OnApplicationShut
   async run(check: CheckRow, at: Date = new Date()): Promise<void> {
     try {
       const result = await this.probes.run(check);
-      const recorded = await this.checks.recordRun(check.id, result, at, (current) =>
+      await this.checks.recordRun(check.id, result, at, (current) =>
         nextCheckState(
           { status: current.status, failures: current.failures, failingSince: current.failingSince },
           result,
           { retries: current.retries, slowMs: current.slowMs, certExpiryDays: current.certExpiryDays },
           at,
         ),
-        this.transitionHook,
       );
-      if (!recorded) return;
-      for (const listener of this.listeners) await listener(recorded.check, recorded.transition);
     } catch (error) {
       this.logger.warn(`check ${check.name} could not be recorded: ${(error as Error).message}`);
     }

@@ -4,8 +4,7 @@ import { PrismaService } from '@castline/platform';
 import type { CheckState, ProbeResult, Transition } from './check-state';
 
 export type CheckRow = MonitorCheck;
-/** Writes what a transition causes (alerts, outbox rows) inside the transaction that records it. */
-export type TransitionHook = (tx: Prisma.TransactionClient, check: CheckRow, transition: Transition, at: Date) => Promise<void>;
+
 export const ROLLUP_RESOLUTIONS = ['minute', 'hour', 'day'] as const;
 export type RollupResolution = (typeof ROLLUP_RESOLUTIONS)[number];
 
@@ -56,7 +55,6 @@ export class ChecksRepository {
     result: ProbeResult,
     at: Date,
     decide: (check: CheckRow) => Transition,
-    within?: TransitionHook,
   ): Promise<{ check: CheckRow; transition: Transition } | null> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM monitor_checks WHERE id = ${checkId}::uuid FOR UPDATE`;
@@ -112,7 +110,6 @@ export class ChecksRepository {
             down = check_rollups.down + EXCLUDED.down, latency_sum_ms = check_rollups.latency_sum_ms + EXCLUDED.latency_sum_ms,
             latency_max_ms = GREATEST(check_rollups.latency_max_ms, EXCLUDED.latency_max_ms)`;
       }
-      if (within) await within(tx, check, transition, at);
       return { check, transition };
     });
   }

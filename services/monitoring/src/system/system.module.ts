@@ -5,5 +5,5 @@ import { ProcFsRepository } from './procfs.repository';
 import { SystemController } from './system.controller';
 
 /** Host metrics (CPU, load, memory, disks, network) from /proc, over NATS and on /metrics. */
-@Module({ controllers: [SystemController], providers: [ProcFsRepository, HostMetricsExporter, HostSampler] })
+@Module({ controllers: [SystemController], providers: [ProcFsRepository, HostMetricsExporter, HostSampler], exports: [HostSampler] })
 export class SystemModule {}

@@ -1,6 +1,6 @@
 'use client';
 
-import { CopyIcon, PencilIcon, PlayIcon, RotateCwIcon, SquareIcon, Trash2Icon } from 'lucide-react';
+import { CopyIcon, LinkIcon, PencilIcon, PlayIcon, RotateCwIcon, SquareIcon, Trash2Icon } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { type ReactNode, useState } from 'react';
 import { toast } from 'sonner';
@@ -11,7 +11,7 @@ import { PageHeader } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
 import { api, describeError } from '@/lib/api';
 import { copyText } from '@/lib/clipboard';
-import { type Channel, type ChannelAction, useChannelAction, useDeleteChannel } from '@/lib/channels';
+import { type Channel, type ChannelAction, useChannelAction, useDeleteChannel, useRevokePlayback } from '@/lib/channels';
 
 /** A channel should run: starting, running, or failing while its worker retries. */
 const isOn = (channel: Channel) => channel.desiredState === 'running' || channel.status === 'running' || channel.status === 'starting';
@@ -26,8 +26,11 @@ export function ChannelHeader({ channel, canWrite, connection }: { channel: Chan
   const router = useRouter();
   const action = useChannelAction();
   const remove = useDeleteChannel();
+  const revoke = useRevokePlayback();
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmRevoke, setConfirmRevoke] = useState(false);
+  const signed = channel.playback === 'signed';
   const on = isOn(channel);
   const busy = action.isPending || channel.status === 'stopping';
   const run = (kind: ChannelAction) => action.mutate({ id: channel.id, action: kind, name: channel.name });
@@ -80,6 +83,11 @@ export function ChannelHeader({ channel, canWrite, connection }: { channel: Chan
       <Button variant="outline" size="sm" onClick={() => setEditing(true)}>
         <PencilIcon aria-hidden /> Edit
       </Button>
+      {signed && (
+        <Button variant="outline" size="sm" disabled={revoke.isPending} onClick={() => setConfirmRevoke(true)}>
+          <LinkIcon aria-hidden /> Revoke links
+        </Button>
+      )}
       <Button variant="outline" size="sm" className="text-destructive hover:text-destructive" onClick={() => setConfirmDelete(true)}>
         <Trash2Icon aria-hidden /> Delete
       </Button>
@@ -104,6 +112,22 @@ export function ChannelHeader({ channel, canWrite, connection }: { channel: Chan
             confirmLabel="Delete channel"
             onConfirm={deleteChannel}
           />
+          {signed && (
+            <ConfirmDialog
+              open={confirmRevoke}
+              onOpenChange={setConfirmRevoke}
+              title={`Revoke the playback links of ${channel.name}?`}
+              description={
+                <>
+                  Every signed playback link handed out so far stops working at once, for every viewer and player
+                  that has one; they need a new link (Copy playback URL).
+                  {on ? ' The channel restarts, so its output pauses for a few seconds.' : ''}
+                </>
+              }
+              confirmLabel="Revoke links"
+              onConfirm={() => revoke.mutate({ id: channel.id, name: channel.name })}
+            />
+          )}
         </>
       )}
     </>

@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, CpuIcon, KeyRoundIcon, LayoutDashboardIcon, type LucideIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, CpuIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -18,6 +18,14 @@ export const NAVIGATION: NavSection[] = [
     items: [
       { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
+    ],
+  },
+  {
+    title: 'Campaigns',
+    items: [
+      { href: '/campaigns', label: 'Campaigns', icon: MegaphoneIcon, permission: 'campaigns:read' },
+      { href: '/campaigns/accounts', label: 'Ad accounts', icon: PlugIcon, permission: 'campaigns:read' },
+      { href: '/campaigns/links', label: 'Tracking links', icon: LinkIcon, permission: 'campaigns:read' },
     ],
   },
   {

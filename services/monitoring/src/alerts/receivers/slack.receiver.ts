@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Notification, OutgoingRequest, ReceiverKind } from './receiver';
+import { type Notification, notificationTitle, type OutgoingRequest, type HttpReceiverKind } from './receiver';
 
 export const SlackConfigSchema = z.object({
   /** An incoming-webhook URL (https://hooks.slack.com/services/...). */
@@ -7,15 +7,17 @@ export const SlackConfigSchema = z.object({
 });
 export type SlackConfig = z.infer<typeof SlackConfigSchema>;
 
-const ICON = { firing: ':red_circle:', resolved: ':large_green_circle:' } as const;
+const ICON = { firing: ':red_circle:', resolved: ':large_green_circle:', flapping: ':warning:', stable: ':large_blue_circle:' } as const;
+const SHOWN = 10;
 
-/** Slack incoming webhook: one mrkdwn message per transition. */
-export const slackReceiver: ReceiverKind<SlackConfig> = {
+/** Slack incoming webhook: one mrkdwn message per notification, its alerts one line each (10 shown). */
+export const slackReceiver: HttpReceiverKind<SlackConfig> = {
+  transport: 'http',
   parseConfig: (config) => SlackConfigSchema.parse(config),
   render(notification: Notification, config: SlackConfig): OutgoingRequest {
-    const { alert, transition } = notification;
-    const labels = Object.entries(alert.labels).map(([key, value]) => `${key}=${value}`).join(', ');
-    const text = `${ICON[transition]} *${transition === 'firing' ? 'FIRING' : 'RESOLVED'}* [${alert.severity}] ${alert.message}${labels ? `\n${labels}` : ''}`;
+    const lines = notification.alerts.slice(0, SHOWN).map((alert) => `• [${alert.severity}] ${alert.status === 'resolved' ? '~' : ''}${alert.message}${alert.status === 'resolved' ? '~' : ''}`);
+    if (notification.alerts.length > SHOWN) lines.push(`…and ${notification.alerts.length - SHOWN} more`);
+    const text = [`${ICON[notification.transition]} *${notificationTitle(notification)}*`, ...lines].join('\n');
     return { url: config.url, headers: { 'content-type': 'application/json', 'idempotency-key': notification.idempotencyKey }, body: JSON.stringify({ text }) };
   },
 };

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { minimalEnv, ProgressParser } from '@castline/ffmpeg';
+import { ProgressParser } from './progress';
+import { minimalEnv } from './source-secrets';
 
 const STDERR_LINES = 50;
 export const STOP_GRACE_MS = 5_000;
@@ -31,7 +32,8 @@ export interface FfmpegExit {
 }
 
 /**
- * One FFmpeg run in its own process group (no shell). FFmpeg 5.1 finishes its output cleanly on exactly one
+ * One FFmpeg (or ffprobe: `binary`) run in its own session and process group (no shell): detached, so the
+ * platform signals the whole group; setpriv --pdeathsig, so it dies with the Node process that started it. FFmpeg 5.1 finishes its output cleanly on exactly one
  * SIGINT; a second one makes it exit at once without closing the playlist, so stop() sends one.
  */
 export class FfmpegProcess {
@@ -63,8 +65,9 @@ export class FfmpegProcess {
     args: string[],
     niceness = 0,
     private readonly redact: (text: string) => string = (text) => text,
+    binary = 'ffmpeg',
   ) {
-    const ffmpeg = niceness > 0 && NICE ? [NICE, '-n', String(niceness), 'ffmpeg'] : ['ffmpeg'];
+    const ffmpeg = niceness > 0 && NICE ? [NICE, '-n', String(niceness), binary] : [binary];
     const [command, ...commandArgs] = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...ffmpeg, ...args] : [...ffmpeg, ...args];
     this.child = spawn(command as string, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: minimalEnv() });
     if (niceness > 0 && this.child.pid !== undefined) lowerPriority(this.child.pid, niceness);
@@ -158,11 +161,11 @@ export class FfmpegProcess {
 }
 
 /**
- * FFmpeg at `niceness`: the process (and threads started before `nice` took effect, if any) and its session's
+ * The process at `niceness`: the process (and threads started before `nice` took effect, if any) and its session's
  * autogroup (/proc/<pid>/autogroup; Linux with CONFIG_SCHED_AUTOGROUP). Either may be refused or absent,
  * which leaves FFmpeg at the priority `nice` gave it.
  */
-function lowerPriority(pid: number, niceness: number): void {
+export function lowerPriority(pid: number, niceness: number): void {
   try {
     os.setPriority(pid, niceness);
   } catch {

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { AdAccount, AdSyncRun, Prisma } from '@castline/db';
+import { PrismaService } from '@castline/platform';
+
+/** ad_accounts and ad_sync_runs as the accounts API reads and writes them. */
+@Injectable()
+export class AccountsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  list(): Promise<AdAccount[]> {
+    return this.prisma.adAccount.findMany({ orderBy: [{ platform: 'asc' }, { name: 'asc' }] });
+  }
+
+  get(id: string): Promise<AdAccount | null> {
+    return this.prisma.adAccount.findUnique({ where: { id } });
+  }
+
+  byExternalId(platform: 'meta' | 'google', externalId: string): Promise<AdAccount | null> {
+    return this.prisma.adAccount.findUnique({ where: { platform_externalId: { platform, externalId } } });
+  }
+
+  create(data: Prisma.AdAccountUncheckedCreateInput): Promise<AdAccount> {
+    return this.prisma.adAccount.create({ data });
+  }
+
+  update(id: string, data: Prisma.AdAccountUncheckedUpdateInput): Promise<AdAccount> {
+    return this.prisma.adAccount.update({ where: { id }, data });
+  }
+
+  async runs(accountId: string, page: number, pageSize: number): Promise<{ items: AdSyncRun[]; total: number }> {
+    const [items, total] = await Promise.all([
+      this.prisma.adSyncRun.findMany({ where: { accountId }, orderBy: { startedAt: 'desc' }, skip: (page - 1) * pageSize, take: pageSize }),
+      this.prisma.adSyncRun.count({ where: { accountId } }),
+    ]);
+    return { items, total };
+  }
+}

@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import type { Campaign, Prisma } from '@castline/db';
+import { PrismaService } from '@castline/platform';
+import type { Sums } from './analytics';
+
+export interface CampaignListFilter {
+  platform?: string;
+  status?: string;
+  accountId?: string;
+  currency?: string;
+  q?: string;
+  since: string;
+  until: string;
+  sort: { field: string; direction: 'asc' | 'desc' };
+  page: number;
+  pageSize: number;
+}
+
+const SORT_COLUMNS: Record<string, string> = {
+  name: 'c.name',
+  platform: 'c.platform',
+  status: 'c.status',
+  createdAt: 'c.created_at',
+  spend: 'spend',
+  revenue: 'revenue',
+};
+
+export type AnalyticsScope = { scope: 'overall' } | { scope: 'account' | 'campaign' | 'creative'; id: string };
+
+/** campaigns and their metrics as the API reads them; each query one SQL statement with bound parameters. */
+@Injectable()
+export class CampaignsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  get(id: string): Promise<Campaign | null> {
+    return this.prisma.campaign.findUnique({ where: { id } });
+  }
+
+  create(data: Prisma.CampaignUncheckedCreateInput): Promise<Campaign> {
+    return this.prisma.campaign.create({ data });
+  }
+
+  update(id: string, data: Prisma.CampaignUncheckedUpdateInput): Promise<Campaign> {
+    return this.prisma.campaign.update({ where: { id }, data });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.prisma.campaign.delete({ where: { id } });
+  }
+
+  async accountExists(id: string): Promise<boolean> {
+    return (await this.prisma.adAccount.count({ where: { id } })) > 0;
+  }
+
+  async creativeExists(id: string): Promise<boolean> {
+    return (await this.prisma.adCreative.count({ where: { id } })) > 0;
+  }
+
+  /** A page of campaigns with spend and revenue over the range (micros, each in its campaign's currency). */
+  async list(filter: CampaignListFilter): Promise<{ rows: Array<Campaign & { spend: bigint; revenue: bigint }>; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [filter.since, filter.until];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.platform) where.push(`c.platform = ${bind(filter.platform)}::"CampaignPlatform"`);
+    if (filter.status) where.push(`c.status = ${bind(filter.status)}`);
+    if (filter.accountId) where.push(`c.account_id = ${bind(filter.accountId)}::uuid`);
+    if (filter.currency) where.push(`c.currency = ${bind(filter.currency)}`);
+    if (filter.q) where.push(`c.name ILIKE ${bind(`%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`)}`);
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const order = `${SORT_COLUMNS[filter.sort.field] ?? 'c.name'} ${filter.sort.direction === 'desc' ? 'DESC' : 'ASC'}, c.id`;
+    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
+      `SELECT c.*, coalesce(m.spend, 0)::bigint AS spend, coalesce(m.revenue, 0)::bigint AS revenue, count(*) OVER () AS total
+       FROM campaigns c
+       LEFT JOIN (SELECT campaign_id, sum(spend_micros) AS spend, sum(platform_revenue_micros) AS revenue
+                  FROM campaign_metrics WHERE date BETWEEN $1::date AND $2::date GROUP BY campaign_id) m ON m.campaign_id = c.id
+       ${clause} ORDER BY ${order} LIMIT ${filter.pageSize} OFFSET ${(filter.page - 1) * filter.pageSize}`,
+      ...params,
+    );
+    const total = rows.length > 0 ? Number(rows[0]!.total) : await this.countOnly(clause, params);
+    return {
+      rows: rows.map((row) => ({
+        id: String(row.id),
+        accountId: (row.account_id as string | null) ?? null,
+        platform: row.platform as Campaign['platform'],
+        externalId: (row.external_id as string | null) ?? null,
+        name: String(row.name),
+        currency: String(row.currency),
+        budgetMicros: row.budget_micros === null ? null : BigInt(row.budget_micros as bigint),
+        dailyBudgetMicros: row.daily_budget_micros === null ? null : BigInt(row.daily_budget_micros as bigint),
+        startDate: (row.start_date as Date | null) ?? null,
+        endDate: (row.end_date as Date | null) ?? null,
+        status: String(row.status),
+        objective: (row.objective as string | null) ?? null,
+        createdAt: row.created_at as Date,
+        updatedAt: row.updated_at as Date,
+        spend: BigInt(row.spend as bigint),
+        revenue: BigInt(row.revenue as bigint),
+      })),
+      total,
+    };
+  }
+
+  private async countOnly(clause: string, params: unknown[]): Promise<number> {
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM campaigns c CROSS JOIN (SELECT $1::date, $2::date) AS range_params ${clause}`, ...params);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Sums per currency and day over the range, for one scope. */
+  async dailySums(scope: AnalyticsScope, since: string, until: string, currency?: string): Promise<Array<Sums & { currency: string; date: string }>> {
+    const creative = scope.scope === 'creative';
+    const metrics = creative ? 'creative_metrics m JOIN ad_creatives a ON a.id = m.creative_id JOIN campaigns c ON c.id = a.campaign_id' : 'campaign_metrics m JOIN campaigns c ON c.id = m.campaign_id';
+    const params: unknown[] = [since, until];
+    const where = ['m.date BETWEEN $1::date AND $2::date'];
+    if (scope.scope !== 'overall') {
+      params.push(scope.id);
+      where.push(`${scope.scope === 'account' ? 'c.account_id' : scope.scope === 'campaign' ? 'c.id' : 'a.id'} = $${params.length}::uuid`);
+    }
+    if (currency) {
+      params.push(currency);
+      where.push(`c.currency = $${params.length}`);
+    }
+    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
+      `SELECT c.currency, m.date::text AS date, sum(m.impressions)::bigint AS impressions, sum(m.clicks)::bigint AS clicks,
+              sum(m.spend_micros)::bigint AS spend, sum(m.platform_conversions)::float8 AS conversions,
+              sum(m.platform_revenue_micros)::bigint AS revenue, sum(m.tracked_conversions)::bigint AS tracked,
+              sum(m.tracked_revenue_micros)::bigint AS tracked_revenue
+       FROM ${metrics} WHERE ${where.join(' AND ')} GROUP BY c.currency, m.date ORDER BY c.currency, m.date`,
+      ...params,
+    );
+    return rows.map((row) => ({
+      currency: String(row.currency),
+      date: String(row.date),
+      impressions: BigInt(row.impressions as bigint),
+      clicks: BigInt(row.clicks as bigint),
+      spendMicros: BigInt(row.spend as bigint),
+      platformConversions: Number(row.conversions),
+      platformRevenueMicros: BigInt(row.revenue as bigint),
+      trackedConversions: BigInt(row.tracked as bigint),
+      trackedRevenueMicros: BigInt(row.tracked_revenue as bigint),
+    }));
+  }
+}

@@ -1,0 +1,172 @@
+import {
+  AnalyticsQuerySchema,
+  ConnectAdAccountSchema,
+  CreateCampaignSchema,
+  CreateTrackingLinkSchema,
+  RecordConversionSchema,
+  ListCampaignsSchema,
+  Rpc,
+  RunsQuerySchema,
+  SyncNowBodySchema,
+  UpdateAdAccountSchema,
+  UpdateCampaignSchema,
+} from '@castline/contracts';
+import { forward, forwardController } from '../common/forward';
+
+/** Campaigns (synced from Meta/Google Ads, or manual) and their analytics, answered by the campaigns service. */
+export const CampaignsController = forwardController('CampaignsController', 'campaigns', 'campaigns', [
+  forward({
+    name: 'list',
+    method: 'GET',
+    path: '',
+    permission: 'campaigns:read',
+    rpc: Rpc.campaigns.list,
+    summary: 'List campaigns (filter by platform, status, account, currency, name; sort incl. spend/revenue over since..until)',
+    query: ListCampaignsSchema,
+  }),
+  forward({
+    name: 'analytics',
+    method: 'GET',
+    path: 'analytics',
+    permission: 'campaigns:read',
+    rpc: Rpc.campaigns.analytics,
+    summary: 'Impressions, clicks, conversions, spend, revenue, CTR/CPC/CPA/ROAS from sums, per currency (never summed across), with a daily series',
+    query: AnalyticsQuerySchema,
+  }),
+  forward({ name: 'get', method: 'GET', path: ':id', permission: 'campaigns:read', rpc: Rpc.campaigns.get }),
+  forward({
+    name: 'create',
+    method: 'POST',
+    path: '',
+    permission: 'campaigns:write',
+    rpc: Rpc.campaigns.create,
+    audit: { action: 'campaigns.create', targetType: 'campaign', targetFromReply: true },
+    summary: 'Create a manual campaign (platform `manual`, not synced)',
+    body: CreateCampaignSchema,
+  }),
+  forward({
+    name: 'update',
+    method: 'PATCH',
+    path: ':id',
+    permission: 'campaigns:write',
+    rpc: Rpc.campaigns.update,
+    audit: { action: 'campaigns.update', targetType: 'campaign' },
+    summary: 'Change a manual campaign (a synced one: only its objective)',
+    body: UpdateCampaignSchema,
+    request: ({ id, body }) => ({ id, changes: body }),
+  }),
+  forward({
+    name: 'delete',
+    method: 'DELETE',
+    path: ':id',
+    permission: 'campaigns:write',
+    rpc: Rpc.campaigns.delete,
+    audit: { action: 'campaigns.delete', targetType: 'campaign' },
+    summary: 'Delete a manual campaign',
+  }),
+]);
+
+/** Connected Meta and Google Ads accounts: credentials go in (checked first), never come out. */
+export const AdAccountsController = forwardController('AdAccountsController', 'campaigns/accounts', 'campaigns', [
+  forward({ name: 'list', method: 'GET', path: '', permission: 'campaigns:read', rpc: Rpc.adAccounts.list, summary: 'Connected ad accounts with their status (credentials shown as set + last 4)' }),
+  forward({ name: 'get', method: 'GET', path: ':id', permission: 'campaigns:read', rpc: Rpc.adAccounts.get }),
+  forward({
+    name: 'connect',
+    method: 'POST',
+    path: '',
+    permission: 'campaign-accounts:write',
+    rpc: Rpc.adAccounts.connect,
+    audit: { action: 'campaigns.accounts.connect', targetType: 'ad-account', targetFromReply: true },
+    summary: 'Connect a Meta or Google Ads account: the credentials are checked with the platform, then a backfill starts',
+    body: ConnectAdAccountSchema,
+  }),
+  forward({
+    name: 'update',
+    method: 'PATCH',
+    path: ':id',
+    permission: 'campaign-accounts:write',
+    rpc: Rpc.adAccounts.update,
+    audit: { action: 'campaigns.accounts.update', targetType: 'ad-account' },
+    summary: 'Rename, change conversion action types, or replace the credentials (checked first)',
+    body: UpdateAdAccountSchema,
+    request: ({ id, body }) => ({ id, changes: body }),
+  }),
+  forward({
+    name: 'pause',
+    method: 'POST',
+    path: ':id/pause',
+    permission: 'campaign-accounts:write',
+    rpc: Rpc.adAccounts.pause,
+    audit: { action: 'campaigns.accounts.pause', targetType: 'ad-account' },
+    status: 200,
+  }),
+  forward({
+    name: 'resume',
+    method: 'POST',
+    path: ':id/resume',
+    permission: 'campaign-accounts:write',
+    rpc: Rpc.adAccounts.resume,
+    audit: { action: 'campaigns.accounts.resume', targetType: 'ad-account' },
+    status: 200,
+  }),
+  forward({
+    name: 'syncNow',
+    method: 'POST',
+    path: ':id/sync',
+    permission: 'campaigns:write',
+    rpc: Rpc.adAccounts.syncNow,
+    audit: { action: 'campaigns.accounts.sync', targetType: 'ad-account' },
+    summary: 'Sync now (default: yesterday and today); while one is queued or running, the same job is answered',
+    body: SyncNowBodySchema,
+    request: ({ id, body }) => ({ id, ...body }),
+    status: 200,
+  }),
+  forward({
+    name: 'runs',
+    method: 'GET',
+    path: ':id/runs',
+    permission: 'campaigns:read',
+    rpc: Rpc.adAccounts.runs,
+    summary: 'Sync run history, newest first: kind, range, API calls, rows upserted/changed, time throttled, error',
+    query: RunsQuerySchema,
+    request: ({ id, query }) => ({ id, ...query }),
+  }),
+]);
+
+/** Tracking links (/r/<code> is served by campaigns through nginx) and server-to-server conversions. */
+export const TrackingLinksController = forwardController('TrackingLinksController', 'campaigns/links', 'campaigns', [
+  forward({ name: 'list', method: 'GET', path: '', permission: 'campaigns:read', rpc: Rpc.trackingLinks.list, summary: 'Tracking links with their click counts' }),
+  forward({
+    name: 'create',
+    method: 'POST',
+    path: '',
+    permission: 'campaigns:write',
+    rpc: Rpc.trackingLinks.create,
+    audit: { action: 'campaigns.links.create', targetType: 'tracking-link', targetFromReply: true },
+    summary: 'Create /r/<code>: it records each click and redirects only to this stored destination',
+    body: CreateTrackingLinkSchema,
+  }),
+  forward({
+    name: 'delete',
+    method: 'DELETE',
+    path: ':id',
+    permission: 'campaigns:write',
+    rpc: Rpc.trackingLinks.delete,
+    audit: { action: 'campaigns.links.delete', targetType: 'tracking-link' },
+  }),
+]);
+
+export const ConversionsController = forwardController('ConversionsController', 'campaigns/conversions', 'campaigns', [
+  forward({
+    name: 'record',
+    method: 'POST',
+    path: '',
+    permission: 'campaigns:write',
+    rpc: Rpc.conversions.record,
+    summary:
+      'Server-to-server conversion (an API key limited to campaigns:write is enough). Deduplicated by (account, type, orderId) or eventId: a repeat answers duplicate: true and changes nothing; attributed to the last click within the window',
+    body: RecordConversionSchema,
+    request: ({ body }) => ({ ...body, source: 's2s' as const }),
+    status: 200,
+  }),
+]);
