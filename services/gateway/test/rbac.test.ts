@@ -64,6 +64,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/backups/{id}/verify': ADMIN_ONLY,
   'PUT /api/v1/backups/settings': ADMIN_ONLY,
   'POST /api/v1/backups/{id}/restore': ADMIN_ONLY,
+  'POST /api/v1/backups/restores/{id}/undo': ADMIN_ONLY,
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
