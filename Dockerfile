@@ -108,11 +108,12 @@ EXPOSE 3006
 CMD ["node", "services/traffic-logger/dist/main.js"]
 
 # Probes and transcodes uploaded videos, hence FFmpeg as well.
+# The transcode worker runs from the same image: command services/media/dist/worker/main.js.
 FROM runtime-ffmpeg AS media
-RUN mkdir -p /var/lib/castline/uploads && chown -R node:node /var/lib/castline
+RUN mkdir -p /var/media && chown -R node:node /var/media
 COPY --from=pruned /app/services/media ./services/media
 USER node
-ENV PORT=3007 UPLOADS_DIR=/var/lib/castline/uploads
+ENV PORT=3007 MEDIA_ROOT=/var/media
 EXPOSE 3007
 CMD ["node", "services/media/dist/main.js"]
 

@@ -115,9 +115,11 @@ SECRETS_ENCRYPTION_KEY=check-only-secrets-encryption-key-0123456
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 REDIS_PASSWORD=check-only-redis-password
+TRAFFIC_IP_SECRET=check-only-traffic-ip-secret-0123456789
+MEDIA_UPLOAD_SECRET=check-only-media-upload-secret-0123456789
 BACKUP_ENCRYPTION_KEY=check-only-backup-encryption-key-0123456
 EOF
-nats_users=(gateway channels monitoring backup campaigns traffic-logger media channels-worker)
+nats_users=(gateway channels monitoring backup campaigns traffic-logger media channels-worker media-worker)
 for user in "${nats_users[@]}"; do
   variable="NATS_$(echo "$user" | tr 'a-z-' 'A-Z_')_PASSWORD"
   echo "$variable=7e5-check-only-$user" >>"$compose_env"

@@ -45,6 +45,7 @@ process.env.NODE_ENV ||= 'development';
 process.env.LOG_LEVEL ||= 'info';
 process.env.NGINX_PORT ||= '8080';
 process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
+process.env.MEDIA_ROOT ||= 'data/media';
 // The demo source (and the browser tests' sources) send MPEG-TS to udp://127.0.0.1: let UDP reach loopback, nothing else.
 process.env.SOURCE_ALLOWED_NETWORKS ??= 'udp:127.0.0.1/32';
 const dashboardDev = process.env.DASHBOARD_DEV === '1';
@@ -114,6 +115,8 @@ const commands = [
   ...SERVICES.map(([name, port, prefixColor]) => ({ name, prefixColor, command: `exec ${node} services/${name}/dist/main.js`, env: { PORT: String(port) } })),
   // The live-channels worker (runs FFmpeg); more of them may run, here one is enough.
   { name: 'worker', prefixColor: 'red', command: `exec ${node} services/channels/dist/worker/main.js` },
+  // The VOD transcode worker (media-transcode queue; its FFmpegs at nice 19).
+  { name: 'media-worker', prefixColor: 'magenta', command: `exec ${node} services/media/dist/worker/main.js` },
   // The production build under `next start`; DASHBOARD_DEV=1: Next's dev server (hot reload) instead.
   {
     name: 'dashboard',

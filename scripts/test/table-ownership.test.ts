@@ -80,7 +80,7 @@ const serviceFiles = () =>
 it('reads an owner for every model of prisma/schema.prisma', () => {
   expect(tables.length).toBeGreaterThan(0);
   expect(tables.find((table) => table.model === 'AuditLog')).toEqual({ model: 'AuditLog', accessor: 'auditLog', table: 'audit_log', owner: 'gateway' });
-  expect([...new Set(tables.map((table) => table.owner))]).toEqual(expect.arrayContaining(['gateway', 'channels', 'monitoring', 'campaigns', 'backup']));
+  expect([...new Set(tables.map((table) => table.owner))]).toEqual(expect.arrayContaining(['gateway', 'channels', 'monitoring', 'campaigns', 'backup', 'media']));
 });
 
 it('no service touches a table another service owns', () => {

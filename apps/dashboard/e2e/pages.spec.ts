@@ -21,6 +21,7 @@ const PAGES: Array<{ name: string; path: string | (() => string); heading: strin
   { name: 'settings-api-keys', path: '/settings/api-keys', heading: 'API keys' },
   { name: 'settings-presets', path: '/settings/presets', heading: 'Encoding presets' },
   { name: 'settings-audit', path: '/settings/audit', heading: 'Audit log' },
+  { name: 'settings-backups', path: '/settings/backups', heading: 'Backups' },
   { name: 'campaigns', path: '/campaigns', heading: 'Campaigns' },
   { name: 'campaigns-accounts', path: '/campaigns/accounts', heading: 'Ad accounts' },
   { name: 'campaigns-links', path: '/campaigns/links', heading: 'Tracking links' },

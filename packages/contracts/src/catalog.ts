@@ -12,6 +12,11 @@ import {
   ListAlertsSchema,
   MaintenanceWindowListSchema,
   MaintenanceWindowViewSchema,
+  ListNotificationsSchema,
+  MarkNotificationsSchema,
+  NotificationEventSchema,
+  NotificationListSchema,
+  UnreadCountSchema,
   ReceiverDeliveriesRequestSchema,
   ReceiverDeliveriesSchema,
   ReceiverListSchema,
@@ -20,6 +25,9 @@ import {
   RuleViewSchema,
   SilenceListSchema,
   SilenceViewSchema,
+  TestReceiverReplySchema,
+  TestReceiverSchema,
+  UpdateReceiverRequestSchema,
   UpdateRuleRequestSchema,
 } from './alerts';
 import {
@@ -85,6 +93,7 @@ import {
   UpdateCampaignRequestSchema,
 } from './campaigns';
 import { ServiceHealthReportSchema } from './health';
+import { VideoProgressSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
@@ -167,6 +176,10 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
     create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
     deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
+    update: defineRpc(Subjects.monitoringReceiversUpdate, UpdateReceiverRequestSchema, ReceiverViewSchema),
+    delete: defineRpc(Subjects.monitoringReceiversDelete, IdSchema, DeletedReplySchema),
+    /** Sends a test notification now and answers what the receiver replied (SMTP/HTTP may take up to 15 s). */
+    test: defineRpc(Subjects.monitoringReceiversTest, TestReceiverSchema, TestReceiverReplySchema, { timeoutMs: 20_000 }),
   },
   /** Alert rules, alerts (ack), silences and maintenance windows (monitoring). */
   rules: {
@@ -183,6 +196,10 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
     create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
     delete: defineRpc(Subjects.monitoringSilencesDelete, IdSchema, DeletedReplySchema),
+  },
+  notifications: {
+    list: defineRpc(Subjects.monitoringNotificationsList, ListNotificationsSchema, NotificationListSchema),
+    read: defineRpc(Subjects.monitoringNotificationsRead, MarkNotificationsSchema, UnreadCountSchema),
   },
   maintenance: {
     list: defineRpc(Subjects.monitoringMaintenanceList, EmptyRequestSchema, MaintenanceWindowListSchema),
@@ -255,6 +272,10 @@ export const Events = {
   /** For the worker that runs the channel (it subscribes while it does). */
   channelControl: (channelId: string) => defineEvent(Subjects.channelControl(channelId), ChannelControlSchema),
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
+  /** A video's status and transcode progress (<= 1/s while transcoding). */
+  mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
+  /** A new dashboard notification (monitoring); every gateway replica pushes it to its dashboards. */
+  notifications: defineEvent(Subjects.monitoringNotifications, NotificationEventSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */

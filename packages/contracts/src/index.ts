@@ -20,4 +20,5 @@ export * from './rpc';
 export * from './views';
 export * from './catalog';
 export * from './nats-permissions';
+export * from './media';
 export * from './campaigns';

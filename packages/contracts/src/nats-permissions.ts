@@ -14,7 +14,7 @@ import { Subjects } from './subjects';
  */
 
 /** A NATS identity: the seven services plus the live-channels worker (`channels` image, its own process). */
-export const NATS_USERS = [...SERVICE_NAMES, 'channels-worker'] as const;
+export const NATS_USERS = [...SERVICE_NAMES, 'channels-worker', 'media-worker'] as const;
 export type NatsUser = (typeof NATS_USERS)[number];
 
 type SubjectKey = keyof typeof Subjects;
@@ -58,6 +58,10 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   channelsEvents: { publishers: ['channels', 'channels-worker'], subscribers: ['gateway', 'monitoring'] },
   // One gateway replica revokes, every replica (itself included) ends that owner's live connections.
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
+  // The transcode worker's progress and status changes (media publishes the ones it makes); the gateway relays.
+  mediaVideosProgress: { publishers: ['media', 'media-worker'], subscribers: ['gateway'] },
+  // A new dashboard notification: monitoring publishes, every gateway replica pushes it to its dashboards.
+  monitoringNotifications: { publishers: ['monitoring'], subscribers: ['gateway'] },
   // The running backup job's progress; the gateway relays it to the dashboard.
   backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
   // After a restore switched the database: channels reconciles its running jobs against the restored rows.

@@ -20,13 +20,19 @@ export const PERMISSIONS = [
   'campaigns:read',
   'campaigns:write',
   'campaign-accounts:write',
+  'alerts:write',
+  'alert-receivers:write',
+  // backup: admin only (a restore replaces the whole database)
+  'backups:read',
+  'backups:write',
+  'backups:restore',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write']),
   viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read']),
 };
 

@@ -8,6 +8,7 @@ export const Queues = {
   backups: 'backups',
   adSync: 'ad-sync',
   alertDeliveries: 'alert-deliveries',
+  trafficMaintenance: 'traffic-maintenance',
 } as const;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
@@ -48,6 +49,8 @@ export const QueueSchemas = {
     until: day,
     kind: z.enum(['backfill', 'hourly', 'lookback', 'manual']).optional(),
   }),
+  /** Hourly in the traffic-logger: daily partitions ahead, retention by dropping old ones. */
+  'traffic-maintenance': z.object({ trigger: z.enum(['schedule', 'startup']) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };
@@ -57,3 +60,4 @@ export type ChannelScheduleJob = QueuePayloads['channel-schedules'];
 export type MediaTranscodeJob = QueuePayloads['media-transcode'];
 export type BackupJob = QueuePayloads['backups'];
 export type AdSyncJob = QueuePayloads['ad-sync'];
+export type TrafficMaintenanceJob = QueuePayloads['traffic-maintenance'];

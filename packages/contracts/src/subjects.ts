@@ -15,6 +15,9 @@ export const Subjects = {
   monitoringReceiversList: 'monitoring.receivers.list',
   monitoringReceiversCreate: 'monitoring.receivers.create',
   monitoringReceiversDeliveries: 'monitoring.receivers.deliveries',
+  monitoringReceiversUpdate: 'monitoring.receivers.update',
+  monitoringReceiversDelete: 'monitoring.receivers.delete',
+  monitoringReceiversTest: 'monitoring.receivers.test',
   monitoringRulesList: 'monitoring.rules.list',
   monitoringRulesCreate: 'monitoring.rules.create',
   monitoringRulesUpdate: 'monitoring.rules.update',
@@ -27,6 +30,10 @@ export const Subjects = {
   monitoringMaintenanceList: 'monitoring.maintenance.list',
   monitoringMaintenanceCreate: 'monitoring.maintenance.create',
   monitoringMaintenanceDelete: 'monitoring.maintenance.delete',
+  monitoringNotificationsList: 'monitoring.notifications.list',
+  monitoringNotificationsRead: 'monitoring.notifications.read',
+  /** An event, not a request: a new dashboard notification; the gateway pushes it to dashboards (the bell). */
+  monitoringNotifications: 'monitoring.notifications',
   channelsList: 'channels.list',
   channelsGet: 'channels.get',
   channelsCreate: 'channels.create',
@@ -65,6 +72,8 @@ export const Subjects = {
   uploadsLogo: 'channels.uploads.logo',
   uploadsDelete: 'channels.uploads.delete',
   uploadsContent: 'channels.uploads.content',
+  // media (issue 13): the transcode worker's progress, relayed by the gateway.
+  mediaVideosProgress: 'media.videos.progress',
   // backup (one block, appended)
   backupsList: 'backup.backups.list',
   backupsGet: 'backup.backups.get',

@@ -28,6 +28,12 @@ export const BackupConfigSchema = baseConfigSchema
     BACKUP_ENCRYPTION_KEY: z.string().min(32, 'at least 32 characters').default(DEV_BACKUP_ENCRYPTION_KEY),
     /** Keys of older backups (comma-separated), for reading only. */
     BACKUP_ENCRYPTION_KEYS_OLD: commaList.pipe(z.array(z.string().min(32, 'each at least 32 characters'))),
+    /**
+     * The role a restore creates the new database and its objects as (CREATE DATABASE ... OWNER, pg_restore
+     * --role), so the restored tables belong to the migrations' owner and keep the app role's default privileges
+     * (compose: castline_owner; the backup role must be a member of it). Unset: the connecting role.
+     */
+    BACKUP_RESTORE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a role name').optional(),
     /** Directory of pg_dump/pg_restore; unset: /usr/lib/postgresql/<server major>/bin, then PATH. */
     PG_BIN_DIR: z.string().optional(),
     /** The .env-like secrets file archived as config.env (compose mounts ./.env; npm start passes .cache/local.env). */

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { BackupsController } from './backups/backups.routes';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ChannelTelemetryController } from './channels/channel-telemetry.controller';
 import { ChannelsController, PresetsController } from './channels/channels.routes';
@@ -15,6 +16,7 @@ import { HealthController } from './health/health.controller';
 import { ChannelStreamController } from './live/channel-stream.controller';
 import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
+import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
@@ -34,6 +36,9 @@ export class AppModule {
         HealthController,
         ActivityController,
         MonitoringController,
+        ChecksController,
+        AlertsController,
+        NotificationsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,
@@ -43,6 +48,7 @@ export class AppModule {
         TrackingLinksController,
         ConversionsController,
         CampaignsController,
+        BackupsController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };

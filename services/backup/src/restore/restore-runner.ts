@@ -137,9 +137,10 @@ export class RestoreRunner {
       const server = serverVersionOf(await serverVersionNum(databases.liveUrl));
       const tool = await locatePgTool('pg_restore', server, this.config.PG_BIN_DIR);
       await databases.drop(incoming);
-      await databases.create(incoming);
+      await databases.create(incoming, this.config.BACKUP_RESTORE_ROLE);
       await pgRestore(tool, databases.urlOf(incoming), createReadStream(path.join(directory, dump.path)).pipe(new DecryptStream(keyring)), {
         lowPriority: this.config.BACKUP_LOW_PRIORITY,
+        role: this.config.BACKUP_RESTORE_ROLE,
       });
       end();
 

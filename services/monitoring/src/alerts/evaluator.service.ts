@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Alert, AlertRule, AlertRuleState, Prisma } from '@castline/db';
+import type { Alert, AlertRule, AlertRuleState, DashboardNotification, Prisma } from '@castline/db';
 import { CONFIG, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { MonitoringConfig } from '../config';
 import { alertPayload, EvaluationRepository, type Tx } from './evaluation.repository';
+import { NotificationsService } from './notifications.service';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { emptySeriesState, groupKeyOf, holdMatcher, type Series, type SeriesState, type SeriesStep, stepSeries } from './rule-engine';
 import { AlertSources, seriesFor } from './rule-sources';
@@ -55,6 +56,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
     private readonly repository: EvaluationRepository,
     private readonly sources: AlertSources,
     private readonly dispatcher: OutboxDispatcher,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -117,15 +119,18 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
     }
     const rulesById = new Map(rules.map((rule) => [rule.id, rule]));
     const held = holdMatcher(silences, windows, now);
+    const bell: DashboardNotification[] = [];
     const notifications = await this.repository.transaction(async (tx) => {
-      for (const item of changed) await this.apply(tx, item, now);
-      return this.flushGroups(tx, rulesById, held, now);
+      bell.length = 0;
+      for (const item of changed) await this.apply(tx, item, now, bell);
+      return this.flushGroups(tx, rulesById, held, now, bell);
     });
+    this.notifications.announce(bell);
     if (notifications > 0) await this.dispatcher.flush();
     return { rules: rules.length, series: seriesCount, changed: changed.length, notifications };
   }
 
-  private async apply(tx: Tx, { rule, series, state, step }: Stepped, now: Date): Promise<void> {
+  private async apply(tx: Tx, { rule, series, state, step }: Stepped, now: Date, bell: DashboardNotification[]): Promise<void> {
     const fingerprint = series.fingerprint;
     let alertId = state?.alertId ?? null;
     if (step.event === 'fire') {
@@ -152,6 +157,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
       await tx.alert.updateMany({ where: { fingerprint, isResolved: false }, data: { suppressed: true } });
       await tx.alert.updateMany({ where: { fingerprint, isResolved: true, resolvedNotifiedAt: null }, data: { suppressed: true, resolvedNotifiedAt: now } });
       await this.notice(tx, rule, series, 'flapping', alertId, now);
+      bell.push(await this.notifications.create(tx, { kind: 'flapping', severity: rule.severity, title: `${rule.name} is flapping`, body: series.message, alertId, createdAt: now }));
     } else if (step.flap === 'stable') {
       const open = await tx.alert.findFirst({ where: { fingerprint, isResolved: false } });
       if (open) await tx.alert.update({ where: { id: open.id }, data: { suppressed: false, notifiedAt: open.notifiedAt ?? now } });
@@ -185,7 +191,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Writes the outbox rows of every group notification due now; returns how many rows. */
-  private async flushGroups(tx: Tx, rules: Map<string, AlertRule>, held: (labels: Record<string, string>) => boolean, now: Date): Promise<number> {
+  private async flushGroups(tx: Tx, rules: Map<string, AlertRule>, held: (labels: Record<string, string>) => boolean, now: Date, bell: DashboardNotification[]): Promise<number> {
     const candidates = await this.repository.candidates(tx);
     const byGroup = new Map<string, Alert[]>();
     for (const alert of candidates) byGroup.set(alert.groupKey, [...(byGroup.get(alert.groupKey) ?? []), alert]);
@@ -227,6 +233,19 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
         { transition: firing.length > 0 ? 'firing' : 'resolved', group: { key, labels: groupLabels }, alerts: content.map(alertPayload) },
         content[0]!.id,
       );
+      if (newFiring.length > 0 || newResolved.length > 0) {
+        const firingCount = firing.length;
+        bell.push(
+          await this.notifications.create(tx, {
+            kind: 'alert',
+            severity: sample.severity,
+            title: firingCount > 0 ? `${groupLabels.alertname ?? sample.rule}: ${firingCount} firing` : `${groupLabels.alertname ?? sample.rule}: resolved`,
+            body: content.slice(0, 10).map((alert) => `${alert.isResolved ? 'resolved: ' : ''}${alert.message}`).join('\n'),
+            alertId: content[0]!.id,
+            createdAt: now,
+          }),
+        );
+      }
       await this.repository.updateAlerts(tx, newFiring.map((alert) => alert.id), { notifiedAt: now });
       await this.repository.updateAlerts(tx, newResolved.map((alert) => alert.id), { resolvedNotifiedAt: now });
     }

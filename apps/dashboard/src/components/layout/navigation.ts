@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, CpuIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, CpuIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -42,6 +42,7 @@ export const NAVIGATION: NavSection[] = [
       { href: '/settings/api-keys', label: 'API keys', icon: KeyRoundIcon, permission: 'api-keys:read' },
       { href: '/settings/presets', label: 'Encoding presets', icon: SlidersHorizontalIcon, permission: 'channels:read' },
       { href: '/settings/audit', label: 'Audit log', icon: ScrollTextIcon, permission: 'audit:read' },
+      { href: '/settings/backups', label: 'Backups', icon: ArchiveIcon, permission: 'backups:read' },
     ],
   },
 ];
