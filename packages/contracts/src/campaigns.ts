@@ -21,14 +21,6 @@ const isoCurrency = z
   }, 'not an ISO 4217 currency');
 export const CurrencySchema = isoCurrency;
 export const DaySchema = day;
-const timezone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an IANA time zone');
 
 export const MetaCredentialsSchema = z.object({
   accessToken: z.string().min(8).max(2048),
