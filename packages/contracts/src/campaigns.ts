@@ -313,3 +313,19 @@ export const TrafficSessionReplySchema = z.object({
 });
 export type SyncRunView = z.infer<typeof SyncRunViewSchema>;
 export type TrackingLinkView = z.infer<typeof TrackingLinkViewSchema>;
+
+/** A campaign's ads with their figures over a range (money in the campaign's currency). */
+export const CampaignCreativesQuerySchema = z.object({ id: z.uuid(), since: day.optional(), until: day.optional() });
+export const CreativeViewSchema = z.object({
+  id: z.uuid(),
+  externalAdId: z.string().nullable(),
+  name: z.string(),
+  impressions: z.number(),
+  clicks: z.number(),
+  spend: z.number(),
+  platformConversions: z.number(),
+  platformRevenue: z.number(),
+  ctr: z.number().nullable(),
+  roas: z.number().nullable(),
+});
+export const CreativeListSchema = z.object({ currency: z.string(), since: z.string(), until: z.string(), items: z.array(CreativeViewSchema) });
