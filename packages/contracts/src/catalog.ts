@@ -71,7 +71,9 @@ import {
   AnalyticsQuerySchema,
   AnalyticsReplySchema,
   CampaignEventSchema,
+  CampaignCreativesQuerySchema,
   CampaignIdSchema,
+  CreativeListSchema,
   CampaignPageSchema,
   CampaignViewSchema,
   ConnectAdAccountSchema,
@@ -230,6 +232,7 @@ export const Rpc = {
     update: defineRpc(Subjects.campaignsUpdate, UpdateCampaignRequestSchema, CampaignViewSchema),
     delete: defineRpc(Subjects.campaignsDelete, CampaignIdSchema, DeletedReplySchema),
     analytics: defineRpc(Subjects.campaignsAnalytics, AnalyticsQuerySchema, AnalyticsReplySchema),
+    creatives: defineRpc(Subjects.campaignsCreatives, CampaignCreativesQuerySchema, CreativeListSchema),
   },
   adAccounts: {
     list: defineRpc(Subjects.campaignsAccountsList, EmptyRequestSchema, AdAccountListSchema),

@@ -104,6 +104,7 @@ export const Subjects = {
   campaignsUpdate: 'campaigns.update',
   campaignsDelete: 'campaigns.delete',
   campaignsAnalytics: 'campaigns.analytics',
+  campaignsCreatives: 'campaigns.creatives',
   campaignsAccountsList: 'campaigns.accounts.list',
   campaignsAccountsGet: 'campaigns.accounts.get',
   campaignsAccountsConnect: 'campaigns.accounts.connect',

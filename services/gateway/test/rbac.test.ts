@@ -71,6 +71,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/v1/campaigns': EVERYONE,
   'GET /api/v1/campaigns/analytics': EVERYONE,
   'GET /api/v1/campaigns/{id}': EVERYONE,
+  'GET /api/v1/campaigns/{id}/creatives': EVERYONE,
   'POST /api/v1/campaigns': OPERATORS,
   'PATCH /api/v1/campaigns/{id}': OPERATORS,
   'DELETE /api/v1/campaigns/{id}': OPERATORS,
