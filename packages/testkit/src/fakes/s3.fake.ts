@@ -310,12 +310,13 @@ export class S3Fake {
 
   /** Writes the body in 16 KiB chunks; with `drop`, destroys the socket after that many bytes. */
   private async stream(response: ServerResponse, body: Buffer, drop?: number): Promise<void> {
-    const limit = drop ?? body.length;
+    // A drop always cuts the body short: at `drop` bytes, or one byte before the end of a smaller body.
+    const limit = drop === undefined ? body.length : Math.max(0, Math.min(drop, body.length - 1));
     for (let offset = 0; offset < limit; offset += 16 * 1024) {
       const chunk = body.subarray(offset, Math.min(offset + 16 * 1024, limit));
       if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
     }
-    if (drop !== undefined && drop < body.length) {
+    if (drop !== undefined) {
       this.stats.injected++;
       this.stats.dropped++;
       await new Promise((resolve) => setTimeout(resolve, 20));
