@@ -59,6 +59,8 @@ export const BackupConfigSchema = baseConfigSchema
     BACKUP_S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(5120).default(16),
     /** Attempts per S3 request (the SDK's standard retry, with backoff). */
     BACKUP_S3_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    /** A request whose socket is idle this long (a hung store) fails and is retried. */
+    BACKUP_S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
     /** Upload passes per off-host job before the copy is `failed`, and the first backoff between them. */
     BACKUP_OFFSITE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
     BACKUP_OFFSITE_BACKOFF_MS: z.coerce.number().int().min(0).default(5_000),

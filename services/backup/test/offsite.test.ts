@@ -35,6 +35,7 @@ beforeAll(async () => {
     BACKUP_S3_SECRET_ACCESS_KEY: 'offsite-test-secret',
     BACKUP_S3_PART_SIZE_MB: '5',
     BACKUP_S3_MAX_ATTEMPTS: '3',
+    BACKUP_S3_REQUEST_TIMEOUT_MS: '1500',
     BACKUP_OFFSITE_ATTEMPTS: '2',
     BACKUP_OFFSITE_BACKOFF_MS: '50',
     BACKUP_OFFSITE_RETRY_CRON: '',
@@ -65,6 +66,10 @@ async function offsiteColumns(id: string) {
     );
     return rows[0]!;
   });
+}
+
+async function offsiteRetriesTotal(): Promise<number> {
+  return withPgClient(harness.databaseUrl, async (client) => Number((await client.query<{ total: string }>(`SELECT coalesce(sum(offsite_retries), 0) AS total FROM system_backups`)).rows[0]!.total));
 }
 
 /** Every local file of a backup, with the stored object's bytes beside it. */
@@ -153,6 +158,15 @@ describe('off-host copies', () => {
     expect(tar.size).toBeGreaterThan(10 * 1024 * 1024);
     expect(tar.remoteSha256).toBe(tar.sha256);
     expect(fake.openUploads).toBe(0);
+  });
+
+  it('gives up on a response slower than the request timeout and retries it', async () => {
+    const before = await offsiteRetriesTotal();
+    fake.delayNext('HeadObject', 1, 4_000);
+    const backup = await backupCopied();
+    expect(backup.offsiteState).toBe('uploaded');
+    expect(await offsiteRetriesTotal()).toBeGreaterThan(before);
+    for (const file of await localAndRemote(backup.name)) expect(file.remoteSha256).toBe(file.sha256);
   });
 
   it('keeps the local backup when the store is down; the copy fails, and a later pass completes it', async () => {

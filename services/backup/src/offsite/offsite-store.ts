@@ -18,6 +18,8 @@ export interface OffsiteTarget {
   partSizeBytes: number;
   /** Attempts per request (SDK standard retry with backoff). */
   maxAttempts: number;
+  /** A request whose socket stays idle this long (a hung or very slow store) fails and is retried. */
+  requestTimeoutMs: number;
 }
 
 export interface RemoteObject {
@@ -44,6 +46,7 @@ export class OffsiteStore {
       forcePathStyle: true,
       credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
       maxAttempts: target.maxAttempts,
+      requestHandler: { connectionTimeout: Math.min(10_000, target.requestTimeoutMs), requestTimeout: target.requestTimeoutMs, throwOnRequestTimeout: true },
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });

@@ -63,6 +63,7 @@ export class OffsiteService {
       secretAccessKey,
       partSizeBytes: this.config.BACKUP_S3_PART_SIZE_MB * 1024 * 1024,
       maxAttempts: this.config.BACKUP_S3_MAX_ATTEMPTS,
+      requestTimeoutMs: this.config.BACKUP_S3_REQUEST_TIMEOUT_MS,
     };
   }
 
