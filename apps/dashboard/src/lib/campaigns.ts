@@ -1,6 +1,10 @@
 'use client';
 
-import type { AdAccountView, AnalyticsReply, CampaignView, SyncRunView, TrackingLinkView } from '@castline/contracts';
+import type { AdAccountView, AnalyticsReply, CampaignEvent, CampaignView, SyncRunView, TrackingLinkView } from '@castline/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { toast } from 'sonner';
+import { openLiveFeed } from './live-metrics';
 
 export type { AdAccountView, AnalyticsReply, CampaignView, SyncRunView, TrackingLinkView };
 
@@ -22,3 +26,36 @@ export function formatMoney(value: number | null | undefined, currency: string):
 }
 
 export const formatRatio = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
+
+/** What a toast says about an account event (null: nothing worth a toast, e.g. a synced account). */
+export function describeAccountEvent(event: CampaignEvent, name: string): string | null {
+  const why = event.message ?? event.code;
+  if (event.type === 'account.paused') return `${name} paused${why ? `: ${why}` : ''}`;
+  if (event.type === 'account.error') return `${name} failed to sync${why ? `: ${why}` : ''}`;
+  return null;
+}
+
+/**
+ * Follows campaigns.events on the live feed: the accounts list refreshes on every account event, and a pause or
+ * failure shows a toast naming the account.
+ */
+export function useAccountEvents(): void {
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      openLiveFeed([], {
+        onConnection: () => undefined,
+        onMetrics: () => undefined,
+        onEvent: () => undefined,
+        onCampaign: (event) => {
+          const accounts = client.getQueryData<{ items: AdAccountView[] }>(campaignKeys.accounts());
+          const name = accounts?.items.find((account) => account.id === event.accountId)?.name ?? 'An ad account';
+          const text = describeAccountEvent(event, name);
+          if (text) toast.error(text);
+          void client.invalidateQueries({ queryKey: campaignKeys.accounts() });
+          void client.invalidateQueries({ queryKey: campaignKeys.runs(event.accountId) });
+        },
+      }),
+    [client],
+  );
+}
