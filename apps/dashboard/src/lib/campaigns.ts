@@ -1,12 +1,12 @@
 'use client';
 
-import type { AdAccountView, AnalyticsReply, CampaignEvent, CampaignView, SyncRunView, TrackingLinkView } from '@castline/contracts';
+import type { AdAccountView, AnalyticsReply, CampaignEvent, CampaignView, CreativeList, SyncRunView, TrackingLinkView } from '@castline/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { openLiveFeed } from './live-metrics';
 
-export type { AdAccountView, AnalyticsReply, CampaignView, SyncRunView, TrackingLinkView };
+export type { AdAccountView, AnalyticsReply, CampaignView, CreativeList, SyncRunView, TrackingLinkView };
 
 export const campaignKeys = {
   all: ['campaigns'] as const,
@@ -15,7 +15,17 @@ export const campaignKeys = {
   accounts: () => ['campaigns', 'accounts'] as const,
   runs: (id: string) => ['campaigns', 'accounts', id, 'runs'] as const,
   links: () => ['campaigns', 'links'] as const,
+  detail: (id: string) => ['campaigns', 'detail', id] as const,
+  creatives: (id: string, params: unknown) => ['campaigns', 'detail', id, 'creatives', params] as const,
 };
+
+/** The ranges the campaigns pages offer, in days back from today. */
+export const CAMPAIGN_RANGES = [
+  { value: '7', label: 'Last 7 days' },
+  { value: '30', label: 'Last 30 days' },
+  { value: '90', label: 'Last 90 days' },
+  { value: '365', label: 'Last 365 days' },
+] as const;
 
 /** yyyy-mm-dd of today minus `days` (UTC). */
 export const dayAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);

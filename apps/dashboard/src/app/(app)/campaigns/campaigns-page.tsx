@@ -4,6 +4,7 @@ import { ListCampaignsSchema } from '@castline/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { MegaphoneIcon } from 'lucide-react';
+import Link from 'next/link';
 import { useState } from 'react';
 import { Line, LineChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { z } from 'zod';
@@ -15,16 +16,9 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { api } from '@/lib/api';
-import { type AnalyticsReply, type CampaignView, campaignKeys, dayAgo, formatMoney, formatRatio } from '@/lib/campaigns';
+import { type AnalyticsReply, CAMPAIGN_RANGES, type CampaignView, campaignKeys, dayAgo, formatMoney, formatRatio } from '@/lib/campaigns';
 import { type Page, queryString } from '@/lib/settings';
 import { useTableSearch } from '@/lib/use-table-search';
-
-const RANGES = [
-  { value: '7', label: 'Last 7 days' },
-  { value: '30', label: 'Last 30 days' },
-  { value: '90', label: 'Last 90 days' },
-  { value: '365', label: 'Last 365 days' },
-] as const;
 
 const CampaignsSearchSchema = z.object({
   page: ListCampaignsSchema.shape.page.catch(1),
@@ -62,7 +56,12 @@ function Campaigns() {
   });
 
   const columns: Array<ColumnDef<CampaignView, never>> = [
-    { accessorKey: 'name', header: 'Campaign', meta: { className: 'font-medium' }, cell: ({ row }) => row.original.name },
+    { accessorKey: 'name', header: 'Campaign', meta: { className: 'font-medium' }, cell: ({ row }) => (
+        <Link href={`/campaigns/${row.original.id}`} className="hover:underline">
+          {row.original.name}
+        </Link>
+      ),
+    },
     { accessorKey: 'platform', header: 'Platform', cell: ({ row }) => row.original.platform },
     { accessorKey: 'status', header: 'Status', cell: ({ row }) => row.original.status },
     { accessorKey: 'spend', header: 'Spend', sortDescFirst: true, cell: ({ row }) => formatMoney(row.original.spend, row.original.currency) },
@@ -90,7 +89,7 @@ function Campaigns() {
               <SelectValue />
             </SelectTrigger>
             <SelectContent>
-              {RANGES.map((range) => (
+              {CAMPAIGN_RANGES.map((range) => (
                 <SelectItem key={range.value} value={range.value}>
                   {range.label}
                 </SelectItem>
