@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { Line, LineChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { z } from 'zod';
+import { RangeSelect } from '@/components/campaigns/range-select';
 import { EmptyState } from '@/components/empty-state';
 import { PageHeader } from '@/components/page-header';
 import { ResourceTable } from '@/components/resource-table';
@@ -16,7 +17,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { api } from '@/lib/api';
-import { type AnalyticsReply, CAMPAIGN_RANGES, type CampaignView, campaignKeys, dayAgo, formatMoney, formatRatio } from '@/lib/campaigns';
+import { type AnalyticsReply, type CampaignView, campaignKeys, dayAgo, formatMoney, formatRatio } from '@/lib/campaigns';
 import { type Page, queryString } from '@/lib/settings';
 import { useTableSearch } from '@/lib/use-table-search';
 
@@ -82,21 +83,7 @@ function Campaigns() {
     <>
       <PageHeader title="Campaigns" description="Figures are sums over the range; ratios come from the sums. Currencies are never added together." />
       <div className="mb-4 flex flex-wrap items-end gap-4">
-        <div className="grid gap-1.5">
-          <Label htmlFor="campaigns-range">Range</Label>
-          <Select value={days} onValueChange={(value) => search.set({ days: value as typeof days, page: 1 })}>
-            <SelectTrigger id="campaigns-range" className="w-44">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {CAMPAIGN_RANGES.map((range) => (
-                <SelectItem key={range.value} value={range.value}>
-                  {range.label}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
+        <RangeSelect id="campaigns-range" value={days} onChange={(value) => search.set({ days: value, page: 1 })} />
         {currencies.length > 0 && (
           <div className="grid gap-1.5">
             <Label htmlFor="campaigns-currency">Currency</Label>

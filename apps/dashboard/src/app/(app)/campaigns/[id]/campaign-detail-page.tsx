@@ -4,17 +4,16 @@ import { useQuery } from '@tanstack/react-query';
 import { ImageIcon } from 'lucide-react';
 import Link from 'next/link';
 import { useState } from 'react';
+import { type CampaignRange, RangeSelect } from '@/components/campaigns/range-select';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { PageHeader } from '@/components/page-header';
 import { PermissionGate } from '@/components/settings/common';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Label } from '@/components/ui/label';
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { api } from '@/lib/api';
-import { type CampaignView, campaignKeys, type CreativeList, CAMPAIGN_RANGES, dayAgo, formatMoney, formatRatio } from '@/lib/campaigns';
+import { type CampaignView, campaignKeys, type CreativeList, dayAgo, formatMoney, formatRatio } from '@/lib/campaigns';
 import { queryString } from '@/lib/settings';
 
 export function CampaignDetailPage({ id }: { id: string }) {
@@ -27,7 +26,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
 
 /** A campaign's settings and its ads (creatives) with their figures over a range, sorted by spend. */
 function CampaignDetail({ id }: { id: string }) {
-  const [days, setDays] = useState<string>('30');
+  const [days, setDays] = useState<CampaignRange>('30');
   const since = dayAgo(Number(days) - 1);
   const until = dayAgo(0);
   const campaign = useQuery({
@@ -72,21 +71,7 @@ function CampaignDetail({ id }: { id: string }) {
       <Card>
         <CardHeader className="flex flex-row flex-wrap items-end justify-between gap-3">
           <CardTitle>Creatives</CardTitle>
-          <div className="grid gap-1.5">
-            <Label htmlFor="creatives-range">Range</Label>
-            <Select value={days} onValueChange={setDays}>
-              <SelectTrigger id="creatives-range" className="w-44">
-                <SelectValue />
-              </SelectTrigger>
-              <SelectContent>
-                {CAMPAIGN_RANGES.map((range) => (
-                  <SelectItem key={range.value} value={range.value}>
-                    {range.label}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          </div>
+          <RangeSelect id="creatives-range" value={days} onChange={setDays} />
         </CardHeader>
         <CardContent>
           {creatives.isPending ? (
