@@ -86,7 +86,7 @@ function Links() {
           </CardHeader>
           <CardContent className="grid gap-2">
             <p className="text-sm text-muted-foreground">On the order confirmation page. The same order reported again (or by your server) counts once.</p>
-            <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs">{pixel}</pre>
+            <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs" tabIndex={0}>{pixel}</pre>
             <CopyButton value={pixel} what="Pixel snippet" />
           </CardContent>
         </Card>
@@ -96,7 +96,7 @@ function Links() {
           </CardHeader>
           <CardContent className="grid gap-2">
             <p className="text-sm text-muted-foreground">From your shop&apos;s server, with an API key limited to campaigns:write. It wins over the pixel for the same order.</p>
-            <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs">{s2s}</pre>
+            <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs" tabIndex={0}>{s2s}</pre>
             <CopyButton value={s2s} what="s2s snippet" />
           </CardContent>
         </Card>
