@@ -19,7 +19,8 @@ let backupDir: string;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 beforeAll(async () => {
-  fake = await new S3Fake({ accessKeyId: 'OFFSITETEST', secretAccessKey: 'offsite-test-secret' }).start();
+  // Pages of 3 keys: a backup's 4 files take two ListObjectsV2 pages (continuation tokens on every listing).
+  fake = await new S3Fake({ accessKeyId: 'OFFSITETEST', secretAccessKey: 'offsite-test-secret', maxKeys: 3 }).start();
   fake.createBucket(BUCKET);
   const setup = await backupEnv();
   work = setup.work;
@@ -214,5 +215,20 @@ describe('off-host copies', () => {
     expect(fake.stats.dropped - dropped).toBe(1);
     expect((await stat(directory)).isDirectory()).toBe(true);
     expect(await localAndRemote(backup.name)).toEqual(before);
+  });
+
+  it('mirrors retention: backups the rules delete leave the store too', async () => {
+    const older = await backupCopied();
+    expect(fake.objects(BUCKET).has(`${PREFIX}${older.name}/manifest.json`)).toBe(true);
+    const listed = fake.calls('ListObjectsV2');
+    await harness.call(Rpc.backups.updateSettings, { keepLast: 1 });
+    const newest = await backupCopied();
+    const rows = (await harness.call(Rpc.backups.list, { pageSize: 100 })).items.filter((row) => row.status === 'completed' || row.status === 'verified');
+    expect(rows.length).toBeLessThanOrEqual(2); // the newest, and the newest verified one
+    expect(rows.map((row) => row.name)).toContain(newest.name);
+    const remote = new Set([...fake.objects(BUCKET).keys()].map((key) => key.slice(PREFIX.length).split('/')[0]));
+    expect([...remote].sort()).toEqual(rows.map((row) => row.name).sort());
+    expect(remote.has(older.name)).toBe(false);
+    expect(fake.calls('ListObjectsV2')).toBeGreaterThan(listed);
   });
 });
