@@ -3,11 +3,11 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Rpc } from '@castline/contracts';
-import { withPgClient } from '@castline/db';
+import { dropDatabase, withDatabaseName, withPgClient } from '@castline/db';
 import { S3Fake, type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { startBackup } from '../src/backup-app';
 import { OffsiteService } from '../src/offsite/offsite.service';
-import { backupEnv, waitUntil } from './backup-support';
+import { backupEnv, seedEveryTable, waitUntil } from './backup-support';
 
 const BUCKET = 'castline-offsite';
 const PREFIX = 'site-a/';
@@ -15,6 +15,7 @@ let fake: S3Fake;
 let harness: ServiceHarness;
 let work: string;
 let backupDir: string;
+const leftovers: string[] = [];
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -41,11 +42,13 @@ beforeAll(async () => {
     BACKUP_OFFSITE_BACKOFF_MS: '50',
     BACKUP_OFFSITE_RETRY_CRON: '',
   });
+  await seedEveryTable(harness.databaseUrl);
   await harness.call(Rpc.backups.updateSettings, { offsiteEnabled: true, keepLast: 50, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 });
 }, 60_000);
 
 afterAll(async () => {
   await harness?.close();
+  for (const name of leftovers) await dropDatabase(withDatabaseName(harness.databaseUrl, name)).catch(() => undefined);
   await fake?.close();
   await rm(work, { recursive: true, force: true });
 });
@@ -231,4 +234,16 @@ describe('off-host copies', () => {
     expect(remote.has(older.name)).toBe(false);
     expect(fake.calls('ListObjectsV2')).toBeGreaterThan(listed);
   });
+
+  it('restores a backup held only off-host: fetched back, verified, restored', async () => {
+    const backup = await backupCopied();
+    await rm(path.join(backupDir, backup.name), { recursive: true });
+    const gets = fake.calls('GetObject');
+    const started = await harness.call(Rpc.backups.restore, { id: backup.id, confirm: backup.name });
+    const restore = await waitUntil(() => harness.call(Rpc.backups.restoreGet, { id: started.id }), (row) => row.result !== null, 90_000);
+    expect({ result: restore.result, error: restore.error }).toEqual({ result: 'success', error: null });
+    expect(fake.calls('GetObject') - gets).toBe(4);
+    expect((await stat(path.join(backupDir, backup.name, 'manifest.json'))).isFile()).toBe(true);
+    if (restore.previousDatabase) leftovers.push(restore.previousDatabase);
+  }, 120_000);
 });
