@@ -6,7 +6,7 @@ import { type CampaignsTestbed, fakeDays, seedAccount, startTestbed, storedDays 
 /** A worker killed with SIGKILL in the middle of a backfill: the next one resumes after the last committed chunk. */
 describe('backfill after kill -9', () => {
   let bed: CampaignsTestbed;
-  let workers: ServiceProcess[] = [];
+  const workers: ServiceProcess[] = [];
 
   beforeAll(async () => {
     // Each one-day chunk takes a few polls, so the backfill is still running when the worker is killed.

@@ -19,6 +19,8 @@ import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
+import { MediaUploadController } from './media/media-upload.controller';
+import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -49,6 +51,8 @@ export class AppModule {
         ConversionsController,
         CampaignsController,
         BackupsController,
+        MediaUploadController,
+        MediaVideosController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };
