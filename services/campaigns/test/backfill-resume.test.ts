@@ -57,7 +57,7 @@ describe('backfill after kill -9', () => {
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     const killedAt = (await cursorOf(account.id))!;
-    expect(killedAt >= atKill && killedAt < until).toBe(true);
+    expect(killedAt >= atKill! && killedAt < until).toBe(true);
     const second = await worker();
     await waitFor(() => cursorOf(account.id), (cursor) => cursor === until);
     await second.stop();

@@ -445,7 +445,7 @@ if (require.main === module) {
   fake
     .start(Number(process.env.S3_FAKE_PORT ?? 4630))
     .then(() => {
-      console.log(`S3 fake: ${fake.url} bucket ${process.env.S3_FAKE_BUCKET ?? 'castline-backups'} access key ${fake.accessKeyId} secret ${fake.secretAccessKey} region ${fake.region}`);
+      process.stdout.write(`S3 fake: ${fake.url} bucket ${process.env.S3_FAKE_BUCKET ?? 'castline-backups'} access key ${fake.accessKeyId} secret ${fake.secretAccessKey} region ${fake.region}\n`);
       const stop = () => void fake.close().then(() => process.exit(0));
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
