@@ -26,14 +26,17 @@ export const PERMISSIONS = [
   'backups:read',
   'backups:write',
   'backups:restore',
+  // traffic: analytics for every role, site settings admin only
+  'traffic:read',
+  'sites:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write']),
-  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'traffic:read']),
+  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'traffic:read']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

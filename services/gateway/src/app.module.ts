@@ -18,6 +18,7 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
+import { SitesController } from './traffic/sites.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -36,6 +37,7 @@ export class AppModule {
         HealthController,
         ActivityController,
         MonitoringController,
+        SitesController,
         ChecksController,
         AlertsController,
         NotificationsController,
