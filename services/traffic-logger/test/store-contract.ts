@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NOT_ENRICHED, type RequestRow, type TrafficStore, type ViewHit } from '../src/store/traffic-store';
+import { type EventRow, NOT_ENRICHED, type RequestRow, type TrafficStore, type ViewHit } from '../src/store/traffic-store';
 
 /**
  * What every TrafficStore adapter must do (Postgres today; ClickHouse is planned as one more adapter passing
@@ -102,7 +102,7 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
         utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, clickId: null, isBot: false, browser: 'Chrome', os: 'Linux',
         device: 'desktop', country: null,
       };
-      const events = [
+      const events: EventRow[] = [
         { ...base, ts: at(3), id: '1b0f2d3e-8f6a-4a8e-9c1d-2e3f4a5b6c7d', name: 'page_view', props: {} },
         { ...base, ts: at(4), id: '2b0f2d3e-8f6a-4a8e-9c1d-2e3f4a5b6c7d', name: 'play', props: { channel: "news'; --", hd: true } },
       ];
