@@ -71,7 +71,9 @@ import {
   AnalyticsQuerySchema,
   AnalyticsReplySchema,
   CampaignEventSchema,
+  CampaignCreativesQuerySchema,
   CampaignIdSchema,
+  CreativeListSchema,
   CampaignPageSchema,
   CampaignViewSchema,
   ConnectAdAccountSchema,
@@ -93,7 +95,7 @@ import {
   UpdateCampaignRequestSchema,
 } from './campaigns';
 import { ServiceHealthReportSchema } from './health';
-import { VideoProgressSchema } from './media';
+import { ListVideosSchema, UpdateVideoRequestSchema, VideoIdSchema, VideoPageSchema, VideoProgressSchema, VideoViewSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
@@ -230,6 +232,7 @@ export const Rpc = {
     update: defineRpc(Subjects.campaignsUpdate, UpdateCampaignRequestSchema, CampaignViewSchema),
     delete: defineRpc(Subjects.campaignsDelete, CampaignIdSchema, DeletedReplySchema),
     analytics: defineRpc(Subjects.campaignsAnalytics, AnalyticsQuerySchema, AnalyticsReplySchema),
+    creatives: defineRpc(Subjects.campaignsCreatives, CampaignCreativesQuerySchema, CreativeListSchema),
   },
   adAccounts: {
     list: defineRpc(Subjects.campaignsAccountsList, EmptyRequestSchema, AdAccountListSchema),
@@ -265,6 +268,14 @@ export const Rpc = {
   },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
+  /** The media library (issue 13), answered by media. */
+  media: {
+    list: defineRpc(Subjects.mediaVideosList, ListVideosSchema, VideoPageSchema),
+    get: defineRpc(Subjects.mediaVideosGet, VideoIdSchema, VideoViewSchema),
+    update: defineRpc(Subjects.mediaVideosUpdate, UpdateVideoRequestSchema, VideoViewSchema),
+    delete: defineRpc(Subjects.mediaVideosDelete, VideoIdSchema, DeletedReplySchema),
+    reprocess: defineRpc(Subjects.mediaVideosReprocess, VideoIdSchema, VideoViewSchema),
+  },
 } as const;
 
 /** Whose credentials were just revoked: every gateway replica ends that owner's live connections. */

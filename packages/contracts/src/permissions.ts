@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   'backups:read',
   'backups:write',
   'backups:restore',
+  'media:read',
+  'media:write',
   // traffic: analytics for every role, site settings admin only
   'traffic:read',
   'sites:write',
@@ -35,8 +37,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'traffic:read']),
-  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'traffic:read']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'media:read', 'media:write', 'traffic:read']),
+  viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'media:read', 'traffic:read']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

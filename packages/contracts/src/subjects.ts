@@ -74,6 +74,11 @@ export const Subjects = {
   uploadsContent: 'channels.uploads.content',
   // media (issue 13): the transcode worker's progress, relayed by the gateway.
   mediaVideosProgress: 'media.videos.progress',
+  mediaVideosList: 'media.videos.list',
+  mediaVideosGet: 'media.videos.get',
+  mediaVideosUpdate: 'media.videos.update',
+  mediaVideosDelete: 'media.videos.delete',
+  mediaVideosReprocess: 'media.videos.reprocess',
   // backup (one block, appended)
   backupsList: 'backup.backups.list',
   backupsGet: 'backup.backups.get',
@@ -104,6 +109,7 @@ export const Subjects = {
   campaignsUpdate: 'campaigns.update',
   campaignsDelete: 'campaigns.delete',
   campaignsAnalytics: 'campaigns.analytics',
+  campaignsCreatives: 'campaigns.creatives',
   campaignsAccountsList: 'campaigns.accounts.list',
   campaignsAccountsGet: 'campaigns.accounts.get',
   campaignsAccountsConnect: 'campaigns.accounts.connect',

@@ -20,6 +20,8 @@ import { AlertsController, ChecksController, NotificationsController } from './m
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { SitesController } from './traffic/sites.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
+import { MediaUploadController } from './media/media-upload.controller';
+import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -51,6 +53,8 @@ export class AppModule {
         ConversionsController,
         CampaignsController,
         BackupsController,
+        MediaUploadController,
+        MediaVideosController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };
