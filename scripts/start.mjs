@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { demoSourceCommand, seedDemoChannel } from './lib/demo.mjs';
+import { createRequire } from 'node:module';
+import { adFakeEnv, adFakesCommand, demoSourceCommand, seedDemoAdAccounts, seedDemoChannel } from './lib/demo.mjs';
 import { findNginx, loadLocalSecrets, waitForHttp } from './lib/local-run.mjs';
 
 process.chdir(path.resolve(import.meta.dirname, '..'));
@@ -47,6 +48,8 @@ process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
 process.env.MEDIA_ROOT ||= path.resolve('data/media');
 // The demo source (and the browser tests' sources) send MPEG-TS to udp://127.0.0.1: let UDP reach loopback, nothing else.
 process.env.SOURCE_ALLOWED_NETWORKS ??= 'udp:127.0.0.1/32';
+// The monitoring service's built-in nginx check asks this nginx.
+process.env.NGINX_HEALTH_URL ??= `http://127.0.0.1:${process.env.NGINX_PORT}/nginx-health`;
 const dashboardDev = process.env.DASHBOARD_DEV === '1';
 const demoPort = Number(process.env.DEMO_PORT || 5004);
 // nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.
@@ -74,6 +77,9 @@ step(generated.length > 0 ? `generated ${generated.join(', ')} into ${LOCAL_ENV_
 // The demo source and channel (scripts/lib/demo.mjs); DEMO=false leaves both out.
 // Without FFmpeg there is no demo (and no live channel); the rest still runs.
 const withDemo = process.env.DEMO !== 'false' && spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+// The ad-platform fakes with one demo account each (campaigns syncs from them); DEMO=false leaves them out.
+const withAdDemo = process.env.DEMO !== 'false';
+if (withAdDemo) Object.assign(process.env, adFakeEnv());
 const withoutNginx = process.env.NO_NGINX === '1';
 const nginx = withoutNginx ? undefined : findNginx();
 if (!nginx && !withoutNginx) {
@@ -122,6 +128,7 @@ const commands = [
   },
   ...(nginxCommand ? [{ name: 'nginx', prefixColor: 'gray', command: nginxCommand }] : []),
   ...(withDemo ? [{ name: 'demo', prefixColor: 'white', command: demoSourceCommand(demoPort) }] : []),
+  ...(withAdDemo ? [{ name: 'ad-fakes', prefixColor: 'magenta', command: adFakesCommand(node) }] : []),
 ];
 step(`starting ${commands.map((command) => command.name).join(', ')}`);
 const { result } = concurrently(commands, { prefix: 'name', padPrefix: true, killOthersOn: ['failure'], killTimeout: 15_000 });
@@ -154,6 +161,20 @@ if (healthy && withDemo && !stopped) {
     step(`demo channel ${seeded === 'created' ? 'created' : 'already there'}`);
   } catch (error) {
     step(`could not create the demo channel: ${error.message}`);
+  }
+}
+if (healthy && withAdDemo && !stopped) {
+  try {
+    const { DEMO_CREDENTIALS } = createRequire(import.meta.url)('../packages/testkit/dist/fakes/main.js');
+    const connected = await seedDemoAdAccounts({
+      apiBase: `http://127.0.0.1:${GATEWAY_PORT}/api/v1`,
+      email: process.env.ADMIN_EMAIL,
+      password: process.env.ADMIN_PASSWORD,
+      credentials: DEMO_CREDENTIALS,
+    });
+    step(connected > 0 ? `demo ad accounts connected (${connected}); their 90 days sync from the local fakes` : 'demo ad accounts already connected');
+  } catch (error) {
+    step(`could not connect the demo ad accounts: ${error.message}`);
   }
 }
 if (!stopped) {

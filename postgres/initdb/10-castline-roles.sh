@@ -5,11 +5,17 @@
 # before it existed, run it by hand (README, "PostgreSQL roles"); it then also hands every existing object of
 # the database to the owner role.
 #
-#   castline_owner   owns the database, its schemas and every table: runs the migrations (DDL). Not a superuser.
-#   castline_app     the services (through PgBouncer): SELECT/INSERT/UPDATE/DELETE on the tables and use of
-#                    the sequences, in every schema the owner creates, now or in later migrations; no DDL.
-#   castline_backup  pg_dump and restores: reads everything (pg_read_all_data) and may create databases
-#                    (CREATEDB): a restore loads into a new database, which it then owns and may rename.
+#   castline_owner   owns the database, its schemas and every table: runs the migrations (DDL); may create
+#                    databases and end other roles' sessions (for restores, below). Not a superuser.
+#   castline_app     the services (through PgBouncer): reads and writes rows, nothing else (pg_read_all_data and
+#                    pg_write_all_data: SELECT/INSERT/UPDATE/DELETE on every table and sequence, in every schema
+#                    and database, including tables later migrations add and databases a restore creates; no
+#                    CREATE, ALTER, DROP or TRUNCATE).
+#   castline_backup  the backup service's dumps and restores (BACKUP_DATABASE_URL). Its sessions run as
+#                    castline_owner (a member, `SET role` at login): a restore loads into a new database, closes
+#                    the live one, ends its sessions and renames both, which only the owner may do, and what it
+#                    restores must belong to the owner so later migrations can change it. A login of its own:
+#                    its own password, and pg_stat_activity tells its sessions from the migrations'.
 #
 # Needs POSTGRES_USER, POSTGRES_DB, POSTGRES_OWNER_PASSWORD, POSTGRES_APP_PASSWORD, POSTGRES_BACKUP_PASSWORD
 # (psql reads PGHOST/PGPORT/PGPASSWORD if set). Passwords are stored as SCRAM-SHA-256 verifiers.
@@ -30,10 +36,15 @@ SET password_encryption = 'scram-sha-256';
 -- Roles: created when missing, attributes and passwords (re)set every run.
 SELECT format('CREATE ROLE %I', name) FROM (VALUES ('castline_owner'), ('castline_app'), ('castline_backup')) AS r(name)
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.name) \gexec
-ALTER ROLE castline_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'owner_password';
+ALTER ROLE castline_owner LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'owner_password';
 ALTER ROLE castline_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'app_password';
-ALTER ROLE castline_backup LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'backup_password';
-GRANT pg_read_all_data TO castline_backup;
+ALTER ROLE castline_backup LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'backup_password';
+-- Row access that no restore, new table or new schema can lose (per-table grants would not survive a restore).
+GRANT pg_read_all_data, pg_write_all_data TO castline_app;
+-- A restore's switch ends the services' sessions (DROP DATABASE ... WITH (FORCE), pg_terminate_backend).
+GRANT pg_signal_backend TO castline_owner;
+GRANT castline_owner TO castline_backup;
+ALTER ROLE castline_backup SET role = 'castline_owner';
 
 -- The database and its schemas belong to the owner; only the three roles may connect.
 ALTER DATABASE :"db" OWNER TO castline_owner;
@@ -84,22 +95,7 @@ BEGIN
   LOOP
     EXECUTE format('ALTER ROUTINE %s OWNER TO castline_owner', object.name);
   END LOOP;
-  -- ...and give the application its privileges on them.
-  FOR object IN
-    SELECT n.nspname AS name FROM pg_namespace n
-     WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
-  LOOP
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO castline_app', object.name);
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO castline_app', object.name);
-    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO castline_app', object.name);
-  END LOOP;
 END
 $$;
-
--- Everything the owner creates later (migrations, including new schemas such as `traffic`): the application
--- may use the schema and read and write the rows, never change the structure.
-ALTER DEFAULT PRIVILEGES FOR ROLE castline_owner GRANT USAGE ON SCHEMAS TO castline_app;
-ALTER DEFAULT PRIVILEGES FOR ROLE castline_owner GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO castline_app;
-ALTER DEFAULT PRIVILEGES FOR ROLE castline_owner GRANT USAGE, SELECT ON SEQUENCES TO castline_app;
 SQL
 echo "castline roles ready in database $POSTGRES_DB: castline_owner, castline_app, castline_backup"

@@ -69,3 +69,49 @@ export async function seedDemoChannel({ apiBase, email, password, port }) {
   });
   return 'created';
 }
+
+/** Where `npm start` runs the ad-platform fakes (packages/testkit/src/fakes) when DEMO is on. */
+export const AD_FAKE_PORTS = { meta: 4610, google: 4620 };
+
+/** The campaigns service's platform URLs pointed at the fakes. */
+export function adFakeEnv() {
+  return {
+    META_GRAPH_URL: `http://127.0.0.1:${AD_FAKE_PORTS.meta}`,
+    GOOGLE_ADS_URL: `http://127.0.0.1:${AD_FAKE_PORTS.google}`,
+    GOOGLE_OAUTH_TOKEN_URL: `http://127.0.0.1:${AD_FAKE_PORTS.google}/token`,
+  };
+}
+
+export function adFakesCommand(node) {
+  return `META_FAKE_PORT=${AD_FAKE_PORTS.meta} GOOGLE_FAKE_PORT=${AD_FAKE_PORTS.google} exec ${node} packages/testkit/dist/fakes/main.js`;
+}
+
+/**
+ * Connects one demo account per ad platform (the fakes' demo credentials) through the gateway unless they are
+ * connected already; each pulls in 90 days on connect. Returns how many it connected.
+ */
+export async function seedDemoAdAccounts({ apiBase, email, password, credentials }) {
+  const { accessToken: token } = await call(apiBase, 'POST', '/auth/login', { json: { email, password } });
+  const { items } = await call(apiBase, 'GET', '/campaigns/accounts', { token });
+  const wanted = [
+    { platform: 'meta', externalId: credentials.meta.accountId, credentials: { accessToken: credentials.meta.accessToken, appSecret: credentials.meta.appSecret }, backfillDays: 90 },
+    {
+      platform: 'google',
+      externalId: credentials.google.customerId,
+      credentials: {
+        refreshToken: credentials.google.refreshToken,
+        clientId: credentials.google.clientId,
+        clientSecret: credentials.google.clientSecret,
+        developerToken: credentials.google.developerToken,
+      },
+      backfillDays: 90,
+    },
+  ];
+  let connected = 0;
+  for (const body of wanted) {
+    if (items.some((account) => account.platform === body.platform && account.externalId === body.externalId)) continue;
+    await call(apiBase, 'POST', '/campaigns/accounts', { token, json: body });
+    connected += 1;
+  }
+  return connected;
+}

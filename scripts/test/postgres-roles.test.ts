@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { applyMigrations, withPgClient } from '@castline/db';
 import { freePort } from '@castline/testkit';
+import { Client } from 'pg';
 import { parse } from 'yaml';
 
 /**
@@ -151,7 +152,8 @@ describe('PostgreSQL roles of the production compose file', () => {
       const migrations = await client.query(`SELECT count(*)::int AS n FROM _prisma_migrations`);
       return { role: role.rows[0], database: database.rows[0], tables: tables.rows, migrations: migrations.rows[0].n };
     });
-    expect(rows.role).toEqual({ rolsuper: false, rolcreatedb: false, rolcreaterole: false });
+    // CREATEDB for restores (the backup role acts as the owner), never a superuser or a role admin.
+    expect(rows.role).toEqual({ rolsuper: false, rolcreatedb: true, rolcreaterole: false });
     expect(rows.database.owner).toBe('castline_owner');
     expect(rows.tables).toEqual([{ tableowner: 'castline_owner' }]);
     expect(rows.migrations).toBeGreaterThan(0);
@@ -193,24 +195,40 @@ describe('PostgreSQL roles of the production compose file', () => {
 
   it('tables of a schema a later migration adds are open to the application, too', async () => {
     await withPgClient(ownerUrl(), async (client) => {
-      await client.query('CREATE SCHEMA traffic');
-      await client.query('CREATE TABLE traffic.hits (id bigserial PRIMARY KEY, path text NOT NULL)');
+      await client.query('CREATE SCHEMA later_feature');
+      await client.query('CREATE TABLE later_feature.hits (id bigserial PRIMARY KEY, path text NOT NULL)');
     });
     const rows = await withPgClient(appUrl(), async (client) => {
-      await client.query(`INSERT INTO traffic.hits (path) VALUES ('/live/a.m3u8')`);
-      await client.query(`UPDATE traffic.hits SET path = '/live/b.m3u8'`);
-      const read = await client.query('SELECT path FROM traffic.hits');
-      await client.query('DELETE FROM traffic.hits');
+      await client.query(`INSERT INTO later_feature.hits (path) VALUES ('/live/a.m3u8')`);
+      await client.query(`UPDATE later_feature.hits SET path = '/live/b.m3u8'`);
+      const read = await client.query('SELECT path FROM later_feature.hits');
+      await client.query('DELETE FROM later_feature.hits');
       return read.rows;
     });
     expect(rows).toEqual([{ path: '/live/b.m3u8' }]);
-    expect(await failureCode(appUrl(), 'CREATE TABLE traffic.intruder (id int)')).toBe('42501');
+    expect(await failureCode(appUrl(), 'CREATE TABLE later_feature.intruder (id int)')).toBe('42501');
   });
 
-  it('the backup role reads every table, creates databases and renames the ones it made', async () => {
-    const count = await withPgClient(backupUrl(), (client) => client.query('SELECT count(*)::int AS n FROM _prisma_migrations'));
+  it('the traffic schema: the application keeps its daily partitions through the owner\'s functions only', async () => {
+    const result = await withPgClient(appUrl(), async (client) => {
+      const created = await client.query(`SELECT traffic.create_daily_partition('view_sessions', DATE '2026-01-15') AS created`);
+      const owner = await client.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'traffic' AND tablename = 'view_sessions_20260115'`);
+      const dropped = await client.query(`SELECT traffic.drop_daily_partitions('view_sessions', DATE '2026-01-17') AS name`);
+      await client.query('SELECT count(*) FROM traffic.requests');
+      return { created: created.rows[0].created, owner: owner.rows[0]?.tableowner, dropped: dropped.rows.map((row) => row.name) };
+    });
+    expect(result).toEqual({ created: true, owner: 'castline_owner', dropped: ['view_sessions_20260115'] });
+    expect(await failureCode(appUrl(), 'CREATE TABLE traffic.intruder (id int)')).toBe('42501');
+    expect(await failureCode(appUrl(), 'DROP TABLE traffic.view_sessions_default')).toBe('42501');
+  });
+
+  it('the backup role reads every table (pg_dump), creates databases and renames the ones it made', async () => {
+    const count = await withPgClient(backupUrl(), (client) =>
+      client.query('SELECT current_user, session_user, count(*)::int AS n FROM _prisma_migrations GROUP BY 1, 2'),
+    );
+    // Logged in as itself, acting as the owner.
+    expect(count.rows[0]).toMatchObject({ session_user: 'castline_backup', current_user: 'castline_owner' });
     expect(count.rows[0].n).toBeGreaterThan(0);
-    expect(await failureCode(backupUrl(), 'INSERT INTO legacy.notes (note) VALUES (1)')).toBe('42501');
     // pg_dump as the backup service runs it (custom format, no owners), the whole database.
     const dump = await run(path.join(bin, 'pg_dump'), ['-Fc', '--no-owner', '-f', path.join(workDir, 'castline.dump'), backupUrl()]);
     expect(dump.stderr).toBe('');
@@ -241,5 +259,55 @@ describe('PostgreSQL roles of the production compose file', () => {
     expect(verifiers.rows).toEqual(
       ['castline_app', 'castline_backup', 'castline_owner'].map((rolname) => ({ rolname, method: 'SCRAM-SHA-256$' })),
     );
+  });
+
+  it('a restore as the backup service does it (new database, pg_restore, switch) leaves a database both roles can use', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const [incoming, previous] = [`castline_restore_${suffix}`, `castline_previous_${suffix}`];
+    const archive = path.join(workDir, `restore-${suffix}.dump`);
+    const marker = `restored-${suffix}@castline.test`;
+    await withPgClient(appUrl(), (client) =>
+      client.query(`INSERT INTO users (id, email, password_hash, updated_at) VALUES (gen_random_uuid(), $1, 'x', now())`, [marker]),
+    );
+    // The backup service's pg_dump and pg_restore flags (services/backup/src/database, restore).
+    await run(path.join(bin, 'pg_dump'), ['--format=custom', '--no-owner', '--no-privileges', '-f', archive, backupUrl()]);
+    await withPgClient(backupUrl('postgres'), (client) => client.query(`CREATE DATABASE ${incoming} TEMPLATE template0`));
+    await run(path.join(bin, 'pg_restore'), ['--exit-on-error', '--no-owner', '--no-privileges', `--dbname=${backupUrl(incoming)}`, archive]);
+
+    const appSession = new Client({ connectionString: appUrl() });
+    appSession.on('error', () => undefined); // its end is asserted below
+    await appSession.connect();
+    await withPgClient(backupUrl('postgres'), async (client) => {
+      await client.query(`ALTER DATABASE ${DB} ALLOW_CONNECTIONS false`);
+      await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${DB}' AND pid <> pg_backend_pid()`);
+      await client.query('BEGIN');
+      await client.query(`ALTER DATABASE ${DB} RENAME TO ${previous}`);
+      await client.query(`ALTER DATABASE ${incoming} RENAME TO ${DB}`);
+      await client.query('COMMIT');
+      await client.query(`ALTER DATABASE ${previous} ALLOW_CONNECTIONS true`);
+    });
+    await expect(appSession.query('SELECT 1')).rejects.toThrow();
+    await appSession.end().catch(() => undefined);
+
+    // The restored database: the services read and write its rows (sequences too) and change nothing else...
+    const restored = await withPgClient(appUrl(), async (client) => {
+      const found = await client.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [marker]);
+      await client.query(`INSERT INTO audit_log (actor_type, action, status_code, result) VALUES ('system', 'restore.test', 200, 'success')`);
+      await client.query('DELETE FROM users WHERE email = $1', [marker]);
+      return found.rows[0].n;
+    });
+    expect(restored).toBe(1);
+    expect(await failureCode(appUrl(), 'CREATE TABLE intruder (id int)')).toBe('42501');
+    expect(await failureCode(appUrl(), 'ALTER TABLE users ADD COLUMN intruder int')).toBe('42501');
+    // ...and it belongs to the owner, so the next migration can change it.
+    const owners = await withPgClient(ownerUrl(), async (client) => {
+      await client.query('ALTER TABLE users ADD COLUMN restore_probe int');
+      await client.query('ALTER TABLE users DROP COLUMN restore_probe');
+      const tables = await client.query(`SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'`);
+      const database = await client.query(`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()`);
+      return { tables: tables.rows, database: database.rows[0].owner };
+    });
+    expect(owners).toEqual({ tables: [{ tableowner: 'castline_owner' }], database: 'castline_owner' });
+    await withPgClient(backupUrl('postgres'), (client) => client.query(`DROP DATABASE ${previous} WITH (FORCE)`));
   });
 });

@@ -17,10 +17,19 @@ const PAGES: Array<{ name: string; path: string | (() => string); heading: strin
   { name: 'channel-detail', path: () => `/channels/${demoId}`, heading: 'Demo' },
   { name: 'monitoring-system', path: '/monitoring', heading: 'System' },
   { name: 'monitoring-processes', path: '/monitoring/processes', heading: 'Processes' },
+  { name: 'monitoring-health', path: '/monitoring/health', heading: 'Health' },
+  { name: 'alerts', path: '/alerts', heading: 'Alerts' },
+  { name: 'alerts-rules', path: '/alerts/rules', heading: 'Rules' },
+  { name: 'alerts-silences', path: '/alerts/silences', heading: 'Silences' },
+  { name: 'alerts-receivers', path: '/alerts/receivers', heading: 'Receivers' },
   { name: 'settings-users', path: '/settings/users', heading: 'Users' },
   { name: 'settings-api-keys', path: '/settings/api-keys', heading: 'API keys' },
   { name: 'settings-presets', path: '/settings/presets', heading: 'Encoding presets' },
   { name: 'settings-audit', path: '/settings/audit', heading: 'Audit log' },
+  { name: 'settings-backups', path: '/settings/backups', heading: 'Backups' },
+  { name: 'campaigns', path: '/campaigns', heading: 'Campaigns' },
+  { name: 'campaigns-accounts', path: '/campaigns/accounts', heading: 'Ad accounts' },
+  { name: 'campaigns-links', path: '/campaigns/links', heading: 'Tracking links' },
 ];
 
 test.describe.configure({ mode: 'serial' });

@@ -1,26 +1,57 @@
 import { z } from 'zod';
 
 /** Alert receivers (monitoring): where notifications go. Secrets (URLs, signing secrets) are write-only. */
-export const RECEIVER_KINDS = ['webhook', 'slack'] as const;
+export const RECEIVER_KINDS = ['webhook', 'slack', 'discord', 'teams', 'email'] as const;
 
 const url = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+const receiverFields = { name: z.string().trim().min(1).max(120), enabled: z.boolean().default(true) };
+const email = z.email();
 
-export const CreateReceiverSchema = z.discriminatedUnion('kind', [
+/** Where a receiver sends: a URL (webhook, Slack, Discord, Teams) or an SMTP server and addresses (email). */
+export const ReceiverConfigSchema = z.discriminatedUnion('kind', [
+  /** Custom JSON (schema version 1), signed with HMAC-SHA256 when `secret` is set. */
+  z.object({ kind: z.literal('webhook'), config: z.object({ url, secret: z.string().min(16).max(200).optional() }) }),
+  z.object({ kind: z.literal('slack'), config: z.object({ url }) }),
+  z.object({ kind: z.literal('discord'), config: z.object({ url }) }),
+  /** A Teams Workflows webhook (Adaptive Card). */
+  z.object({ kind: z.literal('teams'), config: z.object({ url }) }),
   z.object({
-    name: z.string().trim().min(1).max(120),
-    enabled: z.boolean().default(true),
-    kind: z.literal('webhook'),
-    /** Custom JSON (schema version 1), signed with HMAC-SHA256 when `secret` is set. */
-    config: z.object({ url, secret: z.string().min(16).max(200).optional() }),
-  }),
-  z.object({
-    name: z.string().trim().min(1).max(120),
-    enabled: z.boolean().default(true),
-    kind: z.literal('slack'),
-    config: z.object({ url }),
+    kind: z.literal('email'),
+    config: z.object({
+      host: z.string().min(1).max(255),
+      port: z.number().int().min(1).max(65535).default(587),
+      /** TLS from the start (465); otherwise STARTTLS when the server offers it. */
+      secure: z.boolean().default(false),
+      username: z.string().max(255).optional(),
+      password: z.string().max(1_000).optional(),
+      from: email,
+      to: z.array(email).min(1).max(50),
+    }),
   }),
 ]);
+export type ReceiverConfig = z.infer<typeof ReceiverConfigSchema>;
+
+export const CreateReceiverSchema = z.intersection(z.object(receiverFields), ReceiverConfigSchema);
 export type CreateReceiver = z.infer<typeof CreateReceiverSchema>;
+
+/** PATCH: name/enabled, or a whole new config (secrets are never read back, so a config is replaced, not merged). */
+export const UpdateReceiverRequestSchema = z.object({
+  id: z.uuid(),
+  changes: z.object({ name: receiverFields.name.optional(), enabled: z.boolean().optional(), receiver: ReceiverConfigSchema.optional() }),
+});
+
+/** "Send test": a saved receiver (`id`) or an unsaved one (`receiver`); the reply shows what it answered. */
+export const TestReceiverSchema = z.object({ id: z.uuid().optional(), receiver: ReceiverConfigSchema.optional() }).refine((body) => (body.id === undefined) !== (body.receiver === undefined), {
+  path: ['id'],
+  message: 'either id or receiver',
+});
+export const TestReceiverReplySchema = z.object({
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  reply: z.string().nullable(),
+  latencyMs: z.number().int(),
+  error: z.string().nullable(),
+});
 
 /** A receiver as shown: the target's host only, never its URL, token or secret. */
 export const ReceiverViewSchema = z.object({
@@ -28,6 +59,7 @@ export const ReceiverViewSchema = z.object({
   name: z.string(),
   kind: z.enum(RECEIVER_KINDS),
   enabled: z.boolean(),
+  /** The host (and port) it sends to; never the URL, token or password. */
   targetHost: z.string(),
   signed: z.boolean(),
   createdAt: z.string(),
@@ -200,3 +232,31 @@ export const ListAlertsSchema = z.object({
 });
 export const AlertListSchema = z.object({ items: z.array(AlertViewSchema) });
 export const AckAlertSchema = z.object({ id: z.uuid(), by: z.string().max(200).optional() });
+
+/** Dashboard notifications (the bell), with each user's read state. */
+export const NotificationViewSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  kind: z.enum(['alert', 'flapping', 'receiver']),
+  severity: z.string(),
+  title: z.string(),
+  body: z.string(),
+  alertId: z.string().nullable(),
+  read: z.boolean(),
+});
+export type NotificationView = z.infer<typeof NotificationViewSchema>;
+export const NotificationsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  unreadOnly: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+});
+export const ListNotificationsSchema = z.object({ userId: z.string().min(1), limit: z.number().int().min(1).max(200).default(50), unreadOnly: z.boolean().default(false) });
+export const NotificationListSchema = z.object({ items: z.array(NotificationViewSchema), unread: z.number().int() });
+/** Marks the given notifications (or all) read for the user. */
+export const MarkNotificationsBodySchema = z.object({ ids: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).refine((body) => body.all === true || (body.ids?.length ?? 0) > 0, {
+  path: ['ids'],
+  message: 'ids, or all: true',
+});
+export const MarkNotificationsSchema = z.object({ userId: z.string().min(1), ids: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() });
+export const UnreadCountSchema = z.object({ unread: z.number().int() });
+/** Event `monitoring.notifications`: a new notification, pushed to dashboards over the live feed. */
+export const NotificationEventSchema = NotificationViewSchema.omit({ read: true });

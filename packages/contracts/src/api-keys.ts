@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuerySchema, sortSchema } from './lists';
+import { PERMISSIONS, roleHas } from './permissions';
 import { RoleSchema } from './users';
 
 /** Bodies and queries of the gateway's /api-keys routes. */
@@ -14,6 +15,11 @@ export const CreateApiKeyBodySchema = z.object({
     .optional(),
   /** The creator's password, needed when their sign-in is older than API_KEY_REAUTH_SECONDS. */
   password: z.string().min(1).max(1024).optional(),
+  /** Limits the key to these permissions of its role (e.g. a shop's key: only campaigns:write); absent: all of them. */
+  permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).optional(),
+}).refine((body) => (body.permissions ?? []).every((permission) => roleHas(body.role, permission)), {
+  path: ['permissions'],
+  message: 'a key can only be limited to permissions its role has',
 });
 
 /** A user who signed in longer ago than this types the password again to create an API key. */

@@ -21,14 +21,6 @@ const isoCurrency = z
   }, 'not an ISO 4217 currency');
 export const CurrencySchema = isoCurrency;
 export const DaySchema = day;
-const timezone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an IANA time zone');
 
 export const MetaCredentialsSchema = z.object({
   accessToken: z.string().min(8).max(2048),
@@ -241,3 +233,99 @@ export const CampaignEventSchema = z.object({
   at: z.string(),
 });
 export type CampaignEvent = z.infer<typeof CampaignEventSchema>;
+
+// ---- tracking ---------------------------------------------------------------------------------------------
+
+/** Only absolute http(s) URLs are stored as destinations; /r/<code> never redirects anywhere else. */
+const destination = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'an absolute http(s) URL without credentials');
+
+export const CreateTrackingLinkSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  destinationUrl: destination,
+  /** The path of /r/<code>; generated when absent. */
+  code: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, '3-64 letters, digits, - or _').optional(),
+  accountId: z.uuid().optional(),
+  campaignId: z.uuid().optional(),
+  creativeId: z.uuid().optional(),
+});
+export type CreateTrackingLink = z.infer<typeof CreateTrackingLinkSchema>;
+export const TrackingLinkIdSchema = z.object({ id: z.uuid() });
+export const TrackingLinkViewSchema = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  destinationUrl: z.string(),
+  accountId: z.uuid().nullable(),
+  campaignId: z.uuid().nullable(),
+  creativeId: z.uuid().nullable(),
+  clicks: z.number().int(),
+  createdAt: z.string(),
+});
+export const TrackingLinkListSchema = z.object({ items: z.array(TrackingLinkViewSchema) });
+
+export const CONVERSION_TYPE = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _, e.g. purchase');
+
+/** A conversion a shop's server reports (s2s); the pixel sends the same fields as query parameters. */
+export const RecordConversionSchema = z
+  .object({
+    /** The ad account it belongs to, or its public pixel id. */
+    accountId: z.uuid().optional(),
+    pixelId: z.string().min(1).max(64).optional(),
+    type: CONVERSION_TYPE,
+    /** In `currency` units; non-negative. */
+    value: z.number().nonnegative().max(1e12).default(0),
+    currency: isoCurrency.optional(),
+    orderId: z.string().min(1).max(128).optional(),
+    eventId: z.string().min(1).max(128).optional(),
+    clickId: z.string().min(1).max(64).optional(),
+    trackingId: z.string().min(1).max(64).optional(),
+    sessionId: z.string().min(1).max(128).optional(),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    source: z.enum(['s2s', 'pixel']).default('s2s'),
+  })
+  .refine((body) => body.accountId !== undefined || body.pixelId !== undefined, { path: ['accountId'], message: 'accountId or pixelId is required' });
+export type RecordConversion = z.infer<typeof RecordConversionSchema>;
+export const RecordConversionReplySchema = z.object({
+  id: z.string(),
+  /** True when this order or event was recorded before: nothing changed. */
+  duplicate: z.boolean(),
+  attributedBy: z.enum(['click_id', 'tracking_id', 'session', 'none']),
+  campaignId: z.uuid().nullable(),
+});
+
+/** traffic-logger's view of a visit session: what links it to an ad click (campaigns asks, 300 ms deadline). */
+export const TrafficSessionRequestSchema = z.object({ sessionId: z.string().min(1).max(128) });
+export const TrafficSessionReplySchema = z.object({
+  sessionId: z.string(),
+  found: z.boolean(),
+  trackingId: z.string().nullable().optional(),
+  clickId: z.string().nullable().optional(),
+});
+export type SyncRunView = z.infer<typeof SyncRunViewSchema>;
+export type TrackingLinkView = z.infer<typeof TrackingLinkViewSchema>;
+
+/** A campaign's ads with their figures over a range (money in the campaign's currency). */
+export const CampaignCreativesQuerySchema = z.object({ id: z.uuid(), since: day.optional(), until: day.optional() });
+export const CreativeViewSchema = z.object({
+  id: z.uuid(),
+  externalAdId: z.string().nullable(),
+  name: z.string(),
+  impressions: z.number(),
+  clicks: z.number(),
+  spend: z.number(),
+  platformConversions: z.number(),
+  platformRevenue: z.number(),
+  ctr: z.number().nullable(),
+  roas: z.number().nullable(),
+});
+export const CreativeListSchema = z.object({ currency: z.string(), since: z.string(), until: z.string(), items: z.array(CreativeViewSchema) });

@@ -12,6 +12,11 @@ import {
   ListAlertsSchema,
   MaintenanceWindowListSchema,
   MaintenanceWindowViewSchema,
+  ListNotificationsSchema,
+  MarkNotificationsSchema,
+  NotificationEventSchema,
+  NotificationListSchema,
+  UnreadCountSchema,
   ReceiverDeliveriesRequestSchema,
   ReceiverDeliveriesSchema,
   ReceiverListSchema,
@@ -20,6 +25,9 @@ import {
   RuleViewSchema,
   SilenceListSchema,
   SilenceViewSchema,
+  TestReceiverReplySchema,
+  TestReceiverSchema,
+  UpdateReceiverRequestSchema,
   UpdateRuleRequestSchema,
 } from './alerts';
 import {
@@ -63,11 +71,21 @@ import {
   AnalyticsQuerySchema,
   AnalyticsReplySchema,
   CampaignEventSchema,
+  CampaignCreativesQuerySchema,
   CampaignIdSchema,
+  CreativeListSchema,
   CampaignPageSchema,
   CampaignViewSchema,
   ConnectAdAccountSchema,
   CreateCampaignSchema,
+  CreateTrackingLinkSchema,
+  RecordConversionReplySchema,
+  RecordConversionSchema,
+  TrackingLinkIdSchema,
+  TrackingLinkListSchema,
+  TrackingLinkViewSchema,
+  TrafficSessionReplySchema,
+  TrafficSessionRequestSchema,
   ListCampaignsSchema,
   ListSyncRunsSchema,
   SyncNowReplySchema,
@@ -160,6 +178,10 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringReceiversList, EmptyRequestSchema, ReceiverListSchema),
     create: defineRpc(Subjects.monitoringReceiversCreate, CreateReceiverSchema, ReceiverViewSchema),
     deliveries: defineRpc(Subjects.monitoringReceiversDeliveries, ReceiverDeliveriesRequestSchema, ReceiverDeliveriesSchema),
+    update: defineRpc(Subjects.monitoringReceiversUpdate, UpdateReceiverRequestSchema, ReceiverViewSchema),
+    delete: defineRpc(Subjects.monitoringReceiversDelete, IdSchema, DeletedReplySchema),
+    /** Sends a test notification now and answers what the receiver replied (SMTP/HTTP may take up to 15 s). */
+    test: defineRpc(Subjects.monitoringReceiversTest, TestReceiverSchema, TestReceiverReplySchema, { timeoutMs: 20_000 }),
   },
   /** Alert rules, alerts (ack), silences and maintenance windows (monitoring). */
   rules: {
@@ -176,6 +198,10 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
     create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
     delete: defineRpc(Subjects.monitoringSilencesDelete, IdSchema, DeletedReplySchema),
+  },
+  notifications: {
+    list: defineRpc(Subjects.monitoringNotificationsList, ListNotificationsSchema, NotificationListSchema),
+    read: defineRpc(Subjects.monitoringNotificationsRead, MarkNotificationsSchema, UnreadCountSchema),
   },
   maintenance: {
     list: defineRpc(Subjects.monitoringMaintenanceList, EmptyRequestSchema, MaintenanceWindowListSchema),
@@ -206,6 +232,7 @@ export const Rpc = {
     update: defineRpc(Subjects.campaignsUpdate, UpdateCampaignRequestSchema, CampaignViewSchema),
     delete: defineRpc(Subjects.campaignsDelete, CampaignIdSchema, DeletedReplySchema),
     analytics: defineRpc(Subjects.campaignsAnalytics, AnalyticsQuerySchema, AnalyticsReplySchema),
+    creatives: defineRpc(Subjects.campaignsCreatives, CampaignCreativesQuerySchema, CreativeListSchema),
   },
   adAccounts: {
     list: defineRpc(Subjects.campaignsAccountsList, EmptyRequestSchema, AdAccountListSchema),
@@ -217,6 +244,19 @@ export const Rpc = {
     resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),
     syncNow: defineRpc(Subjects.campaignsAccountsSyncNow, SyncNowSchema, SyncNowReplySchema),
     runs: defineRpc(Subjects.campaignsAccountsRuns, ListSyncRunsSchema, SyncRunPageSchema),
+  },
+  trackingLinks: {
+    list: defineRpc(Subjects.campaignsLinksList, EmptyRequestSchema, TrackingLinkListSchema),
+    create: defineRpc(Subjects.campaignsLinksCreate, CreateTrackingLinkSchema, TrackingLinkViewSchema),
+    delete: defineRpc(Subjects.campaignsLinksDelete, TrackingLinkIdSchema, DeletedReplySchema),
+  },
+  conversions: {
+    /** Attribution may ask traffic-logger for a session (300 ms) first. */
+    record: defineRpc(Subjects.campaignsConversionsRecord, RecordConversionSchema, RecordConversionReplySchema),
+  },
+  traffic: {
+    /** 300 ms: a conversion is never held up by a slow traffic-logger; no answer means unattributed. */
+    sessionsGet: defineRpc(Subjects.trafficSessionsGet, TrafficSessionRequestSchema, TrafficSessionReplySchema, { timeoutMs: 300 }),
   },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
@@ -245,6 +285,8 @@ export const Events = {
   credentialsRevoked: defineEvent(Subjects.gatewayCredentialsRevoked, CredentialOwnerSchema),
   /** A video's status and transcode progress (<= 1/s while transcoding). */
   mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
+  /** A new dashboard notification (monitoring); every gateway replica pushes it to its dashboards. */
+  notifications: defineEvent(Subjects.monitoringNotifications, NotificationEventSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */

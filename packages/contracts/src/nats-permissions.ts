@@ -26,6 +26,8 @@ export const NATS_RPC_CALLERS: Partial<Record<SubjectKey, NatsUser[]>> = {
   gatewayAuditRecent: ['monitoring'],
   // Monitoring's built-in checks ask every service's health, as the gateway's GET /health does.
   health: ['gateway', 'monitoring'],
+  // Attribution of a conversion by session asks the traffic-logger (300 ms deadline).
+  trafficSessionsGet: ['campaigns'],
 };
 
 /** JetStream API subjects a user may request (not in `Subjects`: they belong to nats-server). */
@@ -58,6 +60,8 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   gatewayCredentialsRevoked: { publishers: ['gateway'], subscribers: ['gateway'] },
   // The transcode worker's progress and status changes (media publishes the ones it makes); the gateway relays.
   mediaVideosProgress: { publishers: ['media', 'media-worker'], subscribers: ['gateway'] },
+  // A new dashboard notification: monitoring publishes, every gateway replica pushes it to its dashboards.
+  monitoringNotifications: { publishers: ['monitoring'], subscribers: ['gateway'] },
   // The running backup job's progress; the gateway relays it to the dashboard.
   backupsProgress: { publishers: ['backup'], subscribers: ['gateway'] },
   // After a restore switched the database: channels reconciles its running jobs against the restored rows.

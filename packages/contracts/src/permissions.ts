@@ -20,6 +20,12 @@ export const PERMISSIONS = [
   'campaigns:read',
   'campaigns:write',
   'campaign-accounts:write',
+  'alerts:write',
+  'alert-receivers:write',
+  // backup: admin only (a restore replaces the whole database)
+  'backups:read',
+  'backups:write',
+  'backups:restore',
   'media:read',
   'media:write',
 ] as const;
@@ -28,7 +34,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'media:read', 'media:write']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'media:read', 'media:write']),
   viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'media:read']),
 };
 

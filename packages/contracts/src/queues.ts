@@ -8,6 +8,7 @@ export const Queues = {
   backups: 'backups',
   adSync: 'ad-sync',
   alertDeliveries: 'alert-deliveries',
+  trafficMaintenance: 'traffic-maintenance',
 } as const;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
@@ -33,6 +34,8 @@ export const QueueSchemas = {
     z.object({ kind: z.literal('verify'), backupId: z.string().uuid().optional(), trigger: z.enum(['manual', 'schedule']) }),
     z.object({ kind: z.literal('restore'), restoreId: z.string().uuid() }),
     z.object({ kind: z.literal('retention') }),
+    /** The off-host copy of one backup (after it completed), or, without an id, every due retry plus remote orphans. */
+    z.object({ kind: z.literal('offsite'), backupId: z.string().uuid().optional(), trigger: z.enum(['backup', 'schedule', 'manual']) }),
   ]),
   /** One notification to one receiver (monitoring); the job id is the outbox row's idempotency key. */
   'alert-deliveries': z.object({ outboxId: z.string().regex(/^\d+$/) }),
@@ -48,6 +51,8 @@ export const QueueSchemas = {
     until: day,
     kind: z.enum(['backfill', 'hourly', 'lookback', 'manual']).optional(),
   }),
+  /** Hourly in the traffic-logger: daily partitions ahead, retention by dropping old ones. */
+  'traffic-maintenance': z.object({ trigger: z.enum(['schedule', 'startup']) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };
@@ -57,3 +62,4 @@ export type ChannelScheduleJob = QueuePayloads['channel-schedules'];
 export type MediaTranscodeJob = QueuePayloads['media-transcode'];
 export type BackupJob = QueuePayloads['backups'];
 export type AdSyncJob = QueuePayloads['ad-sync'];
+export type TrafficMaintenanceJob = QueuePayloads['traffic-maintenance'];

@@ -15,6 +15,9 @@ export const Subjects = {
   monitoringReceiversList: 'monitoring.receivers.list',
   monitoringReceiversCreate: 'monitoring.receivers.create',
   monitoringReceiversDeliveries: 'monitoring.receivers.deliveries',
+  monitoringReceiversUpdate: 'monitoring.receivers.update',
+  monitoringReceiversDelete: 'monitoring.receivers.delete',
+  monitoringReceiversTest: 'monitoring.receivers.test',
   monitoringRulesList: 'monitoring.rules.list',
   monitoringRulesCreate: 'monitoring.rules.create',
   monitoringRulesUpdate: 'monitoring.rules.update',
@@ -27,6 +30,10 @@ export const Subjects = {
   monitoringMaintenanceList: 'monitoring.maintenance.list',
   monitoringMaintenanceCreate: 'monitoring.maintenance.create',
   monitoringMaintenanceDelete: 'monitoring.maintenance.delete',
+  monitoringNotificationsList: 'monitoring.notifications.list',
+  monitoringNotificationsRead: 'monitoring.notifications.read',
+  /** An event, not a request: a new dashboard notification; the gateway pushes it to dashboards (the bell). */
+  monitoringNotifications: 'monitoring.notifications',
   channelsList: 'channels.list',
   channelsGet: 'channels.get',
   channelsCreate: 'channels.create',
@@ -97,6 +104,7 @@ export const Subjects = {
   campaignsUpdate: 'campaigns.update',
   campaignsDelete: 'campaigns.delete',
   campaignsAnalytics: 'campaigns.analytics',
+  campaignsCreatives: 'campaigns.creatives',
   campaignsAccountsList: 'campaigns.accounts.list',
   campaignsAccountsGet: 'campaigns.accounts.get',
   campaignsAccountsConnect: 'campaigns.accounts.connect',
@@ -105,6 +113,12 @@ export const Subjects = {
   campaignsAccountsResume: 'campaigns.accounts.resume',
   campaignsAccountsSyncNow: 'campaigns.accounts.sync-now',
   campaignsAccountsRuns: 'campaigns.accounts.runs',
+  campaignsLinksList: 'campaigns.links.list',
+  campaignsLinksCreate: 'campaigns.links.create',
+  campaignsLinksDelete: 'campaigns.links.delete',
+  campaignsConversionsRecord: 'campaigns.conversions.record',
+  /** A visit session's tracking and click ids (answered by traffic-logger; campaigns asks while attributing). */
+  trafficSessionsGet: 'traffic-logger.sessions.get',
   /** An event, not a request: `CampaignEvent` when an ad account is paused, fails a sync or syncs again. */
   campaignsEvents: 'campaigns.events',
 } as const;

@@ -29,3 +29,26 @@ export const TrafficViewersSchema = z.object({
   channels: z.array(TrafficChannelViewersSchema),
 });
 export type TrafficViewers = z.infer<typeof TrafficViewersSchema>;
+
+/**
+ * One event from the tracker (packages/tracker) or another client of POST /api/v1/collect: `name` is `page_view`
+ * or any custom name, `props` free key/values. Extensible without a schema change: new kinds of event (media
+ * plays, ...) are new names with their own props.
+ */
+export const CollectEventSchema = z.strictObject({
+  site: z.uuid(),
+  name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _.:- only, up to 64'),
+  /** The page, absolute: its path, query (utm_*, click ids) and host are read from it. */
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  referrer: z.string().max(2048).nullable().optional(),
+  props: z
+    .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), z.union([z.string().max(256), z.number(), z.boolean(), z.null()]))
+    .refine((props) => Object.keys(props).length <= 30, 'at most 30 props')
+    .optional(),
+});
+export type CollectEvent = z.infer<typeof CollectEventSchema>;
+
+/** The tracker's page-view event name; sessions count page views separately from other events. */
+export const PAGE_VIEW = 'page_view';
+/** Emitted by the server for the first event of a session. */
+export const SESSION_START = 'session_start';

@@ -153,6 +153,8 @@ export const ApiKeyViewSchema = z.object({
   lastUsedAt: IsoDate.nullable(),
   expiresAt: IsoDate.nullable(),
   revokedAt: IsoDate.nullable(),
+  /** Empty: every permission of the role. */
+  permissions: z.array(z.string()),
 });
 export type ApiKeyView = z.infer<typeof ApiKeyViewSchema>;
 export const ApiKeyPageSchema = pageSchema(ApiKeyViewSchema);

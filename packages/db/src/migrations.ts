@@ -129,8 +129,25 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
       reportCatalogCharAsText(client);
     });
     this.pools.push(pool);
-    return new PrismaPg(pool).connect();
+    return new PrismaPg(pool).connect().then((adapter) => runScriptsWhole(adapter, pool));
   }
+}
+
+/**
+ * PrismaPg's executeScript splits a migration at every ';', which breaks a function body ($$ ... ; ... $$) and a
+ * comment holding a ';'. The native engine of `prisma migrate deploy` sends the script whole (one simple query,
+ * one implicit transaction); so does this, reporting errors through the adapter as before.
+ */
+function runScriptsWhole(adapter: SqlDriverAdapter, pool: Pool): SqlDriverAdapter {
+  const reportError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      reportError(error);
+    }
+  };
+  return adapter;
 }
 
 const PG_CHAR_OID = 18;

@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './database';
 
 const ROOT = path.resolve(__dirname, '../../..');
+/** PLAYBACK_SIGNING_SECRET of every test nginx (secure_link of signed channels). */
+export const TEST_PLAYBACK_SECRET = 'test-nginx-secret-test-nginx-secret-0123';
 
 /** Debian keeps nginx in /usr/sbin, off a normal user's PATH. */
 export const nginxBinary = () => ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((file) => existsSync(file)) ?? 'nginx';
@@ -35,7 +37,7 @@ export async function startTestNginx(options: { hlsRoot: string; env?: Record<st
       ...process.env,
       NGINX_PORT: String(port),
       HLS_ROOT: options.hlsRoot,
-      PLAYBACK_SIGNING_SECRET: 'test-nginx-secret-test-nginx-secret-0123',
+      PLAYBACK_SIGNING_SECRET: TEST_PLAYBACK_SECRET,
       NGINX_RESOLVER: '127.0.0.1',
       NGINX_ACCESS_LOG: accessLog,
       ...options.env,

@@ -22,7 +22,9 @@ export async function backupEnv(): Promise<{ work: string; env: Record<string, s
   };
 }
 
-/** A row in every table the platform's services own (the backup service's own tables aside). */
+export const SEEDED_TABLES = ['users', 'refresh_tokens', 'api_keys', 'audit_log', 'encoding_presets', 'uploads', 'channels', 'channel_sources', 'channel_events'];
+
+/** Rows in the gateway's and channels' tables (SEEDED_TABLES). */
 export async function seedEveryTable(databaseUrl: string): Promise<void> {
   await withPgClient(databaseUrl, async (client) => {
     const user = randomUUID();

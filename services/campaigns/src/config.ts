@@ -9,10 +9,10 @@ export const CampaignsConfigSchema = baseConfigSchema
     PORT: z.coerce.number().int().min(0).max(65535).default(3005),
     /**
      * Seals ad-account credentials (AES-256-GCM, packages/platform secret-box.ts). Required in production;
-     * SECRETS_ENCRYPTION_KEY_PREVIOUS (comma-separated) still opens values sealed before a rotation.
+     * SECRETS_ENCRYPTION_KEYS_OLD (comma-separated) still opens values sealed before a rotation.
      */
     SECRETS_ENCRYPTION_KEY: z.string().min(32, 'at least 32 characters').default(DEV_SECRETS_ENCRYPTION_KEY),
-    SECRETS_ENCRYPTION_KEY_PREVIOUS: z
+    SECRETS_ENCRYPTION_KEYS_OLD: z
       .string()
       .default('')
       .transform((value) => value.split(',').map((each) => each.trim()).filter(Boolean)),
@@ -36,6 +36,20 @@ export const CampaignsConfigSchema = baseConfigSchema
      * picked up again about this long after (also the stalled-job check interval and the busy-retry delay).
      */
     AD_SYNC_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+    /**
+     * HMAC key of the visitors' IP addresses in clicks and conversions (the IP itself is never stored); unset,
+     * one is derived from SECRETS_ENCRYPTION_KEY.
+     */
+    TRACKING_IP_KEY: z.string().min(16).optional(),
+    /**
+     * Peers whose X-Real-IP is believed (nginx); any other peer's own address is the client IP. Compose sets
+     * the private ranges nginx reaches the service from.
+     */
+    TRACKING_TRUSTED_PROXIES: z.string().default('127.0.0.1/32,::1/128'),
+    /** The tracking id cookie gets `Secure` (default: in production). */
+    TRACKING_COOKIE_SECURE: z.enum(['on', 'off']).optional(),
+    /** A conversion is attributed to the last click at most this many days before it. */
+    ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     /** Starts the `ad-sync` worker inside this process (off in tests that only call handlers). */
     AD_SYNC_WORKER: z.enum(['on', 'off']).default('on'),
   })

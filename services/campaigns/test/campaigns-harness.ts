@@ -31,6 +31,7 @@ export function fakeEnv(meta: MetaGraphFake, google: GoogleAdsFake, extra: Recor
     META_POLL_INTERVAL_MS: '5',
     META_STUCK_AFTER_MS: '100',
     AD_SYNC_BACKOFF_MS: '20',
+    TRACKING_IP_KEY: 'castline-development-tracking-ip-key',
     ...extra,
   };
 }

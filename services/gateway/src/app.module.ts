@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { BackupsController } from './backups/backups.routes';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ChannelTelemetryController } from './channels/channel-telemetry.controller';
 import { ChannelsController, PresetsController } from './channels/channels.routes';
@@ -15,8 +16,9 @@ import { HealthController } from './health/health.controller';
 import { ChannelStreamController } from './live/channel-stream.controller';
 import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
+import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
-import { AdAccountsController, CampaignsController } from './campaigns/campaigns.routes';
+import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
@@ -36,13 +38,19 @@ export class AppModule {
         HealthController,
         ActivityController,
         MonitoringController,
+        ChecksController,
+        AlertsController,
+        NotificationsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,
         PresetsController,
         UploadsController,
         AdAccountsController,
+        TrackingLinksController,
+        ConversionsController,
         CampaignsController,
+        BackupsController,
         MediaUploadController,
         MediaVideosController,
       ],

@@ -53,12 +53,25 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/settings/presets': ADMIN_ONLY,
   'PUT /api/v1/settings/presets/{id}': ADMIN_ONLY,
   'DELETE /api/v1/settings/presets/{id}': ADMIN_ONLY,
+  'GET /api/v1/backups': ADMIN_ONLY,
+  'GET /api/v1/backups/{id}': ADMIN_ONLY,
+  'GET /api/v1/backups/restores': ADMIN_ONLY,
+  'GET /api/v1/backups/restores/{id}': ADMIN_ONLY,
+  'GET /api/v1/backups/settings': ADMIN_ONLY,
+  'POST /api/v1/backups/retention/preview': ADMIN_ONLY,
+  'POST /api/v1/backups': ADMIN_ONLY,
+  'DELETE /api/v1/backups/{id}': ADMIN_ONLY,
+  'POST /api/v1/backups/{id}/verify': ADMIN_ONLY,
+  'PUT /api/v1/backups/settings': ADMIN_ONLY,
+  'POST /api/v1/backups/{id}/restore': ADMIN_ONLY,
+  'POST /api/v1/backups/restores/{id}/undo': ADMIN_ONLY,
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
   'GET /api/v1/campaigns': EVERYONE,
   'GET /api/v1/campaigns/analytics': EVERYONE,
   'GET /api/v1/campaigns/{id}': EVERYONE,
+  'GET /api/v1/campaigns/{id}/creatives': EVERYONE,
   'POST /api/v1/campaigns': OPERATORS,
   'PATCH /api/v1/campaigns/{id}': OPERATORS,
   'DELETE /api/v1/campaigns/{id}': OPERATORS,
@@ -70,6 +83,36 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/campaigns/accounts/{id}/pause': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/resume': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/sync': OPERATORS,
+  'GET /api/v1/monitoring/checks': EVERYONE,
+  'GET /api/v1/monitoring/checks/{id}/history': EVERYONE,
+  'POST /api/v1/monitoring/checks': OPERATORS,
+  'PATCH /api/v1/monitoring/checks/{id}': OPERATORS,
+  'DELETE /api/v1/monitoring/checks/{id}': OPERATORS,
+  'GET /api/v1/alerts': EVERYONE,
+  'POST /api/v1/alerts/{id}/ack': OPERATORS,
+  'GET /api/v1/alerts/rules': EVERYONE,
+  'POST /api/v1/alerts/rules': OPERATORS,
+  'PATCH /api/v1/alerts/rules/{id}': OPERATORS,
+  'DELETE /api/v1/alerts/rules/{id}': OPERATORS,
+  'GET /api/v1/alerts/silences': EVERYONE,
+  'POST /api/v1/alerts/silences': OPERATORS,
+  'DELETE /api/v1/alerts/silences/{id}': OPERATORS,
+  'GET /api/v1/alerts/maintenance': EVERYONE,
+  'POST /api/v1/alerts/maintenance': OPERATORS,
+  'DELETE /api/v1/alerts/maintenance/{id}': OPERATORS,
+  'GET /api/v1/alerts/receivers': EVERYONE,
+  'GET /api/v1/alerts/receivers/{id}/deliveries': EVERYONE,
+  'POST /api/v1/alerts/receivers': ADMIN_ONLY,
+  'PATCH /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
+  'DELETE /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
+  'POST /api/v1/alerts/receivers/{id}/test': ADMIN_ONLY,
+  'POST /api/v1/alerts/receivers/test': ADMIN_ONLY,
+  'GET /api/v1/notifications': EVERYONE,
+  'POST /api/v1/notifications/read': EVERYONE,
+  'GET /api/v1/campaigns/links': EVERYONE,
+  'POST /api/v1/campaigns/links': OPERATORS,
+  'DELETE /api/v1/campaigns/links/{id}': OPERATORS,
+  'POST /api/v1/campaigns/conversions': OPERATORS,
   'GET /api/v1/media/upload-auth': OPERATORS,
   'GET /api/v1/media/videos': EVERYONE,
   'GET /api/v1/media/videos/{id}': EVERYONE,
@@ -88,12 +131,14 @@ let gateway: TestGateway;
  */
 let services: ServiceProcess[] = [];
 const uploadsDir = mkdtempSync(path.join(tmpdir(), 'castline-rbac-uploads-'));
+const backupDir = mkdtempSync(path.join(tmpdir(), 'castline-rbac-backups-'));
 const tokens: Partial<Record<Role, string>> = {};
 
 beforeAll(async () => {
   gateway = await startTestGateway('rbac');
   const env = { ...inProcessServiceEnv(gateway.databaseUrl), UPLOADS_DIR: uploadsDir };
-  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' }), spawnService('media', { ...env, MEDIA_ROOT: uploadsDir })]);
+  const backupEnv = { BACKUP_DIR: backupDir, REDIS_KEY_PREFIX: `castline:test:rbac-backup:${randomUUID()}:`, BACKUP_ENCRYPTION_KEY: 'rbac-test-backup-key-0123456789abcdef' };
+  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' }), spawnService('backup', { ...env, ...backupEnv }), spawnService('media', { ...env, MEDIA_ROOT: uploadsDir })]);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   tokens.admin = admin.accessToken;
   tokens.operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
@@ -103,6 +148,7 @@ afterAll(async () => {
   for (const service of services) await service.stop();
   await gateway.close();
   rmSync(uploadsDir, { recursive: true, force: true });
+  rmSync(backupDir, { recursive: true, force: true });
 });
 
 async function servedRoutes(): Promise<string[]> {
@@ -206,4 +252,32 @@ it('matches the permission matrix of docs/ARCHITECTURE.md: roles with permission
     documented.flatMap(({ permission, roles, routes }) => routes.map((route) => [route, permission === '(public)' ? 'public' : roles])),
   );
   expect(documentedRoutes).toEqual(MATRIX);
+});
+
+it('an API key limited to campaigns:write (a shop posting conversions) reaches that and nothing else of its role', async () => {
+  const created = await gateway.app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: bearer(tokens.admin!),
+    payload: { name: 'shop conversions', role: 'operator', permissions: ['campaigns:write'] },
+  });
+  expect(created.statusCode).toBe(201);
+  expect(created.json()).toMatchObject({ role: 'operator', permissions: ['campaigns:write'] });
+  const key = { 'x-api-key': created.json<{ key: string }>().key };
+  // Admitted: the campaigns service answers (400 for the empty body), the guard did not refuse.
+  const conversion = await gateway.app.inject({ method: 'POST', url: '/api/v1/campaigns/conversions', headers: key, payload: {} });
+  expect(conversion.statusCode).toBe(400);
+  expect(conversion.json().error.code).toBe('VALIDATION_FAILED');
+  for (const [method, url] of [['GET', '/api/v1/campaigns'], ['GET', '/api/v1/channels'], ['POST', '/api/v1/channels']] as const) {
+    const refused = await gateway.app.inject({ method, url, headers: key, payload: method === 'POST' ? {} : undefined });
+    expect({ url, status: refused.statusCode, code: refused.json().error.code }).toEqual({ url, status: 403, code: 'FORBIDDEN' });
+  }
+  // A key cannot be limited to permissions its role lacks.
+  const wider = await gateway.app.inject({
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    headers: bearer(tokens.admin!),
+    payload: { name: 'too wide', role: 'viewer', permissions: ['campaigns:write'] },
+  });
+  expect(wider.statusCode).toBe(400);
 });

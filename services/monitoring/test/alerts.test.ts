@@ -135,6 +135,15 @@ describe('alert delivery', () => {
     expect(check.id).toBeTruthy();
   });
 
+  it('puts the sent alert in the bell with per-user read state, announced on monitoring.notifications', async () => {
+    const list = await monitoring.call(Rpc.notifications.list, { userId: 'user-a', limit: 10, unreadOnly: false });
+    expect(list.unread).toBe(1);
+    expect(list.items[0]).toMatchObject({ kind: 'alert', severity: 'critical', title: 'service DOWN: 1 firing', read: false });
+    expect(await monitoring.call(Rpc.notifications.read, { userId: 'user-a', ids: [list.items[0]!.id] })).toEqual({ unread: 0 });
+    expect((await monitoring.call(Rpc.notifications.list, { userId: 'user-b', limit: 10, unreadOnly: true })).unread).toBe(1);
+    expect((await monitoring.call(Rpc.notifications.list, { userId: 'user-a', limit: 10, unreadOnly: false })).items[0]!.read).toBe(true);
+  });
+
   it('sends the resolved notice once the check is UP, honouring 429 + Retry-After', async () => {
     hook.received.length = 0;
     hook.script = [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }];
@@ -173,6 +182,13 @@ describe('alert delivery', () => {
       return items.find((item) => item.message.startsWith('flaky') && item.failedAt);
     }, 10_000);
     expect(failed.attempts.map((attempt) => [attempt.outcome, attempt.statusCode])).toEqual([['failed', 404]]);
+    // A receiver that gave up raises one bell notice.
+    const bell = await eventually(async () => {
+      const { items } = await monitoring.call(Rpc.notifications.list, { userId: 'user-a', limit: 20, unreadOnly: false });
+      return items.find((item) => item.kind === 'receiver');
+    }, 5_000);
+    expect(bell).toMatchObject({ title: 'Receiver "ops hook" is failing', severity: 'warning' });
+    expect(bell.body).toContain('status 404');
   });
 });
 

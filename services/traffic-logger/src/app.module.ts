@@ -1,14 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { AccessLogModule } from './access-log/access-log.module';
+import { CollectModule } from './collect/collect.module';
 import type { TrafficLoggerConfig } from './config';
+import { MaintenanceModule } from './maintenance/maintenance.module';
+import { StoreModule } from './store/store.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: TrafficLoggerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'traffic-logger', config, uses: { postgres: true, redis: true } }), AccessLogModule],
+      imports: [PlatformModule.forRoot({ service: 'traffic-logger', config, uses: { postgres: true, redis: true } }), StoreModule, AccessLogModule, MaintenanceModule, CollectModule],
     };
   }
 }

@@ -51,6 +51,12 @@ export const AUDIT_ACTIONS = [
   'presets.delete',
   'uploads.logo',
   'uploads.delete',
+  'backups.create',
+  'backups.delete',
+  'backups.verify',
+  'backups.restore',
+  'backups.undo',
+  'backups.settings',
 ] as const;
 
 export const settingsKeys = {

@@ -12,6 +12,7 @@ import {
   type UpdateBackupSettings,
 } from '@castline/contracts';
 import { AppError, Jobs } from '@castline/platform';
+import { OffsiteService } from '../offsite/offsite.service';
 import { decideRetention, type RetentionRules, rulesKeepSomething } from '../retention/retention';
 import { ArchiveStore } from './archive-store';
 import { backupName } from './backup-runner';
@@ -35,6 +36,7 @@ export class BackupsService {
     private readonly backups: BackupsRepository,
     private readonly archives: ArchiveStore,
     jobs: Jobs,
+    private readonly offsite: OffsiteService,
   ) {
     this.queue = jobs.queue(Queues.backups);
   }
@@ -73,6 +75,7 @@ export class BackupsService {
     if (row.status === 'running') throw busy('Cannot delete a running backup');
     if ((await this.backups.runningRestores()).some((restore) => restore.backupId === id)) throw busy('Cannot delete a backup being restored');
     await this.archives.remove(row.name);
+    await this.offsite.forget(row.name);
     await this.backups.delete(id);
   }
 

@@ -20,6 +20,7 @@ export function toBackupView(row: BackupWithComponents): BackupView {
     appVersion: row.appVersion,
     schemaMigration: row.schemaMigration,
     offsiteState: row.offsiteState as BackupView['offsiteState'],
+    offsiteError: row.offsiteError,
     startedAt: row.startedAt.toISOString(),
     completedAt: iso(row.completedAt),
     verifiedAt: iso(row.verifiedAt),

@@ -26,8 +26,9 @@ export class DatabaseSwitch {
   }
 
   /** Creates an empty database (from template0, so nothing of template1 leaks in). */
-  async create(name: string): Promise<void> {
-    await withPgClient(this.maintenanceUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE template0`));
+  async create(name: string, owner?: string): Promise<void> {
+    const ownedBy = owner ? ` OWNER ${quoteIdentifier(owner)}` : '';
+    await withPgClient(this.maintenanceUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE template0${ownedBy}`));
   }
 
   async drop(name: string): Promise<void> {

@@ -23,6 +23,7 @@ const toApiKeyView = (key: ApiKey) => ({
   lastUsedAt: key.lastUsedAt,
   expiresAt: key.expiresAt,
   revokedAt: key.revokedAt,
+  permissions: key.permissions,
 });
 
 @Injectable()
@@ -48,6 +49,7 @@ export class ApiKeysService {
       name: body.name,
       role: body.role,
       expiresAt: body.expiresAt,
+      permissions: body.permissions ?? [],
       prefix,
       keyHash: sha256(key),
       createdById,

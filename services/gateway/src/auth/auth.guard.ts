@@ -32,6 +32,10 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticator.authenticate(credentialFromHeaders(request.headers));
     request.principal = principal;
     if (!permission || !roleHas(principal.role, permission)) throw AppError.forbidden();
+    // An API key limited to some permissions of its role (a shop's key that only posts conversions).
+    if (principal.kind === 'api-key' && principal.permissions.length > 0 && !principal.permissions.includes(permission)) {
+      throw AppError.forbidden(`This API key is limited to ${principal.permissions.join(', ')}`);
+    }
     return true;
   }
 }

@@ -65,6 +65,14 @@ export class Authenticator {
       throw AppError.unauthenticated('API key invalid: its creator is disabled', ErrorCodes.tokenInvalid);
     }
     await this.apiKeys.touch(stored.id);
-    return { kind: 'api-key', id: stored.id, name: stored.name, role: stored.role, createdById: stored.createdById, expiresAt: stored.expiresAt };
+    return {
+      kind: 'api-key',
+      id: stored.id,
+      name: stored.name,
+      role: stored.role,
+      createdById: stored.createdById,
+      expiresAt: stored.expiresAt,
+      permissions: stored.permissions,
+    };
   }
 }

@@ -7,7 +7,8 @@ import type { Role } from '@castline/db';
 export type Principal =
   /** `authTime`: when the user last typed their password (epoch seconds), for actions that want it recent. */
   | { kind: 'user'; id: string; email: string; role: Role; expiresAt: Date; authTime: number }
-  | { kind: 'api-key'; id: string; name: string; role: Role; createdById: string; expiresAt: Date | null };
+  /** `permissions`: the subset of the role the key is limited to; empty for all of them. */
+  | { kind: 'api-key'; id: string; name: string; role: Role; createdById: string; expiresAt: Date | null; permissions: string[] };
 
 /** What the audit hook needs from a request, filled in by the guard and the handlers. */
 export interface AuditContext {

@@ -1,7 +1,10 @@
 import {
   AnalyticsQuerySchema,
+  CampaignCreativesQuerySchema,
   ConnectAdAccountSchema,
   CreateCampaignSchema,
+  CreateTrackingLinkSchema,
+  RecordConversionSchema,
   ListCampaignsSchema,
   Rpc,
   RunsQuerySchema,
@@ -10,6 +13,8 @@ import {
   UpdateCampaignSchema,
 } from '@castline/contracts';
 import { forward, forwardController } from '../common/forward';
+
+const CreativesRangeSchema = CampaignCreativesQuerySchema.omit({ id: true });
 
 /** Campaigns (synced from Meta/Google Ads, or manual) and their analytics, answered by the campaigns service. */
 export const CampaignsController = forwardController('CampaignsController', 'campaigns', 'campaigns', [
@@ -32,6 +37,16 @@ export const CampaignsController = forwardController('CampaignsController', 'cam
     query: AnalyticsQuerySchema,
   }),
   forward({ name: 'get', method: 'GET', path: ':id', permission: 'campaigns:read', rpc: Rpc.campaigns.get }),
+  forward({
+    name: 'creatives',
+    method: 'GET',
+    path: ':id/creatives',
+    permission: 'campaigns:read',
+    rpc: Rpc.campaigns.creatives,
+    summary: "The campaign's ads with impressions, clicks, spend, conversions, revenue, CTR and ROAS over since..until",
+    query: CreativesRangeSchema,
+    request: ({ id, query }) => ({ id, ...query }),
+  }),
   forward({
     name: 'create',
     method: 'POST',
@@ -128,5 +143,43 @@ export const AdAccountsController = forwardController('AdAccountsController', 'c
     summary: 'Sync run history, newest first: kind, range, API calls, rows upserted/changed, time throttled, error',
     query: RunsQuerySchema,
     request: ({ id, query }) => ({ id, ...query }),
+  }),
+]);
+
+/** Tracking links (/r/<code> is served by campaigns through nginx) and server-to-server conversions. */
+export const TrackingLinksController = forwardController('TrackingLinksController', 'campaigns/links', 'campaigns', [
+  forward({ name: 'list', method: 'GET', path: '', permission: 'campaigns:read', rpc: Rpc.trackingLinks.list, summary: 'Tracking links with their click counts' }),
+  forward({
+    name: 'create',
+    method: 'POST',
+    path: '',
+    permission: 'campaigns:write',
+    rpc: Rpc.trackingLinks.create,
+    audit: { action: 'campaigns.links.create', targetType: 'tracking-link', targetFromReply: true },
+    summary: 'Create /r/<code>: it records each click and redirects only to this stored destination',
+    body: CreateTrackingLinkSchema,
+  }),
+  forward({
+    name: 'delete',
+    method: 'DELETE',
+    path: ':id',
+    permission: 'campaigns:write',
+    rpc: Rpc.trackingLinks.delete,
+    audit: { action: 'campaigns.links.delete', targetType: 'tracking-link' },
+  }),
+]);
+
+export const ConversionsController = forwardController('ConversionsController', 'campaigns/conversions', 'campaigns', [
+  forward({
+    name: 'record',
+    method: 'POST',
+    path: '',
+    permission: 'campaigns:write',
+    rpc: Rpc.conversions.record,
+    summary:
+      'Server-to-server conversion (an API key limited to campaigns:write is enough). Deduplicated by (account, type, orderId) or eventId: a repeat answers duplicate: true and changes nothing; attributed to the last click within the window',
+    body: RecordConversionSchema,
+    request: ({ body }) => ({ ...body, source: 's2s' as const }),
+    status: 200,
   }),
 ]);

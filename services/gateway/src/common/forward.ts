@@ -17,6 +17,8 @@ export interface ForwardInput<Q, B> {
   id: string;
   query: Q;
   body: B;
+  /** Who is calling (every forwarded route names a permission, so the guard has authenticated it). */
+  principal: Principal;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface ForwardRoute<R extends RpcContract = RpcContract, Q extends z.Z
   /** What the caller gets of the reply, e.g. with fields its role may not see. Default: the reply as it is. */
   respond?: (reply: RpcResponse<R>, principal: Principal) => unknown;
   /** Nest's default (201 for POST, else 200) unless given; 204 answers no body. */
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204;
 }
 
 /** Declares a route with its types checked (the request builder sees the validated query and body). */
@@ -97,6 +99,7 @@ export function forwardController(name: string, prefix: string, tag: string, rou
         id: route.path.includes(':id') ? idPipe.transform(params.id) : '',
         query: queryPipe?.transform(request.query),
         body: bodyPipe?.transform(request.body),
+        principal: request.principal!,
       };
       const payload = route.request ? route.request(input) : defaultRequest(route, input);
       const reply = (await this.nats.call(route.rpc, payload as RpcRequest<RpcContract>)) as RpcResponse<RpcContract>;

@@ -54,6 +54,14 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     this.relay(Events.channelMetrics, 'metrics');
     this.relay(Events.channelEvents, 'event');
+    // Dashboard notifications (the bell) go to every client: each dashboard shows its own user's unread count.
+    this.unsubscribes.push(
+      this.bus.subscribe(Events.notifications, (notification) => {
+        if (this.clients.size === 0) return;
+        const dataJson = JSON.stringify(notification);
+        for (const client of this.clients) client.push('notification', dataJson);
+      }),
+    );
     this.unsubscribes.push(
       this.bus.subscribe(Events.credentialsRevoked, (owner) => {
         for (const listener of this.revokedListeners) listener(owner);

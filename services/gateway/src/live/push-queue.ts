@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export type PushKind = 'metrics' | 'event';
+/** `notification`: a new dashboard notification (the bell), sent to every client whatever channels it follows. */
+export type PushKind = 'metrics' | 'event' | 'notification';
 
 /** Where a client's frames go: a WebSocket or an SSE response. */
 export interface PushSink {

@@ -8,19 +8,37 @@ import {
   type CreateSilenceSchema,
   type IdSchema,
   type ListAlertsSchema,
+  type ListNotificationsSchema,
+  type MarkNotificationsSchema,
   Rpc,
   type ReceiverDeliveriesRequestSchema,
+  type TestReceiverSchema,
+  type UpdateReceiverRequestSchema,
   type UpdateRuleRequestSchema,
 } from '@castline/contracts';
 import { HandleRpc } from '@castline/platform';
 import type { z } from 'zod';
 import { AlertsService } from './alerts.service';
+import { NotificationsService } from './notifications.service';
 
 type Id = z.infer<typeof IdSchema>;
 
 @Controller()
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  @HandleRpc(Rpc.notifications.list)
+  listNotifications(@Payload() request: z.infer<typeof ListNotificationsSchema>) {
+    return this.notifications.list(request.userId, request.limit, request.unreadOnly);
+  }
+
+  @HandleRpc(Rpc.notifications.read)
+  markRead(@Payload() request: z.infer<typeof MarkNotificationsSchema>) {
+    return this.notifications.markRead(request.userId, request.ids, request.all);
+  }
 
   @HandleRpc(Rpc.receivers.list)
   listReceivers() {
@@ -35,6 +53,21 @@ export class AlertsController {
   @HandleRpc(Rpc.receivers.deliveries)
   deliveries(@Payload() request: z.infer<typeof ReceiverDeliveriesRequestSchema>) {
     return this.alerts.deliveries(request.id, request.limit);
+  }
+
+  @HandleRpc(Rpc.receivers.update)
+  updateReceiver(@Payload() request: z.infer<typeof UpdateReceiverRequestSchema>) {
+    return this.alerts.updateReceiver(request);
+  }
+
+  @HandleRpc(Rpc.receivers.delete)
+  deleteReceiver(@Payload() request: Id) {
+    return this.alerts.deleteReceiver(request.id);
+  }
+
+  @HandleRpc(Rpc.receivers.test)
+  testReceiver(@Payload() request: z.infer<typeof TestReceiverSchema>) {
+    return this.alerts.testReceiver(request);
   }
 
   @HandleRpc(Rpc.rules.list)

@@ -10,7 +10,9 @@ import { ChannelEventsIngest } from './channel-events.ingest';
 import { DeliveryWorker } from './delivery.worker';
 import { EvaluationRepository } from './evaluation.repository';
 import { AlertEvaluator } from './evaluator.service';
+import { NotificationsService } from './notifications.service';
 import { OutboxDispatcher } from './outbox-dispatcher';
+import { ReceiverSender } from './receiver-sender';
 import { AlertSources } from './rule-sources';
 
 @Module({
@@ -27,6 +29,8 @@ import { AlertSources } from './rule-sources';
     AlertEvaluator,
     OutboxDispatcher,
     DeliveryWorker,
+    ReceiverSender,
+    NotificationsService,
   ],
 })
 export class AlertsModule {}

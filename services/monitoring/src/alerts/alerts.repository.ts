@@ -58,6 +58,19 @@ export class AlertsRepository {
     return this.prisma.alertReceiver.create({ data: { id, ...data } });
   }
 
+  updateReceiver(id: string, data: Prisma.AlertReceiverUpdateInput): Promise<AlertReceiver> {
+    return this.prisma.alertReceiver.update({ where: { id }, data });
+  }
+
+  async deleteReceiver(id: string): Promise<void> {
+    await this.prisma.alertReceiver.delete({ where: { id } });
+  }
+
+  /** Outbox rows to the receiver neither delivered nor failed yet. */
+  pendingDeliveries(receiverId: string): Promise<number> {
+    return this.prisma.alertOutbox.count({ where: { receiverId, deliveredAt: null, failedAt: null } });
+  }
+
   deliveries(receiverId: string, limit: number): Promise<Array<AlertOutbox & { tries: AlertDeliveryAttempt[]; alert: Alert }>> {
     return this.prisma.alertOutbox.findMany({
       where: { receiverId },

@@ -3,6 +3,9 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import {
   type CreateReceiver,
   type CreateRule,
+  type ReceiverConfig,
+  type TestReceiverSchema,
+  type UpdateReceiverRequestSchema,
   ErrorCodes,
   fieldProblem,
   type ReceiverView,
@@ -15,6 +18,7 @@ import type { z } from 'zod';
 import type { AckAlertSchema, CreateMaintenanceWindowSchema, CreateSilenceSchema, ListAlertsSchema, UpdateRuleRequestSchema } from '@castline/contracts';
 import { GuardedHttp, TargetForbiddenError } from '../checks/guarded-http';
 import { AlertsRepository } from './alerts.repository';
+import { ReceiverSender } from './receiver-sender';
 import { badCron, badRegex, holdMatcher, windowActive } from './rule-engine';
 
 export const receiverAad = (id: string) => `alert_receivers:${id}:config`;
@@ -28,6 +32,7 @@ export class AlertsService {
     private readonly prisma: PrismaService,
     private readonly http: GuardedHttp,
     private readonly box: SecretBox,
+    private readonly sender: ReceiverSender,
   ) {}
 
   // ---- receivers ----
@@ -38,17 +43,72 @@ export class AlertsService {
 
   async createReceiver(body: CreateReceiver): Promise<ReceiverView> {
     if (await this.alerts.receiverNameTaken(body.name)) throw AppError.conflict(`a receiver named "${body.name}" exists`, fieldProblem('name', 'already taken'));
-    try {
-      await this.http.approve(new URL(body.config.url));
-    } catch (error) {
-      if (error instanceof TargetForbiddenError) {
-        throw new AppError(ErrorCodes.targetForbidden, `config.url: ${error.message}`, HttpStatus.BAD_REQUEST, fieldProblem('config.url', error.message));
-      }
-      throw error;
-    }
+    await this.assertTarget(body);
     const id = randomUUID();
     const receiver = await this.alerts.createReceiver(id, { name: body.name, kind: body.kind, enabled: body.enabled, config: this.box.seal(JSON.stringify(body.config), receiverAad(id)) });
     return this.toReceiverView(receiver);
+  }
+
+  async updateReceiver({ id, changes }: z.infer<typeof UpdateReceiverRequestSchema>): Promise<ReceiverView> {
+    const current = await this.alerts.receiver(id);
+    if (!current) throw AppError.notFound('Receiver');
+    if (changes.name !== undefined && changes.name !== current.name && (await this.alerts.receiverNameTaken(changes.name))) {
+      throw AppError.conflict(`a receiver named "${changes.name}" exists`, fieldProblem('name', 'already taken'));
+    }
+    if (changes.receiver) await this.assertTarget(changes.receiver);
+    const updated = await this.alerts.updateReceiver(id, {
+      name: changes.name,
+      enabled: changes.enabled,
+      ...(changes.receiver ? { kind: changes.receiver.kind, config: this.box.seal(JSON.stringify(changes.receiver.config), receiverAad(id)) } : {}),
+    });
+    return this.toReceiverView(updated);
+  }
+
+  /** 409 while notifications to it are still being delivered (deleting would drop them). */
+  async deleteReceiver(id: string): Promise<{ deleted: true }> {
+    if (!(await this.alerts.receiver(id))) throw AppError.notFound('Receiver');
+    const pending = await this.alerts.pendingDeliveries(id);
+    if (pending > 0) throw AppError.conflict(`the receiver has ${pending} notification(s) still being delivered; disable it, or delete it once they are done`);
+    await this.alerts.deleteReceiver(id);
+    return { deleted: true };
+  }
+
+  /** "Send test": a test notification to a saved or an unsaved receiver, now, and what it answered. */
+  async testReceiver(body: z.infer<typeof TestReceiverSchema>) {
+    let kind: string;
+    let config: unknown;
+    if (body.id) {
+      const receiver = await this.alerts.receiver(body.id);
+      if (!receiver) throw AppError.notFound('Receiver');
+      kind = receiver.kind;
+      config = this.openConfig(receiver);
+    } else {
+      await this.assertTarget(body.receiver!);
+      kind = body.receiver!.kind;
+      config = body.receiver!.config;
+    }
+    const now = new Date().toISOString();
+    const result = await this.sender.send(kind, config, {
+      idempotencyKey: `test-${randomUUID()}`,
+      transition: 'firing',
+      group: { key: 'test', labels: { alertname: 'Castline test' } },
+      alerts: [{ id: 'test', rule: 'test', fingerprint: 'test', severity: 'info', message: 'This is a test notification from Castline', labels: { alertname: 'Castline test' }, value: null, status: 'firing', startsAt: now, endsAt: null }],
+    });
+    return { ok: result.ok, statusCode: result.statusCode, reply: result.reply, latencyMs: result.latencyMs, error: result.error };
+  }
+
+  /** 400 TARGET_FORBIDDEN when the SSRF guard refuses the receiver's URL host or SMTP host. */
+  private async assertTarget(receiver: ReceiverConfig): Promise<void> {
+    try {
+      if (receiver.kind === 'email') await this.http.approveHost(receiver.config.host, 'smtp');
+      else await this.http.approve(new URL(receiver.config.url));
+    } catch (error) {
+      if (error instanceof TargetForbiddenError) {
+        const path = receiver.kind === 'email' ? 'config.host' : 'config.url';
+        throw new AppError(ErrorCodes.targetForbidden, `${path}: ${error.message}`, HttpStatus.BAD_REQUEST, fieldProblem(path, error.message));
+      }
+      throw error;
+    }
   }
 
   async deliveries(receiverId: string, limit: number) {
@@ -82,13 +142,13 @@ export class AlertsService {
   }
 
   private toReceiverView(receiver: AlertReceiver): ReceiverView {
-    const config = this.openConfig(receiver) as { url: string; secret?: string };
+    const config = this.openConfig(receiver) as { url?: string; secret?: string; host?: string; port?: number };
     return {
       id: receiver.id,
       name: receiver.name,
       kind: receiver.kind as ReceiverView['kind'],
       enabled: receiver.enabled,
-      targetHost: new URL(config.url).host,
+      targetHost: config.url ? new URL(config.url).host : `${config.host}:${config.port}`,
       signed: Boolean(config.secret),
       createdAt: receiver.createdAt.toISOString(),
     };

@@ -1,4 +1,5 @@
-import { deliveryBackoff, parseRetryAfter, RetryableDeliveryError } from './delivery.worker';
+import { deliveryBackoff, RetryableDeliveryError } from './delivery.worker';
+import { parseRetryAfter } from './receiver-sender';
 
 describe('delivery backoff', () => {
   it('doubles from the base with ±20 % jitter, capped at an hour', () => {

@@ -2,16 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { Queues } from '@castline/contracts';
 import { CONFIG, Jobs, UnrecoverableError } from '@castline/platform';
 import type { MonitoringConfig } from '../config';
-import { GuardedHttp } from '../checks/guarded-http';
 import { AlertsRepository, type OutboxWithParts } from './alerts.repository';
 import { AlertsService } from './alerts.service';
-import { RECEIVER_KINDS, type Notification } from './receivers';
+import { NotificationsService } from './notifications.service';
+import { ReceiverSender } from './receiver-sender';
+import type { Notification } from './receivers';
 
-const REPLY_BYTES = 1024;
 const MAX_DELAY_MS = 3_600_000;
 const MAX_RETRY_AFTER_MS = 86_400_000;
-/** Statuses worth another try: the receiver may answer later. Other 4xx fail at once. */
-const RETRIED = new Set([408, 425, 429]);
 
 /** A failed attempt that may succeed later; `retryAfterMs` from the receiver's Retry-After. */
 export class RetryableDeliveryError extends Error {
@@ -21,15 +19,6 @@ export class RetryableDeliveryError extends Error {
   ) {
     super(message);
   }
-}
-
-/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Exponential backoff with ±20 % jitter, capped at an hour; a Retry-After wins (capped at 24 h). */
@@ -49,7 +38,8 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     private readonly jobs: Jobs,
     private readonly alerts: AlertsRepository,
     private readonly service: AlertsService,
-    private readonly http: GuardedHttp,
+    private readonly sender: ReceiverSender,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -64,38 +54,30 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   async deliver(outboxId: bigint, lastAttempt: boolean): Promise<void> {
     const row = await this.alerts.outbox(outboxId);
     if (!row || row.deliveredAt || row.failedAt) return;
-    const kind = RECEIVER_KINDS[row.receiver.kind];
-    if (!kind) return this.fail(row, `unknown receiver kind ${row.receiver.kind}`);
-    const request = kind.render(this.notification(row), kind.parseConfig(this.service.openConfig(row.receiver)), new Date());
-    const started = performance.now();
-    let status: number | null = null;
-    let reply: string | null = null;
-    let retryAfterMs: number | undefined;
-    let error: string | null = null;
+    let config: unknown;
     try {
-      const response = await this.http.request({ url: request.url, method: 'POST', headers: request.headers, body: request.body, timeoutMs: 10_000, maxBodyBytes: REPLY_BYTES });
-      status = response.status;
-      reply = response.body;
-      retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-    } catch (caught) {
-      error = (caught as Error).message;
+      config = this.service.openConfig(row.receiver);
+    } catch (error) {
+      return this.fail(row, `receiver settings cannot be opened: ${(error as Error).message}`);
     }
-    const attempt = { statusCode: status, reply, latencyMs: Math.round(performance.now() - started), error };
-    if (status !== null && status >= 200 && status < 300) {
+    const result = await this.sender.send(row.receiver.kind, config, this.notification(row));
+    const attempt = { statusCode: result.statusCode, reply: result.reply, latencyMs: result.latencyMs, error: result.error };
+    if (result.ok) {
       await this.alerts.recordAttempt(row.id, { ...attempt, outcome: 'delivered' }, 'delivered');
       return;
     }
-    const retryable = status === null ? !error?.includes('TARGET_FORBIDDEN') && !/refuse|is a .* address/.test(error ?? '') : RETRIED.has(status) || status >= 500;
-    if (!retryable || lastAttempt) {
+    if (!result.retryable || lastAttempt) {
       await this.alerts.recordAttempt(row.id, { ...attempt, outcome: 'failed' }, 'failed');
-      throw new UnrecoverableError(error ?? `status ${status}`);
+      await this.notifications.receiverFailing(row.receiver, `gave up on a notification: ${result.error ?? 'failed'}`);
+      throw new UnrecoverableError(result.error ?? 'failed');
     }
     await this.alerts.recordAttempt(row.id, { ...attempt, outcome: 'retrying' }, 'retrying');
-    throw new RetryableDeliveryError(error ?? `status ${status}`, retryAfterMs);
+    throw new RetryableDeliveryError(result.error ?? 'failed', result.retryAfterMs);
   }
 
   private async fail(row: OutboxWithParts, reason: string): Promise<never> {
     await this.alerts.recordAttempt(row.id, { statusCode: null, reply: null, latencyMs: null, error: reason, outcome: 'failed' }, 'failed');
+    await this.notifications.receiverFailing(row.receiver, reason);
     throw new UnrecoverableError(reason);
   }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Alert, AlertRule, AlertRuleState, Prisma } from '@castline/db';
+import type { Alert, AlertRule, AlertRuleState, DashboardNotification, Prisma } from '@castline/db';
 import { CONFIG, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { MonitoringConfig } from '../config';
 import { alertPayload, EvaluationRepository, type Tx } from './evaluation.repository';
+import { NotificationsService } from './notifications.service';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { emptySeriesState, groupKeyOf, holdMatcher, type Series, type SeriesState, type SeriesStep, stepSeries } from './rule-engine';
 import { AlertSources, seriesFor } from './rule-sources';
@@ -14,6 +15,7 @@ const TAKE = `local v = redis.call('GET', KEYS[1])
 if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
 export const EVALUATOR_LEASE_KEY = 'alert-evaluator';
+const NUDGE_MS = 200;
 
 interface Stepped {
   rule: AlertRule;
@@ -47,6 +49,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(AlertEvaluator.name);
   private readonly token = randomUUID();
   private timer?: NodeJS.Timeout;
+  private nudged?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
   constructor(
@@ -55,6 +58,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
     private readonly repository: EvaluationRepository,
     private readonly sources: AlertSources,
     private readonly dispatcher: OutboxDispatcher,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,7 +75,26 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.nudged);
     await this.running;
+  }
+
+  /**
+   * Evaluates soon (within NUDGE_MS) instead of at the next tick, when something urgent arrived (a channel
+   * gave up): only on the lease holder, and never two evaluations at once.
+   */
+  nudge(): void {
+    if (this.config.ALERTS_EVAL_INTERVAL_MS === 0 || this.nudged) return;
+    this.nudged = setTimeout(() => {
+      this.nudged = undefined;
+      if (this.running) {
+        this.nudge();
+        return;
+      }
+      this.running = this.tickIfLeader(new Date())
+        .catch((error: unknown) => this.logger.warn(`alert evaluation failed: ${(error as Error).message}`))
+        .finally(() => (this.running = undefined));
+    }, NUDGE_MS);
   }
 
   /** Takes or renews the lease; evaluates only while holding it. */
@@ -117,15 +140,18 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
     }
     const rulesById = new Map(rules.map((rule) => [rule.id, rule]));
     const held = holdMatcher(silences, windows, now);
+    const bell: DashboardNotification[] = [];
     const notifications = await this.repository.transaction(async (tx) => {
-      for (const item of changed) await this.apply(tx, item, now);
-      return this.flushGroups(tx, rulesById, held, now);
+      bell.length = 0;
+      for (const item of changed) await this.apply(tx, item, now, bell);
+      return this.flushGroups(tx, rulesById, held, now, bell);
     });
+    this.notifications.announce(bell);
     if (notifications > 0) await this.dispatcher.flush();
     return { rules: rules.length, series: seriesCount, changed: changed.length, notifications };
   }
 
-  private async apply(tx: Tx, { rule, series, state, step }: Stepped, now: Date): Promise<void> {
+  private async apply(tx: Tx, { rule, series, state, step }: Stepped, now: Date, bell: DashboardNotification[]): Promise<void> {
     const fingerprint = series.fingerprint;
     let alertId = state?.alertId ?? null;
     if (step.event === 'fire') {
@@ -152,6 +178,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
       await tx.alert.updateMany({ where: { fingerprint, isResolved: false }, data: { suppressed: true } });
       await tx.alert.updateMany({ where: { fingerprint, isResolved: true, resolvedNotifiedAt: null }, data: { suppressed: true, resolvedNotifiedAt: now } });
       await this.notice(tx, rule, series, 'flapping', alertId, now);
+      bell.push(await this.notifications.create(tx, { kind: 'flapping', severity: rule.severity, title: `${rule.name} is flapping`, body: series.message, alertId, createdAt: now }));
     } else if (step.flap === 'stable') {
       const open = await tx.alert.findFirst({ where: { fingerprint, isResolved: false } });
       if (open) await tx.alert.update({ where: { id: open.id }, data: { suppressed: false, notifiedAt: open.notifiedAt ?? now } });
@@ -185,7 +212,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Writes the outbox rows of every group notification due now; returns how many rows. */
-  private async flushGroups(tx: Tx, rules: Map<string, AlertRule>, held: (labels: Record<string, string>) => boolean, now: Date): Promise<number> {
+  private async flushGroups(tx: Tx, rules: Map<string, AlertRule>, held: (labels: Record<string, string>) => boolean, now: Date, bell: DashboardNotification[]): Promise<number> {
     const candidates = await this.repository.candidates(tx);
     const byGroup = new Map<string, Alert[]>();
     for (const alert of candidates) byGroup.set(alert.groupKey, [...(byGroup.get(alert.groupKey) ?? []), alert]);
@@ -227,6 +254,19 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
         { transition: firing.length > 0 ? 'firing' : 'resolved', group: { key, labels: groupLabels }, alerts: content.map(alertPayload) },
         content[0]!.id,
       );
+      if (newFiring.length > 0 || newResolved.length > 0) {
+        const firingCount = firing.length;
+        bell.push(
+          await this.notifications.create(tx, {
+            kind: 'alert',
+            severity: sample.severity,
+            title: firingCount > 0 ? `${groupLabels.alertname ?? sample.rule}: ${firingCount} firing` : `${groupLabels.alertname ?? sample.rule}: resolved`,
+            body: content.slice(0, 10).map((alert) => `${alert.isResolved ? 'resolved: ' : ''}${alert.message}`).join('\n'),
+            alertId: content[0]!.id,
+            createdAt: now,
+          }),
+        );
+      }
       await this.repository.updateAlerts(tx, newFiring.map((alert) => alert.id), { notifiedAt: now });
       await this.repository.updateAlerts(tx, newResolved.map((alert) => alert.id), { resolvedNotifiedAt: now });
     }

@@ -1,26 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Events } from '@castline/contracts';
 import { CONFIG, EventBus, MetricsService } from '@castline/platform';
 import { Counter, Gauge } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
+import { Enricher } from '../enrichment/enricher';
+import { GeoIp } from '../enrichment/geoip';
+import { accessRows } from '../pipeline/access-rows';
+import { IngestBuffer } from '../pipeline/ingest-buffer';
+import { TRAFFIC_STORE } from '../store/store.provider';
+import type { TrafficStore } from '../store/traffic-store';
 import { ViewerCounter } from '../viewers/viewer-counter';
 import { FileTailer, type TailBatch } from './file-tailer';
 import { routeMedia } from './media-route';
-import { TailStateRepository } from './tail-state.repository';
+import { type TailCheckpoint, TailStateRepository } from './tail-state.repository';
 
 /**
- * Tails TRAFFIC_ACCESS_LOG (one process per file holds the lease), counts live viewers from its segment hits and
+ * Tails TRAFFIC_ACCESS_LOG (one process per file holds the lease): stores its requests and folded segment hits
+ * through the ingest buffer (checkpoint in the same transaction, resumed from the store), counts live viewers and
  * publishes them on `traffic.viewers` every TRAFFIC_VIEWERS_INTERVAL_MS while it holds the lease (a standby
  * would publish an empty count under the same source).
  */
 @Injectable()
-export class AccessLogService implements OnModuleInit, OnApplicationShutdown {
+export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(AccessLogService.name);
   private tailer: FileTailer | null = null;
   private readonly viewers: ViewerCounter;
+  private readonly ingest: IngestBuffer;
+  private enricher: Enricher | undefined;
+  private readonly geoMissing: Gauge<'db'>;
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   private timer: NodeJS.Timeout | undefined;
   private readonly lines: Counter<'outcome'>;
   private readonly dropped: Counter<'reason'>;
@@ -29,13 +40,37 @@ export class AccessLogService implements OnModuleInit, OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: TrafficLoggerConfig,
     private readonly state: TailStateRepository,
     private readonly bus: EventBus,
+    @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
     metrics: MetricsService,
   ) {
     this.viewers = new ViewerCounter(config.TRAFFIC_VIEWER_WINDOW_S * 1000);
+    this.ingest = new IngestBuffer(store, {
+      flushRows: config.TRAFFIC_FLUSH_ROWS,
+      flushMs: config.TRAFFIC_FLUSH_MS,
+      capacity: config.TRAFFIC_BUFFER_CAPACITY,
+      onFlushError: (error) => this.logger.warn(`storing traffic failed, kept for the next try: ${(error as Error).message}`),
+      onFenced: () => this.logger.warn('another traffic-logger took the access log over: unwritten rows left to it'),
+    });
     const registers = [metrics.registry];
     this.lines = new Counter({ name: 'castline_traffic_log_lines_total', help: 'Access-log lines read, by outcome', labelNames: ['outcome'], registers });
     this.dropped = new Counter({ name: 'castline_traffic_dropped_total', help: 'Lines or events dropped, by reason', labelNames: ['reason'], registers });
+    this.geoMissing = new Gauge({
+      name: 'castline_traffic_geoip_missing',
+      help: '1 while a configured GeoIP database (city, asn) is missing: geo columns stay null',
+      labelNames: ['db'],
+      registers,
+    });
     const lagBytes = () => this.tailer?.lagBytes ?? 0;
+    const depth = () => this.ingest.depth;
+    new Gauge({
+      name: 'castline_traffic_queue_depth',
+      help: 'Rows waiting to be stored, by stage',
+      labelNames: ['stage'],
+      registers,
+      collect() {
+        this.set({ stage: 'buffer' }, depth());
+      },
+    });
     new Gauge({
       name: 'castline_traffic_log_lag_bytes',
       help: 'Bytes of the access log not yet committed by this tailer',
@@ -51,7 +86,11 @@ export class AccessLogService implements OnModuleInit, OnApplicationShutdown {
     return path.resolve(this.config.TRAFFIC_ACCESS_LOG ?? '-');
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    const geo = await GeoIp.open({ cityDb: this.config.TRAFFIC_GEOIP_CITY_DB, asnDb: this.config.TRAFFIC_GEOIP_ASN_DB });
+    for (const db of ['city', 'asn']) this.geoMissing.set({ db }, geo.missing.includes(db) ? 1 : 0);
+    if (geo.missing.length > 0) this.logger.warn(`GeoIP ${geo.missing.join(' and ')} database missing (TRAFFIC_GEOIP_*_DB): those columns stay null`);
+    this.enricher = new Enricher({ geo, botRowsPerMinute: this.config.TRAFFIC_BOT_ROWS_PER_MINUTE });
     const file = this.config.TRAFFIC_ACCESS_LOG;
     if (!file) {
       this.logger.warn('TRAFFIC_ACCESS_LOG is not set: no access log is tailed, viewers stay unknown');
@@ -60,9 +99,11 @@ export class AccessLogService implements OnModuleInit, OnApplicationShutdown {
     this.tailer = new FileTailer({
       file,
       source: this.source,
-      owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+      owner: this.owner,
       state: this.state,
-      onBatch: async (batch) => this.handle(batch),
+      onBatch: async (batch, after) => this.handle(batch, after),
+      loadCheckpoint: () => this.store.claimSource(this.source, this.owner),
+      onResume: () => this.ingest.discard(),
       onError: (error) => this.logger.error(error, `tailing ${file} failed`),
       pollMs: this.config.TRAFFIC_TAIL_POLL_MS,
       leaseMs: this.config.TRAFFIC_TAIL_LEASE_MS,
@@ -72,12 +113,14 @@ export class AccessLogService implements OnModuleInit, OnApplicationShutdown {
     this.timer = setInterval(() => this.publishViewers(), this.config.TRAFFIC_VIEWERS_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any connection closes (the store's pool closes at onApplicationShutdown): stop reading, flush. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.tailer?.stop();
+    await this.ingest.close().catch((error: unknown) => this.logger.error(error, 'the final traffic flush failed: its lines are read again at the next start'));
   }
 
-  private handle(batch: TailBatch): void {
+  private async handle(batch: TailBatch, after: TailCheckpoint): Promise<void> {
     this.lines.inc({ outcome: 'parsed' }, batch.entries.length);
     if (batch.rejected.length > 0) {
       this.lines.inc({ outcome: 'rejected' }, batch.rejected.length);
@@ -87,6 +130,14 @@ export class AccessLogService implements OnModuleInit, OnApplicationShutdown {
       const route = routeMedia(entry.uri);
       if (route?.kind === 'live') this.viewers.observe(entry, route);
     }
+    const rows = accessRows(batch.entries, {
+      ipSecret: this.config.TRAFFIC_IP_SECRET,
+      storeRawIp: this.config.TRAFFIC_STORE_RAW_IP,
+      logSegments: this.config.TRAFFIC_LOG_SEGMENTS,
+      enricher: this.enricher,
+    });
+    for (const [reason, count] of Object.entries(rows.dropped)) this.dropped.inc({ reason }, count);
+    await this.ingest.add(rows, { source: this.source, owner: this.owner, ...after });
   }
 
   private publishViewers(): void {

@@ -18,8 +18,12 @@ export interface FileTailerOptions {
   /** Unique per process: whose lease it is. */
   owner: string;
   state: Pick<TailStateRepository, 'acquire' | 'release' | 'load' | 'commit'>;
-  /** Handles a batch before its checkpoint is committed; a throw retries the same lines. */
-  onBatch(batch: TailBatch): Promise<void>;
+  /** Handles a batch; `after` is where the file stands past it. A throw retries the same lines. */
+  onBatch(batch: TailBatch, after: TailCheckpoint): Promise<void>;
+  /** Where to resume when the lease is taken (default: the Redis checkpoint). */
+  loadCheckpoint?(): Promise<TailCheckpoint | null>;
+  /** The lease was (re)taken: reading restarts from the loaded checkpoint. */
+  onResume?(): void;
   onError?(error: unknown): void;
   pollMs?: number;
   leaseMs?: number;
@@ -130,7 +134,8 @@ export class FileTailer {
   /** Opens where the committed checkpoint points: the same file, a renamed one, or the log from 0. */
   private async resume(): Promise<void> {
     await this.close();
-    const checkpoint = await this.options.state.load(this.options.source);
+    this.options.onResume?.();
+    const checkpoint = this.options.loadCheckpoint ? await this.options.loadCheckpoint() : await this.options.state.load(this.options.source);
     const live = await inodeOf(this.options.file);
     if (checkpoint && live?.inode === checkpoint.inode) {
       await this.openAt(this.options.file, checkpoint.offset > live.size ? 0 : checkpoint.offset);
@@ -184,7 +189,7 @@ export class FileTailer {
     const end = buffer.subarray(0, bytesRead).lastIndexOf(0x0a);
     if (end >= 0) {
       const batch = this.parse(buffer.subarray(0, end + 1), file.offset);
-      await this.options.onBatch(batch);
+      await this.options.onBatch(batch, { inode: file.inode, offset: file.offset + end + 1 });
       file.offset += end + 1;
       await this.commit(batch);
       return true;

@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, CpuIcon, KeyRoundIcon, LayoutDashboardIcon, type LucideIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -21,10 +21,28 @@ export const NAVIGATION: NavSection[] = [
     ],
   },
   {
+    title: 'Campaigns',
+    items: [
+      { href: '/campaigns', label: 'Campaigns', icon: MegaphoneIcon, permission: 'campaigns:read' },
+      { href: '/campaigns/accounts', label: 'Ad accounts', icon: PlugIcon, permission: 'campaigns:read' },
+      { href: '/campaigns/links', label: 'Tracking links', icon: LinkIcon, permission: 'campaigns:read' },
+    ],
+  },
+  {
     title: 'Monitoring',
     items: [
       { href: '/monitoring', label: 'System', icon: ActivityIcon, permission: 'monitoring:read' },
       { href: '/monitoring/processes', label: 'Processes', icon: CpuIcon, permission: 'monitoring:read' },
+      { href: '/monitoring/health', label: 'Health', icon: HeartPulseIcon, permission: 'monitoring:read' },
+    ],
+  },
+  {
+    title: 'Alerts',
+    items: [
+      { href: '/alerts', label: 'Alerts', icon: BellRingIcon, permission: 'monitoring:read' },
+      { href: '/alerts/rules', label: 'Rules', icon: ListChecksIcon, permission: 'monitoring:read' },
+      { href: '/alerts/silences', label: 'Silences', icon: VolumeXIcon, permission: 'monitoring:read' },
+      { href: '/alerts/receivers', label: 'Receivers', icon: SendIcon, permission: 'monitoring:read' },
     ],
   },
   {
@@ -34,6 +52,7 @@ export const NAVIGATION: NavSection[] = [
       { href: '/settings/api-keys', label: 'API keys', icon: KeyRoundIcon, permission: 'api-keys:read' },
       { href: '/settings/presets', label: 'Encoding presets', icon: SlidersHorizontalIcon, permission: 'channels:read' },
       { href: '/settings/audit', label: 'Audit log', icon: ScrollTextIcon, permission: 'audit:read' },
+      { href: '/settings/backups', label: 'Backups', icon: ArchiveIcon, permission: 'backups:read' },
     ],
   },
 ];

@@ -30,10 +30,33 @@ export interface OutgoingRequest {
   body: string;
 }
 
-/** A receiver kind: checks its settings at save and renders a notification into a request. */
-export interface ReceiverKind<C> {
+/** An email to send. */
+export interface OutgoingEmail {
+  subject: string;
+  text: string;
+}
+
+/** A receiver kind over HTTP: renders a notification into a request. */
+export interface HttpReceiverKind<C> {
+  transport: 'http';
   parseConfig(config: unknown): C;
   render(notification: Notification, config: C, now: Date): OutgoingRequest;
+}
+
+/** A receiver kind over SMTP: renders a notification into an email. */
+export interface EmailReceiverKind<C> {
+  transport: 'smtp';
+  parseConfig(config: unknown): C;
+  render(notification: Notification, config: C): OutgoingEmail;
+}
+
+export type ReceiverKind<C> = HttpReceiverKind<C> | EmailReceiverKind<C>;
+
+/** One line per alert: "[severity] message (resolved)". */
+export function alertLines(notification: Notification, limit: number): string[] {
+  const lines = notification.alerts.slice(0, limit).map((alert) => `[${alert.severity}] ${alert.message}${alert.status === 'resolved' ? ' (resolved)' : ''}`);
+  if (notification.alerts.length > limit) lines.push(`…and ${notification.alerts.length - limit} more`);
+  return lines;
 }
 
 /** "[FIRING:3] name (labels)" as Alertmanager titles a group. */

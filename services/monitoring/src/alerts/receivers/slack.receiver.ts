@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Notification, notificationTitle, type OutgoingRequest, type ReceiverKind } from './receiver';
+import { type Notification, notificationTitle, type OutgoingRequest, type HttpReceiverKind } from './receiver';
 
 export const SlackConfigSchema = z.object({
   /** An incoming-webhook URL (https://hooks.slack.com/services/...). */
@@ -11,7 +11,8 @@ const ICON = { firing: ':red_circle:', resolved: ':large_green_circle:', flappin
 const SHOWN = 10;
 
 /** Slack incoming webhook: one mrkdwn message per notification, its alerts one line each (10 shown). */
-export const slackReceiver: ReceiverKind<SlackConfig> = {
+export const slackReceiver: HttpReceiverKind<SlackConfig> = {
+  transport: 'http',
   parseConfig: (config) => SlackConfigSchema.parse(config),
   render(notification: Notification, config: SlackConfig): OutgoingRequest {
     const lines = notification.alerts.slice(0, SHOWN).map((alert) => `• [${alert.severity}] ${alert.status === 'resolved' ? '~' : ''}${alert.message}${alert.status === 'resolved' ? '~' : ''}`);

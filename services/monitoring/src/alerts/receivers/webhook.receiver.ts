@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { Notification, OutgoingRequest, ReceiverKind } from './receiver';
+import type { Notification, OutgoingRequest, HttpReceiverKind } from './receiver';
 
 export const WebhookConfigSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
@@ -21,7 +21,8 @@ export function webhookSignature(secret: string, timestamp: number, body: string
  * Custom JSON webhook: `{ version, idempotencyKey, transition, group, alerts }`, with `Idempotency-Key` (receivers
  * dedup by it: delivery is at least once) and, with a secret, `Castline-Signature`.
  */
-export const webhookReceiver: ReceiverKind<WebhookConfig> = {
+export const webhookReceiver: HttpReceiverKind<WebhookConfig> = {
+  transport: 'http',
   parseConfig: (config) => WebhookConfigSchema.parse(config),
   render(notification: Notification, config: WebhookConfig, now: Date): OutgoingRequest {
     const body = JSON.stringify({

@@ -1,0 +1,281 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Pool, type PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyLine } from './copy-text';
+import {
+  type AccessBatch,
+  channelKeyOf,
+  type EventRow,
+  type SessionRow,
+  PARTITIONED_TABLES,
+  type PartitionedTable,
+  type RequestRow,
+  type TrafficStore,
+  type ViewSessionRow,
+  type WriteOutcome,
+} from './traffic-store';
+
+const REQUEST_COLUMNS = [
+  'ts', 'request_id', 'host', 'method', 'path', 'query', 'status', 'body_bytes', 'bytes_sent', 'request_time_ms',
+  'upstream_addr', 'upstream_status', 'upstream_response_time', 'ip', 'ip_hash', 'user_agent', 'referer',
+  'media_kind', 'channel_slug', 'channel_id', 'rendition',
+  'is_bot', 'bot_score', 'bot_type', 'browser', 'os', 'device', 'country', 'city', 'asn',
+] as const;
+const VIEW_COLUMNS = ['day', 'channel_key', 'viewer', 'channel_slug', 'channel_id', 'first_seen', 'last_seen', 'segments', 'bytes'] as const;
+
+const requestValues = (row: RequestRow) => [
+  row.ts, row.requestId, row.host, row.method, row.path, row.query, row.status, row.bodyBytes, row.bytesSent, row.requestTimeMs,
+  row.upstreamAddr, row.upstreamStatus, row.upstreamResponseTime, row.ip, row.ipHash, row.userAgent, row.referer,
+  row.mediaKind, row.channelSlug, row.channelId, row.rendition,
+  row.isBot ? 't' : 'f', row.botScore, row.botType, row.browser, row.os, row.device, row.country, row.city, row.asn,
+];
+
+const startOfUtcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+const addDays = (at: Date, days: number) => new Date(at.getTime() + days * 86_400_000);
+
+const EVENT_COLUMNS = [
+  'ts', 'id', 'site_id', 'session_id', 'visitor_id', 'name', 'hostname', 'path', 'query', 'referrer_domain', 'utm_source', 'utm_medium',
+  'utm_campaign', 'utm_term', 'utm_content', 'click_id', 'props', 'is_bot', 'browser', 'os', 'device', 'country',
+] as const;
+const eventValues = (e: EventRow) => [
+  e.ts, e.id, e.siteId, e.sessionId, e.visitorId, e.name, e.hostname, e.path, e.query, e.referrerDomain, e.utmSource, e.utmMedium,
+  e.utmCampaign, e.utmTerm, e.utmContent, e.clickId, JSON.stringify(e.props), e.isBot, e.browser, e.os, e.device, e.country,
+];
+const SESSION_COLUMNS = [
+  'started_at', 'id', 'site_id', 'visitor_id', 'last_seen', 'pageviews', 'events', 'entry_path', 'exit_path', 'referrer_domain',
+  'utm_source', 'utm_medium', 'utm_campaign', 'browser', 'os', 'device', 'country',
+] as const;
+const sessionValues = (x: SessionRow) => [
+  x.startedAt, x.id, x.siteId, x.visitorId, x.lastSeen, x.pageviews, x.events, x.entryPath, x.exitPath, x.referrerDomain,
+  x.utmSource, x.utmMedium, x.utmCampaign, x.browser, x.os, x.device, x.country,
+];
+
+/**
+ * TrafficStore on PostgreSQL (schema `traffic`, see its migration). Batches go in by COPY into a temporary table,
+ * then one INSERT ... ON CONFLICT per table: a replayed batch inserts nothing; view hits are summed. The
+ * checkpoint moves in the same transaction, only while the writer still owns the source.
+ */
+export class PostgresTrafficStore implements TrafficStore {
+  private readonly pool: Pool;
+
+  constructor(databaseUrl: string, options: { max?: number } = {}) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: options.max ?? 4, connectionTimeoutMillis: 2_000 });
+    // An idle client losing its connection (Postgres restarted) must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  async claimSource(source: string, owner: string): Promise<{ inode: string; offset: number } | null> {
+    const { rows } = await this.pool.query<{ inode: string; offset: string }>(
+      `INSERT INTO traffic.tail_checkpoints (source, owner, inode, "offset") VALUES ($1, $2, '', 0)
+       ON CONFLICT (source) DO UPDATE SET owner = EXCLUDED.owner, updated_at = now()
+       RETURNING inode, "offset"`,
+      [source, owner],
+    );
+    const row = rows[0]!;
+    return row.inode === '' ? null : { inode: row.inode, offset: Number(row.offset) };
+  }
+
+  async writeAccessBatch(batch: AccessBatch): Promise<WriteOutcome> {
+    return this.transaction(async (client) => {
+      if (batch.checkpoint) {
+        const { source, owner, inode, offset } = batch.checkpoint;
+        const moved = await client.query(
+          `UPDATE traffic.tail_checkpoints SET inode = $3, "offset" = $4, updated_at = now() WHERE source = $1 AND owner = $2`,
+          [source, owner, inode, offset],
+        );
+        if (moved.rowCount !== 1) return 'fenced';
+      }
+      if (batch.requests.length > 0) {
+        await client.query('CREATE TEMP TABLE IF NOT EXISTS requests_in (LIKE traffic.requests) ON COMMIT DELETE ROWS');
+        await copyInto(client, 'requests_in', REQUEST_COLUMNS, batch.requests.map((row) => copyLine(requestValues(row))));
+        await client.query(`INSERT INTO traffic.requests (${REQUEST_COLUMNS.join(', ')}) SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests_in ON CONFLICT DO NOTHING`);
+      }
+      if (batch.viewHits.length > 0) {
+        await client.query('CREATE TEMP TABLE IF NOT EXISTS view_sessions_in (LIKE traffic.view_sessions) ON COMMIT DELETE ROWS');
+        const lines = batch.viewHits.map((hit) =>
+          copyLine([hit.day, channelKeyOf(hit), hit.viewer, hit.channelSlug, hit.channelId, hit.firstSeen, hit.lastSeen, hit.segments, hit.bytes]),
+        );
+        await copyInto(client, 'view_sessions_in', VIEW_COLUMNS, lines);
+        // A batch can hold the same viewer twice (two files' worth): fold before the upsert, which takes one row per key.
+        await client.query(
+          `INSERT INTO traffic.view_sessions (${VIEW_COLUMNS.join(', ')})
+           SELECT day, channel_key, viewer, max(channel_slug), max(channel_id::text)::uuid, min(first_seen), max(last_seen), sum(segments), sum(bytes)
+           FROM view_sessions_in GROUP BY day, channel_key, viewer
+           ON CONFLICT (day, channel_key, viewer) DO UPDATE SET
+             first_seen = least(traffic.view_sessions.first_seen, EXCLUDED.first_seen),
+             last_seen = greatest(traffic.view_sessions.last_seen, EXCLUDED.last_seen),
+             segments = traffic.view_sessions.segments + EXCLUDED.segments,
+             bytes = traffic.view_sessions.bytes + EXCLUDED.bytes`,
+        );
+      }
+      return 'written';
+    });
+  }
+
+  /**
+   * Through the migration's SECURITY DEFINER functions: the service connects as the application role, which may
+   * not run DDL (postgres/initdb). Rows of a day that waited in DEFAULT move into its new partition.
+   */
+  async writeEvents(events: EventRow[], sessions: SessionRow[]): Promise<void> {
+    if (events.length === 0 && sessions.length === 0) return;
+    await this.transaction(async (client) => {
+      for (const event of events) {
+        await client.query(
+          `INSERT INTO traffic.events (${EVENT_COLUMNS.join(', ')})
+           VALUES (${EVENT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
+          eventValues(event),
+        );
+      }
+      for (const session of sessions) {
+        await client.query(
+          `INSERT INTO traffic.sessions (${SESSION_COLUMNS.join(', ')})
+           VALUES (${SESSION_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})
+           ON CONFLICT (started_at, id) DO UPDATE SET last_seen = greatest(traffic.sessions.last_seen, EXCLUDED.last_seen),
+             pageviews = greatest(traffic.sessions.pageviews, EXCLUDED.pageviews), events = greatest(traffic.sessions.events, EXCLUDED.events),
+             exit_path = EXCLUDED.exit_path`,
+          sessionValues(session),
+        );
+      }
+      return 'written' as const;
+    });
+  }
+
+  async eventsOf(siteId: string, from: Date, to: Date): Promise<EventRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${EVENT_COLUMNS.join(', ')} FROM traffic.events WHERE site_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`,
+      [siteId, from, to],
+    );
+    return rows.map((row) => ({
+      ts: row.ts, id: row.id, siteId: row.site_id, sessionId: row.session_id, visitorId: row.visitor_id, name: row.name,
+      hostname: row.hostname, path: row.path, query: row.query, referrerDomain: row.referrer_domain, utmSource: row.utm_source,
+      utmMedium: row.utm_medium, utmCampaign: row.utm_campaign, utmTerm: row.utm_term, utmContent: row.utm_content,
+      clickId: row.click_id, props: row.props, isBot: row.is_bot, browser: row.browser, os: row.os, device: row.device, country: row.country,
+    }));
+  }
+
+  async sessionsOf(siteId: string, from: Date, to: Date): Promise<SessionRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${SESSION_COLUMNS.join(', ')} FROM traffic.sessions WHERE site_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at, id`,
+      [siteId, from, to],
+    );
+    return rows.map((row) => ({
+      startedAt: row.started_at, id: row.id, siteId: row.site_id, visitorId: row.visitor_id, lastSeen: row.last_seen,
+      pageviews: row.pageviews, events: row.events, entryPath: row.entry_path, exitPath: row.exit_path,
+      referrerDomain: row.referrer_domain, utmSource: row.utm_source, utmMedium: row.utm_medium, utmCampaign: row.utm_campaign,
+      browser: row.browser, os: row.os, device: row.device, country: row.country,
+    }));
+  }
+
+  async ensurePartitions(from: Date, days: number): Promise<string[]> {
+    const created: string[] = [];
+    const first = startOfUtcDay(from);
+    for (let index = 0; index < days; index += 1) {
+      const day = addDays(first, index).toISOString().slice(0, 10);
+      for (const table of PARTITIONED_TABLES) {
+        const { rows } = await this.pool.query<{ created: boolean }>('SELECT traffic.create_daily_partition($1, $2::date) AS created', [table, day]);
+        if (rows[0]!.created) created.push(`${table}_${day.replace(/-/g, '')}`);
+      }
+    }
+    return created;
+  }
+
+  async dropPartitionsBefore(table: PartitionedTable, before: Date): Promise<string[]> {
+    const { rows } = await this.pool.query<{ name: string }>('SELECT traffic.drop_daily_partitions($1, $2::date) AS name', [
+      table,
+      before.toISOString().slice(0, 10),
+    ]);
+    return rows.map((row) => row.name).sort();
+  }
+
+  async defaultPartitionRows(): Promise<Record<PartitionedTable, number>> {
+    const counts = {} as Record<PartitionedTable, number>;
+    for (const table of PARTITIONED_TABLES) {
+      const { rows } = await this.pool.query<{ count: string }>(`SELECT count(*) FROM traffic.${table}_default`);
+      counts[table] = Number(rows[0]!.count);
+    }
+    return counts;
+  }
+
+  async requestsBetween(from: Date, to: Date, limit = 10_000): Promise<RequestRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${REQUEST_COLUMNS.join(', ')} FROM traffic.requests WHERE ts >= $1 AND ts < $2 ORDER BY ts, request_id LIMIT $3`,
+      [from, to, limit],
+    );
+    return rows.map((row) => ({
+      ts: row.ts,
+      requestId: row.request_id,
+      host: row.host,
+      method: row.method,
+      path: row.path,
+      query: row.query,
+      status: row.status,
+      bodyBytes: Number(row.body_bytes),
+      bytesSent: Number(row.bytes_sent),
+      requestTimeMs: row.request_time_ms,
+      upstreamAddr: row.upstream_addr,
+      upstreamStatus: row.upstream_status,
+      upstreamResponseTime: row.upstream_response_time,
+      ip: row.ip,
+      ipHash: row.ip_hash,
+      userAgent: row.user_agent,
+      referer: row.referer,
+      mediaKind: row.media_kind,
+      channelSlug: row.channel_slug,
+      channelId: row.channel_id,
+      rendition: row.rendition,
+      isBot: row.is_bot,
+      botScore: row.bot_score,
+      botType: row.bot_type,
+      browser: row.browser,
+      os: row.os,
+      device: row.device,
+      country: row.country,
+      city: row.city,
+      asn: row.asn === null ? null : Number(row.asn),
+    }));
+  }
+
+  async viewSessions(day: string): Promise<ViewSessionRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, channel_key, viewer, channel_slug, channel_id, first_seen, last_seen, segments, bytes
+       FROM traffic.view_sessions WHERE day = $1 ORDER BY channel_key, viewer`,
+      [day],
+    );
+    return rows.map((row) => ({
+      day: row.day,
+      channelKey: row.channel_key,
+      viewer: row.viewer,
+      channelSlug: row.channel_slug,
+      channelId: row.channel_id,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      segments: row.segments,
+      bytes: Number(row.bytes),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      if (result === 'fenced') await client.query('ROLLBACK');
+      else await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+async function copyInto(client: PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {
+  await pipeline(Readable.from(lines), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}

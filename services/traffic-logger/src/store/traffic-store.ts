@@ -1,0 +1,156 @@
+import type { AccessLogEntry } from '../access-log/access-line';
+
+/**
+ * Everything the traffic-logger keeps, behind one interface: the single-node default is Postgres
+ * (`PostgresTrafficStore`); an adapter for another engine (ClickHouse at internet scale) must pass the same
+ * contract suite (test/store-contract.ts). No SQL outside an adapter.
+ */
+
+/** One HTTP request nginx logged (traffic.requests): the access-log fields kept as they are, plus these. */
+export interface RequestRow
+  extends Pick<
+    AccessLogEntry,
+    'requestId' | 'host' | 'method' | 'status' | 'bodyBytes' | 'bytesSent' | 'requestTimeMs' | 'upstreamAddr' | 'upstreamStatus' | 'upstreamResponseTime' | 'userAgent' | 'referer'
+  > {
+  ts: Date;
+  path: string;
+  query: string | null;
+  /** Only with TRAFFIC_STORE_RAW_IP=true. */
+  ip: string | null;
+  /** HMAC(TRAFFIC_IP_SECRET, ip): exact-IP search without the address. */
+  ipHash: string | null;
+  mediaKind: 'live' | null;
+  channelSlug: string | null;
+  channelId: string | null;
+  rendition: string | null;
+  /** Enrichment (src/enrichment): bot verdict, parsed User-Agent, GeoIP. */
+  isBot: boolean;
+  botScore: number | null;
+  botType: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+  city: string | null;
+  asn: number | null;
+}
+
+export const ENRICHMENT_FIELDS = ['isBot', 'botScore', 'botType', 'browser', 'os', 'device', 'country', 'city', 'asn'] as const;
+/** A request row before enrichment. */
+export type BareRequestRow = Omit<RequestRow, (typeof ENRICHMENT_FIELDS)[number]>;
+/** What an unenriched row stores. */
+export const NOT_ENRICHED: Pick<RequestRow, (typeof ENRICHMENT_FIELDS)[number]> = {
+  isBot: false, botScore: null, botType: null, browser: null, os: null, device: null, country: null, city: null, asn: null,
+};
+
+/** Segment hits of one viewer on one channel on one day (UTC), summed into traffic.view_sessions. */
+export interface ViewHit {
+  day: string;
+  channelSlug: string | null;
+  channelId: string | null;
+  viewer: string;
+  firstSeen: Date;
+  lastSeen: Date;
+  segments: number;
+  bytes: number;
+}
+
+export interface SourceCheckpoint {
+  source: string;
+  /** The tailer holding the source's lease: a checkpoint of another owner is refused (fencing). */
+  owner: string;
+  inode: string;
+  offset: number;
+}
+
+export interface AccessBatch {
+  requests: RequestRow[];
+  viewHits: ViewHit[];
+  /** Where the tailer stands after these rows; stored in the same transaction. */
+  checkpoint: SourceCheckpoint | null;
+}
+
+/** 'fenced': another tailer owns the source now; nothing was written. */
+export type WriteOutcome = 'written' | 'fenced';
+
+export const PARTITIONED_TABLES = ['requests', 'view_sessions', 'events', 'sessions'] as const;
+export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
+
+export interface ViewSessionRow extends ViewHit {
+  channelKey: string;
+}
+
+/** One tracker event (traffic.events). */
+export interface EventRow {
+  ts: Date;
+  id: string;
+  siteId: string;
+  sessionId: string;
+  visitorId: string;
+  name: string;
+  hostname: string | null;
+  path: string;
+  query: string | null;
+  referrerDomain: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmTerm: string | null;
+  utmContent: string | null;
+  clickId: string | null;
+  props: Record<string, string | number | boolean | null>;
+  isBot: boolean;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+}
+
+/** A visit: its counters as they stand after the latest event (traffic.sessions, upserted). */
+export interface SessionRow {
+  startedAt: Date;
+  id: string;
+  siteId: string;
+  visitorId: string;
+  lastSeen: Date;
+  pageviews: number;
+  events: number;
+  entryPath: string;
+  exitPath: string;
+  referrerDomain: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+}
+
+export interface TrafficStore {
+  /** Stores tracker events (a replay inserts nothing) and upserts their sessions, in one transaction. */
+  writeEvents(events: EventRow[], sessions: SessionRow[]): Promise<void>;
+  eventsOf(siteId: string, from: Date, to: Date): Promise<EventRow[]>;
+  sessionsOf(siteId: string, from: Date, to: Date): Promise<SessionRow[]>;
+  /** Makes `owner` the source's only writer; answers the last committed checkpoint (null: never read). */
+  claimSource(source: string, owner: string): Promise<{ inode: string; offset: number } | null>;
+  /** Stores requests (replays insert nothing), folds view hits and moves the checkpoint, all or nothing. */
+  writeAccessBatch(batch: AccessBatch): Promise<WriteOutcome>;
+  /** Daily partitions for [from, from + days) of every partitioned table; returns the ones it created. */
+  ensurePartitions(from: Date, days: number): Promise<string[]>;
+  /** Drops the daily partitions of `table` that end on or before `before`; returns their names. */
+  dropPartitionsBefore(table: PartitionedTable, before: Date): Promise<string[]>;
+  /** Rows in each DEFAULT partition (should be 0: a missing daily partition). */
+  defaultPartitionRows(): Promise<Record<PartitionedTable, number>>;
+  /** Reads for tests and the admin API (which grows its own queries). */
+  requestsBetween(from: Date, to: Date, limit?: number): Promise<RequestRow[]>;
+  viewSessions(day: string): Promise<ViewSessionRow[]>;
+  close(): Promise<void>;
+}
+
+/** The key view_sessions groups a channel by: its id when known (signed), else its slug. */
+export const channelKeyOf = (channel: { channelId: string | null; channelSlug: string | null }) =>
+  channel.channelId ? `id:${channel.channelId}` : `slug:${channel.channelSlug}`;
+
+/** YYYY-MM-DD of a UTC day. */
+export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
