@@ -44,3 +44,14 @@ test('the campaigns table and the spend vs revenue chart are filled', async () =
   await expect(page.getByTestId('spend-revenue-chart').locator('path.recharts-line-curve').first()).toBeVisible();
   await expect(page.getByTestId('campaign-cards')).not.toContainText('Spend—');
 });
+
+test("a campaign's detail page lists its creatives with their figures", async () => {
+  await page.goto('/campaigns?days=90');
+  const row = page.locator('[data-campaign^="Campaign 1 of 1010101020"]').first();
+  await row.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Campaign 1 of 1010101020/ })).toBeVisible();
+  await expect(page.getByTestId('campaign-facts')).toContainText('meta');
+  await page.getByLabel('Range').click();
+  await page.getByRole('option', { name: 'Last 90 days' }).click();
+  await expect(page.getByTestId('creatives-table').locator('[data-creative]').first()).toBeVisible();
+});

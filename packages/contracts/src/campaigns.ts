@@ -329,3 +329,4 @@ export const CreativeViewSchema = z.object({
   roas: z.number().nullable(),
 });
 export const CreativeListSchema = z.object({ currency: z.string(), since: z.string(), until: z.string(), items: z.array(CreativeViewSchema) });
+export type CreativeList = z.infer<typeof CreativeListSchema>;

@@ -10,7 +10,7 @@
  * {"type":"subscriptions","channels":[...]}. Close codes: 4401 = token refused (refresh, then reconnect),
  * 4403 = role may not read channels (give up), 4408 = too slow (reconnect).
  */
-import type { ChannelEventMessage, ChannelMetrics, NotificationView } from '@castline/contracts';
+import type { CampaignEvent, ChannelEventMessage, ChannelMetrics, NotificationView } from '@castline/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { api, getAccessToken, notifySessionLost, refreshSession } from './api';
 
@@ -108,6 +108,8 @@ export interface LiveFeedHandlers {
   onEvent: (event: ChannelEventMessage) => void;
   /** A new dashboard notification (the bell), whatever channels are followed. */
   onNotification?: (notification: NotificationEvent) => void;
+  /** An ad account paused, failing or synced again (campaigns.events), whatever channels are followed. */
+  onCampaign?: (event: CampaignEvent) => void;
 }
 
 /**
@@ -188,6 +190,8 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
         handlers.onEvent(frame.data as ChannelEventMessage);
       } else if (frame.type === 'notification') {
         handlers.onNotification?.(frame.data as NotificationEvent);
+      } else if (frame.type === 'campaign') {
+        handlers.onCampaign?.(frame.data as CampaignEvent);
       }
     };
     ws.onclose = (close: CloseEvent) => {
