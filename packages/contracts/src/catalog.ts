@@ -108,7 +108,7 @@ import {
   MonitoringProcessesSchema,
   MonitoringStreamsSchema,
 } from './telemetry';
-import { TrafficViewersSchema } from './traffic';
+import { SiteBodySchema, SiteIdSchema, SiteListSchema, SiteViewSchema, TrafficViewersSchema, UpdateSiteRequestSchema } from './traffic';
 import {
   BulkChannelReplySchema,
   ChannelPageSchema,
@@ -257,6 +257,14 @@ export const Rpc = {
   traffic: {
     /** 300 ms: a conversion is never held up by a slow traffic-logger; no answer means unattributed. */
     sessionsGet: defineRpc(Subjects.trafficSessionsGet, TrafficSessionRequestSchema, TrafficSessionReplySchema, { timeoutMs: 300 }),
+  },
+  /** Sites of the tracker (traffic-logger owns `sites`). */
+  sites: {
+    list: defineRpc(Subjects.trafficSitesList, EmptyRequestSchema, SiteListSchema),
+    get: defineRpc(Subjects.trafficSitesGet, SiteIdSchema, SiteViewSchema),
+    create: defineRpc(Subjects.trafficSitesCreate, SiteBodySchema, SiteViewSchema),
+    update: defineRpc(Subjects.trafficSitesUpdate, UpdateSiteRequestSchema, SiteViewSchema),
+    delete: defineRpc(Subjects.trafficSitesDelete, SiteIdSchema, DeletedReplySchema),
   },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),

@@ -72,6 +72,12 @@ export const VideoViewSchema = z.object({
   createdAt: z.string(),
   readyAt: z.string().nullable(),
   versions: z.array(VideoVersionViewSchema),
+  /**
+   * Where players find it (ready videos only): `/vod/<id>/` for a public video, a signed
+   * `/vod/_signed/<token>/<expires>/<id>/` for a private one (null when no signing secret is configured).
+   * `index.m3u8`, `poster.jpg`, `sprite.vtt` and `download.mp4` sit under it.
+   */
+  playbackBase: z.string().nullable(),
 });
 export type VideoView = z.infer<typeof VideoViewSchema>;
 

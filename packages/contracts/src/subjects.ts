@@ -98,6 +98,11 @@ export const Subjects = {
   backupsRestored: 'backup.restored',
   /** An event, not a request: `TrafficViewers` of one access log, from the traffic-logger every 5 s. */
   trafficViewers: 'traffic.viewers',
+  trafficSitesList: 'traffic-logger.sites.list',
+  trafficSitesGet: 'traffic-logger.sites.get',
+  trafficSitesCreate: 'traffic-logger.sites.create',
+  trafficSitesUpdate: 'traffic-logger.sites.update',
+  trafficSitesDelete: 'traffic-logger.sites.delete',
   campaignsList: 'campaigns.list',
   campaignsGet: 'campaigns.get',
   campaignsCreate: 'campaigns.create',

@@ -52,3 +52,32 @@ export type CollectEvent = z.infer<typeof CollectEventSchema>;
 export const PAGE_VIEW = 'page_view';
 /** Emitted by the server for the first event of a session. */
 export const SESSION_START = 'session_start';
+
+/** scheme://host[:port] as browsers send it in Origin: collect compares it exactly. */
+const OriginSchema = z
+  .string()
+  .regex(/^https?:\/\/[a-z0-9.-]+(?::[0-9]{1,5})?$/, 'an origin such as https://www.example.com (scheme, host, optional port; no path)');
+
+/** A site that embeds the tracker (Settings -> Sites). */
+export const SiteBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  domain: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]{1,253}$/, 'a host name such as www.example.com'),
+  allowedOrigins: z.array(OriginSchema).min(1).max(20),
+  useCookie: z.boolean().default(false),
+});
+export const UpdateSiteRequestSchema = z.object({ id: z.uuid(), changes: SiteBodySchema.partial() });
+export const SiteIdSchema = z.object({ id: z.uuid() });
+
+export const SiteViewSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  domain: z.string(),
+  allowedOrigins: z.array(z.string()),
+  useCookie: z.boolean(),
+  /** The <script> tag to paste into the site's pages. */
+  snippet: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SiteView = z.infer<typeof SiteViewSchema>;
+export const SiteListSchema = z.object({ items: z.array(SiteViewSchema) });

@@ -18,6 +18,7 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
+import { SitesController } from './traffic/sites.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
@@ -38,6 +39,7 @@ export class AppModule {
         HealthController,
         ActivityController,
         MonitoringController,
+        SitesController,
         ChecksController,
         AlertsController,
         NotificationsController,

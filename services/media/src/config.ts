@@ -30,6 +30,7 @@ export const MediaConfigSchema = baseConfigSchema.extend({
   MEDIA_UPLOAD_SECRET: z.string().min(16).default(DEV_MEDIA_UPLOAD_SECRET),
   /** nginx's secure_link secret for /vod/_signed/ (private videos). */
   PLAYBACK_SIGNING_SECRET: z.string().regex(PLAYBACK_SECRET_PATTERN).optional(),
+  PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   WORKER_CPUS: z.string().regex(CPU_LIST, 'a CPU list such as 18-85 or 2,4-7').optional(),
   /** /metrics and /health of the transcode worker; 0 takes any free port. */
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),

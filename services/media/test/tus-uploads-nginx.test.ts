@@ -35,6 +35,7 @@ import { startMedia } from '../src/media-app';
 const root = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
 const secret = 'media-upload-test-secret-0123456789abcdef';
+const playbackSecret = 'nginx-test-secret-0123456789';
 const prefix = redisKeyPrefix('media-tus');
 const MAX_UPLOAD = 1024 ** 3;
 let work: string;
@@ -105,6 +106,7 @@ beforeAll(async () => {
     REDIS_KEY_PREFIX: prefix,
     MEDIA_ROOT: mediaRoot,
     MEDIA_UPLOAD_SECRET: secret,
+    PLAYBACK_SIGNING_SECRET: playbackSecret,
     MEDIA_MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
     MEDIA_DISK_RESERVE_BYTES: String(Math.max(0, fs.bavail * fs.bsize - DISK_MARGIN)),
   };
@@ -119,7 +121,7 @@ beforeAll(async () => {
   const nginxDir = path.join(work, 'nginx');
   const conf = execFileSync('bash', [path.join(root, 'scripts/render-nginx.sh'), 'local', nginxDir], {
     env: {
-      ...process.env, NGINX_PORT: String(port), NGINX_RESOLVER: '127.0.0.1', PLAYBACK_SIGNING_SECRET: 'nginx-test-secret-0123456789',
+      ...process.env, NGINX_PORT: String(port), NGINX_RESOLVER: '127.0.0.1', PLAYBACK_SIGNING_SECRET: playbackSecret,
       GATEWAY_UPSTREAM: `127.0.0.1:${portOf(gateway.app)}`, MEDIA_UPSTREAM: `127.0.0.1:${portOf(media)}`, MEDIA_ROOT: mediaRoot,
       HLS_ROOT: path.join(work, 'hls'),
     },

@@ -7,6 +7,8 @@ const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'tr
 
 export const TrafficLoggerConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3006),
+  /** Castline's public URL (https://tv.example.com): the tracker snippet of a site names it; unset: a relative src. */
+  TRAFFIC_PUBLIC_URL: z.url().optional(),
   /** Who may set X-Forwarded-For for collect's client address: nginx (as for the gateway). */
   TRUSTED_PROXIES: z.string().default('loopback'),
   /** nginx's JSON access log (NGINX_ACCESS_LOG): tailed for requests and live viewers. Unset: nothing is tailed. */

@@ -3,6 +3,8 @@ import { createPrismaClient } from '@castline/db';
 import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { Redis } from 'ioredis';
 import { PostgresTrafficStore } from '../src/store/postgres-traffic-store';
+import { TRAFFIC_STORE } from '../src/store/store.provider';
+import type { TrafficStore } from '../src/store/traffic-store';
 import { startTrafficLogger } from '../src/traffic-logger-app';
 
 /** POST /api/v1/collect on the traffic-logger: every refusal with its code and nothing stored, then real events. */
@@ -128,6 +130,18 @@ describe('accepted events', () => {
     const accepted = statuses.filter((status) => status === 202).length;
     // Each accepted event stored (plus one session_start); refused ones nothing.
     expect((await stored()).events.length).toBe(before + accepted + 1);
+  });
+
+  it('answers 503 INGEST_UNAVAILABLE with Retry-After while the store cannot write, storing nothing', async () => {
+    const live = harness.app.get<TrafficStore>(TRAFFIC_STORE);
+    const write = jest.spyOn(live, 'writeEvents').mockRejectedValueOnce(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const before = (await stored()).events.length;
+    const response = await post(event(), {}, '198.51.100.99');
+    write.mockRestore();
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ error: { code: 'INGEST_UNAVAILABLE' } });
+    expect(response.headers['retry-after']).toBe('30');
+    expect((await stored()).events.length).toBe(before);
   });
 
   it('serves the tracker script that posts here', async () => {

@@ -11,6 +11,7 @@ import {
   type RetentionPreview,
   type UpdateBackupSettings,
 } from '@castline/contracts';
+import { Prisma } from '@castline/db';
 import { AppError, Jobs } from '@castline/platform';
 import { OffsiteService } from '../offsite/offsite.service';
 import { decideRetention, type RetentionRules, rulesKeepSomething } from '../retention/retention';
@@ -104,7 +105,7 @@ export class BackupsService {
       const message = 'the retention rules keep nothing: set at least one of keepLast, keepDaily, keepWeekly, keepMonthly above 0';
       throw AppError.badRequest(message, { fields: [{ path: 'keepLast', message }] });
     }
-    const saved = await this.backups.updateSettings({ ...fields, updatedBy });
+    const saved = await this.backups.updateSettings({ ...fields, offsite: fields.offsite === null ? Prisma.DbNull : fields.offsite, updatedBy });
     await this.applySchedules();
     return toSettingsView(saved, await this.queue.nextRun(BACKUP_SCHEDULER_ID));
   }

@@ -68,6 +68,7 @@ export function toSettingsView(row: BackupSettingsRow, nextRunAt: Date | null): 
     components: row.components as BackupSettingsView['components'],
     excludeTableData: row.excludeTableData,
     offsiteEnabled: row.offsiteEnabled,
+    offsite: (row.offsite ?? null) as BackupSettingsView['offsite'],
     nextRunAt: iso(nextRunAt),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -110,6 +110,10 @@ export class OffsiteService {
     if (row.offsiteState === 'uploaded') return 'uploaded';
     const target = await this.target();
     if (!target) {
+      if (!(await this.rows.settings())?.offsiteEnabled) {
+        await this.rows.update(backupId, { offsiteState: 'off', offsiteError: null, offsiteNextAttemptAt: null });
+        return 'off: copies were disabled since';
+      }
       await this.rows.update(backupId, { offsiteState: 'failed', offsiteError: 'off-host copies are not configured (bucket or credentials missing)' });
       return 'failed: not configured';
     }

@@ -1,7 +1,22 @@
 import type { VideoView } from '@castline/contracts';
+import { playbackToken } from '@castline/platform';
 import type { VideoWithVersions } from './videos.repository';
 
-export function toVideoView(video: VideoWithVersions): VideoView {
+export interface PlaybackSigning {
+  secret?: string;
+  ttlSeconds: number;
+}
+
+/** The directory URL players use: public /vod/<id>/, private /vod/_signed/<token>/<expires>/<id>/ (nginx secure_link, the live scheme). */
+export function playbackBase(video: Pick<VideoWithVersions, 'id' | 'status' | 'visibility'>, signing: PlaybackSigning, now = Date.now()): string | null {
+  if (video.status !== 'ready') return null;
+  if (video.visibility === 'public') return `/vod/${video.id}/`;
+  if (!signing.secret) return null;
+  const expires = Math.floor(now / 1000) + signing.ttlSeconds;
+  return `/vod/_signed/${playbackToken(signing.secret, video.id, expires)}/${expires}/${video.id}/`;
+}
+
+export function toVideoView(video: VideoWithVersions, signing: PlaybackSigning): VideoView {
   return {
     id: video.id,
     title: video.title,
@@ -30,5 +45,6 @@ export function toVideoView(video: VideoWithVersions): VideoView {
       sizeBytes: version.sizeBytes.toString(),
       status: version.status,
     })),
+    playbackBase: playbackBase(video, signing),
   };
 }

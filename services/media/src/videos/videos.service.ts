@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '@castline/platform';
+import type { MediaConfig } from '../config';
 import type { RpcParsedRequest, Rpc, VideoView } from '@castline/contracts';
 import { AppError } from '@castline/platform';
 import { MediaStorage } from '../storage/media-storage';
@@ -13,22 +15,28 @@ export class VideosService {
     @Inject(VideosRepository) private readonly videos: VideosRepository,
     @Inject(MediaStorage) private readonly storage: MediaStorage,
     @Inject(TranscodeQueue) private readonly queue: TranscodeQueue,
+    @Inject(CONFIG) private readonly config: MediaConfig,
   ) {}
+
+  private get signing() {
+    return { secret: this.config.PLAYBACK_SIGNING_SECRET, ttlSeconds: this.config.PLAYBACK_URL_TTL_SECONDS };
+  }
 
   async list(query: RpcParsedRequest<typeof Rpc.media.list>) {
     const { items, total } = await this.videos.page(query);
-    return { items: items.map(toVideoView), total, page: query.page, pageSize: query.pageSize };
+    return { items: items.map((video) => toVideoView(video, this.signing)), total, page: query.page, pageSize: query.pageSize };
   }
 
   async get(id: string): Promise<VideoView> {
     const video = await this.videos.find(id);
     if (!video) throw AppError.notFound(`Video ${id}`);
-    return toVideoView(video);
+    return toVideoView(video, this.signing);
   }
 
   async update(id: string, changes: { title?: string; visibility?: 'public' | 'private' }): Promise<VideoView> {
-    await this.get(id);
+    const before = await this.get(id);
     await this.videos.update(id, changes);
+    if (changes.visibility && changes.visibility !== before.visibility) await this.storage.moveVod(id, changes.visibility);
     return this.get(id);
   }
 

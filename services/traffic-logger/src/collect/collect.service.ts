@@ -36,7 +36,7 @@ interface StoredSession
  * POST /api/v1/collect: checks in this order (each a 4xx with its code, nothing written): size (413), JSON and
  * schema (400 INVALID_PAYLOAD), site (404 UNKNOWN_SITE), Origin in the site's allow-list (403 ORIGIN_NOT_ALLOWED),
  * rate per IP and site (429 RATE_LIMITED + Retry-After); then stores the event, with a session_start when the
- * visitor's session is new (server-side sessions, 30 minutes idle).
+ * visitor's session is new (server-side sessions, 30 minutes idle). Postgres down: 503 INGEST_UNAVAILABLE.
  */
 @Injectable()
 export class CollectService {
@@ -56,7 +56,17 @@ export class CollectService {
       throw new AppError(ErrorCodes.originNotAllowed, `Origin ${request.origin ?? '(none)'} may not send events for this site`, HttpStatus.FORBIDDEN);
     }
     await this.limit(site.id, request.ip);
-    await this.store.writeEvents(...(await this.rows(event, request)));
+    const [events, sessions, keepSession] = await this.rows(event, request);
+    try {
+      await this.store.writeEvents(events, sessions);
+      // Only once stored: a refused write leaves the session's counters as they were.
+      await keepSession();
+    } catch (error) {
+      // The store is down: the tracker may retry later; nothing was stored (one transaction).
+      throw new AppError(ErrorCodes.ingestUnavailable, `Events cannot be stored right now: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE, {
+        retryAfterSeconds: 30,
+      });
+    }
     return { origin: request.origin };
   }
 
@@ -86,7 +96,7 @@ export class CollectService {
     }
   }
 
-  private async rows(event: CollectEvent, request: CollectRequest): Promise<[EventRow[], SessionRow[]]> {
+  private async rows(event: CollectEvent, request: CollectRequest): Promise<[EventRow[], SessionRow[], () => Promise<unknown>]> {
     const now = new Date();
     const page = new URL(event.url);
     const attribution = parseAttribution({ url: event.url, referrer: event.referrer ?? null });
@@ -115,7 +125,7 @@ export class CollectService {
       session.pageviews += 1;
       session.exitPath = page.pathname;
     }
-    await this.redis.set(sessionKey, JSON.stringify(session), 'EX', SESSION_IDLE_S);
+    const keepSession = () => this.redis.set(sessionKey, JSON.stringify(session), 'EX', SESSION_IDLE_S);
 
     const base = {
       siteId: event.site,
@@ -156,6 +166,6 @@ export class CollectService {
       device: agent.device,
       country: null,
     };
-    return [events, [sessionRow]];
+    return [events, [sessionRow], keepSession];
   }
 }
