@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI check of the deployment files, without a Docker engine:
 #   - renders every nginx template and runs `nginx -t` on it (prod against a throwaway self-signed certificate),
-#   - validates both compose files with docker-compose (v1, Debian) and dclint,
+#   - validates both compose files with docker-compose (v1, Debian) and dclint, and again with the profile `monitoring`,
+#   - checks the Prometheus config and rules with promtool when it is installed,
 #   - checks nats/users.conf against packages/contracts and with `nats-server -t`,
 #   - syntax-checks the deployment shell scripts.
 # Installs nginx, gettext-base, docker-compose and openssl from Debian only when missing (needs root then).
@@ -115,6 +116,7 @@ SECRETS_ENCRYPTION_KEY=check-only-secrets-encryption-key-0123456
 ADMIN_EMAIL=admin@castline.test
 ADMIN_PASSWORD=check-only-admin-password
 REDIS_PASSWORD=check-only-redis-password
+TRAFFIC_IP_SECRET=check-only-traffic-ip-secret-0123456789
 MEDIA_UPLOAD_SECRET=check-only-media-upload-secret-0123456789
 BACKUP_ENCRYPTION_KEY=check-only-backup-encryption-key-0123456
 EOF
@@ -145,6 +147,22 @@ for compose_file in docker-compose.local.yml docker-compose.prod.yml; do
   run_check "dclint $compose_file" \
     bash scripts/node24.sh npx --no-install dclint --no-color --max-warnings 0 "$compose_file"
 done
+# The profile `monitoring` (Prometheus + Grafana at /grafana/): its services, volumes and the files they mount.
+for compose_file in docker-compose.local.yml docker-compose.prod.yml; do
+  run_check "docker-compose config --profile monitoring $compose_file" \
+    docker-compose --env-file "$compose_env" --profile monitoring -f "$compose_file" config -q
+done
+run_check "nginx prod serves /grafana/" grep -q 'location /grafana/' "$work_dir/nginx-prod/nginx.conf"
+# promtool (Debian package prometheus) when present; the jest test scripts/test/monitoring-dashboards.test.ts checks
+# the same files' structure and every PromQL expression against the services' real /metrics either way.
+promtool_bin="$(command -v promtool || true)"
+if [ -n "$promtool_bin" ]; then
+  run_check "promtool check config monitoring/prometheus/prometheus.yml" \
+    "$promtool_bin" check config --syntax-only monitoring/prometheus/prometheus.yml
+  run_check "promtool check rules monitoring/prometheus/rules/*.yml" "$promtool_bin" check rules monitoring/prometheus/rules/*.yml
+else
+  echo "skip  promtool check config/rules (no promtool; the jest test checks the monitoring files)"
+fi
 
 bash_scripts=(scripts/render-nginx.sh scripts/setup-ssl.sh scripts/check-deploy-files.sh nginx/*.sh postgres/initdb/*.sh)
 run_check "bash -n ${bash_scripts[*]}" bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ "${bash_scripts[@]}"

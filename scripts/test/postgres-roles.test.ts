@@ -195,18 +195,31 @@ describe('PostgreSQL roles of the production compose file', () => {
 
   it('tables of a schema a later migration adds are open to the application, too', async () => {
     await withPgClient(ownerUrl(), async (client) => {
-      await client.query('CREATE SCHEMA traffic');
-      await client.query('CREATE TABLE traffic.hits (id bigserial PRIMARY KEY, path text NOT NULL)');
+      await client.query('CREATE SCHEMA later_feature');
+      await client.query('CREATE TABLE later_feature.hits (id bigserial PRIMARY KEY, path text NOT NULL)');
     });
     const rows = await withPgClient(appUrl(), async (client) => {
-      await client.query(`INSERT INTO traffic.hits (path) VALUES ('/live/a.m3u8')`);
-      await client.query(`UPDATE traffic.hits SET path = '/live/b.m3u8'`);
-      const read = await client.query('SELECT path FROM traffic.hits');
-      await client.query('DELETE FROM traffic.hits');
+      await client.query(`INSERT INTO later_feature.hits (path) VALUES ('/live/a.m3u8')`);
+      await client.query(`UPDATE later_feature.hits SET path = '/live/b.m3u8'`);
+      const read = await client.query('SELECT path FROM later_feature.hits');
+      await client.query('DELETE FROM later_feature.hits');
       return read.rows;
     });
     expect(rows).toEqual([{ path: '/live/b.m3u8' }]);
+    expect(await failureCode(appUrl(), 'CREATE TABLE later_feature.intruder (id int)')).toBe('42501');
+  });
+
+  it('the traffic schema: the application keeps its daily partitions through the owner\'s functions only', async () => {
+    const result = await withPgClient(appUrl(), async (client) => {
+      const created = await client.query(`SELECT traffic.create_daily_partition('view_sessions', DATE '2026-01-15') AS created`);
+      const owner = await client.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'traffic' AND tablename = 'view_sessions_20260115'`);
+      const dropped = await client.query(`SELECT traffic.drop_daily_partitions('view_sessions', DATE '2026-01-17') AS name`);
+      await client.query('SELECT count(*) FROM traffic.requests');
+      return { created: created.rows[0].created, owner: owner.rows[0]?.tableowner, dropped: dropped.rows.map((row) => row.name) };
+    });
+    expect(result).toEqual({ created: true, owner: 'castline_owner', dropped: ['view_sessions_20260115'] });
     expect(await failureCode(appUrl(), 'CREATE TABLE traffic.intruder (id int)')).toBe('42501');
+    expect(await failureCode(appUrl(), 'DROP TABLE traffic.view_sessions_default')).toBe('42501');
   });
 
   it('the backup role reads every table (pg_dump), creates databases and renames the ones it made', async () => {

@@ -15,6 +15,8 @@ let channelId: string;
 interface ChannelBody {
   id: string;
   status: string;
+  statusDetail: string | null;
+  lastError: string | null;
   signingVersion: number;
 }
 
@@ -54,8 +56,14 @@ test('a viewer is not offered "Revoke links"', async ({ page, context }) => {
 test('an operator revokes the signed links: a link handed out before is refused by nginx, a new one is accepted', async ({ page, context }) => {
   const before = await channel();
   const oldUrl = await playbackUrl();
-  // The link works while the channel plays (nginx checks the token and serves the playlist).
-  await expect.poll(() => statusOf(oldUrl), { timeout: 45_000 }).toBe(200);
+  // The link works while the channel plays (nginx checks the token and serves the playlist). FFmpeg shares two
+  // cores with the rest of the platform: give its first segment time, and say where the channel is if it fails.
+  test.setTimeout(180_000);
+  const playing = async () => {
+    const status = await statusOf(oldUrl);
+    return status === 200 ? 'playing' : `nginx ${status}; channel ${JSON.stringify(await channel())}`;
+  };
+  await expect.poll(playing, { timeout: 90_000 }).toBe('playing');
 
   await signIn(context, page, await createUser('operator'), `/channels/${channelId}`);
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();

@@ -8,6 +8,7 @@ import { createPrismaClient, readMigrationsList, applyMigrations } from '@castli
 import { AppError, CONFIG, EventBus, Jobs } from '@castline/platform';
 import { COMPONENT_FILES, type Manifest } from '../archive/manifest';
 import { verifyArchive } from '../archive/verify';
+import { OffsiteService } from '../offsite/offsite.service';
 import { ArchiveStore } from '../backups/archive-store';
 import { BackupsRepository } from '../backups/backups.repository';
 import { backupDatabaseUrl, type BackupConfig } from '../config';
@@ -58,6 +59,7 @@ export class RestoreRunner {
     private readonly archives: ArchiveStore,
     private readonly bus: EventBus,
     jobs: Jobs,
+    private readonly offsite: OffsiteService,
   ) {
     this.queue = jobs.queue(Queues.backups);
   }
@@ -185,6 +187,7 @@ export class RestoreRunner {
       if (!backup) throw new RestoreRefused('the backup was deleted');
       const directory = this.archives.directoryOf(backup.name);
       await begin('verify');
+      await this.offsite.ensureLocal(backup);
       const verified = await verifyArchive(directory, keyring, { expectedManifestSha256: backup.manifestSha256 ?? undefined });
       if (!verified.ok || !verified.manifest) {
         await this.backups.update(backup.id, { status: 'corrupt', error: verified.problems.join('; ') });
