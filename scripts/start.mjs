@@ -45,9 +45,11 @@ process.env.NODE_ENV ||= 'development';
 process.env.LOG_LEVEL ||= 'info';
 process.env.NGINX_PORT ||= '8080';
 process.env.HLS_ROOT ||= '/dev/shm/castline/hls';
-process.env.MEDIA_ROOT ||= 'data/media';
+process.env.MEDIA_ROOT ||= path.resolve('data/media');
 // The demo source (and the browser tests' sources) send MPEG-TS to udp://127.0.0.1: let UDP reach loopback, nothing else.
 process.env.SOURCE_ALLOWED_NETWORKS ??= 'udp:127.0.0.1/32';
+// The monitoring service's built-in nginx check asks this nginx.
+process.env.NGINX_HEALTH_URL ??= `http://127.0.0.1:${process.env.NGINX_PORT}/nginx-health`;
 const dashboardDev = process.env.DASHBOARD_DEV === '1';
 const demoPort = Number(process.env.DEMO_PORT || 5004);
 // nginx's errors belong in the prefixed output next to everyone else's, not in a temp file.

@@ -104,6 +104,9 @@ export async function startPlatform(): Promise<StartedPlatform> {
     LOGIN_LIMIT_PER_ACCOUNT: '1000',
     LOGIN_LIMIT_PER_IP: '1000',
     THUMBNAIL_INTERVAL_MS: '2000',
+    // The alert tests' checks and receivers are local HTTP servers; a quicker evaluation keeps them short.
+    ALERTS_ALLOWED_TARGETS: '127.0.0.1/32',
+    ALERTS_EVAL_INTERVAL_MS: '1000',
   };
   delete env.NODE_OPTIONS;
   delete env.NO_NGINX;

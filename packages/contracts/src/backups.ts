@@ -39,7 +39,8 @@ export const BackupViewSchema = z.object({
   pgDumpVersion: z.string().nullable(),
   appVersion: z.string().nullable(),
   schemaMigration: z.string().nullable(),
-  offsiteState: z.enum(['off', 'pending', 'uploaded', 'failed']),
+  offsiteState: z.enum(['off', 'pending', 'uploading', 'uploaded', 'failed']),
+  offsiteError: z.string().nullable().optional(),
   startedAt: isoDate,
   completedAt: isoDate.nullable(),
   verifiedAt: isoDate.nullable(),
@@ -106,6 +107,20 @@ const cron = z
   .regex(/^(\S+\s+){4}\S+$/, 'a cron expression of five fields, e.g. 0 3 * * *');
 const keep = z.number().int().min(0).max(1000);
 
+/**
+ * Where off-host copies go, overriding BACKUP_S3_ENDPOINT/BUCKET/REGION/PREFIX of the environment field by field.
+ * Credentials are never stored: they come from the environment only.
+ */
+export const OffsiteTargetSchema = z
+  .object({
+    endpoint: z.url({ protocol: /^https?$/ }).optional(),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens').optional(),
+    region: z.string().regex(/^[a-z0-9-]{1,40}$/, 'a region such as us-east-1').optional(),
+    prefix: z.string().max(200).regex(/^[\w!.*'()/-]*$/, "letters, digits and / - _ . ! * ' ( )").optional(),
+  })
+  .strict();
+export type OffsiteTarget = z.infer<typeof OffsiteTargetSchema>;
+
 export const BackupSettingsSchema = z.object({
   scheduleCron: cron.nullable(),
   scheduleTimezone: z.string().min(1),
@@ -117,6 +132,8 @@ export const BackupSettingsSchema = z.object({
   components: z.array(BackupComponentKindSchema).min(1, 'at least one component'),
   excludeTableData: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a table name')),
   offsiteEnabled: z.boolean(),
+  /** Null or absent: the environment's BACKUP_S3_* alone. */
+  offsite: OffsiteTargetSchema.nullable().optional(),
 });
 export type BackupSettings = z.infer<typeof BackupSettingsSchema>;
 

@@ -21,14 +21,6 @@ const isoCurrency = z
   }, 'not an ISO 4217 currency');
 export const CurrencySchema = isoCurrency;
 export const DaySchema = day;
-const timezone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an IANA time zone');
 
 export const MetaCredentialsSchema = z.object({
   accessToken: z.string().min(8).max(2048),
@@ -321,3 +313,20 @@ export const TrafficSessionReplySchema = z.object({
 });
 export type SyncRunView = z.infer<typeof SyncRunViewSchema>;
 export type TrackingLinkView = z.infer<typeof TrackingLinkViewSchema>;
+
+/** A campaign's ads with their figures over a range (money in the campaign's currency). */
+export const CampaignCreativesQuerySchema = z.object({ id: z.uuid(), since: day.optional(), until: day.optional() });
+export const CreativeViewSchema = z.object({
+  id: z.uuid(),
+  externalAdId: z.string().nullable(),
+  name: z.string(),
+  impressions: z.number(),
+  clicks: z.number(),
+  spend: z.number(),
+  platformConversions: z.number(),
+  platformRevenue: z.number(),
+  ctr: z.number().nullable(),
+  roas: z.number().nullable(),
+});
+export const CreativeListSchema = z.object({ currency: z.string(), since: z.string(), until: z.string(), items: z.array(CreativeViewSchema) });
+export type CreativeList = z.infer<typeof CreativeListSchema>;

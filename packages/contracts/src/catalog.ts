@@ -71,7 +71,9 @@ import {
   AnalyticsQuerySchema,
   AnalyticsReplySchema,
   CampaignEventSchema,
+  CampaignCreativesQuerySchema,
   CampaignIdSchema,
+  CreativeListSchema,
   CampaignPageSchema,
   CampaignViewSchema,
   ConnectAdAccountSchema,
@@ -93,7 +95,7 @@ import {
   UpdateCampaignRequestSchema,
 } from './campaigns';
 import { ServiceHealthReportSchema } from './health';
-import { VideoProgressSchema } from './media';
+import { ListVideosSchema, UpdateVideoRequestSchema, VideoIdSchema, VideoPageSchema, VideoProgressSchema, VideoViewSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
@@ -106,7 +108,7 @@ import {
   MonitoringProcessesSchema,
   MonitoringStreamsSchema,
 } from './telemetry';
-import { TrafficViewersSchema } from './traffic';
+import { SiteBodySchema, SiteIdSchema, SiteListSchema, SiteViewSchema, TrafficViewersSchema, UpdateSiteRequestSchema } from './traffic';
 import {
   BulkChannelReplySchema,
   ChannelPageSchema,
@@ -230,6 +232,7 @@ export const Rpc = {
     update: defineRpc(Subjects.campaignsUpdate, UpdateCampaignRequestSchema, CampaignViewSchema),
     delete: defineRpc(Subjects.campaignsDelete, CampaignIdSchema, DeletedReplySchema),
     analytics: defineRpc(Subjects.campaignsAnalytics, AnalyticsQuerySchema, AnalyticsReplySchema),
+    creatives: defineRpc(Subjects.campaignsCreatives, CampaignCreativesQuerySchema, CreativeListSchema),
   },
   adAccounts: {
     list: defineRpc(Subjects.campaignsAccountsList, EmptyRequestSchema, AdAccountListSchema),
@@ -255,8 +258,24 @@ export const Rpc = {
     /** 300 ms: a conversion is never held up by a slow traffic-logger; no answer means unattributed. */
     sessionsGet: defineRpc(Subjects.trafficSessionsGet, TrafficSessionRequestSchema, TrafficSessionReplySchema, { timeoutMs: 300 }),
   },
+  /** Sites of the tracker (traffic-logger owns `sites`). */
+  sites: {
+    list: defineRpc(Subjects.trafficSitesList, EmptyRequestSchema, SiteListSchema),
+    get: defineRpc(Subjects.trafficSitesGet, SiteIdSchema, SiteViewSchema),
+    create: defineRpc(Subjects.trafficSitesCreate, SiteBodySchema, SiteViewSchema),
+    update: defineRpc(Subjects.trafficSitesUpdate, UpdateSiteRequestSchema, SiteViewSchema),
+    delete: defineRpc(Subjects.trafficSitesDelete, SiteIdSchema, DeletedReplySchema),
+  },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
+  /** The media library (issue 13), answered by media. */
+  media: {
+    list: defineRpc(Subjects.mediaVideosList, ListVideosSchema, VideoPageSchema),
+    get: defineRpc(Subjects.mediaVideosGet, VideoIdSchema, VideoViewSchema),
+    update: defineRpc(Subjects.mediaVideosUpdate, UpdateVideoRequestSchema, VideoViewSchema),
+    delete: defineRpc(Subjects.mediaVideosDelete, VideoIdSchema, DeletedReplySchema),
+    reprocess: defineRpc(Subjects.mediaVideosReprocess, VideoIdSchema, VideoViewSchema),
+  },
 } as const;
 
 /** Whose credentials were just revoked: every gateway replica ends that owner's live connections. */

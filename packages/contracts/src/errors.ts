@@ -42,6 +42,12 @@ export const ErrorCodes = {
   metaTokenInvalid: 'META_TOKEN_INVALID',
   googleInvalidGrant: 'GOOGLE_INVALID_GRANT',
   adPlatformUnavailable: 'AD_PLATFORM_UNAVAILABLE',
+  /** POST /api/v1/collect (traffic-logger): the tracker's event was refused. */
+  invalidPayload: 'INVALID_PAYLOAD',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  unknownSite: 'UNKNOWN_SITE',
+  originNotAllowed: 'ORIGIN_NOT_ALLOWED',
+  ingestUnavailable: 'INGEST_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -34,6 +34,8 @@ export const QueueSchemas = {
     z.object({ kind: z.literal('verify'), backupId: z.string().uuid().optional(), trigger: z.enum(['manual', 'schedule']) }),
     z.object({ kind: z.literal('restore'), restoreId: z.string().uuid() }),
     z.object({ kind: z.literal('retention') }),
+    /** The off-host copy of one backup (after it completed), or, without an id, every due retry plus remote orphans. */
+    z.object({ kind: z.literal('offsite'), backupId: z.string().uuid().optional(), trigger: z.enum(['backup', 'schedule', 'manual']) }),
   ]),
   /** One notification to one receiver (monitoring); the job id is the outbox row's idempotency key. */
   'alert-deliveries': z.object({ outboxId: z.string().regex(/^\d+$/) }),

@@ -17,3 +17,4 @@ export * from './secret-box';
 export * from './network-guard';
 export * from './nats-options';
 export * from './playback-token';
+export * from './upload-principal';

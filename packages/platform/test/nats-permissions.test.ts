@@ -165,9 +165,9 @@ describe('nats-server with the per-service users', () => {
     await stop();
     expect(seen).toEqual(['7']);
     expect(warnings).toEqual([]);
-    // Acked: a second consumer run on the same durable gets nothing more.
+    // Acked: a second consumer run on the same durable gets nothing more (and may change its ack wait).
     const again: string[] = [];
-    const stopAgain = await consumeDurably(monitoring, Events.channelEvents, { stream: 'CHANNEL_EVENTS', durable: 'monitoring-alerts' }, async (message) => {
+    const stopAgain = await consumeDurably(monitoring, Events.channelEvents, { stream: 'CHANNEL_EVENTS', durable: 'monitoring-alerts', ackWaitMs: 20_000 }, async (message) => {
       again.push(message.eventId ?? '');
     }, { warn: () => undefined });
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -62,24 +62,25 @@ CREATE TABLE traffic.tail_checkpoints (
 );
 
 -- Partition maintenance for the traffic-logger, which connects as the application role (no DDL, see
--- postgres/initdb): these two functions run as their owner (SECURITY DEFINER), only on the two tables above.
+-- postgres/initdb): these two functions run as their owner (SECURITY DEFINER), only on the partitioned traffic tables (events and sessions
+-- come with the traffic_sites migration).
 -- create_daily_partition moves rows of that day out of DEFAULT first, or ATTACH would refuse the range.
 CREATE FUNCTION traffic.create_daily_partition(parent text, day date) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
   child text := parent || '_' || to_char(day, 'YYYYMMDD');
-  col text := CASE parent WHEN 'requests' THEN 'ts' ELSE 'day' END;
+  col text := CASE parent WHEN 'view_sessions' THEN 'day' WHEN 'sessions' THEN 'started_at' ELSE 'ts' END;
   lower_bound text;
   upper_bound text;
 BEGIN
-  IF parent NOT IN ('requests', 'view_sessions') THEN
+  IF parent NOT IN ('requests', 'view_sessions', 'events', 'sessions') THEN
     RAISE EXCEPTION 'not a partitioned traffic table: %', parent;
   END IF;
   PERFORM pg_advisory_xact_lock(hashtext('traffic.' || parent || '.partitions'));
   IF to_regclass(format('traffic.%I', child)) IS NOT NULL THEN
     RETURN false;
   END IF;
-  IF parent = 'requests' THEN
+  IF parent <> 'view_sessions' THEN
     lower_bound := to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00';
     upper_bound := to_char(day + 1, 'YYYY-MM-DD') || ' 00:00:00+00';
   ELSE
@@ -100,7 +101,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
   child text;
 BEGIN
-  IF parent NOT IN ('requests', 'view_sessions') THEN
+  IF parent NOT IN ('requests', 'view_sessions', 'events', 'sessions') THEN
     RAISE EXCEPTION 'not a partitioned traffic table: %', parent;
   END IF;
   FOR child IN

@@ -43,6 +43,29 @@ export const BackupConfigSchema = baseConfigSchema
       .enum(['true', 'false'])
       .default('true')
       .transform((value) => value === 'true'),
+    // ---- off-host copy (src/offsite; the settings' `offsite` JSON overrides endpoint/bucket/region/prefix) ----
+    /** The S3-compatible store's endpoint (path-style), e.g. https://s3.example.com; unset: AWS S3 by region. */
+    BACKUP_S3_ENDPOINT: z.url().optional(),
+    BACKUP_S3_BUCKET: z.string().optional(),
+    BACKUP_S3_REGION: z.string().default('us-east-1'),
+    /** Key prefix under which each backup's directory is copied: <prefix><backup name>/<file>. */
+    BACKUP_S3_PREFIX: z.string().default('castline/'),
+    /** Credentials; unset: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+    BACKUP_S3_ACCESS_KEY_ID: z.string().optional(),
+    BACKUP_S3_SECRET_ACCESS_KEY: z.string().optional(),
+    AWS_ACCESS_KEY_ID: z.string().optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().optional(),
+    /** Files above this many MiB go up in parts of this size (S3's minimum part is 5 MiB). */
+    BACKUP_S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(5120).default(16),
+    /** Attempts per S3 request (the SDK's standard retry, with backoff). */
+    BACKUP_S3_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    /** A request whose socket is idle this long (a hung store) fails and is retried. */
+    BACKUP_S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+    /** Upload passes per off-host job before the copy is `failed`, and the first backoff between them. */
+    BACKUP_OFFSITE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    BACKUP_OFFSITE_BACKOFF_MS: z.coerce.number().int().min(0).default(5_000),
+    /** How often failed copies are retried and remote orphans removed (cron, UTC). Empty: never. */
+    BACKUP_OFFSITE_RETRY_CRON: z.string().default('*/15 * * * *'),
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV === 'production' && config.BACKUP_ENCRYPTION_KEY === DEV_BACKUP_ENCRYPTION_KEY) {

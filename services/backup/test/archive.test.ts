@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { withPgClient } from '@castline/db';
+import { createReadStream } from 'node:fs';
+import { databaseNameOf, dropDatabase, withDatabaseName, withPgClient } from '@castline/db';
 import { createTestDatabase, type TestDatabase } from '@castline/testkit';
 import { MANIFEST_FILE } from '../src/archive/manifest';
 import { verifyArchive } from '../src/archive/verify';
 import { backupName, runBackup, type BackupSources } from '../src/backups/backup-runner';
 import { BackupKeyring } from '../src/crypto/backup-keyring';
-import { serverVersionOf } from '../src/database/pg-tools';
+import { locatePgTool, serverVersionOf } from '../src/database/pg-tools';
+import { countRows, listTables } from '../src/database/snapshot';
+import { DecryptStream } from '../src/crypto/stream-cipher';
+import { pgRestore } from '../src/restore/pg-restore';
 
 const keyring = new BackupKeyring('archive-test-backup-key-0123456789abcdef');
 let database: TestDatabase;
@@ -65,6 +69,41 @@ describe('a backup archive', () => {
     expect((await readFile(path.join(outcome.directory, 'config.env'))).includes('JWT_SECRET')).toBe(false);
     const verified = await verifyArchive(outcome.directory, keyring);
     expect(verified).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('counts exactly the rows the dump holds while writes go on (one snapshot for both)', async () => {
+    let writing = true;
+    let written = 0;
+    const writer = withPgClient(database.url, async (client) => {
+      while (writing) {
+        await client.query(`INSERT INTO audit_log (actor_type, action, status_code, result) VALUES ('user', 'concurrent', 200, 'success')`);
+        written++;
+      }
+    });
+    let outcome;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      outcome = await takeBackup(path.join(work, 'backups-concurrent'));
+    } finally {
+      writing = false;
+      await writer;
+    }
+    expect(written).toBeGreaterThan(0);
+    const restored = `${databaseNameOf(database.url)}_counts`;
+    const restoredUrl = withDatabaseName(database.url, restored);
+    await withPgClient(withDatabaseName(database.url, 'postgres'), (client) => client.query(`CREATE DATABASE ${restored}`));
+    try {
+      const server = serverVersionOf(Number(await withPgClient(database.url, async (client) => (await client.query(`SHOW server_version_num`)).rows[0].server_version_num)));
+      const tool = await locatePgTool('pg_restore', server);
+      await pgRestore(tool, restoredUrl, createReadStream(path.join(outcome.directory, 'database.pgdump')).pipe(new DecryptStream(keyring)));
+      const counts = await withPgClient(restoredUrl, async (client) => countRows(client, await listTables(client)));
+      expect(counts).toEqual(outcome.manifest.database.rowCounts);
+      // Rows kept arriving after the snapshot: the live table has more than the dump.
+      const live = await withPgClient(database.url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM audit_log`)).rows[0].n));
+      expect(live).toBeGreaterThanOrEqual(outcome.manifest.database.rowCounts.audit_log!);
+    } finally {
+      await dropDatabase(restoredUrl);
+    }
   });
 
   describe('verify refuses', () => {

@@ -58,7 +58,8 @@ describe('backup and restore through the service', () => {
     });
     await writeFile(path.join(uploadsDir, 'logos', 'logo.png'), 'changed');
     await writeFile(path.join(uploadsDir, 'logos', 'new.png'), 'new');
-    expect(await tableDigests(harness.databaseUrl)).not.toEqual(before);
+    const changed = await tableDigests(harness.databaseUrl);
+    expect(changed).not.toEqual(before);
 
     await expect(harness.call(Rpc.backups.restore, { id: backup.id, confirm: 'not-the-name' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
 
@@ -124,6 +125,20 @@ describe('backup and restore through the service', () => {
     expect(entries.some((entry) => entry.includes('.tmp'))).toBe(false);
     // The loop read again after the switch.
     expect(reads).toBeGreaterThan(0);
+
+    // Undo: the replaced database is live again, the restored one kept aside; history has both.
+    const undo = await harness.call(Rpc.backups.undo, { id: restore.id, requestedBy: 'admin-1' });
+    const undone = await restoreDone(undo.id);
+    if (undone.previousDatabase) leftovers.push(undone.previousDatabase);
+    expect(undone).toMatchObject({ kind: 'undo', result: 'success', error: null });
+    expect(undone.steps.map((step) => step.step)).toEqual(['copy_backup_tables', 'switch', 'done']);
+    expect(await tableDigests(harness.databaseUrl)).toEqual(changed);
+    expect((await harness.call(Rpc.backups.restores, {})).items.map((item) => [item.kind, item.result])).toEqual([
+      ['undo', 'success'],
+      ['restore', 'success'],
+    ]);
+    // The pre-restore database is live again under the live name: nothing to undo twice.
+    await expect(harness.call(Rpc.backups.undo, { id: restore.id })).rejects.toMatchObject({ status: 409 });
   });
 
   it('refuses to restore a corrupt backup and leaves the live database untouched', async () => {

@@ -6,7 +6,7 @@ import { type CampaignsTestbed, fakeDays, seedAccount, startTestbed, storedDays 
 /** A worker killed with SIGKILL in the middle of a backfill: the next one resumes after the last committed chunk. */
 describe('backfill after kill -9', () => {
   let bed: CampaignsTestbed;
-  let workers: ServiceProcess[] = [];
+  const workers: ServiceProcess[] = [];
 
   beforeAll(async () => {
     // Each one-day chunk takes a few polls, so the backfill is still running when the worker is killed.
@@ -57,7 +57,7 @@ describe('backfill after kill -9', () => {
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     const killedAt = (await cursorOf(account.id))!;
-    expect(killedAt >= atKill && killedAt < until).toBe(true);
+    expect(killedAt >= atKill! && killedAt < until).toBe(true);
     const second = await worker();
     await waitFor(() => cursorOf(account.id), (cursor) => cursor === until);
     await second.stop();

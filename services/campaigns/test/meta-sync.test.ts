@@ -1,3 +1,4 @@
+import { Rpc } from '@castline/contracts';
 import { daysBetween } from '@castline/testkit';
 import { addDays, todayIn } from '../src/sync/day-range';
 import { type CampaignsTestbed, fakeDays, seedAccount, startTestbed, storedDays } from './campaigns-harness';
@@ -36,8 +37,18 @@ describe('Meta sync', () => {
     const run = await bed.prisma.adSyncRun.findUniqueOrThrow({ where: { id: second.runId! } });
     expect(run).toMatchObject({ status: 'succeeded', rowsUpserted: 90, rowsChanged: 0 });
     expect(run.apiCalls).toBeGreaterThan(0);
-    const campaign = await bed.prisma.campaign.findFirstOrThrow({ where: { accountId: account.id } });
+    const campaign = await bed.prisma.campaign.findFirstOrThrow({ where: { accountId: account.id, externalId: '1110001' } });
     expect(campaign).toMatchObject({ platform: 'meta', currency: 'EUR' });
+    // The campaign's creatives over the range: the fake's two ads, with their summed figures.
+    const creatives = await bed.harness.call(Rpc.campaigns.creatives, { id: campaign.id, ...range });
+    const adDays = fakeDays(bed.meta, '111', 'ad', days).filter((day) => day.externalId.startsWith('1110001'));
+    expect(creatives.currency).toBe('EUR');
+    expect(creatives.items.map((item) => [item.externalAdId, item.impressions, item.spend]).sort()).toEqual(
+      ['1110001001', '1110001002'].map((adId) => {
+        const own = adDays.filter((day) => day.externalId === adId);
+        return [adId, own.reduce((sum, day) => sum + day.impressions, 0), own.reduce((sum, day) => sum + day.spendMicros, 0) / 1_000_000];
+      }),
+    );
   });
 
   it('a late conversion inside the lookback window updates its old day; one outside the window does not', async () => {

@@ -18,7 +18,10 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
+import { SitesController } from './traffic/sites.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
+import { MediaUploadController } from './media/media-upload.controller';
+import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -36,6 +39,7 @@ export class AppModule {
         HealthController,
         ActivityController,
         MonitoringController,
+        SitesController,
         ChecksController,
         AlertsController,
         NotificationsController,
@@ -49,6 +53,8 @@ export class AppModule {
         ConversionsController,
         CampaignsController,
         BackupsController,
+        MediaUploadController,
+        MediaVideosController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
     };

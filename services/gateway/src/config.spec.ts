@@ -13,7 +13,11 @@ describe('gateway config', () => {
 
   it('accepts a long secret in production', () => {
     const secret = 'x'.repeat(32);
-    expect(loadGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+    expect(loadGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: secret, MEDIA_UPLOAD_SECRET: 'm'.repeat(32) }).JWT_SECRET).toBe(secret);
+  });
+
+  it('refuses the development MEDIA_UPLOAD_SECRET in production (it signs upload authorisations)', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(/MEDIA_UPLOAD_SECRET: must be set/);
   });
 
   it('makes a random per-process secret outside production', () => {

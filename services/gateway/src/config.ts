@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { baseConfigSchema, loadConfig } from '@castline/platform';
+import { baseConfigSchema, DEV_MEDIA_UPLOAD_SECRET, loadConfig } from '@castline/platform';
 import { z } from 'zod';
 
 const commaList = z
@@ -33,6 +33,8 @@ export const GatewayConfigSchema = baseConfigSchema
     /** Audit rows older than this many days are deleted (hourly). */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
     HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+    /** Signs X-Castline-Principal for tus uploads (nginx auth_request); media checks it with the same value. */
+    MEDIA_UPLOAD_SECRET: z.string().min(16).default(DEV_MEDIA_UPLOAD_SECRET),
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV !== 'production') return;
@@ -42,6 +44,9 @@ export const GatewayConfigSchema = baseConfigSchema
         path: ['JWT_SECRET'],
         message: 'must be set to at least 32 random characters in production',
       });
+    }
+    if (config.MEDIA_UPLOAD_SECRET === DEV_MEDIA_UPLOAD_SECRET) {
+      context.addIssue({ code: 'custom', path: ['MEDIA_UPLOAD_SECRET'], message: 'must be set to at least 32 random characters in production' });
     }
   });
 

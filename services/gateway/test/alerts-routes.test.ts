@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
 import type { AddressInfo } from 'node:net';
-import { ADMIN, bearer, inProcessServiceEnv, login, type ServiceProcess, spawnService, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
+import { ADMIN, bearer, eventually, inProcessServiceEnv, login, type ServiceProcess, spawnService, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
 
 /**
  * The alerting routes end to end (HTTP -> gateway -> NATS -> monitoring from its build): secrets never come
@@ -70,8 +70,9 @@ it('records silences with who made them and audits alerting writes', async () =>
   const silence = await call('POST', '/alerts/silences', operator, { matchers: [{ label: 'check', value: 'nginx' }], endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: 'upgrade' });
   expect(silence.statusCode).toBe(201);
   expect(silence.json()).toMatchObject({ active: true, comment: 'upgrade', createdBy: expect.stringContaining('@') });
-  const audit = await call('GET', '/audit?action=silences.create', admin);
-  expect(audit.json().items[0]).toMatchObject({ action: 'silences.create', targetId: silence.json().id });
+  // The audit row is written after the response.
+  const entry = await eventually(async () => (await call('GET', '/audit?action=silences.create', admin)).json().items[0], 5_000);
+  expect(entry).toMatchObject({ action: 'silences.create', targetId: silence.json().id });
 });
 
 it('pushes a new notification to open dashboards and keeps read state per user', async () => {

@@ -287,3 +287,15 @@ describe('live connections end when their credential stops being valid', () => {
     expect(await other.next()).toEqual({ type: 'event', data: expect.objectContaining({ channelId }) });
   });
 });
+
+describe('campaigns.events on the live feed', () => {
+  it('pushes an ad account pause to every client, whatever channels it follows', async () => {
+    const client = open(`?token=${viewerToken}`);
+    await client.opened;
+    const followed = randomUUID();
+    expect(await client.send({ subscribe: [followed] })).toEqual({ type: 'subscriptions', channels: [followed] });
+    const event = { accountId: randomUUID(), type: 'account.paused', code: 'meta_token_expired', message: 'reconnect the account', at: new Date().toISOString() };
+    nats.publish(Events.campaignEvents.subject, JSON.stringify(event));
+    expect(await client.next()).toEqual({ type: 'campaign', data: event });
+  });
+});

@@ -64,12 +64,14 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/backups/{id}/verify': ADMIN_ONLY,
   'PUT /api/v1/backups/settings': ADMIN_ONLY,
   'POST /api/v1/backups/{id}/restore': ADMIN_ONLY,
+  'POST /api/v1/backups/restores/{id}/undo': ADMIN_ONLY,
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
   'GET /api/v1/campaigns': EVERYONE,
   'GET /api/v1/campaigns/analytics': EVERYONE,
   'GET /api/v1/campaigns/{id}': EVERYONE,
+  'GET /api/v1/campaigns/{id}/creatives': EVERYONE,
   'POST /api/v1/campaigns': OPERATORS,
   'PATCH /api/v1/campaigns/{id}': OPERATORS,
   'DELETE /api/v1/campaigns/{id}': OPERATORS,
@@ -111,9 +113,21 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/campaigns/links': OPERATORS,
   'DELETE /api/v1/campaigns/links/{id}': OPERATORS,
   'POST /api/v1/campaigns/conversions': OPERATORS,
+  'GET /api/v1/media/upload-auth': OPERATORS,
+  'GET /api/v1/media/videos': EVERYONE,
+  'GET /api/v1/media/videos/{id}': EVERYONE,
+  'PATCH /api/v1/media/videos/{id}': OPERATORS,
+  'DELETE /api/v1/media/videos/{id}': OPERATORS,
+  'POST /api/v1/media/videos/{id}/reprocess': OPERATORS,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
+  // traffic-logger: sites of the tracker
+  'GET /api/v1/sites': EVERYONE,
+  'GET /api/v1/sites/{id}': EVERYONE,
+  'POST /api/v1/sites': ADMIN_ONLY,
+  'PATCH /api/v1/sites/{id}': ADMIN_ONLY,
+  'DELETE /api/v1/sites/{id}': ADMIN_ONLY,
 };
 
 let gateway: TestGateway;
@@ -130,7 +144,7 @@ beforeAll(async () => {
   gateway = await startTestGateway('rbac');
   const env = { ...inProcessServiceEnv(gateway.databaseUrl), UPLOADS_DIR: uploadsDir };
   const backupEnv = { BACKUP_DIR: backupDir, REDIS_KEY_PREFIX: `castline:test:rbac-backup:${randomUUID()}:`, BACKUP_ENCRYPTION_KEY: 'rbac-test-backup-key-0123456789abcdef' };
-  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' }), spawnService('backup', { ...env, ...backupEnv })]);
+  services = await Promise.all([spawnService('channels', env), spawnService('monitoring', env), spawnService('campaigns', { ...env, AD_SYNC_WORKER: 'off' }), spawnService('backup', { ...env, ...backupEnv }), spawnService('media', { ...env, MEDIA_ROOT: uploadsDir }), spawnService('traffic-logger', env)]);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
   tokens.admin = admin.accessToken;
   tokens.operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;

@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@castline/platform';
+import { Events } from '@castline/contracts';
+import { EventBus, Jobs, PlatformModule, PrismaService } from '@castline/platform';
 import type { MediaConfig } from './config';
+import { MediaStorage } from './storage/media-storage';
+import { TranscodeQueue } from './videos/transcode-queue';
+import { VideosController } from './videos/videos.controller';
+import { VideosRepository } from './videos/videos.repository';
+import { VideosService } from './videos/videos.service';
 
 @Module({})
 export class AppModule {
@@ -8,6 +14,19 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'media', config, uses: { postgres: true, redis: true } })],
+      controllers: [VideosController],
+      providers: [
+        VideosService,
+        { provide: MediaStorage, useFactory: () => new MediaStorage(config.MEDIA_ROOT) },
+        {
+          provide: VideosRepository,
+          inject: [PrismaService, EventBus],
+          useFactory: (prisma: PrismaService, bus: EventBus) =>
+            new VideosRepository(prisma, { publish: (progress) => bus.publish(Events.mediaVideoProgress, progress) }),
+        },
+        { provide: Jobs, useFactory: () => new Jobs(config) },
+        { provide: TranscodeQueue, inject: [Jobs], useFactory: (jobs: Jobs) => new TranscodeQueue(jobs) },
+      ],
     };
   }
 }

@@ -1,8 +1,5 @@
-import { baseConfigSchema, CPU_LIST, loadConfig, PLAYBACK_SECRET_PATTERN } from '@castline/platform';
+import { baseConfigSchema, CPU_LIST, DEV_MEDIA_UPLOAD_SECRET, loadConfig, PLAYBACK_SECRET_PATTERN } from '@castline/platform';
 import { z } from 'zod';
-
-/** Development only: production refuses to start with it. */
-export const DEV_MEDIA_UPLOAD_SECRET = 'castline-development-media-upload-secret-not-for-production';
 
 const rungList = z
   .string()
@@ -11,7 +8,7 @@ const rungList = z
   .refine((heights) => heights.every((height) => height >= 2 && height % 2 === 0), 'even heights >= 2');
 
 export const MediaConfigSchema = baseConfigSchema.extend({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3007),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3007),
   /** incoming/ (tus uploads), originals/, work/ (transcodes in progress) and vod/ (what nginx serves). */
   MEDIA_ROOT: z.string().min(1).default('data/media'),
   /** Rung heights (the short side of portrait videos); never above the source. */
@@ -33,6 +30,7 @@ export const MediaConfigSchema = baseConfigSchema.extend({
   MEDIA_UPLOAD_SECRET: z.string().min(16).default(DEV_MEDIA_UPLOAD_SECRET),
   /** nginx's secure_link secret for /vod/_signed/ (private videos). */
   PLAYBACK_SIGNING_SECRET: z.string().regex(PLAYBACK_SECRET_PATTERN).optional(),
+  PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   WORKER_CPUS: z.string().regex(CPU_LIST, 'a CPU list such as 18-85 or 2,4-7').optional(),
   /** /metrics and /health of the transcode worker; 0 takes any free port. */
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),

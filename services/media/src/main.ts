@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@castline/platform';
-import { AppModule } from './app.module';
-import { loadMediaConfig } from './config';
+import { startMedia } from './media-app';
 
-async function main(): Promise<void> {
-  const config = loadMediaConfig();
-  await bootstrapService(AppModule.forRoot(config), { service: 'media', config, port: config.PORT });
-}
-
-main().catch((error: unknown) => {
+startMedia().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -55,7 +55,7 @@ describe('receivers', () => {
   });
   afterAll(async () => {
     await monitoring.close();
-    await new Promise((resolve) => smtp.close(resolve));
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
     web.close();
   });
 

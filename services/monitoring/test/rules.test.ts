@@ -54,7 +54,7 @@ describe('alert rules', () => {
     await monitoring.call(Rpc.receivers.create, { name: 'hook', kind: 'webhook', config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/` } });
   });
   afterAll(async () => {
-    await monitoring.close();
+    await monitoring.close().catch(() => undefined);
     server.close();
     hook.close();
   });
@@ -188,6 +188,31 @@ describe('alert rules', () => {
       expect(first!.rules).toBeGreaterThanOrEqual(4);
     } finally {
       await second.close();
+    }
+  });
+
+  it('keeps a pending rule across a restart: it fires on time after monitoring comes back', async () => {
+    const slow = await monitoring.call(Rpc.rules.create, { name: 'slow burn', source: 'check_status', params: { status: 'down' }, forSeconds: 60, groupBy: ['check'], groupWaitSeconds: 0 });
+    const seeded = (await monitoring.call(Rpc.rules.list, {})).items.find((rule) => rule.name === 'service DOWN')!;
+    await monitoring.call(Rpc.rules.update, { id: seeded.id, changes: { enabled: false } });
+    statusOf.set('/slow', 500);
+    await monitoring.call(Rpc.checks.create, { kind: 'http', name: 'slow', target: `${base}/slow`, intervalSeconds: 10 });
+    received.length = 0;
+    await cycle(10); // pending since now
+    await cycle(30);
+    await quiet();
+    expect(received).toHaveLength(0);
+    await monitoring.app.close(); // the process is gone; its state is in Postgres
+    const revived = await startMonitoring({ ...inProcessServiceEnv(monitoring.databaseUrl, monitoring.natsUrl), REDIS_KEY_PREFIX: monitoring.redisKeyPrefix, ...env }, { handleSignals: false });
+    try {
+      clock += 30_000; // 60 s after the first failing evaluation
+      await revived.get(CheckScheduler).tick(at());
+      await revived.get(AlertEvaluator).evaluate(at());
+      await eventually(async () => (received.some((message) => message.group.labels.alertname === 'slow burn') ? true : undefined), 5_000);
+      expect(received.filter((message) => message.group.labels.alertname === 'slow burn')).toHaveLength(1);
+    } finally {
+      await revived.close();
+      void slow;
     }
   });
 });

@@ -7,6 +7,10 @@ const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'tr
 
 export const TrafficLoggerConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3006),
+  /** Castline's public URL (https://tv.example.com): the tracker snippet of a site names it; unset: a relative src. */
+  TRAFFIC_PUBLIC_URL: z.url().optional(),
+  /** Who may set X-Forwarded-For for collect's client address: nginx (as for the gateway). */
+  TRUSTED_PROXIES: z.string().default('loopback'),
   /** nginx's JSON access log (NGINX_ACCESS_LOG): tailed for requests and live viewers. Unset: nothing is tailed. */
   TRAFFIC_ACCESS_LOG: z.string().min(1).optional(),
   /** A viewer fetched a segment within this many seconds. */
@@ -35,6 +39,15 @@ export const TrafficLoggerConfigSchema = baseConfigSchema.extend({
   /** Retention, by dropping whole daily partitions: request rows, and view sessions (and later events, sessions). */
   TRAFFIC_RETENTION_REQUESTS_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRAFFIC_RETENTION_VIEWS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Tracker events and sessions (seed 001: analytics 90 days). */
+  TRAFFIC_RETENTION_ANALYTICS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Collect: events per IP and site and minute (Redis), beyond: 429 RATE_LIMITED. */
+  TRAFFIC_COLLECT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** GeoIP databases (.mmdb, MaxMind or compatible). Missing: country/city/ASN stay null (logged, metric). */
+  TRAFFIC_GEOIP_CITY_DB: z.string().min(1).optional(),
+  TRAFFIC_GEOIP_ASN_DB: z.string().min(1).optional(),
+  /** Bot floods: flagged rows stored per IP and minute; beyond, only counted (castline_traffic_dropped_total). */
+  TRAFFIC_BOT_ROWS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   /** A request row per HLS segment too; off: segment hits only fold into view_sessions. */
   TRAFFIC_LOG_SEGMENTS: booleanFlag.default(false),
 }).superRefine((config, context) => {

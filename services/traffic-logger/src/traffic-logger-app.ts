@@ -9,5 +9,5 @@ export async function startTrafficLogger(
   options: { handleSignals?: boolean } = {},
 ): Promise<NestFastifyApplication> {
   const config = loadTrafficLoggerConfig(env);
-  return bootstrapService(AppModule.forRoot(config), { service: 'traffic-logger', config, port: config.PORT, handleSignals: options.handleSignals });
+  return bootstrapService(AppModule.forRoot(config), { service: 'traffic-logger', config, port: config.PORT, handleSignals: options.handleSignals, trustedProxies: config.TRUSTED_PROXIES });
 }

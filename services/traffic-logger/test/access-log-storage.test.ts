@@ -95,6 +95,8 @@ beforeAll(async () => {
     TRAFFIC_FLUSH_MS: '200',
     TRAFFIC_FLUSH_ROWS: '50',
     TRAFFIC_TAIL_LEASE_MS: '1000',
+    // Every test player comes from 127.0.0.1 with a User-Agent isbot flags: no bot-flood limit here.
+    TRAFFIC_BOT_ROWS_PER_MINUTE: '1000000',
   };
   logger = await spawnService('traffic-logger', env);
 }, 60_000);
@@ -123,6 +125,8 @@ it('stores playlist requests of public, rendition and signed URLs, and folds seg
   expect(JSON.stringify(now.requests)).not.toContain(token);
   const rendition = now.requests.find((row) => row.path === '/live/news/720p/index.m3u8')!;
   expect(rendition).toMatchObject({ mediaKind: 'live', channelSlug: 'news', rendition: '720p', query: 'player=Player-a', ip: null, status: 200 });
+  // Enriched on the way: "Player-a" is no browser (isbot), 127.0.0.1 has no country, no GeoIP database is set.
+  expect(rendition).toMatchObject({ isBot: true, botType: 'bot', browser: null, country: null });
   expect(rendition.ipHash).toMatch(/^[A-Za-z0-9_-]{22}$/);
   const signedRow = now.requests.find((row) => row.channelId === signed.id)!;
   expect(signedRow).toMatchObject({ channelSlug: null, rendition: null });

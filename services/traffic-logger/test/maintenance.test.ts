@@ -4,7 +4,7 @@ import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { runTrafficMaintenance } from '../src/maintenance/maintenance';
 import { MAINTENANCE_SCHEDULER } from '../src/maintenance/maintenance.worker';
 import { PostgresTrafficStore } from '../src/store/postgres-traffic-store';
-import type { RequestRow } from '../src/store/traffic-store';
+import { NOT_ENRICHED, type RequestRow } from '../src/store/traffic-store';
 import { startTrafficLogger } from '../src/traffic-logger-app';
 
 /** Daily partitions ahead and retention by DROP PARTITION, on the service's real database and queue. */
@@ -17,7 +17,7 @@ const compact = (at: Date) => at.toISOString().slice(0, 10).replace(/-/g, '');
 const row = (ts: Date): RequestRow => ({
   ts, requestId: randomBytes(16).toString('hex'), host: 'h', method: 'GET', path: '/', query: null, status: 200, bodyBytes: 1, bytesSent: 1,
   requestTimeMs: 1, upstreamAddr: null, upstreamStatus: null, upstreamResponseTime: null, ip: null, ipHash: null, userAgent: null,
-  referer: null, mediaKind: null, channelSlug: null, channelId: null, rendition: null,
+  referer: null, mediaKind: null, channelSlug: null, channelId: null, rendition: null, ...NOT_ENRICHED,
 });
 
 beforeAll(async () => {
@@ -34,11 +34,11 @@ afterAll(async () => {
 
 it('creates the daily partitions of today and the next 7 days at start, and schedules the hourly job', async () => {
   const now = new Date();
-  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90 } }, now);
+  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90, events: 90, sessions: 90 } }, now);
   // The service did it already at start: nothing left to create.
   expect(report.created).toEqual([]);
   const lastDay = await store.ensurePartitions(new Date(now.getTime() + 8 * DAY), 1);
-  expect(lastDay).toEqual([`requests_${compact(new Date(now.getTime() + 8 * DAY))}`, `view_sessions_${compact(new Date(now.getTime() + 8 * DAY))}`]);
+  expect(lastDay).toEqual(['requests', 'view_sessions', 'events', 'sessions'].map((table) => `${table}_${compact(new Date(now.getTime() + 8 * DAY))}`));
   expect(await jobs.queue('traffic-maintenance').nextRun(MAINTENANCE_SCHEDULER)).toBeInstanceOf(Date);
 });
 
@@ -50,9 +50,9 @@ it('drops request partitions past 30 days and view sessions past 90, and reports
   const farAhead = new Date(now.getTime() + 60 * DAY);
   await store.writeAccessBatch({ requests: [row(farAhead)], viewHits: [], checkpoint: null });
 
-  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90 } }, now);
+  const report = await runTrafficMaintenance(store, { partitionsAheadDays: 7, retentionDays: { requests: 30, view_sessions: 90, events: 90, sessions: 90 } }, now);
   expect(report.dropped).toEqual([`requests_${compact(old)}`]);
-  expect(report.defaultRows).toEqual({ requests: 1, view_sessions: 0 });
+  expect(report.defaultRows).toEqual({ requests: 1, view_sessions: 0, events: 0, sessions: 0 });
   expect(await store.requestsBetween(new Date(old.getTime() - DAY), new Date(old.getTime() + DAY))).toEqual([]);
   // The view-session partition of that day is within its 90 days.
   expect(await store.dropPartitionsBefore('view_sessions', new Date(now.getTime() - 90 * DAY))).toEqual([]);

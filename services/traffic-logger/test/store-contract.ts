@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestRow, TrafficStore, ViewHit } from '../src/store/traffic-store';
+import { type EventRow, NOT_ENRICHED, type RequestRow, type TrafficStore, type ViewHit } from '../src/store/traffic-store';
 
 /**
  * What every TrafficStore adapter must do (Postgres today; ClickHouse is planned as one more adapter passing
@@ -40,6 +40,7 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
       channelSlug: 'news',
       channelId: null,
       rendition: null,
+      ...NOT_ENRICHED,
       ...overrides,
     });
     const hit = (overrides: Partial<ViewHit> = {}): ViewHit => ({
@@ -57,12 +58,14 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
 
     it('stores requests whole, and a replayed batch inserts nothing', async () => {
       const strange = request({ path: "/x'; DROP TABLE traffic.requests; --", query: 'a=\t\\n\n%00é', userAgent: 'Tab\there\\back\r\nline' });
-      const rows = [request(), strange, request({ ts: at(2), status: 404, ip: '203.0.113.7' })];
+      const enriched = request({ isBot: true, botScore: 0.9, botType: 'ai-crawler', browser: 'Chrome', os: 'Linux', device: 'desktop', country: 'DE', city: 'Berlin', asn: 3320 });
+      const rows = [request(), strange, request({ ts: at(2), status: 404, ip: '203.0.113.7' }), enriched];
       expect(await store.writeAccessBatch({ requests: rows, viewHits: [], checkpoint: null })).toBe('written');
       expect(await store.writeAccessBatch({ requests: rows, viewHits: [], checkpoint: null })).toBe('written');
       const stored = await between();
-      expect(stored).toHaveLength(3);
+      expect(stored).toHaveLength(4);
       expect(stored.find((row) => row.requestId === strange.requestId)).toEqual(strange);
+      expect(stored.find((row) => row.requestId === enriched.requestId)).toEqual(enriched);
       expect(stored.find((row) => row.status === 404)).toMatchObject({ ip: '203.0.113.7' });
     });
 
@@ -91,14 +94,36 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
       expect(await store.claimSource('/logs/a.log', 'owner-2')).toEqual({ inode: '42', offset: 1_000 });
     });
 
+    it('stores tracker events once (replays insert nothing) and upserts their session', async () => {
+      const siteId = '0b7e6c2a-6d1f-4c1e-9a53-4f1d2a3b4c5d';
+      const sessionId = '9d2c4e1a-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
+      const base = {
+        siteId, sessionId, visitorId: 'v1', hostname: 'tv.example.com', path: '/live', query: null, referrerDomain: null, utmSource: 'nl',
+        utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, clickId: null, isBot: false, browser: 'Chrome', os: 'Linux',
+        device: 'desktop', country: null,
+      };
+      const events: EventRow[] = [
+        { ...base, ts: at(3), id: '1b0f2d3e-8f6a-4a8e-9c1d-2e3f4a5b6c7d', name: 'page_view', props: {} },
+        { ...base, ts: at(4), id: '2b0f2d3e-8f6a-4a8e-9c1d-2e3f4a5b6c7d', name: 'play', props: { channel: "news'; --", hd: true } },
+      ];
+      const session = (pageviews: number, exitPath: string) => ({
+        startedAt: at(3), id: sessionId, siteId, visitorId: 'v1', lastSeen: at(3 + pageviews), pageviews, events: pageviews, entryPath: '/live',
+        exitPath, referrerDomain: null, utmSource: 'nl', utmMedium: null, utmCampaign: null, browser: 'Chrome', os: 'Linux', device: 'desktop', country: null,
+      });
+      await store.writeEvents(events, [session(1, '/live')]);
+      await store.writeEvents(events, [session(2, '/schedule')]);
+      expect(await store.eventsOf(siteId, day, at(60))).toEqual(events);
+      expect(await store.sessionsOf(siteId, day, at(60))).toEqual([session(2, '/schedule')]);
+    });
+
     it('creates daily partitions once, moving rows that waited in DEFAULT into theirs', async () => {
       const later = new Date(Date.UTC(2026, 10, 30, 12));
       const waiting = request({ ts: later });
       await store.writeAccessBatch({ requests: [waiting], viewHits: [hit({ day: '2026-11-30', firstSeen: later, lastSeen: later })], checkpoint: null });
-      expect(await store.defaultPartitionRows()).toEqual({ requests: 1, view_sessions: 1 });
-      expect(await store.ensurePartitions(later, 1)).toEqual(['requests_20261130', 'view_sessions_20261130']);
+      expect(await store.defaultPartitionRows()).toEqual({ requests: 1, view_sessions: 1, events: 0, sessions: 0 });
+      expect(await store.ensurePartitions(later, 1)).toEqual(['requests_20261130', 'view_sessions_20261130', 'events_20261130', 'sessions_20261130']);
       expect(await store.ensurePartitions(later, 1)).toEqual([]);
-      expect(await store.defaultPartitionRows()).toEqual({ requests: 0, view_sessions: 0 });
+      expect(await store.defaultPartitionRows()).toEqual({ requests: 0, view_sessions: 0, events: 0, sessions: 0 });
       expect(await store.requestsBetween(later, new Date(later.getTime() + 1))).toEqual([waiting]);
     });
 

@@ -10,9 +10,12 @@
  * {"type":"subscriptions","channels":[...]}. Close codes: 4401 = token refused (refresh, then reconnect),
  * 4403 = role may not read channels (give up), 4408 = too slow (reconnect).
  */
-import type { ChannelEventMessage, ChannelMetrics } from '@castline/contracts';
+import type { CampaignEvent, ChannelEventMessage, ChannelMetrics, NotificationView } from '@castline/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { api, getAccessToken, notifySessionLost, refreshSession } from './api';
+
+/** A notification frame of the live feed (a notification without the caller's read state). */
+export type NotificationEvent = Omit<NotificationView, 'read'>;
 
 export type LiveConnection = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -103,6 +106,10 @@ export interface LiveFeedHandlers {
   onConnection: (connection: LiveConnection) => void;
   onMetrics: (metrics: ChannelMetrics) => void;
   onEvent: (event: ChannelEventMessage) => void;
+  /** A new dashboard notification (the bell), whatever channels are followed. */
+  onNotification?: (notification: NotificationEvent) => void;
+  /** An ad account paused, failing or synced again (campaigns.events), whatever channels are followed. */
+  onCampaign?: (event: CampaignEvent) => void;
 }
 
 /**
@@ -181,6 +188,10 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
         handlers.onMetrics(frame.data as ChannelMetrics);
       } else if (frame.type === 'event') {
         handlers.onEvent(frame.data as ChannelEventMessage);
+      } else if (frame.type === 'notification') {
+        handlers.onNotification?.(frame.data as NotificationEvent);
+      } else if (frame.type === 'campaign') {
+        handlers.onCampaign?.(frame.data as CampaignEvent);
       }
     };
     ws.onclose = (close: CloseEvent) => {

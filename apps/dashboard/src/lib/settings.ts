@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   'backups.delete',
   'backups.verify',
   'backups.restore',
+  'backups.undo',
   'backups.settings',
 ] as const;
 

@@ -10,7 +10,7 @@ export interface DurableOptions {
   durable: string;
   /** How long the stream keeps a message. Default 7 days. */
   maxAgeMs?: number;
-  /** Redelivered when not acked within this. Default 30 s. */
+  /** Redelivered when not acked within this (a consumer killed mid-message gets it back then). Default 10 s. */
   ackWaitMs?: number;
 }
 
@@ -50,16 +50,23 @@ export async function consumeDurably<E extends EventContract>(
   } catch {
     await manager.streams.add({ name: options.stream, subjects: [event.subject], max_age: maxAge });
   }
+  const ackWait = nanos(options.ackWaitMs ?? 10_000);
+  let existing: Awaited<ReturnType<typeof manager.consumers.info>> | undefined;
   try {
-    await manager.consumers.info(options.stream, options.durable);
+    existing = await manager.consumers.info(options.stream, options.durable);
   } catch {
+    existing = undefined;
+  }
+  if (!existing) {
     await manager.consumers.add(options.stream, {
       durable_name: options.durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: event.subject,
-      ack_wait: nanos(options.ackWaitMs ?? 30_000),
+      ack_wait: ackWait,
     });
+  } else if (existing.config.ack_wait !== ackWait) {
+    await manager.consumers.update(options.stream, options.durable, { ack_wait: ackWait });
   }
   const consumer = await jetstream(connection).consumers.get(options.stream, options.durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 100 });

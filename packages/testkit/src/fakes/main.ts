@@ -8,6 +8,8 @@ import { MetaGraphFake } from './meta-graph.fake';
 
 export const DEMO_CREDENTIALS = {
   meta: { accountId: '1010101010', accessToken: 'demo-meta-access-token', appSecret: 'fake-app-secret' },
+  /** A second Meta account npm start does not connect: the browser test connects it through the dashboard. */
+  metaSpare: { accountId: '1010101020' },
   google: {
     customerId: '2020202020',
     refreshToken: 'demo-google-refresh-token',
@@ -20,6 +22,7 @@ export const DEMO_CREDENTIALS = {
 export async function startDemoFakes(ports: { meta?: number; google?: number } = {}) {
   const meta = new MetaGraphFake();
   meta.addAccount({ id: DEMO_CREDENTIALS.meta.accountId, name: 'Demo Meta account', currency: 'EUR', timezone: 'Europe/Berlin', campaigns: 4, adsPerCampaign: 2 });
+  meta.addAccount({ id: DEMO_CREDENTIALS.metaSpare.accountId, name: 'Spare Meta account', currency: 'EUR', timezone: 'Europe/Berlin', campaigns: 2, adsPerCampaign: 1 });
   meta.addToken(DEMO_CREDENTIALS.meta.accessToken);
   const google = new GoogleAdsFake();
   google.addCustomer({ id: DEMO_CREDENTIALS.google.customerId, name: 'Demo Google customer', currency: 'USD', timezone: 'America/New_York', campaigns: 3, adsPerCampaign: 2 });
@@ -32,7 +35,7 @@ export async function startDemoFakes(ports: { meta?: number; google?: number } =
 if (require.main === module) {
   startDemoFakes({ meta: Number(process.env.META_FAKE_PORT ?? 4610), google: Number(process.env.GOOGLE_FAKE_PORT ?? 4620) })
     .then((fakes) => {
-      console.log(`Graph API fake: ${fakes.meta.url}  Google Ads fake: ${fakes.google.url}`);
+      console.warn(`Graph API fake: ${fakes.meta.url}  Google Ads fake: ${fakes.google.url}`);
       const stop = () => void fakes.close().then(() => process.exit(0));
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);

@@ -6,6 +6,7 @@ import { COMPONENT_FILES, type ComponentKind } from '../archive/manifest';
 import { verifyArchive } from '../archive/verify';
 import { backupDatabaseUrl, type BackupConfig } from '../config';
 import { BackupKeyring } from '../crypto/backup-keyring';
+import { OffsiteService } from '../offsite/offsite.service';
 import { RestoreRunner } from '../restore/restore-runner';
 import { ArchiveStore } from './archive-store';
 import { backupName, runBackup } from './backup-runner';
@@ -59,6 +60,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly archives: ArchiveStore,
     private readonly bus: EventBus,
     private readonly restores: RestoreRunner,
+    private readonly offsite: OffsiteService,
   ) {
     this.keyring = new BackupKeyring(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_KEYS_OLD);
   }
@@ -67,6 +69,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     await this.restores.recover();
     await this.recover();
     await this.service.applySchedules();
+    await this.offsite.applySchedule();
     this.processor = await this.jobs.process(Queues.backups, (job) => this.run(job.data), {
       concurrency: 1,
       // A restore or a large backup runs for long; its lock is renewed meanwhile, a dead process's job comes back.
@@ -89,7 +92,8 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     for (const name of partial) await this.archives.removePartial(name);
     const onDisk = new Set(complete);
     for (const row of await this.backups.usable()) {
-      if (!onDisk.has(row.name)) await this.backups.update(row.id, { status: 'corrupt', error: 'the archive directory is missing' });
+      // A backup copied off-host is fetched back when verified or restored (src/offsite).
+      if (!onDisk.has(row.name) && row.offsiteState !== 'uploaded') await this.backups.update(row.id, { status: 'corrupt', error: 'the archive directory is missing' });
     }
     const known = new Set((await this.backups.all()).map((row) => row.name));
     for (const name of complete.filter((item) => !known.has(item))) this.logger.warn(`${name} under BACKUP_DIR has no catalogue row; left alone`);
@@ -105,6 +109,8 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
         return this.retention();
       case 'restore':
         return this.restores.run(job.restoreId, this.keyring);
+      case 'offsite':
+        return this.offsite.run(job);
     }
   }
 
@@ -160,6 +166,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
       });
       progress.report('done', outcome.sizeBytes, true);
       await this.retention();
+      await this.offsite.queueUpload(id);
       return outcome.manifest.name;
     } catch (error) {
       const message = (error as Error).message;
@@ -175,6 +182,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     if (!row || row.status === 'running' || row.status === 'failed') return 'nothing to verify';
     const progress = new ProgressReporter(this.bus, { kind: 'verify', backupId: row.id });
     progress.report('verify', 0);
+    await this.offsite.ensureLocal(row).catch((error: Error) => this.logger.warn(error.message));
     const result = await verifyArchive(this.archives.directoryOf(row.name), this.keyring, { expectedManifestSha256: row.manifestSha256 ?? undefined });
     await this.backups.update(row.id, result.ok ? { status: 'verified', verifiedAt: new Date(), error: null } : { status: 'corrupt', error: result.problems.join('; ') });
     progress.report('verify', 0, true);
@@ -188,6 +196,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     for (const decision of await this.service.retentionDecisions(settings, settings.scheduleTimezone)) {
       if (decision.keep) continue;
       await this.archives.remove(decision.name);
+      await this.offsite.forget(decision.name);
       await this.backups.delete(decision.id);
       deleted.push(decision.name);
     }

@@ -58,6 +58,11 @@ export class BackupsController {
     return toRestoreView(row);
   }
 
+  @HandleRpc(Rpc.backups.undo)
+  undo(@Payload() request: { id: string; requestedBy?: string }) {
+    return this.restores.requestUndo(request.id, request.requestedBy);
+  }
+
   @HandleRpc(Rpc.backups.settings)
   settings() {
     return this.backups.settings();

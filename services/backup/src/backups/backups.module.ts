@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Jobs } from '@castline/platform';
+import { OffsiteRepository } from '../offsite/offsite.repository';
+import { OffsiteService } from '../offsite/offsite.service';
 import { RestoreRunner } from '../restore/restore-runner';
 import { ArchiveStore } from './archive-store';
 import { BackupWorker } from './backup-worker';
@@ -9,6 +11,6 @@ import { BackupsService } from './backups.service';
 
 @Module({
   controllers: [BackupsController],
-  providers: [BackupsRepository, BackupsService, ArchiveStore, RestoreRunner, BackupWorker, Jobs],
+  providers: [BackupsRepository, BackupsService, ArchiveStore, RestoreRunner, BackupWorker, Jobs, OffsiteRepository, OffsiteService],
 })
 export class BackupsModule {}

@@ -11,7 +11,9 @@ import {
   type RetentionPreview,
   type UpdateBackupSettings,
 } from '@castline/contracts';
+import { Prisma } from '@castline/db';
 import { AppError, Jobs } from '@castline/platform';
+import { OffsiteService } from '../offsite/offsite.service';
 import { decideRetention, type RetentionRules, rulesKeepSomething } from '../retention/retention';
 import { ArchiveStore } from './archive-store';
 import { backupName } from './backup-runner';
@@ -35,6 +37,7 @@ export class BackupsService {
     private readonly backups: BackupsRepository,
     private readonly archives: ArchiveStore,
     jobs: Jobs,
+    private readonly offsite: OffsiteService,
   ) {
     this.queue = jobs.queue(Queues.backups);
   }
@@ -73,6 +76,7 @@ export class BackupsService {
     if (row.status === 'running') throw busy('Cannot delete a running backup');
     if ((await this.backups.runningRestores()).some((restore) => restore.backupId === id)) throw busy('Cannot delete a backup being restored');
     await this.archives.remove(row.name);
+    await this.offsite.forget(row.name);
     await this.backups.delete(id);
   }
 
@@ -101,7 +105,7 @@ export class BackupsService {
       const message = 'the retention rules keep nothing: set at least one of keepLast, keepDaily, keepWeekly, keepMonthly above 0';
       throw AppError.badRequest(message, { fields: [{ path: 'keepLast', message }] });
     }
-    const saved = await this.backups.updateSettings({ ...fields, updatedBy });
+    const saved = await this.backups.updateSettings({ ...fields, offsite: fields.offsite === null ? Prisma.DbNull : fields.offsite, updatedBy });
     await this.applySchedules();
     return toSettingsView(saved, await this.queue.nextRun(BACKUP_SCHEDULER_ID));
   }

@@ -20,6 +20,7 @@ export function toBackupView(row: BackupWithComponents): BackupView {
     appVersion: row.appVersion,
     schemaMigration: row.schemaMigration,
     offsiteState: row.offsiteState as BackupView['offsiteState'],
+    offsiteError: row.offsiteError,
     startedAt: row.startedAt.toISOString(),
     completedAt: iso(row.completedAt),
     verifiedAt: iso(row.verifiedAt),
@@ -67,6 +68,7 @@ export function toSettingsView(row: BackupSettingsRow, nextRunAt: Date | null): 
     components: row.components as BackupSettingsView['components'],
     excludeTableData: row.excludeTableData,
     offsiteEnabled: row.offsiteEnabled,
+    offsite: (row.offsite ?? null) as BackupSettingsView['offsite'],
     nextRunAt: iso(nextRunAt),
     updatedAt: row.updatedAt.toISOString(),
   };

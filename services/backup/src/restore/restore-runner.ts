@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCodes, Events, Queues, type RestoreStep, type RestoreView } from '@castline/contracts';
@@ -8,6 +8,7 @@ import { createPrismaClient, readMigrationsList, applyMigrations } from '@castli
 import { AppError, CONFIG, EventBus, Jobs } from '@castline/platform';
 import { COMPONENT_FILES, type Manifest } from '../archive/manifest';
 import { verifyArchive } from '../archive/verify';
+import { OffsiteService } from '../offsite/offsite.service';
 import { ArchiveStore } from '../backups/archive-store';
 import { BackupsRepository } from '../backups/backups.repository';
 import { backupDatabaseUrl, type BackupConfig } from '../config';
@@ -31,6 +32,8 @@ interface SwitchJournal {
   live: string;
   incoming: string;
   previous: string;
+  /** An undo brings back the pre-restore database: a rollback must never drop it. */
+  keepIncoming?: boolean;
 }
 
 /** Refusals that are the request's fault or the backup's, not a crash. */
@@ -56,6 +59,7 @@ export class RestoreRunner {
     private readonly archives: ArchiveStore,
     private readonly bus: EventBus,
     jobs: Jobs,
+    private readonly offsite: OffsiteService,
   ) {
     this.queue = jobs.queue(Queues.backups);
   }
@@ -86,6 +90,61 @@ export class RestoreRunner {
     return toRestoreView(row);
   }
 
+  /**
+   * Undo of a successful restore: the database it replaced (`<db>_pre_restore_<id>`) becomes live again the
+   * same way (backup tables copied into it, then the renames); the restored one is kept as `<db>_undone_<id>`.
+   * Files stay as the restore left them (the ones it moved aside are in UPLOADS_DIR/.pre-restore-<id>/).
+   */
+  async requestUndo(restoreId: string, requestedBy?: string): Promise<RestoreView> {
+    const restored = await this.backups.findRestore(restoreId);
+    if (!restored) throw AppError.notFound('Restore');
+    if (restored.kind !== 'restore' || !restored.previousDatabase || !['success', 'interrupted'].includes(restored.result ?? '')) {
+      throw AppError.conflict('Only a restore that switched the database can be undone');
+    }
+    if (!(await this.databases.exists(restored.previousDatabase))) throw AppError.conflict(`${restored.previousDatabase} no longer exists: nothing to go back to`);
+    const id = randomUUID();
+    const row = await this.backups.createIfIdle((tx) =>
+      tx.restoreHistory.create({
+        data: { id, backupId: restored.backupId, backupName: restored.backupName, kind: 'undo', requestedBy, step: 'queued', restoreDatabase: restored.previousDatabase },
+      }),
+    );
+    if (!row) throw busy('Cannot undo');
+    await this.queue.add('restore', { kind: 'restore', restoreId: id }, { jobId: `restore-${id}`, removeOnComplete: 100, removeOnFail: 100 });
+    return toRestoreView(row);
+  }
+
+  private async undo(restoreId: string, target: string): Promise<string> {
+    const databases = this.databases;
+    const previous = `${databases.live}_undone_${shortId(restoreId)}`;
+    const steps: RestoreStep[] = [];
+    const step = async (name: RestoreStepName, work: () => Promise<string | void>, data: Record<string, unknown> = {}) => {
+      steps.push({ step: name, startedAt: new Date().toISOString() });
+      await this.record(restoreId, steps, data);
+      const detail = await work();
+      Object.assign(steps.at(-1)!, { finishedAt: new Date().toISOString(), result: 'success', ...(detail ? { detail } : {}) });
+    };
+    try {
+      await step('copy_backup_tables', () => databases.copyBackupTables(target));
+      let windowMs = 0;
+      await step('switch', async () => {
+        await writeFile(this.journalPath(restoreId), JSON.stringify({ restoreId, live: databases.live, incoming: target, previous, keepIncoming: true } satisfies SwitchJournal));
+        windowMs = await databases.swap(target, previous);
+        return `connections refused for ${windowMs} ms`;
+      });
+      await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
+      await rm(this.journalPath(restoreId), { force: true });
+      await step('done', async () => undefined);
+      await this.record(restoreId, steps, { result: 'success', finishedAt: new Date(), error: null });
+      this.bus.publish(Events.backupRestored, { restoreId, backupId: null, database: databases.live });
+      return 'success';
+    } catch (error) {
+      const current = steps.at(-1);
+      if (current && !current.finishedAt) Object.assign(current, { finishedAt: new Date().toISOString(), result: 'failed', error: (error as Error).message });
+      await this.record(restoreId, steps, { result: 'failed', error: (error as Error).message, finishedAt: new Date() });
+      return `failed: ${(error as Error).message}`;
+    }
+  }
+
   private async record(id: string, steps: RestoreStep[], data: Record<string, unknown> = {}): Promise<void> {
     const current = steps.at(-1);
     // Right after the switch the pool's old sessions were ended: one retry reconnects to the restored database.
@@ -93,23 +152,28 @@ export class RestoreRunner {
     await write().catch(() => write());
   }
 
-  /** Test hook: BACKUP_FAULT_AT=<step> kills the process as that step starts (SIGKILL, nothing cleaned up). */
-  private faultAt(step: RestoreStepName): void {
+  /**
+   * Test hook: BACKUP_FAULT_AT=<step> kills the process as that step starts, once it is recorded (SIGKILL,
+   * nothing cleaned up);
+   * `switched` kills it right after the renames committed, before anything was recorded.
+   */
+  private faultAt(step: RestoreStepName | 'switched'): void {
     if (process.env.BACKUP_FAULT_AT === step) process.kill(process.pid, 'SIGKILL');
   }
 
   async run(restoreId: string, keyring: BackupKeyring): Promise<string> {
     const row = await this.backups.findRestore(restoreId);
     if (!row || row.result !== null) return 'skipped: not pending';
+    if (row.kind === 'undo') return this.undo(restoreId, row.restoreDatabase!);
     const backup = row.backupId ? await this.backups.find(row.backupId) : null;
     const steps = (row.steps as RestoreStep[]) ?? [];
     const databases = this.databases;
     const incoming = `${databases.live}_restore_${shortId(restoreId)}`;
     const previous = `${databases.live}_pre_restore_${shortId(restoreId)}`;
     const begin = async (step: RestoreStepName, data: Record<string, unknown> = {}) => {
-      this.faultAt(step);
       steps.push({ step, startedAt: new Date().toISOString() });
       await this.record(restoreId, steps, data);
+      this.faultAt(step);
       this.publish(restoreId, step, false);
     };
     const end = (detail?: string) => {
@@ -123,6 +187,7 @@ export class RestoreRunner {
       if (!backup) throw new RestoreRefused('the backup was deleted');
       const directory = this.archives.directoryOf(backup.name);
       await begin('verify');
+      await this.offsite.ensureLocal(backup);
       const verified = await verifyArchive(directory, keyring, { expectedManifestSha256: backup.manifestSha256 ?? undefined });
       if (!verified.ok || !verified.manifest) {
         await this.backups.update(backup.id, { status: 'corrupt', error: verified.problems.join('; ') });
@@ -156,6 +221,7 @@ export class RestoreRunner {
       await writeFile(this.journalPath(restoreId), JSON.stringify({ restoreId, live: databases.live, incoming, previous } satisfies SwitchJournal));
       const windowMs = await databases.swap(incoming, previous);
       switched = true;
+      this.faultAt('switched');
       end(`connections refused for ${windowMs} ms`);
       await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
       await rm(this.journalPath(restoreId), { force: true });
@@ -263,28 +329,42 @@ export class RestoreRunner {
    */
   async recover(): Promise<void> {
     const databases = this.databases;
+    // Journals first, over the maintenance database: a crash inside the switch may have left the live database
+    // refusing connections, and every query below needs it.
+    const switches = new Map<string, 'finished' | 'rolled_back'>();
+    for (const file of (await readdir(this.archives.root).catch(() => [] as string[])).filter((name) => /^\.restore-[\w-]+\.json$/.test(name))) {
+      const journal = await readFile(path.join(this.archives.root, file), 'utf8').then((text) => JSON.parse(text) as SwitchJournal, () => undefined);
+      if (!journal) continue;
+      if (await databases.exists(journal.previous)) {
+        await databases.allowConnections(journal.previous, true);
+        switches.set(journal.restoreId, 'finished');
+      } else {
+        await databases.allowConnections(journal.live, true);
+        if (!journal.keepIncoming) await databases.drop(journal.incoming);
+        switches.set(journal.restoreId, 'rolled_back');
+      }
+    }
     for (const row of await this.backups.runningRestores()) {
       if (row.step === 'queued') continue;
-      const journal = await readFile(this.journalPath(row.id), 'utf8').then((text) => JSON.parse(text) as SwitchJournal, () => undefined);
       const steps = (row.steps as RestoreStep[]) ?? [];
-      const close = (result: string, error: string) =>
-        this.backups.updateRestore(row.id, { result, error, finishedAt: new Date(), steps: steps as never });
-      if (journal && (await databases.exists(journal.previous))) {
-        // The renames committed: the restored database is live. Its files step never ran.
-        steps.push({ step: 'switch', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), result: 'success', detail: 'finished after a restart' });
-        await databases.allowConnections(journal.previous, true).catch(() => undefined);
-        await this.backups.updateRestore(row.id, { previousDatabase: journal.previous });
-        await close('interrupted', 'the service stopped after the switch: the database is restored, files were not');
-      } else if (journal) {
-        await databases.allowConnections(journal.live, true).catch(() => undefined);
-        await databases.drop(journal.incoming);
+      const close = (result: string, error: string, data: Record<string, unknown> = {}) =>
+        this.backups.updateRestore(row.id, { result, error, finishedAt: new Date(), steps: steps as never, ...data });
+      const switched = switches.get(row.id);
+      if (switched === 'finished') {
+        const previous = `${databases.live}_${row.kind === 'undo' ? 'undone' : 'pre_restore'}_${shortId(row.id)}`;
+        await close('interrupted', 'the service stopped right after the switch: the database is restored, files were not', { previousDatabase: previous });
+      } else if (switched === 'rolled_back') {
         await close('rolled_back', 'the service stopped during the switch: the live database was kept, the restored one dropped');
+      } else if (row.previousDatabase) {
+        // The switch was recorded (in the restored database, now live): only the files step was cut short.
+        await close('interrupted', `the service stopped during ${row.step}, after the switch: the database is restored, files may not be`);
       } else {
-        if (row.restoreDatabase) await databases.drop(row.restoreDatabase);
+        // An undo's restoreDatabase is the pre-restore database it was bringing back: never dropped.
+        if (row.restoreDatabase && row.kind !== 'undo') await databases.drop(row.restoreDatabase);
         await close('interrupted', `the service stopped during ${row.step}: the live database was never touched`);
       }
-      await rm(this.journalPath(row.id), { force: true });
       this.logger.warn(`restore ${row.id} recovered after a restart`);
     }
+    for (const restoreId of switches.keys()) await rm(this.journalPath(restoreId), { force: true });
   }
 }

@@ -15,7 +15,7 @@ export class AccountCredentialsBox {
   private readonly box: SecretBox;
 
   constructor(@Inject(CONFIG) config: CampaignsConfig) {
-    this.box = new SecretBox(config.SECRETS_ENCRYPTION_KEY, config.SECRETS_ENCRYPTION_KEY_PREVIOUS);
+    this.box = new SecretBox(config.SECRETS_ENCRYPTION_KEY, config.SECRETS_ENCRYPTION_KEYS_OLD);
   }
 
   seal(accountId: string, credentials: AccountCredentials): string {

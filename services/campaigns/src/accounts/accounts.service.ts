@@ -165,7 +165,9 @@ export class AccountsService {
 
   private connectError(error: unknown, code: typeof ErrorCodes.metaTokenInvalid | typeof ErrorCodes.googleInvalidGrant, summary: string): AppError {
     if (error instanceof CredentialsRejected || (error instanceof PlatformError && /^(meta_error_(100|102|190|200)|google_unauthenticated)/.test(error.code))) {
-      return new AppError(code, `${summary}: ${error.message}`, HttpStatus.BAD_REQUEST, fieldProblem('credentials', error.message));
+      // On the secret that failed, so a form shows it under that field.
+      const field = code === ErrorCodes.metaTokenInvalid ? 'credentials.accessToken' : 'credentials.refreshToken';
+      return new AppError(code, `${summary}: ${error.message}`, HttpStatus.BAD_REQUEST, fieldProblem(field, `${summary}: ${error.message}`));
     }
     if (error instanceof PlatformError) return new AppError(ErrorCodes.adPlatformUnavailable, `${summary.split(' ')[0]} could not be reached: ${error.message}`, HttpStatus.BAD_GATEWAY);
     throw error;

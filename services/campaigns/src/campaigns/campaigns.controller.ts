@@ -42,6 +42,11 @@ export class CampaignsController {
     return this.campaigns.analytics(query);
   }
 
+  @HandleRpc(Rpc.campaigns.creatives)
+  creatives(@Payload() request: RpcParsedRequest<typeof Rpc.campaigns.creatives>) {
+    return this.campaigns.creatives(request);
+  }
+
   @HandleRpc(Rpc.adAccounts.list)
   listAccounts() {
     return this.accounts.list();

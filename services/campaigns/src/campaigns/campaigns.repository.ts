@@ -108,6 +108,33 @@ export class CampaignsRepository {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** A campaign's creatives with their sums over the range. */
+  async creatives(campaignId: string, since: string, until: string): Promise<Array<Sums & { id: string; externalAdId: string | null; name: string }>> {
+    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
+      `SELECT a.id::text, a.external_ad_id, a.name, coalesce(sum(m.impressions), 0)::bigint AS impressions, coalesce(sum(m.clicks), 0)::bigint AS clicks,
+              coalesce(sum(m.spend_micros), 0)::bigint AS spend, coalesce(sum(m.platform_conversions), 0)::float8 AS conversions,
+              coalesce(sum(m.platform_revenue_micros), 0)::bigint AS revenue, coalesce(sum(m.tracked_conversions), 0)::bigint AS tracked,
+              coalesce(sum(m.tracked_revenue_micros), 0)::bigint AS tracked_revenue
+       FROM ad_creatives a LEFT JOIN creative_metrics m ON m.creative_id = a.id AND m.date BETWEEN $2::date AND $3::date
+       WHERE a.campaign_id = $1::uuid GROUP BY a.id ORDER BY spend DESC, a.name`,
+      campaignId,
+      since,
+      until,
+    );
+    return rows.map((row) => ({
+      id: String(row.id),
+      externalAdId: (row.external_ad_id as string | null) ?? null,
+      name: String(row.name),
+      impressions: BigInt(row.impressions as bigint),
+      clicks: BigInt(row.clicks as bigint),
+      spendMicros: BigInt(row.spend as bigint),
+      platformConversions: Number(row.conversions),
+      platformRevenueMicros: BigInt(row.revenue as bigint),
+      trackedConversions: BigInt(row.tracked as bigint),
+      trackedRevenueMicros: BigInt(row.tracked_revenue as bigint),
+    }));
+  }
+
   /** Sums per currency and day over the range, for one scope. */
   async dailySums(scope: AnalyticsScope, since: string, until: string, currency?: string): Promise<Array<Sums & { currency: string; date: string }>> {
     const creative = scope.scope === 'creative';

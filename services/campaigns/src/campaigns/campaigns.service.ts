@@ -98,6 +98,23 @@ export class CampaignsService {
     return { deleted: true };
   }
 
+  async creatives(request: { id: string; since?: string; until?: string }) {
+    const campaign = await this.require(request.id);
+    const until = request.until ?? new Date().toISOString().slice(0, 10);
+    const since = request.since ?? addDays(until, -29);
+    if (since > until) throw AppError.badRequest('since is after until', fieldProblem('since', 'after until'));
+    const rows = await this.campaigns.creatives(campaign.id, since, until);
+    return {
+      currency: campaign.currency,
+      since,
+      until,
+      items: rows.map((row) => {
+        const { impressions, clicks, spend, platformConversions, platformRevenue, ctr, roas } = figures(row);
+        return { id: row.id, externalAdId: row.externalAdId, name: row.name, impressions, clicks, spend, platformConversions, platformRevenue, ctr, roas };
+      }),
+    };
+  }
+
   /** Totals and a daily series per currency, from sums (ratios never averaged, null on a zero denominator). */
   async analytics(query: RpcParsedRequest<typeof Rpc.campaigns.analytics>): Promise<AnalyticsReply> {
     if (query.scope !== 'overall') {

@@ -55,6 +55,12 @@ interface GoogleFailure {
   details?: Array<{ errors?: Array<{ errorCode?: Record<string, string>; message?: string; details?: { quotaErrorDetails?: { retryDelay?: string } } }> }>;
 }
 
+/** One day whose last row has arrived. */
+export interface CompleteDay {
+  date: string;
+  rows: GoogleRow[];
+}
+
 /** A stream that ended before its closing bracket (connection dropped, truncated JSON). */
 class BrokenStream extends Error {}
 
@@ -119,20 +125,28 @@ export class GoogleAdsClient {
   }
 
   /**
-   * Streams [since, until] of one customer at one level and calls `onDay` for each day once complete, in date
-   * order. Returns the last day handed over (or null when none had rows).
+   * Streams [since, until] of one customer at one level and hands over complete days in date order, several at
+   * once up to `batchRows` rows (a day is never split). Complete days read before a stream breaks are handed
+   * over before the retry, which starts at the day after them. Returns the last day handed over (or null).
    */
-  async streamDays(customerId: string, level: GoogleLevel, since: string, until: string, onDay: (date: string, rows: GoogleRow[]) => Promise<void>): Promise<string | null> {
+  async streamDays(
+    customerId: string,
+    level: GoogleLevel,
+    since: string,
+    until: string,
+    onDays: (days: CompleteDay[]) => Promise<void>,
+    batchRows = 5_000,
+  ): Promise<string | null> {
     let from = since;
     let last: string | null = null;
     await this.withRetries(customerId, async () => {
       if (from > until) return;
       const query = `${QUERIES[level]} WHERE segments.date BETWEEN '${from}' AND '${until}' ORDER BY segments.date`;
       const response = await this.post(customerId, query);
-      await parseStream(response, level, async (date, rows) => {
-        await onDay(date, rows);
-        last = date;
-        from = nextDay(date);
+      await parseStream(response, level, batchRows, async (days) => {
+        await onDays(days);
+        last = days[days.length - 1]!.date;
+        from = nextDay(last);
       });
     });
     return last;
@@ -247,12 +261,15 @@ function toRow(result: Record<string, Record<string, unknown>>, level: GoogleLev
 
 /**
  * Feeds the response body to the streaming parser chunk by chunk; rows of one day are held until a row of a
- * later day (or the end of the array) shows the day is complete, then handed over before reading on.
+ * later day (or the end of the array) shows the day is complete. Complete days are handed over in batches of
+ * about `batchRows` rows before reading on, and whatever is complete when the stream fails is handed over
+ * before the error propagates.
  */
-async function parseStream(response: Response, level: GoogleLevel, onDay: (date: string, rows: GoogleRow[]) => Promise<void>): Promise<void> {
+async function parseStream(response: Response, level: GoogleLevel, batchRows: number, onDays: (days: CompleteDay[]) => Promise<void>): Promise<void> {
   const parser = new JSONParser({ paths: ['$.*.results.*', '$.*.error'], keepStack: false });
-  let current: { date: string; rows: GoogleRow[] } | undefined;
-  const complete: Array<{ date: string; rows: GoogleRow[] }> = [];
+  let current: CompleteDay | undefined;
+  let complete: CompleteDay[] = [];
+  let completeRows = 0;
   let streamError: GoogleFailure | undefined;
   let ended = false;
   parser.onValue = ({ value, key }) => {
@@ -263,6 +280,7 @@ async function parseStream(response: Response, level: GoogleLevel, onDay: (date:
     const row = toRow(value as Record<string, Record<string, unknown>>, level);
     if (current && current.date !== row.date) {
       complete.push(current);
+      completeRows += current.rows.length;
       current = undefined;
     }
     current ??= { date: row.date, rows: [] };
@@ -271,15 +289,26 @@ async function parseStream(response: Response, level: GoogleLevel, onDay: (date:
   parser.onEnd = () => {
     ended = true;
   };
-  if (!response.body) throw new BrokenStream('searchStream answered no body');
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    parser.write(chunk);
-    if (streamError) throw new GoogleApiError(streamError.code ?? 500, streamError);
-    while (complete.length > 0) {
-      const day = complete.shift()!;
-      await onDay(day.date, day.rows);
+  const flush = async () => {
+    if (complete.length === 0) return;
+    const days = complete;
+    complete = [];
+    completeRows = 0;
+    await onDays(days);
+  };
+  try {
+    if (!response.body) throw new BrokenStream('searchStream answered no body');
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      parser.write(chunk);
+      if (streamError) throw new GoogleApiError(streamError.code ?? 500, streamError);
+      if (completeRows >= batchRows) await flush();
     }
+    if (!ended) throw new BrokenStream('searchStream ended before its closing bracket');
+  } catch (error) {
+    // The days that did arrive whole are kept: the retry starts after them.
+    await flush();
+    throw error;
   }
-  if (!ended) throw new BrokenStream('searchStream ended before its closing bracket');
-  if (current) await onDay(current.date, current.rows);
+  if (current) complete.push(current);
+  await flush();
 }

@@ -9,7 +9,7 @@ import type { MetaCredentials, MetaInsightRow } from '../platforms/meta.client';
 import { type CallCounters, CredentialsRejected, CustomerRefused, PlatformError, QuotaPaused, ReduceData } from '../platforms/platform-errors';
 import { PlatformClients } from '../platforms/platform-clients';
 import { addDays, chunkRange, type DayRange, dateOnly, daysIn, todayIn } from './day-range';
-import { type CampaignDayRow, type CreativeDayRow, MetricsRepository } from './metrics.repository';
+import { type CampaignDayRow, type CreativeDayRow, MetricsRepository, newKnownObjects } from './metrics.repository';
 import { type RunTally, SyncStateRepository } from './sync-state.repository';
 
 /** Days re-read every night at 03:00 account time: conversions reported late change old days. */
@@ -143,6 +143,7 @@ export class AdSyncService {
   private async syncMeta(account: AdAccount, range: DayRange, backfill: boolean, tally: RunTally, counters: CallCounters[], signal?: AbortSignal): Promise<void> {
     const client = this.clients.meta(account.externalId, this.credentials.open<MetaCredentials>(account.id, account.credentials), signal);
     counters.push(client.counters);
+    const known = newKnownObjects();
     let daysPerRun = this.config.META_DAYS_PER_RUN;
     const queue = chunkRange(range, daysPerRun);
     while (queue.length > 0) {
@@ -162,7 +163,7 @@ export class AdSyncService {
         continue;
       }
       const result = await this.metrics.transaction(async (tx) => {
-        const written = await this.metrics.writeChunk(tx, account, campaignRows.map(toCampaignRow), adRows.map(toCreativeRow));
+        const written = await this.metrics.writeChunk(tx, account, campaignRows.map(toCampaignRow), adRows.map(toCreativeRow), known);
         if (backfill) await this.state.setBackfillCursor(tx, account.id, chunk.until);
         return written;
       });
@@ -177,20 +178,23 @@ export class AdSyncService {
     counters.push(client.counters);
     await client.token();
     const refused: CustomerRefused[] = [];
+    const known = newKnownObjects();
     for (const customer of await this.state.customers(account.id)) {
       try {
         for (const level of ['campaign', 'ad'] as GoogleLevel[]) {
           const done = backfill ? customer.cursor?.[level] : undefined;
           const since = done && addDays(done, 1) > range.since ? addDays(done, 1) : range.since;
           if (since > range.until) continue;
-          await client.streamDays(customer.id, level, since, range.until, async (date, rows) => {
+          // Complete days, several per transaction (never part of one), the cursor moving with them.
+          await client.streamDays(customer.id, level, since, range.until, async (days) => {
+            const rows = days.flatMap((day) => day.rows);
             const result = await this.metrics.transaction(async (tx) => {
               const target = { id: account.id, platform: account.platform, currency: customer.currency || account.currency };
               const written =
                 level === 'campaign'
-                  ? await this.metrics.writeChunk(tx, target, rows.map(toCampaignRow), [])
-                  : await this.metrics.writeChunk(tx, target, [], rows.map(toCreativeRow));
-              if (backfill) await this.state.setCustomerCursor(tx, account.id, customer.id, level, date);
+                  ? await this.metrics.writeChunk(tx, target, rows.map(toCampaignRow), [], known)
+                  : await this.metrics.writeChunk(tx, target, [], rows.map(toCreativeRow), known);
+              if (backfill) await this.state.setCustomerCursor(tx, account.id, customer.id, level, days[days.length - 1]!.date);
               return written;
             });
             tally.rowsUpserted += result.upserted;

@@ -31,6 +31,17 @@ export interface ChunkResult {
 export type Tx = Prisma.TransactionClient;
 
 /**
+ * Ids (and names) of the campaigns and ads one sync run has written already: a day that names nothing new
+ * skips their upserts. Only valid within one run (a failed transaction ends the run).
+ */
+export interface KnownObjects {
+  campaigns: Map<string, { id: string; name: string }>;
+  ads: Map<string, { id: string; name: string }>;
+}
+
+export const newKnownObjects = (): KnownObjects => ({ campaigns: new Map(), ads: new Map() });
+
+/**
  * Writes what a sync read, one chunk per transaction: the campaigns and ads it names (created, or renamed),
  * then their days with INSERT ... ON CONFLICT DO UPDATE ... WHERE the figures differ, so a day re-read with the
  * same figures writes nothing and counts as unchanged. Tracked conversions (our own) are never touched here.
@@ -49,13 +60,20 @@ export class MetricsRepository {
     account: { id: string; platform: 'meta' | 'google'; currency: string },
     campaignRows: readonly CampaignDayRow[],
     creativeRows: readonly CreativeDayRow[],
+    known: KnownObjects = newKnownObjects(),
   ): Promise<ChunkResult> {
     const campaigns = new Map<string, string>();
-    for (const row of [...campaignRows, ...creativeRows]) campaigns.set(row.campaignExternalId, row.campaignName);
-    const campaignIds = await this.upsertCampaigns(tx, account, campaigns);
+    for (const row of [...campaignRows, ...creativeRows]) {
+      if (known.campaigns.get(row.campaignExternalId)?.name !== row.campaignName) campaigns.set(row.campaignExternalId, row.campaignName);
+    }
+    for (const [externalId, id] of await this.upsertCampaigns(tx, account, campaigns)) known.campaigns.set(externalId, { id, name: campaigns.get(externalId)! });
+    const campaignIds = new Map([...known.campaigns].map(([externalId, { id }]) => [externalId, id]));
     const ads = new Map<string, { campaignId: string; name: string }>();
-    for (const row of creativeRows) ads.set(row.adExternalId, { campaignId: campaignIds.get(row.campaignExternalId)!, name: row.adName });
-    const adIds = await this.upsertCreatives(tx, ads);
+    for (const row of creativeRows) {
+      if (known.ads.get(row.adExternalId)?.name !== row.adName) ads.set(row.adExternalId, { campaignId: campaignIds.get(row.campaignExternalId)!, name: row.adName });
+    }
+    for (const [externalId, id] of await this.upsertCreatives(tx, ads)) known.ads.set(externalId, { id, name: ads.get(externalId)!.name });
+    const adIds = new Map([...known.ads].map(([externalId, { id }]) => [externalId, id]));
     const changedCampaigns = await this.upsertDays(tx, 'campaign_metrics', 'campaign_id', campaignRows.map((row) => ({ ...row, objectId: campaignIds.get(row.campaignExternalId)! })));
     const changedCreatives = await this.upsertDays(tx, 'creative_metrics', 'creative_id', creativeRows.map((row) => ({ ...row, objectId: adIds.get(row.adExternalId)! })));
     return { upserted: campaignRows.length + creativeRows.length, changed: changedCampaigns + changedCreatives };

@@ -43,6 +43,17 @@ export const BackupsController = forwardController('BackupsController', 'backups
     summary: 'One restore and its steps so far',
   }),
   forward({
+    name: 'undo',
+    method: 'POST',
+    path: 'restores/:id/undo',
+    permission: 'backups:restore',
+    rpc: Rpc.backups.undo,
+    audit: { action: 'backups.undo', targetType: 'restore' },
+    summary: 'Switch back to the database a restore replaced (kept as <db>_pre_restore_<id>); files stay as restored',
+    request: ({ id, principal }) => ({ id, requestedBy: requester(principal) }),
+    status: 202,
+  }),
+  forward({
     name: 'settings',
     method: 'GET',
     path: 'settings',

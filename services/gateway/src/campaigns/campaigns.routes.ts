@@ -1,5 +1,6 @@
 import {
   AnalyticsQuerySchema,
+  CampaignCreativesQuerySchema,
   ConnectAdAccountSchema,
   CreateCampaignSchema,
   CreateTrackingLinkSchema,
@@ -12,6 +13,8 @@ import {
   UpdateCampaignSchema,
 } from '@castline/contracts';
 import { forward, forwardController } from '../common/forward';
+
+const CreativesRangeSchema = CampaignCreativesQuerySchema.omit({ id: true });
 
 /** Campaigns (synced from Meta/Google Ads, or manual) and their analytics, answered by the campaigns service. */
 export const CampaignsController = forwardController('CampaignsController', 'campaigns', 'campaigns', [
@@ -34,6 +37,16 @@ export const CampaignsController = forwardController('CampaignsController', 'cam
     query: AnalyticsQuerySchema,
   }),
   forward({ name: 'get', method: 'GET', path: ':id', permission: 'campaigns:read', rpc: Rpc.campaigns.get }),
+  forward({
+    name: 'creatives',
+    method: 'GET',
+    path: ':id/creatives',
+    permission: 'campaigns:read',
+    rpc: Rpc.campaigns.creatives,
+    summary: "The campaign's ads with impressions, clicks, spend, conversions, revenue, CTR and ROAS over since..until",
+    query: CreativesRangeSchema,
+    request: ({ id, query }) => ({ id, ...query }),
+  }),
   forward({
     name: 'create',
     method: 'POST',

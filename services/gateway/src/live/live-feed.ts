@@ -55,13 +55,9 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.relay(Events.channelMetrics, 'metrics');
     this.relay(Events.channelEvents, 'event');
     // Dashboard notifications (the bell) go to every client: each dashboard shows its own user's unread count.
-    this.unsubscribes.push(
-      this.bus.subscribe(Events.notifications, (notification) => {
-        if (this.clients.size === 0) return;
-        const dataJson = JSON.stringify(notification);
-        for (const client of this.clients) client.push('notification', dataJson);
-      }),
-    );
+    this.broadcast(Events.notifications, 'notification');
+    // Ad account paused / failing / synced (campaigns:read is every role's): toasts and the accounts list.
+    this.broadcast(Events.campaignEvents, 'campaign');
     this.unsubscribes.push(
       this.bus.subscribe(Events.credentialsRevoked, (owner) => {
         for (const listener of this.revokedListeners) listener(owner);
@@ -111,6 +107,17 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
         client.end('revoked');
       }
     }
+  }
+
+  /** Every message of `event` to every client, whatever channels it follows. */
+  private broadcast(event: EventContract, kind: PushKind): void {
+    this.unsubscribes.push(
+      this.bus.subscribe(event, (data) => {
+        if (this.clients.size === 0) return;
+        const dataJson = JSON.stringify(data);
+        for (const client of this.clients) client.push(kind, dataJson);
+      }),
+    );
   }
 
   private relay(event: EventContract<typeof Events.channelMetrics.schema> | EventContract<typeof Events.channelEvents.schema>, kind: PushKind): void {

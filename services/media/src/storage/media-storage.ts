@@ -2,6 +2,8 @@ import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 
 const ID = /^[0-9a-f-]{36}$/;
+/** No video id can be this name, so no public video can own the directory. */
+export const PRIVATE_DIR = '_private';
 
 /**
  * Every file the media service and its worker touch, under MEDIA_ROOT: incoming/ (tus), originals/<id>,
@@ -28,12 +30,26 @@ export class MediaStorage {
     return attempt === undefined ? dir : path.join(dir, String(attempt));
   }
 
-  vodDir(id: string): string {
-    return path.join(this.root, 'vod', checked(id));
+  /**
+   * Where a video's outputs are served from: vod/<id>/ for a public video (nginx serves /vod/<id>/...), and
+   * vod/_private/<id>/ for a private one (only through /vod/_signed/<token>/<expires>/<id>/...).
+   */
+  vodDir(id: string, visibility: 'public' | 'private' = 'public'): string {
+    return visibility === 'private' ? path.join(this.root, 'vod', PRIVATE_DIR, checked(id)) : path.join(this.root, 'vod', checked(id));
+  }
+
+  /** Moves the served outputs when the visibility changes (a no-op when there are none yet). */
+  async moveVod(id: string, to: 'public' | 'private'): Promise<void> {
+    const from = this.vodDir(id, to === 'public' ? 'private' : 'public');
+    const target = this.vodDir(id, to);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(from, target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 
   async ensureLayout(): Promise<void> {
-    for (const dir of ['incoming', 'originals', 'work', 'vod']) await mkdir(path.join(this.root, dir), { recursive: true });
+    for (const dir of ['incoming', 'originals', 'work', 'vod', path.join('vod', PRIVATE_DIR)]) await mkdir(path.join(this.root, dir), { recursive: true });
   }
 
   /** A fresh, empty work directory for this attempt; whatever an earlier (killed) attempt left goes first. */
@@ -48,8 +64,9 @@ export class MediaStorage {
    * Makes a finished work directory the video's vod/<id> in one rename: players never see a partial output.
    * An earlier output (reprocess) is moved aside first and removed after.
    */
-  async publish(id: string, workDir: string): Promise<void> {
-    const target = this.vodDir(id);
+  async publish(id: string, workDir: string, visibility: 'public' | 'private' = 'public'): Promise<void> {
+    const target = this.vodDir(id, visibility);
+    await mkdir(path.dirname(target), { recursive: true });
     const aside = `${target}.old-${Date.now()}`;
     const hadOld = await rename(target, aside).then(() => true, () => false);
     await rename(workDir, target);
@@ -67,6 +84,7 @@ export class MediaStorage {
       rm(this.original(id), { force: true }),
       rm(this.workDir(id), { recursive: true, force: true }),
       rm(this.vodDir(id), { recursive: true, force: true }),
+      rm(this.vodDir(id, 'private'), { recursive: true, force: true }),
     ]);
   }
 

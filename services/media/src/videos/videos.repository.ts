@@ -29,6 +29,24 @@ export class VideosRepository {
     return this.prisma.video.findUnique({ where: { id }, include: { versions: { orderBy: [{ kind: 'asc' }, { height: 'desc' }] } } });
   }
 
+  async page(query: { page: number; pageSize: number; status?: VideoStatus; q?: string }): Promise<{ items: VideoWithVersions[]; total: number }> {
+    const where: Prisma.VideoWhereInput = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.q ? { title: { contains: query.q, mode: 'insensitive' as const } } : {}),
+    };
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.video.findMany({
+        where,
+        include: { versions: { orderBy: [{ kind: 'asc' }, { height: 'desc' }] } },
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+        skip: (query.page - 1) * query.pageSize,
+        take: query.pageSize,
+      }),
+      this.prisma.video.count({ where }),
+    ]);
+    return { items, total };
+  }
+
   async status(id: string): Promise<VideoStatus | null> {
     return (await this.prisma.video.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
   }
@@ -64,6 +82,12 @@ export class VideosRepository {
       this.prisma.videoVersion.deleteMany({ where: { videoId: id } }),
       this.prisma.videoVersion.createMany({ data: versions.map((version) => ({ ...version, videoId: id })) }),
     ]);
+  }
+
+  /** Deletes the rows of uploads that stayed `uploading` since before `before` (their files are swept by tus). */
+  async deleteStaleUploads(before: Date): Promise<number> {
+    const { count } = await this.prisma.video.deleteMany({ where: { status: 'uploading', updatedAt: { lt: before } } });
+    return count;
   }
 
   async delete(id: string): Promise<void> {

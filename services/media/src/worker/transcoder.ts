@@ -122,11 +122,12 @@ export class Transcoder {
       { kind: 'sprite' as const, name: 'sprite', width: plan.sprite.width * plan.sprite.columns, height: plan.sprite.height * plan.sprite.rows, path: SPRITE_VTT_FILE, sizeBytes: BigInt((await stat(path.join(workDir, SPRITE_FILE))).size), status: 'ready' as const },
     ];
 
-    if ((await videos.status(videoId)) !== 'transcoding') {
+    const current = await videos.find(videoId);
+    if (current?.status !== 'transcoding') {
       await storage.removeWork(videoId);
       return 'cancelled';
     }
-    await storage.publish(videoId, workDir);
+    await storage.publish(videoId, workDir, current.visibility);
     await videos.replaceVersions(videoId, versions);
     const ready = await videos.transition(videoId, ['transcoding'], { status: 'ready', progress: 100, readyAt: new Date() });
     if (!ready) {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type ChannelEventMessage, Events } from '@castline/contracts';
 import { EventBus, PrismaService } from '@castline/platform';
+import { AlertEvaluator } from './evaluator.service';
 
 export const CHANNEL_EVENTS_STREAM = 'CHANNEL_EVENTS';
 export const CHANNEL_EVENTS_DURABLE = 'monitoring-alerts';
@@ -9,7 +10,8 @@ const KEEP_MS = 7 * 86_400_000;
 /**
  * Channel events for the alert rules: the CHANNEL_EVENTS JetStream stream keeps `channels.events` while
  * monitoring is down; the durable consumer writes each into `channel_event_log` (deduplicated by the
- * channel_events id, or the stream sequence for an event without one) and acks after the commit.
+ * channel_events id, or the stream sequence for an event without one) and acks after the commit. An error or
+ * a restart nudges the evaluator so "channel given up" is sent within a second, not at the next tick.
  */
 @Injectable()
 export class ChannelEventsIngest implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +22,7 @@ export class ChannelEventsIngest implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly bus: EventBus,
     private readonly prisma: PrismaService,
+    private readonly evaluator: AlertEvaluator,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,6 +55,8 @@ export class ChannelEventsIngest implements OnApplicationBootstrap, OnApplicatio
       ],
       skipDuplicates: true,
     });
+    // A channel that stopped or gave up is worth telling about now, not at the next 15 s tick.
+    if (message.status === 'error' || message.type === 'restart') this.evaluator.nudge();
     if (Date.now() - this.lastPrune > 3_600_000) {
       this.lastPrune = Date.now();
       await this.prisma.channelEventLog.deleteMany({ where: { at: { lt: new Date(Date.now() - KEEP_MS) } } });

@@ -15,6 +15,7 @@ const TAKE = `local v = redis.call('GET', KEYS[1])
 if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
 export const EVALUATOR_LEASE_KEY = 'alert-evaluator';
+const NUDGE_MS = 200;
 
 interface Stepped {
   rule: AlertRule;
@@ -48,6 +49,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(AlertEvaluator.name);
   private readonly token = randomUUID();
   private timer?: NodeJS.Timeout;
+  private nudged?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
   constructor(
@@ -73,7 +75,26 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.nudged);
     await this.running;
+  }
+
+  /**
+   * Evaluates soon (within NUDGE_MS) instead of at the next tick, when something urgent arrived (a channel
+   * gave up): only on the lease holder, and never two evaluations at once.
+   */
+  nudge(): void {
+    if (this.config.ALERTS_EVAL_INTERVAL_MS === 0 || this.nudged) return;
+    this.nudged = setTimeout(() => {
+      this.nudged = undefined;
+      if (this.running) {
+        this.nudge();
+        return;
+      }
+      this.running = this.tickIfLeader(new Date())
+        .catch((error: unknown) => this.logger.warn(`alert evaluation failed: ${(error as Error).message}`))
+        .finally(() => (this.running = undefined));
+    }, NUDGE_MS);
   }
 
   /** Takes or renews the lease; evaluates only while holding it. */

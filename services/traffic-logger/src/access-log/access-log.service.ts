@@ -6,6 +6,8 @@ import { Events } from '@castline/contracts';
 import { CONFIG, EventBus, MetricsService } from '@castline/platform';
 import { Counter, Gauge } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
+import { Enricher } from '../enrichment/enricher';
+import { GeoIp } from '../enrichment/geoip';
 import { accessRows } from '../pipeline/access-rows';
 import { IngestBuffer } from '../pipeline/ingest-buffer';
 import { TRAFFIC_STORE } from '../store/store.provider';
@@ -27,6 +29,8 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
   private tailer: FileTailer | null = null;
   private readonly viewers: ViewerCounter;
   private readonly ingest: IngestBuffer;
+  private enricher: Enricher | undefined;
+  private readonly geoMissing: Gauge<'db'>;
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   private timer: NodeJS.Timeout | undefined;
   private readonly lines: Counter<'outcome'>;
@@ -50,6 +54,12 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     const registers = [metrics.registry];
     this.lines = new Counter({ name: 'castline_traffic_log_lines_total', help: 'Access-log lines read, by outcome', labelNames: ['outcome'], registers });
     this.dropped = new Counter({ name: 'castline_traffic_dropped_total', help: 'Lines or events dropped, by reason', labelNames: ['reason'], registers });
+    this.geoMissing = new Gauge({
+      name: 'castline_traffic_geoip_missing',
+      help: '1 while a configured GeoIP database (city, asn) is missing: geo columns stay null',
+      labelNames: ['db'],
+      registers,
+    });
     const lagBytes = () => this.tailer?.lagBytes ?? 0;
     const depth = () => this.ingest.depth;
     new Gauge({
@@ -76,7 +86,11 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     return path.resolve(this.config.TRAFFIC_ACCESS_LOG ?? '-');
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    const geo = await GeoIp.open({ cityDb: this.config.TRAFFIC_GEOIP_CITY_DB, asnDb: this.config.TRAFFIC_GEOIP_ASN_DB });
+    for (const db of ['city', 'asn']) this.geoMissing.set({ db }, geo.missing.includes(db) ? 1 : 0);
+    if (geo.missing.length > 0) this.logger.warn(`GeoIP ${geo.missing.join(' and ')} database missing (TRAFFIC_GEOIP_*_DB): those columns stay null`);
+    this.enricher = new Enricher({ geo, botRowsPerMinute: this.config.TRAFFIC_BOT_ROWS_PER_MINUTE });
     const file = this.config.TRAFFIC_ACCESS_LOG;
     if (!file) {
       this.logger.warn('TRAFFIC_ACCESS_LOG is not set: no access log is tailed, viewers stay unknown');
@@ -120,7 +134,9 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
       ipSecret: this.config.TRAFFIC_IP_SECRET,
       storeRawIp: this.config.TRAFFIC_STORE_RAW_IP,
       logSegments: this.config.TRAFFIC_LOG_SEGMENTS,
+      enricher: this.enricher,
     });
+    for (const [reason, count] of Object.entries(rows.dropped)) this.dropped.inc({ reason }, count);
     await this.ingest.add(rows, { source: this.source, owner: this.owner, ...after });
   }
 

@@ -30,7 +30,12 @@ export class MaintenanceWorker implements OnApplicationBootstrap, OnApplicationS
   ) {
     this.policy = {
       partitionsAheadDays: config.TRAFFIC_PARTITIONS_AHEAD_DAYS,
-      retentionDays: { requests: config.TRAFFIC_RETENTION_REQUESTS_DAYS, view_sessions: config.TRAFFIC_RETENTION_VIEWS_DAYS },
+      retentionDays: {
+        requests: config.TRAFFIC_RETENTION_REQUESTS_DAYS,
+        view_sessions: config.TRAFFIC_RETENTION_VIEWS_DAYS,
+        events: config.TRAFFIC_RETENTION_ANALYTICS_DAYS,
+        sessions: config.TRAFFIC_RETENTION_ANALYTICS_DAYS,
+      },
     };
     this.defaultRows = new Gauge({
       name: 'castline_traffic_default_partition_rows',

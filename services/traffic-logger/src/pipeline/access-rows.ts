@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { AccessLogEntry } from '../access-log/access-line';
 import { redactUri, routeMedia } from '../access-log/media-route';
-import { type RequestRow, utcDay, type ViewHit } from '../store/traffic-store';
+import type { Enricher } from '../enrichment/enricher';
+import { type BareRequestRow, NOT_ENRICHED, type RequestRow, utcDay, type ViewHit } from '../store/traffic-store';
 
 export interface AccessRowOptions {
   /** HMAC key for ip_hash and viewer ids (TRAFFIC_IP_SECRET). */
@@ -10,6 +11,8 @@ export interface AccessRowOptions {
   storeRawIp: boolean;
   /** TRAFFIC_LOG_SEGMENTS: a row per segment request too (otherwise segments only fold into view_sessions). */
   logSegments: boolean;
+  /** Bot verdict, User-Agent, GeoIP; without one, rows are stored unenriched. */
+  enricher?: Pick<Enricher, 'enrich'>;
 }
 
 const DELIVERED = new Set([200, 206]);
@@ -25,8 +28,12 @@ export const viewerIdOf = (secret: string, day: string, ip: string, userAgent: s
  * Turns access-log entries into stored rows: one request row each (segments only with logSegments), and the
  * delivered segments of live channels folded per viewer x channel x day.
  */
-export function accessRows(entries: AccessLogEntry[], options: AccessRowOptions): { requests: RequestRow[]; viewHits: ViewHit[] } {
+export function accessRows(
+  entries: AccessLogEntry[],
+  options: AccessRowOptions,
+): { requests: RequestRow[]; viewHits: ViewHit[]; dropped: Record<string, number> } {
   const requests: RequestRow[] = [];
+  const dropped: Record<string, number> = {};
   const hits = new Map<string, ViewHit>();
   for (const entry of entries) {
     const route = routeMedia(entry.uri);
@@ -47,7 +54,7 @@ export function accessRows(entries: AccessLogEntry[], options: AccessRowOptions)
     if (route?.segment && !options.logSegments) continue;
     const uri = redactUri(entry.uri);
     const queryAt = uri.indexOf('?');
-    requests.push({
+    const bare: BareRequestRow = {
       ts: entry.at,
       requestId: entry.requestId,
       host: entry.host,
@@ -69,7 +76,10 @@ export function accessRows(entries: AccessLogEntry[], options: AccessRowOptions)
       channelSlug: route?.slug ?? null,
       channelId: route?.channelId ?? null,
       rendition: route?.rendition ?? null,
-    });
+    };
+    const enriched = options.enricher ? options.enricher.enrich(bare, entry.remoteAddr) : { row: { ...bare, ...NOT_ENRICHED } };
+    if ('dropped' in enriched) dropped[enriched.dropped] = (dropped[enriched.dropped] ?? 0) + 1;
+    else requests.push(enriched.row);
   }
-  return { requests, viewHits: [...hits.values()] };
+  return { requests, viewHits: [...hits.values()], dropped };
 }

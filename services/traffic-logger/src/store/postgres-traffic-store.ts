@@ -6,6 +6,8 @@ import { copyLine } from './copy-text';
 import {
   type AccessBatch,
   channelKeyOf,
+  type EventRow,
+  type SessionRow,
   PARTITIONED_TABLES,
   type PartitionedTable,
   type RequestRow,
@@ -18,6 +20,7 @@ const REQUEST_COLUMNS = [
   'ts', 'request_id', 'host', 'method', 'path', 'query', 'status', 'body_bytes', 'bytes_sent', 'request_time_ms',
   'upstream_addr', 'upstream_status', 'upstream_response_time', 'ip', 'ip_hash', 'user_agent', 'referer',
   'media_kind', 'channel_slug', 'channel_id', 'rendition',
+  'is_bot', 'bot_score', 'bot_type', 'browser', 'os', 'device', 'country', 'city', 'asn',
 ] as const;
 const VIEW_COLUMNS = ['day', 'channel_key', 'viewer', 'channel_slug', 'channel_id', 'first_seen', 'last_seen', 'segments', 'bytes'] as const;
 
@@ -25,10 +28,28 @@ const requestValues = (row: RequestRow) => [
   row.ts, row.requestId, row.host, row.method, row.path, row.query, row.status, row.bodyBytes, row.bytesSent, row.requestTimeMs,
   row.upstreamAddr, row.upstreamStatus, row.upstreamResponseTime, row.ip, row.ipHash, row.userAgent, row.referer,
   row.mediaKind, row.channelSlug, row.channelId, row.rendition,
+  row.isBot ? 't' : 'f', row.botScore, row.botType, row.browser, row.os, row.device, row.country, row.city, row.asn,
 ];
 
 const startOfUtcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 const addDays = (at: Date, days: number) => new Date(at.getTime() + days * 86_400_000);
+
+const EVENT_COLUMNS = [
+  'ts', 'id', 'site_id', 'session_id', 'visitor_id', 'name', 'hostname', 'path', 'query', 'referrer_domain', 'utm_source', 'utm_medium',
+  'utm_campaign', 'utm_term', 'utm_content', 'click_id', 'props', 'is_bot', 'browser', 'os', 'device', 'country',
+] as const;
+const eventValues = (e: EventRow) => [
+  e.ts, e.id, e.siteId, e.sessionId, e.visitorId, e.name, e.hostname, e.path, e.query, e.referrerDomain, e.utmSource, e.utmMedium,
+  e.utmCampaign, e.utmTerm, e.utmContent, e.clickId, JSON.stringify(e.props), e.isBot, e.browser, e.os, e.device, e.country,
+];
+const SESSION_COLUMNS = [
+  'started_at', 'id', 'site_id', 'visitor_id', 'last_seen', 'pageviews', 'events', 'entry_path', 'exit_path', 'referrer_domain',
+  'utm_source', 'utm_medium', 'utm_campaign', 'browser', 'os', 'device', 'country',
+] as const;
+const sessionValues = (x: SessionRow) => [
+  x.startedAt, x.id, x.siteId, x.visitorId, x.lastSeen, x.pageviews, x.events, x.entryPath, x.exitPath, x.referrerDomain,
+  x.utmSource, x.utmMedium, x.utmCampaign, x.browser, x.os, x.device, x.country,
+];
 
 /**
  * TrafficStore on PostgreSQL (schema `traffic`, see its migration). Batches go in by COPY into a temporary table,
@@ -68,7 +89,7 @@ export class PostgresTrafficStore implements TrafficStore {
       if (batch.requests.length > 0) {
         await client.query('CREATE TEMP TABLE IF NOT EXISTS requests_in (LIKE traffic.requests) ON COMMIT DELETE ROWS');
         await copyInto(client, 'requests_in', REQUEST_COLUMNS, batch.requests.map((row) => copyLine(requestValues(row))));
-        await client.query(`INSERT INTO traffic.requests SELECT * FROM requests_in ON CONFLICT DO NOTHING`);
+        await client.query(`INSERT INTO traffic.requests (${REQUEST_COLUMNS.join(', ')}) SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests_in ON CONFLICT DO NOTHING`);
       }
       if (batch.viewHits.length > 0) {
         await client.query('CREATE TEMP TABLE IF NOT EXISTS view_sessions_in (LIKE traffic.view_sessions) ON COMMIT DELETE ROWS');
@@ -96,6 +117,56 @@ export class PostgresTrafficStore implements TrafficStore {
    * Through the migration's SECURITY DEFINER functions: the service connects as the application role, which may
    * not run DDL (postgres/initdb). Rows of a day that waited in DEFAULT move into its new partition.
    */
+  async writeEvents(events: EventRow[], sessions: SessionRow[]): Promise<void> {
+    if (events.length === 0 && sessions.length === 0) return;
+    await this.transaction(async (client) => {
+      for (const event of events) {
+        await client.query(
+          `INSERT INTO traffic.events (${EVENT_COLUMNS.join(', ')})
+           VALUES (${EVENT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
+          eventValues(event),
+        );
+      }
+      for (const session of sessions) {
+        await client.query(
+          `INSERT INTO traffic.sessions (${SESSION_COLUMNS.join(', ')})
+           VALUES (${SESSION_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})
+           ON CONFLICT (started_at, id) DO UPDATE SET last_seen = greatest(traffic.sessions.last_seen, EXCLUDED.last_seen),
+             pageviews = greatest(traffic.sessions.pageviews, EXCLUDED.pageviews), events = greatest(traffic.sessions.events, EXCLUDED.events),
+             exit_path = EXCLUDED.exit_path`,
+          sessionValues(session),
+        );
+      }
+      return 'written' as const;
+    });
+  }
+
+  async eventsOf(siteId: string, from: Date, to: Date): Promise<EventRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${EVENT_COLUMNS.join(', ')} FROM traffic.events WHERE site_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`,
+      [siteId, from, to],
+    );
+    return rows.map((row) => ({
+      ts: row.ts, id: row.id, siteId: row.site_id, sessionId: row.session_id, visitorId: row.visitor_id, name: row.name,
+      hostname: row.hostname, path: row.path, query: row.query, referrerDomain: row.referrer_domain, utmSource: row.utm_source,
+      utmMedium: row.utm_medium, utmCampaign: row.utm_campaign, utmTerm: row.utm_term, utmContent: row.utm_content,
+      clickId: row.click_id, props: row.props, isBot: row.is_bot, browser: row.browser, os: row.os, device: row.device, country: row.country,
+    }));
+  }
+
+  async sessionsOf(siteId: string, from: Date, to: Date): Promise<SessionRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${SESSION_COLUMNS.join(', ')} FROM traffic.sessions WHERE site_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at, id`,
+      [siteId, from, to],
+    );
+    return rows.map((row) => ({
+      startedAt: row.started_at, id: row.id, siteId: row.site_id, visitorId: row.visitor_id, lastSeen: row.last_seen,
+      pageviews: row.pageviews, events: row.events, entryPath: row.entry_path, exitPath: row.exit_path,
+      referrerDomain: row.referrer_domain, utmSource: row.utm_source, utmMedium: row.utm_medium, utmCampaign: row.utm_campaign,
+      browser: row.browser, os: row.os, device: row.device, country: row.country,
+    }));
+  }
+
   async ensurePartitions(from: Date, days: number): Promise<string[]> {
     const created: string[] = [];
     const first = startOfUtcDay(from);
@@ -153,6 +224,15 @@ export class PostgresTrafficStore implements TrafficStore {
       channelSlug: row.channel_slug,
       channelId: row.channel_id,
       rendition: row.rendition,
+      isBot: row.is_bot,
+      botScore: row.bot_score,
+      botType: row.bot_type,
+      browser: row.browser,
+      os: row.os,
+      device: row.device,
+      country: row.country,
+      city: row.city,
+      asn: row.asn === null ? null : Number(row.asn),
     }));
   }
 

@@ -23,7 +23,25 @@ export interface RequestRow
   channelSlug: string | null;
   channelId: string | null;
   rendition: string | null;
+  /** Enrichment (src/enrichment): bot verdict, parsed User-Agent, GeoIP. */
+  isBot: boolean;
+  botScore: number | null;
+  botType: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+  city: string | null;
+  asn: number | null;
 }
+
+export const ENRICHMENT_FIELDS = ['isBot', 'botScore', 'botType', 'browser', 'os', 'device', 'country', 'city', 'asn'] as const;
+/** A request row before enrichment. */
+export type BareRequestRow = Omit<RequestRow, (typeof ENRICHMENT_FIELDS)[number]>;
+/** What an unenriched row stores. */
+export const NOT_ENRICHED: Pick<RequestRow, (typeof ENRICHMENT_FIELDS)[number]> = {
+  isBot: false, botScore: null, botType: null, browser: null, os: null, device: null, country: null, city: null, asn: null,
+};
 
 /** Segment hits of one viewer on one channel on one day (UTC), summed into traffic.view_sessions. */
 export interface ViewHit {
@@ -55,14 +73,65 @@ export interface AccessBatch {
 /** 'fenced': another tailer owns the source now; nothing was written. */
 export type WriteOutcome = 'written' | 'fenced';
 
-export const PARTITIONED_TABLES = ['requests', 'view_sessions'] as const;
+export const PARTITIONED_TABLES = ['requests', 'view_sessions', 'events', 'sessions'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 export interface ViewSessionRow extends ViewHit {
   channelKey: string;
 }
 
+/** One tracker event (traffic.events). */
+export interface EventRow {
+  ts: Date;
+  id: string;
+  siteId: string;
+  sessionId: string;
+  visitorId: string;
+  name: string;
+  hostname: string | null;
+  path: string;
+  query: string | null;
+  referrerDomain: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmTerm: string | null;
+  utmContent: string | null;
+  clickId: string | null;
+  props: Record<string, string | number | boolean | null>;
+  isBot: boolean;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+}
+
+/** A visit: its counters as they stand after the latest event (traffic.sessions, upserted). */
+export interface SessionRow {
+  startedAt: Date;
+  id: string;
+  siteId: string;
+  visitorId: string;
+  lastSeen: Date;
+  pageviews: number;
+  events: number;
+  entryPath: string;
+  exitPath: string;
+  referrerDomain: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+}
+
 export interface TrafficStore {
+  /** Stores tracker events (a replay inserts nothing) and upserts their sessions, in one transaction. */
+  writeEvents(events: EventRow[], sessions: SessionRow[]): Promise<void>;
+  eventsOf(siteId: string, from: Date, to: Date): Promise<EventRow[]>;
+  sessionsOf(siteId: string, from: Date, to: Date): Promise<SessionRow[]>;
   /** Makes `owner` the source's only writer; answers the last committed checkpoint (null: never read). */
   claimSource(source: string, owner: string): Promise<{ inode: string; offset: number } | null>;
   /** Stores requests (replays insert nothing), folds view hits and moves the checkpoint, all or nothing. */

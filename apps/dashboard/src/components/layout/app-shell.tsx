@@ -9,6 +9,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { useRequireSession } from '@/lib/auth';
 import { cn } from '@/lib/utils';
 import { SidebarNav } from './sidebar-nav';
+import { NotificationBell } from './notification-bell';
 import { ThemeToggle } from './theme-toggle';
 import { UserMenu } from './user-menu';
 
@@ -96,6 +97,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Brand />
           </div>
           <div className="ml-auto flex items-center gap-1">
+            <NotificationBell />
             <ThemeToggle />
             <UserMenu />
           </div>

@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, CpuIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SlidersHorizontalIcon, TvIcon, UsersIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -33,6 +33,16 @@ export const NAVIGATION: NavSection[] = [
     items: [
       { href: '/monitoring', label: 'System', icon: ActivityIcon, permission: 'monitoring:read' },
       { href: '/monitoring/processes', label: 'Processes', icon: CpuIcon, permission: 'monitoring:read' },
+      { href: '/monitoring/health', label: 'Health', icon: HeartPulseIcon, permission: 'monitoring:read' },
+    ],
+  },
+  {
+    title: 'Alerts',
+    items: [
+      { href: '/alerts', label: 'Alerts', icon: BellRingIcon, permission: 'monitoring:read' },
+      { href: '/alerts/rules', label: 'Rules', icon: ListChecksIcon, permission: 'monitoring:read' },
+      { href: '/alerts/silences', label: 'Silences', icon: VolumeXIcon, permission: 'monitoring:read' },
+      { href: '/alerts/receivers', label: 'Receivers', icon: SendIcon, permission: 'monitoring:read' },
     ],
   },
   {

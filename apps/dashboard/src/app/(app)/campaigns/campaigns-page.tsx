@@ -4,9 +4,11 @@ import { ListCampaignsSchema } from '@castline/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { MegaphoneIcon } from 'lucide-react';
+import Link from 'next/link';
 import { useState } from 'react';
 import { Line, LineChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { z } from 'zod';
+import { RangeSelect } from '@/components/campaigns/range-select';
 import { EmptyState } from '@/components/empty-state';
 import { PageHeader } from '@/components/page-header';
 import { ResourceTable } from '@/components/resource-table';
@@ -18,13 +20,6 @@ import { api } from '@/lib/api';
 import { type AnalyticsReply, type CampaignView, campaignKeys, dayAgo, formatMoney, formatRatio } from '@/lib/campaigns';
 import { type Page, queryString } from '@/lib/settings';
 import { useTableSearch } from '@/lib/use-table-search';
-
-const RANGES = [
-  { value: '7', label: 'Last 7 days' },
-  { value: '30', label: 'Last 30 days' },
-  { value: '90', label: 'Last 90 days' },
-  { value: '365', label: 'Last 365 days' },
-] as const;
 
 const CampaignsSearchSchema = z.object({
   page: ListCampaignsSchema.shape.page.catch(1),
@@ -62,7 +57,12 @@ function Campaigns() {
   });
 
   const columns: Array<ColumnDef<CampaignView, never>> = [
-    { accessorKey: 'name', header: 'Campaign', meta: { className: 'font-medium' }, cell: ({ row }) => row.original.name },
+    { accessorKey: 'name', header: 'Campaign', meta: { className: 'font-medium' }, cell: ({ row }) => (
+        <Link href={`/campaigns/${row.original.id}`} className="hover:underline">
+          {row.original.name}
+        </Link>
+      ),
+    },
     { accessorKey: 'platform', header: 'Platform', cell: ({ row }) => row.original.platform },
     { accessorKey: 'status', header: 'Status', cell: ({ row }) => row.original.status },
     { accessorKey: 'spend', header: 'Spend', sortDescFirst: true, cell: ({ row }) => formatMoney(row.original.spend, row.original.currency) },
@@ -83,21 +83,7 @@ function Campaigns() {
     <>
       <PageHeader title="Campaigns" description="Figures are sums over the range; ratios come from the sums. Currencies are never added together." />
       <div className="mb-4 flex flex-wrap items-end gap-4">
-        <div className="grid gap-1.5">
-          <Label htmlFor="campaigns-range">Range</Label>
-          <Select value={days} onValueChange={(value) => search.set({ days: value as typeof days, page: 1 })}>
-            <SelectTrigger id="campaigns-range" className="w-44">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {RANGES.map((range) => (
-                <SelectItem key={range.value} value={range.value}>
-                  {range.label}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </div>
+        <RangeSelect id="campaigns-range" value={days} onChange={(value) => search.set({ days: value, page: 1 })} />
         {currencies.length > 0 && (
           <div className="grid gap-1.5">
             <Label htmlFor="campaigns-currency">Currency</Label>

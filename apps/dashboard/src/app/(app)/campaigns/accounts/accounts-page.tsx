@@ -18,7 +18,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { api, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
-import { type AdAccountView, campaignKeys, type SyncRunView } from '@/lib/campaigns';
+import { type AdAccountView, campaignKeys, type SyncRunView, useAccountEvents } from '@/lib/campaigns';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import type { Page } from '@/lib/settings';
 import { useZodForm } from '@/lib/use-zod-form';
@@ -38,6 +38,7 @@ export function AccountsPage() {
 function Accounts() {
   const canConnect = useCan('campaign-accounts:write');
   const [connecting, setConnecting] = useState<'meta' | 'google' | null>(null);
+  useAccountEvents();
   const query = useQuery({
     queryKey: campaignKeys.accounts(),
     queryFn: ({ signal }) => api<{ items: AdAccountView[] }>('/campaigns/accounts', { signal }),

@@ -1,6 +1,6 @@
 'use client';
 
-import { CreateApiKeyBodySchema, ListApiKeysQuerySchema } from '@castline/contracts';
+import { CreateApiKeyBodySchema, ListApiKeysQuerySchema, type Permission, ROLE_PERMISSIONS } from '@castline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { KeyRoundIcon, PlusIcon, TriangleAlertIcon } from 'lucide-react';
@@ -15,6 +15,7 @@ import { PageHeader } from '@/components/page-header';
 import { ResourceTable } from '@/components/resource-table';
 import { PermissionGate, RoleBadge, RoleSelect, SecretField, StatusBadge, When } from '@/components/settings/common';
 import { Button } from '@/components/ui/button';
+import { Checkbox } from '@/components/ui/checkbox';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -155,6 +156,36 @@ function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChang
                 render={({ field }) => <RoleSelect id="api-key-role" value={field.value} onChange={field.onChange} />}
               />
             </div>
+            <Controller
+              control={form.control}
+              name="permissions"
+              render={({ field }) => {
+                const role = form.watch('role');
+                const chosen = new Set<Permission>(field.value ?? []);
+                const toggle = (permission: Permission, on: boolean) => {
+                  if (on) chosen.add(permission);
+                  else chosen.delete(permission);
+                  field.onChange(chosen.size > 0 ? [...chosen] : undefined);
+                };
+                return (
+                  <fieldset className="grid gap-1.5" aria-describedby="api-key-permissions-hint">
+                    <legend className="text-sm font-medium">Limit to (optional)</legend>
+                    <p id="api-key-permissions-hint" className="text-xs text-muted-foreground">
+                      None ticked: everything the role may do. A shop that only posts conversions needs campaigns:write alone.
+                    </p>
+                    <div className="grid grid-cols-2 gap-1">
+                      {[...ROLE_PERMISSIONS[role]].map((permission) => (
+                        <label key={permission} className="flex items-center gap-2 text-sm">
+                          <Checkbox checked={chosen.has(permission)} onCheckedChange={(on) => toggle(permission, on === true)} />
+                          <code className="font-mono text-xs">{permission}</code>
+                        </label>
+                      ))}
+                    </div>
+                    {errors.permissions?.message && <p className="text-xs text-destructive">{errors.permissions.message}</p>}
+                  </fieldset>
+                );
+              }}
+            />
             <FormField id="api-key-expires" label="Expires" error={expiry === 'date' ? undefined : errors.expiresAt?.message}>
               {(control) => (
                 <Select value={expiry} onValueChange={(value) => choose(value as Expiry, date)}>
@@ -245,6 +276,12 @@ function ApiKeysList() {
   const columns: Array<ColumnDef<ApiKeyView, never>> = [
     { accessorKey: 'name', header: 'Name', meta: { className: 'font-medium' }, cell: ({ row }) => row.original.name },
     { accessorKey: 'role', header: 'Role', cell: ({ row }) => <RoleBadge role={row.original.role} /> },
+    {
+      id: 'permissions',
+      header: 'Limited to',
+      enableSorting: false,
+      cell: ({ row }) => (row.original.permissions.length > 0 ? <code className="font-mono text-xs">{row.original.permissions.join(', ')}</code> : <span className="text-muted-foreground">role</span>),
+    },
     { id: 'prefix', header: 'Prefix', enableSorting: false, cell: ({ row }) => <code className="font-mono text-xs">cl_{row.original.prefix}_…</code> },
     {
       accessorKey: 'createdAt',

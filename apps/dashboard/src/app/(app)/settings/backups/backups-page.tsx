@@ -160,7 +160,33 @@ function RunningBackup({ backup }: { backup: BackupView }) {
   );
 }
 
+function UndoButton({ restore }: { restore: RestoreView }) {
+  const queryClient = useQueryClient();
+  const undo = useMutation({
+    mutationFn: () => api<RestoreView>(`/backups/restores/${restore.id}/undo`, { method: 'POST' }),
+    onSuccess: () => {
+      toast.success('Undo started');
+      void queryClient.invalidateQueries({ queryKey: backupKeys.restores() });
+    },
+    onError: (error) => toast.error('Could not undo', { description: describeError(error) }),
+  });
+  return (
+    <ConfirmDialog
+      trigger={
+        <Button variant="outline" size="sm" disabled={undo.isPending} aria-label={`Undo the restore of ${restore.backupName}`}>
+          Undo
+        </Button>
+      }
+      title={`Undo the restore of ${restore.backupName}?`}
+      description={`The database it replaced (${restore.previousDatabase}) becomes live again; the restored one is kept aside. Uploaded files stay as restored.`}
+      confirmLabel="Undo"
+      onConfirm={() => undo.mutate()}
+    />
+  );
+}
+
 function RestoreHistory() {
+  const canRestore = useCan('backups:restore');
   const query = useQuery({
     queryKey: backupKeys.restores(),
     queryFn: ({ signal }) => api<{ items: RestoreView[] }>('/backups/restores', { signal }),
@@ -180,7 +206,10 @@ function RestoreHistory() {
           {items.map((restore) => (
             <li key={restore.id} className="rounded-md border p-3 text-sm" data-restore={restore.id}>
               <div className="flex flex-wrap items-center gap-2">
-                <span className="font-medium">{restore.backupName}</span>
+                <span className="font-medium">
+                  {restore.kind === 'undo' ? 'Undo of ' : ''}
+                  {restore.backupName}
+                </span>
                 {restore.result ? (
                   <StatusBadge tone={RESULT_TONE[restore.result]}>{restore.result.replace('_', ' ')}</StatusBadge>
                 ) : (
@@ -190,6 +219,7 @@ function RestoreHistory() {
                   <span className="text-muted-foreground">{formatDateTime(restore.startedAt)}</span>
                 </When>
                 {restore.switchWindowMs !== null && <span className="text-muted-foreground">switch {restore.switchWindowMs} ms</span>}
+                {canRestore && restore.kind === 'restore' && restore.result === 'success' && restore.previousDatabase && <UndoButton restore={restore} />}
               </div>
               <ol className="mt-2 flex flex-wrap gap-1" aria-label="Steps">
                 {restore.steps.map((step) => (

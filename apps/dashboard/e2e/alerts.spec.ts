@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from '@playwright/test';
+import { admin, apiAs, signIn } from './support';
+
+/**
+ * Alerting in the browser against the native platform: "Send test" shows the receiver's reply, and the bell's
+ * unread count rises live (pushed over the live feed) when a check goes DOWN.
+ */
+let hook: Server;
+let hookBase = '';
+
+test.beforeAll(async () => {
+  hook = createServer((request, response) => {
+    if (request.url === '/down') response.writeHead(500).end('down');
+    else response.end('hello from the hook');
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  hookBase = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+});
+test.afterAll(() => {
+  hook.close();
+});
+
+test('sends a test to a receiver and shows its reply', async ({ context, page }) => {
+  const api = await apiAs(admin());
+  const created = await api.post('/api/v1/alerts/receivers', { data: { name: `e2e hook ${Date.now()}`, kind: 'webhook', config: { url: `${hookBase}/hook` } } });
+  expect(created.status()).toBe(201);
+  const { name } = (await created.json()) as { name: string };
+  await api.dispose();
+  await signIn(context, page, admin(), '/alerts/receivers');
+  await expect(page.getByRole('heading', { level: 1, name: 'Receivers' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: name });
+  await row.getByRole('button', { name: 'Send test' }).click();
+  await expect(row.getByTestId('test-result')).toContainText('200 hello from the hook');
+});
+
+test('raises the bell count live when a check goes down', async ({ context, page }) => {
+  await signIn(context, page, admin(), '/monitoring/health');
+  await expect(page.getByRole('heading', { level: 1, name: 'Health' })).toBeVisible();
+  const bell = page.getByTestId('notification-bell');
+  await expect(bell).toBeVisible();
+  const before = Number((await page.getByTestId('notification-count').textContent({ timeout: 1_000 }).catch(() => '0')) ?? '0');
+  const api = await apiAs(admin());
+  const created = await api.post('/api/v1/monitoring/checks', { data: { kind: 'http', name: `e2e down ${Date.now()}`, target: `${hookBase}/down`, intervalSeconds: 10 } });
+  expect(created.status()).toBe(201);
+  await api.dispose();
+  // No reload: the count changes when the live feed announces the notification.
+  await expect
+    .poll(async () => Number((await page.getByTestId('notification-count').textContent({ timeout: 500 }).catch(() => '0')) ?? '0'), { timeout: 30_000 })
+    .toBeGreaterThan(before);
+  await bell.click();
+  await expect(page.getByRole('menuitem').filter({ hasText: 'service DOWN: 1 firing' }).first()).toBeVisible();
+});

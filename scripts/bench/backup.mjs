@@ -1,0 +1,103 @@
+// `npm run bench:backup` (run `npm run build` first), part (1): the backup's database component against plain
+// pg_dump on one generated database, at the same (pg_dump's default) compression.
+//   plain:    pg_dump -Fc -f <file>
+//   castline: pg_dump -Fc --snapshot (REPEATABLE READ snapshot, row counts first) streamed through SHA-256 and
+//             AES-256-GCM STREAM encryption into BACKUP_DIR/.partial-<id>/, manifest written and signed, renamed
+//             (the service's own runBackup with the database component only, at normal priority).
+// MB/s is the database's size (pg_database_size) over the wall time; the ratio is castline / plain (goal >= 0.8).
+// BENCH_BACKUP_MB (default 300: ~1 GB does not fit the shared 2-core machine's time) sizes the table data,
+// BENCH_ROUNDS (2) alternates plain and castline that many times. The bench database is dropped at the end.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(import.meta.dirname, '../..');
+const db = require(path.join(root, 'packages/db/dist/index.js'));
+const { runBackup, backupName } = require(path.join(root, 'services/backup/dist/backups/backup-runner.js'));
+const { BackupKeyring } = require(path.join(root, 'services/backup/dist/crypto/backup-keyring.js'));
+const { libpqEnv, locatePgTool, serverVersionOf } = require(path.join(root, 'services/backup/dist/database/pg-tools.js'));
+
+const targetMb = Number(process.env.BENCH_BACKUP_MB ?? 300);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const databaseUrl = db.withDatabaseName(db.defaultDatabaseUrl(), 'castline_bench_backup');
+const work = mkdtempSync(path.join(os.tmpdir(), 'castline-bench-backup-'));
+const keyring = new BackupKeyring('bench-backup-key-0123456789abcdef0123456789');
+const mb = (bytes) => bytes / 1_000_000;
+
+async function generate() {
+  await db.dropDatabase(databaseUrl);
+  await db.ensureDatabase(databaseUrl);
+  // ~170 bytes per row on disk: a bigint, a timestamp, an int and 128 hex characters (compressible like real text).
+  const rows = Math.round((targetMb * 1_000_000) / 170);
+  await db.withPgClient(databaseUrl, async (client) => {
+    await client.query(`CREATE TABLE bench_rows (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), n int NOT NULL, payload text NOT NULL)`);
+    const batch = 500_000;
+    for (let start = 1; start <= rows; start += batch) {
+      const end = Math.min(rows, start + batch - 1);
+      await client.query(`INSERT INTO bench_rows (n, payload) SELECT i % 1000, repeat(md5(i::text), 4) FROM generate_series($1::int, $2::int) AS i`, [start, end]);
+    }
+    await client.query('VACUUM ANALYZE bench_rows');
+  });
+  return db.withPgClient(databaseUrl, async (client) => ({
+    rows,
+    bytes: Number((await client.query(`SELECT pg_database_size(current_database()) AS size`)).rows[0].size),
+    serverVersionNum: Number((await client.query(`SHOW server_version_num`)).rows[0].server_version_num),
+  }));
+}
+
+function plainDump(tool) {
+  const file = path.join(work, `plain-${randomUUID()}.pgdump`);
+  const { url, env } = libpqEnv(databaseUrl);
+  const started = performance.now();
+  const result = spawnSync(tool.path, ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${url}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`pg_dump failed: ${result.stderr}`);
+  const bytes = statSync(file).size;
+  rmSync(file);
+  return { seconds, bytes };
+}
+
+async function castlineDump() {
+  const backupDir = path.join(work, `castline-${randomUUID()}`);
+  const id = randomUUID();
+  const started = performance.now();
+  const outcome = await runBackup(
+    { id, name: backupName(id, new Date()), components: ['database'], excludeTableData: [] },
+    { databaseUrl, uploadsDir: path.join(work, 'none'), lowPriority: false },
+    backupDir,
+    keyring,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  rmSync(backupDir, { recursive: true, force: true });
+  return { seconds, bytes: outcome.sizeBytes };
+}
+
+try {
+  console.log(`generating ~${targetMb} MB of table data...`);
+  const generated = await generate();
+  const tool = await locatePgTool('pg_dump', serverVersionOf(generated.serverVersionNum), process.env.PG_BIN_DIR);
+  console.log(`database: ${generated.rows} rows, ${mb(generated.bytes).toFixed(0)} MB (pg_database_size); ${tool.path} ${tool.version}; ${os.cpus().length} CPUs`);
+  const plain = [];
+  const castline = [];
+  for (let round = 1; round <= rounds; round++) {
+    plain.push(plainDump(tool));
+    castline.push(await castlineDump());
+    const [p, c] = [plain.at(-1), castline.at(-1)];
+    console.log(`round ${round}: plain ${p.seconds.toFixed(2)} s (${mb(p.bytes).toFixed(1)} MB file), castline ${c.seconds.toFixed(2)} s (${mb(c.bytes).toFixed(1)} MB stored)`);
+  }
+  const mean = (runs) => runs.reduce((sum, run) => sum + run.seconds, 0) / runs.length;
+  const rate = (runs) => mb(generated.bytes) / mean(runs);
+  console.log('');
+  console.log('| database component | seconds (mean) | MB/s of database | output MB |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(`| plain pg_dump -Fc > file | ${mean(plain).toFixed(2)} | ${rate(plain).toFixed(1)} | ${mb(plain[0].bytes).toFixed(1)} |`);
+  console.log(`| castline (snapshot + counts + SHA-256 + AES-256-GCM STREAM + manifest) | ${mean(castline).toFixed(2)} | ${rate(castline).toFixed(1)} | ${mb(castline[0].bytes).toFixed(1)} |`);
+  console.log(`ratio castline / plain: ${(rate(castline) / rate(plain)).toFixed(2)} (goal >= 0.8)`);
+} finally {
+  await db.dropDatabase(databaseUrl).catch(() => undefined);
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,116 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createPrismaClient, type PrismaClient } from '@castline/db';
+import { playbackToken } from '@castline/platform';
+import { ADMIN, bearer, eventually, freePort, inProcessServiceEnv, login, redisKeyPrefix, startTestGateway, type TestGateway } from '@castline/testkit';
+import { startMedia } from '../src/media-app';
+
+/**
+ * nginx's /vod/ (rendered from the repo's templates) over a video's output directory: public, then private
+ * through the library API (the directory moves), signed paths checked by secure_link.
+ */
+const root = path.resolve(__dirname, '../../..');
+const playbackSecret = 'vod-test-secret-0123456789abcdef';
+let work: string;
+let mediaRoot: string;
+let gateway: TestGateway;
+let media: NestFastifyApplication;
+let nginx: ChildProcess;
+let base: string;
+let prisma: PrismaClient;
+let adminToken: string;
+let readyId: string;
+
+const nginxBinary = () => ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((file) => existsSync(file)) ?? 'nginx';
+const portOf = (app: NestFastifyApplication) => (app.getHttpServer().address() as AddressInfo).port;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'castline-vod-'));
+  mediaRoot = path.join(work, 'media');
+  gateway = await startTestGateway('media-vod');
+  prisma = createPrismaClient(gateway.databaseUrl);
+  media = await startMedia(
+    { ...inProcessServiceEnv(gateway.databaseUrl), REDIS_KEY_PREFIX: redisKeyPrefix('media-vod'), MEDIA_ROOT: mediaRoot, PLAYBACK_SIGNING_SECRET: playbackSecret },
+    { handleSignals: false },
+  );
+  const video = await prisma.video.create({ data: { title: 'Clip', originalFilename: 'clip.mp4', status: 'ready', sizeBytes: 10n } });
+  readyId = video.id;
+  const dir = path.join(mediaRoot, 'vod', readyId);
+  await mkdir(path.join(dir, '360p'), { recursive: true });
+  await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000,RESOLUTION=640x360\n360p/index.m3u8\n');
+  await writeFile(path.join(dir, '360p', 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nseg_0.ts\n#EXT-X-ENDLIST\n');
+  await writeFile(path.join(dir, '360p', 'seg_0.ts'), Buffer.alloc(188 * 10, 0x47));
+  await writeFile(path.join(dir, '360p', 'seg_1.ts.tmp'), Buffer.alloc(188, 0x47));
+  await writeFile(path.join(dir, 'sprite.vtt'), 'WEBVTT\n');
+  await writeFile(path.join(dir, 'download.mp4'), Buffer.alloc(4096, 1));
+  await mkdir(path.join(mediaRoot, 'originals'), { recursive: true });
+  await writeFile(path.join(mediaRoot, 'originals', readyId), 'original');
+  execFileSync('chmod', ['-R', 'a+rX', work]);
+
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const nginxDir = path.join(work, 'nginx');
+  const conf = execFileSync('bash', [path.join(root, 'scripts/render-nginx.sh'), 'local', nginxDir], {
+    env: {
+      ...process.env, NGINX_PORT: String(port), NGINX_RESOLVER: '127.0.0.1', PLAYBACK_SIGNING_SECRET: playbackSecret,
+      GATEWAY_UPSTREAM: `127.0.0.1:${portOf(gateway.app)}`, MEDIA_UPSTREAM: `127.0.0.1:${portOf(media)}`, MEDIA_ROOT: mediaRoot, HLS_ROOT: path.join(work, 'hls'),
+    },
+  }).toString().trim();
+  chmodSync(nginxDir, 0o711);
+  nginx = spawn(nginxBinary(), ['-p', nginxDir, '-c', conf, '-e', path.join(nginxDir, 'error.log'), '-g', 'daemon off;'], { stdio: 'inherit' });
+  await eventually(() => fetch(`${base}/nginx-health`).then(() => true, () => undefined), 10_000);
+  adminToken = (await login(gateway.app, ADMIN.email, ADMIN.password)).accessToken;
+}, 60_000);
+
+afterAll(async () => {
+  if (nginx && nginx.exitCode === null) {
+    const exited = once(nginx, 'exit');
+    nginx.kill('SIGTERM');
+    await exited;
+  }
+  await media?.close();
+  await prisma?.$disconnect();
+  await gateway?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+it('/vod/ serves a public video; made private, only a valid signed path plays it (403 forged, 410 expired)', async () => {
+  const view = async () => (await gateway.app.inject({ method: 'GET', url: `/api/v1/media/videos/${readyId}`, headers: bearer(adminToken) })).json();
+  expect((await view()).playbackBase).toBe(`/vod/${readyId}/`);
+  const master = await fetch(`${base}/vod/${readyId}/index.m3u8`);
+  expect(master.status).toBe(200);
+  expect(master.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+  expect(master.headers.get('access-control-allow-origin')).toBe('*');
+  const variant = (await master.text()).split('\n').find((line) => line.endsWith('.m3u8'))!;
+  const segment = await fetch(`${base}/vod/${readyId}/${variant.replace('index.m3u8', 'seg_0.ts')}`);
+  expect(segment.status).toBe(200);
+  expect(segment.headers.get('cache-control')).toContain('immutable');
+  expect((await fetch(`${base}/vod/${readyId}/sprite.vtt`)).headers.get('content-type')).toBe('text/vtt');
+  const mp4 = await fetch(`${base}/vod/${readyId}/download.mp4`, { headers: { range: 'bytes=0-15' } });
+  expect(mp4.status).toBe(206);
+  // A half-written file and everything outside vod/ stay unreachable.
+  expect((await fetch(`${base}/vod/${readyId}/360p/seg_1.ts.tmp`)).status).toBe(404);
+  expect((await fetch(`${base}/vod/../originals/${readyId}`)).status).not.toBe(200);
+  expect((await fetch(`${base}/vod/%2e%2e/originals/${readyId}`)).status).not.toBe(200);
+
+  const patched = await gateway.app.inject({ method: 'PATCH', url: `/api/v1/media/videos/${readyId}`, headers: bearer(adminToken), payload: { visibility: 'private' } });
+  expect(patched.statusCode).toBe(200);
+  const signedBase = patched.json().playbackBase as string;
+  expect(signedBase).toMatch(new RegExp(`^/vod/_signed/[A-Za-z0-9_-]{22}/\\d+/${readyId}/$`));
+  expect((await fetch(`${base}/vod/${readyId}/index.m3u8`)).status).toBe(404);
+  expect((await fetch(`${base}${signedBase}index.m3u8`)).status).toBe(200);
+  expect((await fetch(`${base}${signedBase}${variant}`)).status).toBe(200);
+  const [, , , token, expires] = signedBase.split('/');
+  // The first character: the last one of a 22-character md5 carries 4 bits nginx ignores.
+  const forged = `${token!.startsWith('A') ? 'B' : 'A'}${token!.slice(1)}`;
+  expect((await fetch(`${base}/vod/_signed/${forged}/${expires}/${readyId}/index.m3u8`)).status).toBe(403);
+  const past = Math.floor(Date.now() / 1000) - 10;
+  expect((await fetch(`${base}/vod/_signed/${playbackToken(playbackSecret, readyId, past)}/${past}/${readyId}/index.m3u8`)).status).toBe(410);
+  expect((await fetch(`${base}/vod/_private/${readyId}/index.m3u8`)).status).toBe(403);
+});

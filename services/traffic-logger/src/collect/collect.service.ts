@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { parseAttribution } from '@castline/attribution';
+import { checkMessage, type CollectEvent, CollectEventSchema, ErrorCodes, PAGE_VIEW, SESSION_START } from '@castline/contracts';
+import { AppError, CONFIG, REDIS } from '@castline/platform';
+import type { Redis } from 'ioredis';
+import type { TrafficLoggerConfig } from '../config';
+import { classifyBot } from '../enrichment/bots';
+import { parseUserAgent } from '../enrichment/user-agent';
+import { TRAFFIC_STORE } from '../store/store.provider';
+import { type EventRow, type SessionRow, type TrafficStore, utcDay } from '../store/traffic-store';
+import { SitesRepository } from './sites.repository';
+import { visitorIdOf } from './visitors';
+
+/** Bodies above this are refused before parsing. */
+export const COLLECT_MAX_BYTES = 8 * 1024;
+/** A visitor idle this long starts a new session. */
+export const SESSION_IDLE_S = 30 * 60;
+
+export interface CollectRequest {
+  /** The body as received: a string (text/plain, sendBeacon) or what Fastify parsed from JSON. */
+  body: unknown;
+  contentLength: number;
+  origin: string | undefined;
+  ip: string;
+  userAgent: string;
+}
+
+/** The session in Redis between events: the stored row's counters and attribution, with when it started. */
+interface StoredSession
+  extends Pick<SessionRow, 'id' | 'pageviews' | 'events' | 'entryPath' | 'exitPath' | 'referrerDomain' | 'utmSource' | 'utmMedium' | 'utmCampaign'> {
+  startedAt: string;
+}
+
+/**
+ * POST /api/v1/collect: checks in this order (each a 4xx with its code, nothing written): size (413), JSON and
+ * schema (400 INVALID_PAYLOAD), site (404 UNKNOWN_SITE), Origin in the site's allow-list (403 ORIGIN_NOT_ALLOWED),
+ * rate per IP and site (429 RATE_LIMITED + Retry-After); then stores the event, with a session_start when the
+ * visitor's session is new (server-side sessions, 30 minutes idle). Postgres down: 503 INGEST_UNAVAILABLE.
+ */
+@Injectable()
+export class CollectService {
+  constructor(
+    @Inject(CONFIG) private readonly config: TrafficLoggerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
+    private readonly sites: SitesRepository,
+  ) {}
+
+  /** Returns the allowed Origin, which the answer echoes (CORS, never *). */
+  async collect(request: CollectRequest): Promise<{ origin: string }> {
+    const event = this.parse(request);
+    const site = await this.sites.forCollect(event.site);
+    if (!site) throw new AppError(ErrorCodes.unknownSite, `No site ${event.site}`, HttpStatus.NOT_FOUND);
+    if (!request.origin || !site.allowedOrigins.includes(request.origin)) {
+      throw new AppError(ErrorCodes.originNotAllowed, `Origin ${request.origin ?? '(none)'} may not send events for this site`, HttpStatus.FORBIDDEN);
+    }
+    await this.limit(site.id, request.ip);
+    const [events, sessions, keepSession] = await this.rows(event, request);
+    try {
+      await this.store.writeEvents(events, sessions);
+      // Only once stored: a refused write leaves the session's counters as they were.
+      await keepSession();
+    } catch (error) {
+      // The store is down: the tracker may retry later; nothing was stored (one transaction).
+      throw new AppError(ErrorCodes.ingestUnavailable, `Events cannot be stored right now: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE, {
+        retryAfterSeconds: 30,
+      });
+    }
+    return { origin: request.origin };
+  }
+
+  private parse(request: CollectRequest): CollectEvent {
+    const text = typeof request.body === 'string' ? request.body : request.body === undefined ? '' : JSON.stringify(request.body);
+    if (request.contentLength > COLLECT_MAX_BYTES || Buffer.byteLength(text) > COLLECT_MAX_BYTES) {
+      throw new AppError(ErrorCodes.payloadTooLarge, `An event may have at most ${COLLECT_MAX_BYTES} bytes`, HttpStatus.PAYLOAD_TOO_LARGE);
+    }
+    let json: unknown;
+    try {
+      json = typeof request.body === 'string' ? JSON.parse(request.body) : request.body;
+    } catch {
+      throw new AppError(ErrorCodes.invalidPayload, 'The body is not JSON', HttpStatus.BAD_REQUEST);
+    }
+    const check = checkMessage(CollectEventSchema, json);
+    if (!check.ok) throw new AppError(ErrorCodes.invalidPayload, `Invalid event: ${check.summary}`, HttpStatus.BAD_REQUEST, { fields: check.problems });
+    return check.data;
+  }
+
+  private async limit(siteId: string, ip: string): Promise<void> {
+    const minute = Math.floor(Date.now() / 60_000);
+    const key = `traffic:collect:rate:${siteId}:${ip}:${minute}`;
+    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 120).exec()) as [[null, number], unknown];
+    if (count > this.config.TRAFFIC_COLLECT_PER_MINUTE) {
+      const retryAfter = Math.max(1, (minute + 1) * 60 - Math.floor(Date.now() / 1000));
+      throw new AppError(ErrorCodes.rateLimited, 'Too many events from this address', HttpStatus.TOO_MANY_REQUESTS, { retryAfterSeconds: retryAfter });
+    }
+  }
+
+  private async rows(event: CollectEvent, request: CollectRequest): Promise<[EventRow[], SessionRow[], () => Promise<unknown>]> {
+    const now = new Date();
+    const page = new URL(event.url);
+    const attribution = parseAttribution({ url: event.url, referrer: event.referrer ?? null });
+    const agent = parseUserAgent(request.userAgent || null);
+    const bot = classifyBot({ userAgent: request.userAgent || null, path: page.pathname });
+    const visitorId = await visitorIdOf(this.redis, { day: utcDay(now), siteId: event.site, ip: request.ip, userAgent: request.userAgent });
+    const sessionKey = `traffic:session:${event.site}:${visitorId}`;
+    const stored = await this.redis.get(sessionKey);
+    const isNew = !stored;
+    const session: StoredSession = stored
+      ? (JSON.parse(stored) as StoredSession)
+      : {
+          id: randomUUID(),
+          startedAt: now.toISOString(),
+          pageviews: 0,
+          events: 0,
+          entryPath: page.pathname,
+          exitPath: page.pathname,
+          referrerDomain: attribution.referrer?.domain ?? null,
+          utmSource: attribution.utm.source,
+          utmMedium: attribution.utm.medium,
+          utmCampaign: attribution.utm.campaign,
+        };
+    session.events += 1;
+    if (event.name === PAGE_VIEW) {
+      session.pageviews += 1;
+      session.exitPath = page.pathname;
+    }
+    const keepSession = () => this.redis.set(sessionKey, JSON.stringify(session), 'EX', SESSION_IDLE_S);
+
+    const base = {
+      siteId: event.site,
+      sessionId: session.id,
+      visitorId,
+      hostname: page.hostname,
+      path: page.pathname,
+      query: page.search ? page.search.slice(1) : null,
+      referrerDomain: attribution.referrer?.domain ?? null,
+      utmSource: attribution.utm.source,
+      utmMedium: attribution.utm.medium,
+      utmCampaign: attribution.utm.campaign,
+      utmTerm: attribution.utm.term,
+      utmContent: attribution.utm.content,
+      clickId: Object.values(attribution.clickIds).find((id) => id !== null) ?? null,
+      isBot: bot.isBot,
+      ...agent,
+      country: null,
+    };
+    const events: EventRow[] = [{ ...base, ts: now, id: randomUUID(), name: event.name, props: event.props ?? {} }];
+    if (isNew) events.unshift({ ...base, ts: now, id: randomUUID(), name: SESSION_START, props: {} });
+    const sessionRow: SessionRow = {
+      startedAt: new Date(session.startedAt),
+      id: session.id,
+      siteId: event.site,
+      visitorId,
+      lastSeen: now,
+      pageviews: session.pageviews,
+      events: session.events,
+      entryPath: session.entryPath,
+      exitPath: session.exitPath,
+      referrerDomain: session.referrerDomain,
+      utmSource: session.utmSource,
+      utmMedium: session.utmMedium,
+      utmCampaign: session.utmCampaign,
+      browser: agent.browser,
+      os: agent.os,
+      device: agent.device,
+      country: null,
+    };
+    return [events, [sessionRow], keepSession];
+  }
+}

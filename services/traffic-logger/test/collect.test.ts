@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { createPrismaClient } from '@castline/db';
+import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
+import { Redis } from 'ioredis';
+import { PostgresTrafficStore } from '../src/store/postgres-traffic-store';
+import { TRAFFIC_STORE } from '../src/store/store.provider';
+import type { TrafficStore } from '../src/store/traffic-store';
+import { startTrafficLogger } from '../src/traffic-logger-app';
+
+/** POST /api/v1/collect on the traffic-logger: every refusal with its code and nothing stored, then real events. */
+let harness: ServiceHarness;
+let store: PostgresTrafficStore;
+let redis: Redis;
+const site = { id: randomUUID(), origin: 'https://tv.example.com' };
+const other = { id: randomUUID(), origin: 'https://other.example.org' };
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const LIMIT = 12;
+
+beforeAll(async () => {
+  harness = await startServiceHarness('traffic-collect', startTrafficLogger, { TRAFFIC_COLLECT_PER_MINUTE: String(LIMIT) });
+  const prisma = createPrismaClient(harness.databaseUrl);
+  await prisma.site.createMany({
+    data: [
+      { id: site.id, domain: 'tv.example.com', name: 'TV', allowedOrigins: [site.origin] },
+      { id: other.id, domain: 'other.example.org', name: 'Other', allowedOrigins: [other.origin] },
+    ],
+  });
+  await prisma.$disconnect();
+  store = new PostgresTrafficStore(harness.databaseUrl);
+  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: harness.redisKeyPrefix });
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  await store?.close();
+  await harness?.close();
+});
+
+const event = (overrides: Record<string, unknown> = {}) => ({ site: site.id, name: 'page_view', url: 'https://tv.example.com/live?utm_source=nl', ...overrides });
+
+const post = (payload: unknown, headers: Record<string, string> = {}, remoteAddress = '203.0.113.10') =>
+  harness.app.inject({
+    method: 'POST',
+    url: '/api/v1/collect',
+    remoteAddress,
+    headers: { 'content-type': 'text/plain', origin: site.origin, 'user-agent': CHROME, ...headers },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
+
+const stored = async (siteId = site.id) => {
+  const from = new Date(Date.now() - 3_600_000);
+  const to = new Date(Date.now() + 3_600_000);
+  return { events: await store.eventsOf(siteId, from, to), sessions: await store.sessionsOf(siteId, from, to) };
+};
+
+describe('refusals: a clear code, nothing stored', () => {
+  const cases: Array<[string, () => ReturnType<typeof post>, number, string]> = [
+    ['not JSON', () => post('{"site": '), 400, 'INVALID_PAYLOAD'],
+    ['JSON that is not an event', () => post([1, 2]), 400, 'INVALID_PAYLOAD'],
+    ['a missing url', () => post(event({ url: undefined })), 400, 'INVALID_PAYLOAD'],
+    ['a javascript: url', () => post(event({ url: 'javascript:alert(1)' })), 400, 'INVALID_PAYLOAD'],
+    ['a bad event name', () => post(event({ name: 'drop table;' })), 400, 'INVALID_PAYLOAD'],
+    ['an unknown field', () => post(event({ extra: 1 })), 400, 'INVALID_PAYLOAD'],
+    ['nested props', () => post(event({ props: { a: { b: 1 } } })), 400, 'INVALID_PAYLOAD'],
+    ['over 8 KiB', () => post(event({ props: { big: 'x'.repeat(200) }, referrer: 'https://a.example/' + 'y'.repeat(8_300) })), 413, 'PAYLOAD_TOO_LARGE'],
+    ['an unknown site', () => post(event({ site: randomUUID() })), 404, 'UNKNOWN_SITE'],
+    ['no Origin', () => post(event(), { origin: '' }), 403, 'ORIGIN_NOT_ALLOWED'],
+    ['a foreign Origin', () => post(event(), { origin: 'https://evil.example' }), 403, 'ORIGIN_NOT_ALLOWED'],
+    ["another site's Origin", () => post(event(), { origin: other.origin }), 403, 'ORIGIN_NOT_ALLOWED'],
+  ];
+  it.each(cases)('%s', async (_name, send, status, code) => {
+    const response = await send();
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toMatchObject({ error: { code } });
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(await stored()).toEqual({ events: [], sessions: [] });
+  });
+});
+
+describe('accepted events', () => {
+  it('stores a page view with a session_start, attribution and the parsed browser; CORS echoes the Origin', async () => {
+    const response = await post(event({ referrer: 'https://www.google.co.uk/search?q=tv' }));
+    expect(response.statusCode).toBe(202);
+    expect(response.headers['access-control-allow-origin']).toBe(site.origin);
+    expect(response.headers.vary).toBe('Origin');
+    const { events, sessions } = await stored();
+    expect(events.map((e) => e.name).sort()).toEqual(['page_view', 'session_start']);
+    expect(events.find((e) => e.name === 'page_view')).toMatchObject({ path: '/live', query: 'utm_source=nl', utmSource: 'nl', referrerDomain: 'google.co.uk', browser: 'Chrome', os: 'Windows', isBot: false });
+    expect(sessions).toEqual([expect.objectContaining({ pageviews: 1, events: 1, entryPath: '/live', exitPath: '/live', utmSource: 'nl' })]);
+    expect(JSON.stringify(await stored())).not.toContain('203.0.113.10');
+  });
+
+  it('counts two reloads as page views of the same visitor and session, and stores a custom event with its props', async () => {
+    await post(event());
+    await post(event({ url: 'https://tv.example.com/schedule' }));
+    expect((await post(event({ name: 'play', props: { channel: 'news', seconds: 30, hd: true, note: null } }))).statusCode).toBe(202);
+    const { events, sessions } = await stored();
+    expect(events.filter((e) => e.name === 'page_view')).toHaveLength(3);
+    expect(new Set(events.map((e) => e.visitorId)).size).toBe(1);
+    expect(events.filter((e) => e.name === 'session_start')).toHaveLength(1);
+    expect(events.find((e) => e.name === 'play')!.props).toEqual({ channel: 'news', seconds: 30, hd: true, note: null });
+    expect(sessions).toEqual([expect.objectContaining({ pageviews: 3, events: 4, entryPath: '/live', exitPath: '/schedule' })]);
+  });
+
+  it('is another visitor from another IP, and a new session after 30 idle minutes', async () => {
+    await post(event(), {}, '198.51.100.20');
+    // 30 idle minutes: the session key expired.
+    const keys = await redis.keys(`${harness.redisKeyPrefix}traffic:session:${site.id}:*`);
+    for (const key of keys) await redis.del(key.slice(harness.redisKeyPrefix.length));
+    await post(event(), {}, '203.0.113.10');
+    const { events, sessions } = await stored();
+    expect(new Set(events.map((e) => e.visitorId)).size).toBe(2);
+    expect(events.filter((e) => e.name === 'session_start')).toHaveLength(3);
+    expect(sessions).toHaveLength(3);
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After once an IP sends more than the limit in a minute', async () => {
+    const ip = '192.0.2.77';
+    const before = (await stored()).events.length;
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof post>> | undefined;
+    for (let index = 0; index < LIMIT + 2; index += 1) {
+      const response = await post(event(), {}, ip);
+      statuses.push(response.statusCode);
+      if (response.statusCode === 429) limited ??= response;
+    }
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(1);
+    expect(limited!.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
+    const accepted = statuses.filter((status) => status === 202).length;
+    // Each accepted event stored (plus one session_start); refused ones nothing.
+    expect((await stored()).events.length).toBe(before + accepted + 1);
+  });
+
+  it('answers 503 INGEST_UNAVAILABLE with Retry-After while the store cannot write, storing nothing', async () => {
+    const live = harness.app.get<TrafficStore>(TRAFFIC_STORE);
+    const write = jest.spyOn(live, 'writeEvents').mockRejectedValueOnce(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const before = (await stored()).events.length;
+    const response = await post(event(), {}, '198.51.100.99');
+    write.mockRestore();
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ error: { code: 'INGEST_UNAVAILABLE' } });
+    expect(response.headers['retry-after']).toBe('30');
+    expect((await stored()).events.length).toBe(before);
+  });
+
+  it('serves the tracker script that posts here', async () => {
+    const response = await harness.app.inject({ method: 'GET', url: '/api/v1/collect/tracker.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('application/javascript');
+    expect(response.body).toContain("send('page_view')");
+  });
+
+  it('answers the preflight of a JSON post with the Origin, never *', async () => {
+    const response = await harness.app.inject({ method: 'OPTIONS', url: '/api/v1/collect', headers: { origin: site.origin, 'access-control-request-method': 'POST' } });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe(site.origin);
+  });
+});
