@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,9 @@ import { Rpc } from '@castline/contracts';
 import { applyMigrations, DEFAULT_MIGRATIONS_DIR, defaultDatabaseUrl, dropDatabase, withDatabaseName, withPgClient } from '@castline/db';
 import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { startBackup } from '../src/backup-app';
-import { backupEnv, seedEveryTable, tableDigests, waitUntil } from './backup-support';
+import { backupName, runBackup } from '../src/backups/backup-runner';
+import { BackupKeyring } from '../src/crypto/backup-keyring';
+import { backupEnv, seedEveryTable, TEST_BACKUP_KEY, tableDigests, waitUntil } from './backup-support';
 
 const works: string[] = [];
 const leftovers: string[] = [];
@@ -21,10 +23,13 @@ afterAll(async () => {
   for (const work of works) await rm(work, { recursive: true, force: true });
 });
 
-async function start(databaseUrl?: string): Promise<ServiceHarness> {
+let backupDir = '';
+
+async function start(): Promise<ServiceHarness> {
   const setup = await backupEnv();
   works.push(setup.work);
-  harness = await startServiceHarness('backup_schema', startBackup, { ...setup.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  backupDir = setup.env.BACKUP_DIR!;
+  harness = await startServiceHarness('backup_schema', startBackup, setup.env);
   return harness;
 }
 
@@ -60,10 +65,9 @@ describe('restore and the schema version', () => {
   });
 
   it('migrates an older backup forward before the switch', async () => {
-    // A database at every migration but the newest one (not the backup service's own).
+    // A backup taken by the previous version: its database has every migration but the newest one.
     const migrations = (await readdir(DEFAULT_MIGRATIONS_DIR)).filter((name) => /^\d+_/.test(name)).sort();
     const newest = migrations.at(-1)!;
-    expect(newest).not.toMatch(/backup/);
     const olderDir = await mkdtemp(path.join(tmpdir(), 'castline-older-migrations-'));
     works.push(olderDir);
     await cp(DEFAULT_MIGRATIONS_DIR, olderDir, { recursive: true });
@@ -74,15 +78,29 @@ describe('restore and the schema version', () => {
     await seedEveryTable(olderUrl);
     const before = await tableDigests(olderUrl);
 
-    const service = await start(olderUrl);
-    const finished = await backupAndRestore(service);
-    leftovers.push(withDatabaseName(olderUrl, finished.previousDatabase ?? 'none'));
+    // This version's service, whose catalogue lists that backup.
+    const service = await start();
+    const id = randomUUID();
+    const name = backupName(id, new Date());
+    const taken = await runBackup({ id, name, components: ['database'], excludeTableData: [] }, { databaseUrl: olderUrl, uploadsDir: path.join(backupDir, 'none'), lowPriority: false }, backupDir, new BackupKeyring(TEST_BACKUP_KEY));
+    expect(taken.manifest.database.migrations.at(-1)).not.toBe(newest);
+    await withPgClient(service.databaseUrl, (client) =>
+      client.query(`INSERT INTO system_backups (id, name, trigger, status, manifest_sha256, completed_at) VALUES ($1, $2, 'manual', 'completed', $3, now())`, [
+        id,
+        name,
+        createHash('sha256').update(taken.manifestText).digest('hex'),
+      ]),
+    );
+    const restore = await service.call(Rpc.backups.restore, { id, confirm: name });
+    const finished = await waitUntil(() => service.call(Rpc.backups.restoreGet, { id: restore.id }), (row) => row.result !== null, 60_000);
+    const liveUrl = service.databaseUrl;
+    leftovers.push(withDatabaseName(liveUrl, finished.previousDatabase ?? 'none'));
     expect(finished).toMatchObject({ result: 'success', error: null });
     expect(finished.steps.find((step) => step.step === 'check')?.detail).toContain(`migrated forward: ${newest}`);
-    const applied = await withPgClient(olderUrl, async (client) => (await client.query(`SELECT migration_name FROM _prisma_migrations`)).rows.map((row) => row.migration_name as string));
+    const applied = await withPgClient(liveUrl, async (client) => (await client.query(`SELECT migration_name FROM _prisma_migrations`)).rows.map((row) => row.migration_name as string));
     expect(applied).toContain(newest);
     // The rows that were there are there; the newest migration may only have added tables.
-    const after = await tableDigests(olderUrl);
+    const after = await tableDigests(liveUrl);
     for (const [table, digest] of Object.entries(before).filter(([name]) => name !== '_prisma_migrations')) expect({ table, ...after[table] }).toEqual({ table, ...digest });
   });
 });
