@@ -20,6 +20,7 @@ import { AlertsController, ChecksController, NotificationsController } from './m
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { SitesController } from './traffic/sites.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
+import { MediaDownloadController } from './media/media-download.controller';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
@@ -54,6 +55,7 @@ export class AppModule {
         CampaignsController,
         BackupsController,
         MediaUploadController,
+        MediaDownloadController,
         MediaVideosController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
