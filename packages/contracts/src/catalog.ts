@@ -77,6 +77,8 @@ import {
   CampaignPageSchema,
   CampaignViewSchema,
   ConnectAdAccountSchema,
+  DiscoverGoogleCustomersReplySchema,
+  DiscoverGoogleCustomersSchema,
   CreateCampaignSchema,
   CreateTrackingLinkSchema,
   RecordConversionReplySchema,
@@ -239,6 +241,7 @@ export const Rpc = {
     get: defineRpc(Subjects.campaignsAccountsGet, AdAccountIdSchema, AdAccountViewSchema),
     /** Checks the credentials against the platform first (up to ~20 s with retries). */
     connect: defineRpc(Subjects.campaignsAccountsConnect, ConnectAdAccountSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    discover: defineRpc(Subjects.campaignsAccountsDiscover, DiscoverGoogleCustomersSchema, DiscoverGoogleCustomersReplySchema, { timeoutMs: 30_000 }),
     update: defineRpc(Subjects.campaignsAccountsUpdate, UpdateAdAccountRequestSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
     pause: defineRpc(Subjects.campaignsAccountsPause, AdAccountIdSchema, AdAccountViewSchema),
     resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),

@@ -113,6 +113,7 @@ export const Subjects = {
   campaignsAccountsList: 'campaigns.accounts.list',
   campaignsAccountsGet: 'campaigns.accounts.get',
   campaignsAccountsConnect: 'campaigns.accounts.connect',
+  campaignsAccountsDiscover: 'campaigns.accounts.discover',
   campaignsAccountsUpdate: 'campaigns.accounts.update',
   campaignsAccountsPause: 'campaigns.accounts.pause',
   campaignsAccountsResume: 'campaigns.accounts.resume',

@@ -79,6 +79,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/v1/campaigns/accounts/{id}': EVERYONE,
   'GET /api/v1/campaigns/accounts/{id}/runs': EVERYONE,
   'POST /api/v1/campaigns/accounts': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/discover': ADMIN_ONLY,
   'PATCH /api/v1/campaigns/accounts/{id}': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/pause': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/resume': ADMIN_ONLY,
