@@ -250,6 +250,19 @@ export const AnalyticsReplySchema = z.object({
       series: z.array(FiguresSchema.extend({ date: z.string() })),
     }),
   ),
+  /**
+   * Where the tracked clicks (bots left out) and conversions came from, largest first: utm_source, else the ad
+   * click id's platform (gclid google, fbclid facebook, msclkid bing), else the referrer's domain, else direct;
+   * beyond 12 the rest as "other". Counts, so currencies do not matter.
+   */
+  sources: z.array(
+    z.object({
+      source: z.string(),
+      kind: z.enum(['utm', 'click_id', 'referrer', 'direct', 'other']),
+      clicks: z.number().int(),
+      conversions: z.number().int(),
+    }),
+  ),
 });
 export type AnalyticsReply = z.infer<typeof AnalyticsReplySchema>;
 
