@@ -34,6 +34,16 @@ export const BackupConfigSchema = baseConfigSchema
      * (compose: castline_owner; the backup role must be a member of it). Unset: the connecting role.
      */
     BACKUP_RESTORE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a role name').optional(),
+    /**
+     * PgBouncer's admin console (postgresql://<admin_user>@pgbouncer:6432/pgbouncer). Set: the restore switch
+     * PAUSEs the database's pools across the renames (clients wait, see no error) and RESUMEs them. Unset:
+     * connections are refused and ended during the switch (pools reconnect).
+     */
+    BACKUP_PGBOUNCER_ADMIN_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** The database's name in PgBouncer's [databases]; unset: the live database's name. */
+    BACKUP_PGBOUNCER_DATABASE: z.string().regex(/^[A-Za-z0-9_]+$/, 'a plain database name').optional(),
+    /** A PAUSE that takes longer (a long transaction holds a server connection) is undone and the switch abandoned. */
+    BACKUP_PGBOUNCER_PAUSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** Directory of pg_dump/pg_restore; unset: /usr/lib/postgresql/<server major>/bin, then PATH. */
     PG_BIN_DIR: z.string().optional(),
     /** The .env-like secrets file archived as config.env (compose mounts ./.env; npm start passes .cache/local.env). */

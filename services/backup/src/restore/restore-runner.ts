@@ -11,14 +11,14 @@ import { verifyArchive } from '../archive/verify';
 import { OffsiteService } from '../offsite/offsite.service';
 import { ArchiveStore } from '../backups/archive-store';
 import { BackupsRepository } from '../backups/backups.repository';
-import { backupDatabaseUrl, type BackupConfig } from '../config';
+import type { BackupConfig } from '../config';
 import type { BackupKeyring } from '../crypto/backup-keyring';
 import { DecryptStream } from '../crypto/stream-cipher';
 import { locatePgTool, serverVersionOf } from '../database/pg-tools';
 import { serverVersionNum } from '../database/snapshot';
 import { listFiles } from '../files/tar-pack';
 import { tarEntries } from '../files/tar-read';
-import { DatabaseSwitch } from './database-switch';
+import { databaseSwitchFor, type DatabaseSwitch } from './database-switch';
 import { pgRestore } from './pg-restore';
 import { toRestoreView } from '../backups/views';
 import { busy } from '../backups/backups.service';
@@ -38,6 +38,9 @@ interface SwitchJournal {
 
 /** Refusals that are the request's fault or the backup's, not a crash. */
 class RestoreRefused extends Error {}
+
+const switchDetail = (databases: DatabaseSwitch, windowMs: number) =>
+  databases.pooler ? `PgBouncer paused ${databases.pooler.database} for ${windowMs} ms` : `connections refused for ${windowMs} ms`;
 
 const shortId = (id: string) => id.replaceAll('-', '').slice(0, 8);
 
@@ -65,7 +68,7 @@ export class RestoreRunner {
   }
 
   private get databases(): DatabaseSwitch {
-    return new DatabaseSwitch(backupDatabaseUrl(this.config));
+    return databaseSwitchFor(this.config);
   }
 
   private journalPath(restoreId: string): string {
@@ -129,7 +132,7 @@ export class RestoreRunner {
       await step('switch', async () => {
         await writeFile(this.journalPath(restoreId), JSON.stringify({ restoreId, live: databases.live, incoming: target, previous, keepIncoming: true } satisfies SwitchJournal));
         windowMs = await databases.swap(target, previous);
-        return `connections refused for ${windowMs} ms`;
+        return switchDetail(databases, windowMs);
       });
       await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
       await rm(this.journalPath(restoreId), { force: true });
@@ -222,7 +225,7 @@ export class RestoreRunner {
       const windowMs = await databases.swap(incoming, previous);
       switched = true;
       this.faultAt('switched');
-      end(`connections refused for ${windowMs} ms`);
+      end(switchDetail(databases, windowMs));
       await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
       await rm(this.journalPath(restoreId), { force: true });
 
@@ -365,6 +368,8 @@ export class RestoreRunner {
       }
       this.logger.warn(`restore ${row.id} recovered after a restart`);
     }
+    // A crash between PAUSE and RESUME would leave PgBouncer's clients waiting forever.
+    if (switches.size > 0) await databases.pooler?.resume().catch((error: Error) => this.logger.error(`PgBouncer RESUME failed: ${error.message}`));
     for (const restoreId of switches.keys()) await rm(this.journalPath(restoreId), { force: true });
   }
 }
