@@ -16,6 +16,12 @@ export const BackupConfigSchema = baseConfigSchema
     BACKUP_DIR: z.string().default('data/backups'),
     /** The logos (channels' UPLOADS_DIR), archived as uploads.tar. */
     UPLOADS_DIR: z.string().default('data/uploads'),
+    /** The media library (media's MEDIA_ROOT), archived as media.tar without incoming/ and work/; unset: no media.tar. */
+    MEDIA_ROOT: z.string().optional(),
+    /** The rendered nginx config (compose: nginx's CASTLINE_NGINX_CONF_DIR volume), archived as nginx.tar; unset: none. */
+    BACKUP_NGINX_DIR: z.string().optional(),
+    /** Free space kept on BACKUP_DIR besides what media.tar needs (checked before it is written). */
+    BACKUP_DISK_RESERVE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 ** 2),
     /**
      * The database to back up and restore, as a role that may create and rename databases, bypassing PgBouncer
      * (pg_dump needs a session of its own). Unset: DATABASE_URL.

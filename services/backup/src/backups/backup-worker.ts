@@ -136,6 +136,9 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
         {
           databaseUrl: backupDatabaseUrl(this.config),
           uploadsDir: this.config.UPLOADS_DIR,
+          mediaRoot: this.config.MEDIA_ROOT,
+          nginxDir: this.config.BACKUP_NGINX_DIR,
+          diskReserveBytes: this.config.BACKUP_DISK_RESERVE_BYTES,
           configFile: this.config.BACKUP_CONFIG_FILE,
           pgBinDir: this.config.PG_BIN_DIR,
           lowPriority: this.config.BACKUP_LOW_PRIORITY,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCodes, Events, Queues, type RestoreStep, type RestoreView } from '@castline/contracts';
 import { createPrismaClient, readMigrationsList, applyMigrations } from '@castline/db';
 import { AppError, CONFIG, EventBus, Jobs } from '@castline/platform';
-import { COMPONENT_FILES, type Manifest } from '../archive/manifest';
+import type { Manifest } from '../archive/manifest';
 import { verifyArchive } from '../archive/verify';
 import { OffsiteService } from '../offsite/offsite.service';
 import { ArchiveStore } from '../backups/archive-store';
@@ -16,8 +17,8 @@ import type { BackupKeyring } from '../crypto/backup-keyring';
 import { DecryptStream } from '../crypto/stream-cipher';
 import { locatePgTool, serverVersionOf } from '../database/pg-tools';
 import { serverVersionNum } from '../database/snapshot';
-import { listFiles } from '../files/tar-pack';
-import { tarEntries } from '../files/tar-read';
+import { excludedFrom, type TarComponent } from '../files/file-components';
+import { envKeyDiff, extractTree, restoreTree } from '../files/tar-restore';
 import { databaseSwitchFor, type DatabaseSwitch } from './database-switch';
 import { pgRestore } from './pg-restore';
 import { toRestoreView } from '../backups/views';
@@ -283,38 +284,38 @@ export class RestoreRunner {
   }
 
   /**
-   * (e): each uploaded file is written under a temp name beside its target, then renamed over it; files the
-   * backup does not hold move aside into UPLOADS_DIR/.pre-restore-<id>/ (never deleted).
+   * (e): uploads and media: each file written under a temp name beside its target (streamed), then renamed over
+   * it; files of that directory the backup does not hold move aside into `<dir>/.pre-restore-<id>/` (never
+   * deleted; media's incoming/ and work/ are left alone). nginx.tar and config.env are restored aside into
+   * BACKUP_DIR/.restored-<id>/ (nginx renders its config at start; env is read once at start), config.env with a
+   * key-only diff against the current file.
    */
   private async restoreFiles(directory: string, manifest: Manifest, keyring: BackupKeyring, restoreId: string): Promise<string> {
-    const uploads = manifest.files.find((file) => file.component === 'uploads');
-    if (!uploads) return 'no files in the backup';
-    const root = path.resolve(this.config.UPLOADS_DIR);
-    const restored = new Set<string>();
-    const source = createReadStream(path.join(directory, COMPONENT_FILES.uploads)).pipe(new DecryptStream(keyring));
-    for await (const entry of tarEntries(source)) {
-      const target = path.resolve(root, entry.header.name);
-      if (!target.startsWith(`${root}${path.sep}`) || entry.header.type !== 'file') {
-        for await (const _chunk of entry) void _chunk;
-        continue;
+    const done: string[] = [];
+    const roots: Partial<Record<TarComponent, string>> = { uploads: this.config.UPLOADS_DIR, media: this.config.MEDIA_ROOT };
+    const aside = path.join(this.archives.root, `.restored-${shortId(restoreId)}`);
+    for (const file of manifest.files) {
+      const source = () => createReadStream(path.join(directory, file.path)).pipe(new DecryptStream(keyring));
+      if (file.component === 'uploads' || file.component === 'media') {
+        const root = roots[file.component];
+        if (!root) {
+          done.push(`${file.component} not restored (MEDIA_ROOT unset)`);
+          continue;
+        }
+        done.push(`${file.component}: ${await restoreTree(source(), path.resolve(root), restoreId, excludedFrom(file.component))}`);
+      } else if (file.component === 'nginx') {
+        const target = path.join(aside, 'nginx');
+        const restored = await extractTree(source(), target);
+        done.push(`nginx: ${restored} files aside in ${path.relative(this.archives.root, target)}`);
+      } else if (file.component === 'config') {
+        await mkdir(aside, { recursive: true, mode: 0o700 });
+        const target = path.join(aside, 'config.env');
+        await pipeline(source(), createWriteStream(target, { mode: 0o600 }));
+        const current = this.config.BACKUP_CONFIG_FILE ? await readFile(this.config.BACKUP_CONFIG_FILE, 'utf8').catch(() => '') : '';
+        done.push(`config.env aside in ${path.relative(this.archives.root, target)} (${envKeyDiff(current, await readFile(target, 'utf8'))})`);
       }
-      await mkdir(path.dirname(target), { recursive: true });
-      const temp = `${target}.restore-${shortId(restoreId)}.tmp`;
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk);
-      await writeFile(temp, Buffer.concat(chunks));
-      await rename(temp, target);
-      restored.add(path.relative(root, target).split(path.sep).join('/'));
     }
-    const aside = path.join(root, `.pre-restore-${shortId(restoreId)}`);
-    let moved = 0;
-    for (const relative of await listFiles(root)) {
-      if (restored.has(relative) || relative.startsWith('.pre-restore-')) continue;
-      await mkdir(path.dirname(path.join(aside, relative)), { recursive: true });
-      await rename(path.join(root, relative), path.join(aside, relative));
-      moved++;
-    }
-    return `${restored.size} files restored${moved ? `, ${moved} moved aside to ${path.basename(aside)}` : ''}`;
+    return done.length > 0 ? done.join('; ') : 'no files in the backup';
   }
 
   private publish(restoreId: string, stage: string, done: boolean): void {
