@@ -80,6 +80,11 @@ export const BackupConfigSchema = baseConfigSchema
     /** Upload passes per off-host job before the copy is `failed`, and the first backoff between them. */
     BACKUP_OFFSITE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
     BACKUP_OFFSITE_BACKOFF_MS: z.coerce.number().int().min(0).default(5_000),
+    /**
+     * The restore test (cron, UTC): the newest usable backup restored into a scratch database, checked as a restore
+     * is, then dropped (restore_history kind `test`). Default Sundays 04:30 UTC; empty: never.
+     */
+    BACKUP_RESTORE_TEST_CRON: z.string().default('30 4 * * 0'),
     /** How often failed copies are retried and remote orphans removed (cron, UTC). Empty: never. */
     BACKUP_OFFSITE_RETRY_CRON: z.string().default('*/15 * * * *'),
   })

@@ -24,6 +24,8 @@ import { pgRestore } from './pg-restore';
 import { toRestoreView } from '../backups/views';
 import { busy } from '../backups/backups.service';
 
+export const RESTORE_TEST_SCHEDULER_ID = 'restore-test-schedule';
+
 export const RESTORE_STEPS = ['verify', 'restore_database', 'check', 'copy_backup_tables', 'switch', 'files', 'done'] as const;
 export type RestoreStepName = (typeof RESTORE_STEPS)[number];
 
@@ -66,6 +68,18 @@ export class RestoreRunner {
     private readonly offsite: OffsiteService,
   ) {
     this.queue = jobs.queue(Queues.backups);
+  }
+
+  /** Creates or removes the restore-test scheduler (BACKUP_RESTORE_TEST_CRON, UTC). */
+  async applyTestSchedule(): Promise<void> {
+    const pattern = this.config.BACKUP_RESTORE_TEST_CRON.trim();
+    if (pattern) {
+      await this.queue.upsertScheduler(RESTORE_TEST_SCHEDULER_ID, { pattern, timezone: 'UTC' }, {
+        name: 'restore-test',
+        data: { kind: 'restore-test', trigger: 'schedule' },
+        options: { removeOnComplete: 100, removeOnFail: 100 },
+      });
+    } else await this.queue.removeScheduler(RESTORE_TEST_SCHEDULER_ID);
   }
 
   private get databases(): DatabaseSwitch {
@@ -121,12 +135,7 @@ export class RestoreRunner {
     const databases = this.databases;
     const previous = `${databases.live}_undone_${shortId(restoreId)}`;
     const steps: RestoreStep[] = [];
-    const step = async (name: RestoreStepName, work: () => Promise<string | void>, data: Record<string, unknown> = {}) => {
-      steps.push({ step: name, startedAt: new Date().toISOString() });
-      await this.record(restoreId, steps, data);
-      const detail = await work();
-      Object.assign(steps.at(-1)!, { finishedAt: new Date().toISOString(), result: 'success', ...(detail ? { detail } : {}) });
-    };
+    const step = this.stepper(restoreId, steps);
     try {
       await step('copy_backup_tables', () => databases.copyBackupTables(target));
       let windowMs = 0;
@@ -142,11 +151,26 @@ export class RestoreRunner {
       this.bus.publish(Events.backupRestored, { restoreId, backupId: null, database: databases.live });
       return 'success';
     } catch (error) {
-      const current = steps.at(-1);
-      if (current && !current.finishedAt) Object.assign(current, { finishedAt: new Date().toISOString(), result: 'failed', error: (error as Error).message });
-      await this.record(restoreId, steps, { result: 'failed', error: (error as Error).message, finishedAt: new Date() });
-      return `failed: ${(error as Error).message}`;
+      return this.recordFailure(restoreId, steps, error as Error);
     }
+  }
+
+  /** Runs named steps, each recorded with its times, result and detail (undo and the restore test). */
+  private stepper(id: string, steps: RestoreStep[]) {
+    return async (name: RestoreStepName, work: () => Promise<string | void>, data: Record<string, unknown> = {}) => {
+      steps.push({ step: name, startedAt: new Date().toISOString() });
+      await this.record(id, steps, data);
+      const detail = await work();
+      Object.assign(steps.at(-1)!, { finishedAt: new Date().toISOString(), result: 'success', ...(detail ? { detail } : {}) });
+    };
+  }
+
+  /** Marks the running step and the row failed. */
+  private async recordFailure(id: string, steps: RestoreStep[], error: Error): Promise<string> {
+    const current = steps.at(-1);
+    if (current && !current.finishedAt) Object.assign(current, { finishedAt: new Date().toISOString(), result: 'failed', error: error.message });
+    await this.record(id, steps, { result: 'failed', error: error.message, finishedAt: new Date() });
+    return `failed: ${error.message}`;
   }
 
   private async record(id: string, steps: RestoreStep[], data: Record<string, unknown> = {}): Promise<void> {
@@ -201,16 +225,7 @@ export class RestoreRunner {
       end();
 
       await begin('restore_database', { restoreDatabase: incoming });
-      const dump = manifest.files.find((file) => file.component === 'database');
-      if (!dump) throw new RestoreRefused('the backup holds no database');
-      const server = serverVersionOf(await serverVersionNum(databases.liveUrl));
-      const tool = await locatePgTool('pg_restore', server, this.config.PG_BIN_DIR);
-      await databases.drop(incoming);
-      await databases.create(incoming, this.config.BACKUP_RESTORE_ROLE);
-      await pgRestore(tool, databases.urlOf(incoming), createReadStream(path.join(directory, dump.path)).pipe(new DecryptStream(keyring)), {
-        lowPriority: this.config.BACKUP_LOW_PRIORITY,
-        role: this.config.BACKUP_RESTORE_ROLE,
-      });
+      await this.restoreInto(databases, incoming, directory, manifest, keyring);
       end();
 
       await begin('check');
@@ -249,6 +264,59 @@ export class RestoreRunner {
       if (error instanceof RestoreRefused || error instanceof AppError) return `failed: ${message}`;
       throw error;
     }
+  }
+
+  /**
+   * The scheduled restore test (BACKUP_RESTORE_TEST_CRON): the newest usable backup is verified, restored into a
+   * scratch database `<db>_restoretest_<id>`, checked as a restore is (counts, migrations, every model, an admin),
+   * then dropped. Recorded in restore_history as kind `test`; the live database is never touched. A failure marks
+   * nothing but the history row (and the metrics): the backup itself is marked corrupt only by verify.
+   */
+  async runTest(keyring: BackupKeyring): Promise<string> {
+    const backup = (await this.backups.usable())[0];
+    if (!backup) return 'nothing to test';
+    const id = randomUUID();
+    const databases = this.databases;
+    const scratch = `${databases.live}_restoretest_${shortId(id)}`;
+    const row = await this.backups.createIfIdle((tx) =>
+      tx.restoreHistory.create({ data: { id, backupId: backup.id, backupName: backup.name, kind: 'test', step: 'verify', restoreDatabase: scratch } }),
+    );
+    if (!row) return 'skipped: busy';
+    const steps: RestoreStep[] = [];
+    const step = this.stepper(id, steps);
+    try {
+      let manifest!: Manifest;
+      const directory = this.archives.directoryOf(backup.name);
+      await step('verify', async () => {
+        await this.offsite.ensureLocal(backup);
+        const verified = await verifyArchive(directory, keyring, { expectedManifestSha256: backup.manifestSha256 ?? undefined });
+        if (!verified.ok || !verified.manifest) throw new RestoreRefused(`the backup failed verification: ${verified.problems.join('; ')}`);
+        manifest = verified.manifest;
+      });
+      await step('restore_database', () => this.restoreInto(databases, scratch, directory, manifest, keyring));
+      await step('check', () => this.check(databases, scratch, manifest));
+      await step('done', () => databases.drop(scratch));
+      await this.record(id, steps, { result: 'success', finishedAt: new Date(), error: null });
+      return 'success';
+    } catch (error) {
+      return this.recordFailure(id, steps, error as Error);
+    } finally {
+      await databases.drop(scratch).catch(() => undefined);
+    }
+  }
+
+  /** (b): pg_restore of the backup's dump into a new database `name` (dropped first if a crash left one). */
+  private async restoreInto(databases: DatabaseSwitch, name: string, directory: string, manifest: Manifest, keyring: BackupKeyring): Promise<void> {
+    const dump = manifest.files.find((file) => file.component === 'database');
+    if (!dump) throw new RestoreRefused('the backup holds no database');
+    const server = serverVersionOf(await serverVersionNum(databases.liveUrl));
+    const tool = await locatePgTool('pg_restore', server, this.config.PG_BIN_DIR);
+    await databases.drop(name);
+    await databases.create(name, this.config.BACKUP_RESTORE_ROLE);
+    await pgRestore(tool, databases.urlOf(name), createReadStream(path.join(directory, dump.path)).pipe(new DecryptStream(keyring)), {
+      lowPriority: this.config.BACKUP_LOW_PRIORITY,
+      role: this.config.BACKUP_RESTORE_ROLE,
+    });
   }
 
   /** (c): counts, migrations, smoke queries. Returns a summary for the step's detail. */
