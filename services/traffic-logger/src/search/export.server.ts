@@ -52,6 +52,8 @@ export class ExportServer implements OnApplicationBootstrap, OnApplicationShutdo
     const job = await this.search.redeem(match[1]!).catch(() => null);
     if (!job) return this.refuse(response, 404, 'NOT_FOUND', 'Unknown or used export ticket');
     this.open.add(response);
+    // The slot is free as soon as the client is gone, whatever the query is still doing.
+    response.once('close', () => void this.search.releaseSlot(job.owner).catch(() => undefined));
     try {
       await this.stream(job, response);
     } catch (error) {
@@ -59,7 +61,6 @@ export class ExportServer implements OnApplicationBootstrap, OnApplicationShutdo
       response.destroy();
     } finally {
       this.open.delete(response);
-      await this.search.releaseSlot(job.owner).catch(() => undefined);
     }
   }
 
@@ -99,10 +100,16 @@ export class ExportServer implements OnApplicationBootstrap, OnApplicationShutdo
 async function write(response: ServerResponse, chunk: string): Promise<void> {
   if (response.destroyed) throw new Error('client closed the export');
   if (response.write(chunk)) return;
-  await Promise.race([
-    once(response, 'drain'),
-    once(response, 'close').then(() => {
-      throw new Error('client closed the export');
-    }),
-  ]);
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      response.off('drain', drained);
+      response.off('close', closed);
+      if (error) reject(error);
+      else resolve();
+    };
+    const drained = () => settle();
+    const closed = () => settle(new Error('client closed the export'));
+    response.on('drain', drained);
+    response.on('close', closed);
+  });
 }

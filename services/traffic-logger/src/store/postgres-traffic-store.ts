@@ -99,31 +99,33 @@ export class PostgresTrafficStore implements TrafficStore {
   streamSearch(query: SearchQuery): HitStream {
     const { text, values } = searchSql(query, { paged: false });
     // A comment names the statement in pg_stat_activity (the disconnect test looks for it).
-    const rows = new QueryStream(`/* traffic-export */ ${text}`, values, { batchSize: 1_000, highWaterMark: 1_000 });
+    const rows = new QueryStream(`/* traffic-export */ ${text}`, values, { batchSize: 500, highWaterMark: 500 });
     let release: ((destroy?: boolean) => void) | undefined;
-    let finished = false;
-    const done = (error?: Error) => {
-      if (finished || !release) return;
-      finished = true;
-      // Closed early (the client went away, an error): drop the connection, which ends the query with it.
-      release(error !== undefined || !rows.readableEnded);
+    let released = false;
+    let closing: NodeJS.Timeout | undefined;
+    const done = (broken = false) => {
+      clearTimeout(closing);
+      if (released || !release) return;
+      released = true;
+      release(broken);
     };
-    rows.once('end', () => done());
-    rows.once('close', () => done(rows.readableEnded ? undefined : new Error('closed')));
-    rows.once('error', (error) => done(error));
+    // Ended, or destroyed: pg-query-stream closes the cursor first (the query stops), then 'close'.
+    rows.once('close', () => done());
+    rows.once('error', () => done(true));
     const stream = (async function* (pool: Pool): AsyncGenerator<SearchHit> {
       const client = await pool.connect().catch((error: unknown) => {
         throw new StoreUnavailableError(error instanceof Error ? error.message : String(error));
       });
-      release = (destroy) => client.release(destroy ? new Error('export closed') : undefined);
+      release = (broken) => client.release(broken ? new Error('export stream failed') : undefined);
       client.query(rows);
       for await (const row of rows) yield hitOf(row as Record<string, unknown>);
     })(this.exportPool);
     return Object.assign(stream, {
       destroy: (error?: Error) => {
         rows.destroy(error);
-        done(error ?? new Error('closed'));
-        void stream.return(undefined);
+        // A cursor that does not close in time (a dead connection): drop the connection instead.
+        closing = setTimeout(() => done(true), 5_000);
+        closing.unref();
       },
     });
   }
