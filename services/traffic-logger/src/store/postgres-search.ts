@@ -6,17 +6,17 @@ import type { SearchHit, SearchQuery, SearchSource } from './traffic-store';
  * keys (ts, request_id) / (ts, id), per daily partition.
  */
 
-/** The ts text the keyset cursor carries: microseconds, UTC. */
+/** The ts text the keyset cursor carries: microseconds, UTC. Not aliased `ts`: ORDER BY ts must stay the column (its index). */
 const TS_KEY = `to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 /** A value of `key=value` in a query string (first occurrence), for requests' utm columns. */
 const queryParam = (key: string) => `substring(query from '(?:^|&)${key}=([^&]*)')`;
 
 const SELECT: Record<SearchSource, (withIp: boolean) => string> = {
-  requests: (withIp) => `request_id AS id, 'requests' AS source, ${TS_KEY} AS ts, host, method, path, query, status,
+  requests: (withIp) => `request_id AS id, 'requests' AS source, ${TS_KEY} AS ts_text, host, method, path, query, status,
     request_time_ms AS response_ms, bytes_sent, ${withIp ? 'host(ip)' : 'NULL::text'} AS ip, referer AS referrer, user_agent,
     browser, os, device, country, city, is_bot, bot_type, coalesce(channel_slug, channel_id::text) AS channel,
     NULL::text AS session_id, NULL::text AS event, ${queryParam('utm_source')} AS utm_source, ${queryParam('utm_campaign')} AS utm_campaign`,
-  events: () => `id::text AS id, 'events' AS source, ${TS_KEY} AS ts, hostname AS host, NULL::text AS method, path, query,
+  events: () => `id::text AS id, 'events' AS source, ${TS_KEY} AS ts_text, hostname AS host, NULL::text AS method, path, query,
     NULL::int AS status, NULL::int AS response_ms, NULL::bigint AS bytes_sent, NULL::text AS ip, referrer_domain AS referrer,
     NULL::text AS user_agent, browser, os, device, country, NULL::text AS city, is_bot, NULL::text AS bot_type,
     NULL::text AS channel, session_id::text AS session_id, name AS event, utm_source, utm_campaign`,
@@ -119,7 +119,7 @@ export function hitOf(row: Record<string, unknown>): SearchHit {
   return {
     id: row.id as string,
     source: row.source as SearchSource,
-    ts: row.ts as string,
+    ts: row.ts_text as string,
     host: (row.host as string | null) ?? null,
     method: (row.method as string | null) ?? null,
     path: row.path as string,
