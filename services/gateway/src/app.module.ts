@@ -19,6 +19,8 @@ import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { SitesController } from './traffic/sites.routes';
+import { TrafficSearchController } from './traffic/search.routes';
+import { TrafficExportController } from './traffic/traffic-export.controller';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
@@ -40,6 +42,8 @@ export class AppModule {
         ActivityController,
         MonitoringController,
         SitesController,
+        TrafficSearchController,
+        TrafficExportController,
         ChecksController,
         AlertsController,
         NotificationsController,
