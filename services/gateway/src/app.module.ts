@@ -22,6 +22,7 @@ import { SitesController } from './traffic/sites.routes';
 import { TrafficSearchController } from './traffic/search.routes';
 import { TrafficExportController } from './traffic/traffic-export.controller';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
+import { MediaDownloadController } from './media/media-download.controller';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
@@ -58,6 +59,7 @@ export class AppModule {
         CampaignsController,
         BackupsController,
         MediaUploadController,
+        MediaDownloadController,
         MediaVideosController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],

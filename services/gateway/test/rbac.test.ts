@@ -120,6 +120,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'PATCH /api/v1/media/videos/{id}': OPERATORS,
   'DELETE /api/v1/media/videos/{id}': OPERATORS,
   'POST /api/v1/media/videos/{id}/reprocess': OPERATORS,
+  'GET /api/v1/media/videos/{id}/download': EVERYONE,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
