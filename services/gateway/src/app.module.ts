@@ -18,6 +18,7 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
+import { LogFeed, LogsController } from './monitoring/logs.controller';
 import { SitesController } from './traffic/sites.routes';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { MediaUploadController } from './media/media-upload.controller';
@@ -43,6 +44,7 @@ export class AppModule {
         ChecksController,
         AlertsController,
         NotificationsController,
+        LogsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,
@@ -56,7 +58,7 @@ export class AppModule {
         MediaUploadController,
         MediaVideosController,
       ],
-      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LogFeed],
     };
   }
 }
