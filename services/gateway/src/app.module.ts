@@ -18,6 +18,7 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
+import { LogFeed, LogsController } from './monitoring/logs.controller';
 import { SitesController } from './traffic/sites.routes';
 import { TrafficSearchController } from './traffic/search.routes';
 import { TrafficExportController } from './traffic/traffic-export.controller';
@@ -48,6 +49,7 @@ export class AppModule {
         ChecksController,
         AlertsController,
         NotificationsController,
+        LogsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,
@@ -62,7 +64,7 @@ export class AppModule {
         MediaDownloadController,
         MediaVideosController,
       ],
-      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LogFeed],
     };
   }
 }
