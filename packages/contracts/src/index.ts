@@ -23,3 +23,5 @@ export * from './catalog';
 export * from './nats-permissions';
 export * from './media';
 export * from './campaigns';
+export * from './latency-buckets';
+export * from './logs';
