@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -19,6 +19,10 @@ export const NAVIGATION: NavSection[] = [
       { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
     ],
+  },
+  {
+    title: 'Traffic',
+    items: [{ href: '/traffic', label: 'Traffic', icon: SearchIcon, permission: 'traffic:read' }],
   },
   {
     title: 'Campaigns',
