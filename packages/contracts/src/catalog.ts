@@ -79,6 +79,8 @@ import {
   CampaignPageSchema,
   CampaignViewSchema,
   ConnectAdAccountSchema,
+  DiscoverGoogleCustomersReplySchema,
+  DiscoverGoogleCustomersSchema,
   CreateCampaignSchema,
   CreateTrackingLinkSchema,
   RecordConversionReplySchema,
@@ -111,6 +113,21 @@ import {
   MonitoringProcessesSchema,
   MonitoringStreamsSchema,
 } from './telemetry';
+import {
+  ClearedReplySchema,
+  SavedSearchCreateRequestSchema,
+  SavedSearchDeleteRequestSchema,
+  SavedSearchListSchema,
+  SavedSearchViewSchema,
+  SearchHistoryListSchema,
+  TrafficExportTicketRequestSchema,
+  TrafficExportTicketSchema,
+  TrafficJourneyRequestSchema,
+  TrafficJourneySchema,
+  TrafficOwnerRequestSchema,
+  TrafficSearchPageSchema,
+  TrafficSearchRequestSchema,
+} from './traffic-search';
 import { SiteBodySchema, SiteIdSchema, SiteListSchema, SiteViewSchema, TrafficViewersSchema, UpdateSiteRequestSchema } from './traffic';
 import {
   BulkChannelReplySchema,
@@ -249,6 +266,7 @@ export const Rpc = {
     get: defineRpc(Subjects.campaignsAccountsGet, AdAccountIdSchema, AdAccountViewSchema),
     /** Checks the credentials against the platform first (up to ~20 s with retries). */
     connect: defineRpc(Subjects.campaignsAccountsConnect, ConnectAdAccountSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    discover: defineRpc(Subjects.campaignsAccountsDiscover, DiscoverGoogleCustomersSchema, DiscoverGoogleCustomersReplySchema, { timeoutMs: 30_000 }),
     update: defineRpc(Subjects.campaignsAccountsUpdate, UpdateAdAccountRequestSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
     pause: defineRpc(Subjects.campaignsAccountsPause, AdAccountIdSchema, AdAccountViewSchema),
     resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),
@@ -275,6 +293,18 @@ export const Rpc = {
     create: defineRpc(Subjects.trafficSitesCreate, SiteBodySchema, SiteViewSchema),
     update: defineRpc(Subjects.trafficSitesUpdate, UpdateSiteRequestSchema, SiteViewSchema),
     delete: defineRpc(Subjects.trafficSitesDelete, SiteIdSchema, DeletedReplySchema),
+  },
+  /** Traffic search (seed 000 §4), answered by traffic-logger. Statements stop at 5 s (504 SEARCH_TIMEOUT): wait longer. */
+  trafficSearch: {
+    run: defineRpc(Subjects.trafficSearchRun, TrafficSearchRequestSchema, TrafficSearchPageSchema, { timeoutMs: 15_000 }),
+    journey: defineRpc(Subjects.trafficSearchJourney, TrafficJourneyRequestSchema, TrafficJourneySchema, { timeoutMs: 10_000 }),
+    savedList: defineRpc(Subjects.trafficSavedList, TrafficOwnerRequestSchema, SavedSearchListSchema),
+    savedCreate: defineRpc(Subjects.trafficSavedCreate, SavedSearchCreateRequestSchema, SavedSearchViewSchema),
+    savedDelete: defineRpc(Subjects.trafficSavedDelete, SavedSearchDeleteRequestSchema, DeletedReplySchema),
+    history: defineRpc(Subjects.trafficHistoryList, TrafficOwnerRequestSchema, SearchHistoryListSchema),
+    historyClear: defineRpc(Subjects.trafficHistoryClear, TrafficOwnerRequestSchema, ClearedReplySchema),
+    /** Validates, counts (up to 1M + 1) and takes the caller's one export slot. */
+    exportTicket: defineRpc(Subjects.trafficExportTicket, TrafficExportTicketRequestSchema, TrafficExportTicketSchema, { timeoutMs: 15_000 }),
   },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),

@@ -33,12 +33,16 @@ export const PERMISSIONS = [
   // traffic: analytics for every role, site settings admin only
   'traffic:read',
   'sites:write',
+  // traffic: exports for admins and operators, raw client IPs (TRAFFIC_STORE_RAW_IP) admin only
+  'traffic:export',
+  'traffic:ip',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'media:read', 'media:write', 'traffic:read', 'traffic:export']),
   operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'logs:read', 'media:read', 'media:write', 'traffic:read']),
   viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'media:read', 'traffic:read']),
 };

@@ -20,7 +20,10 @@ import { AlertsController, ChecksController, NotificationsController } from './m
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { LogFeed, LogsController } from './monitoring/logs.controller';
 import { SitesController } from './traffic/sites.routes';
+import { TrafficSearchController } from './traffic/search.routes';
+import { TrafficExportController } from './traffic/traffic-export.controller';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
+import { MediaDownloadController } from './media/media-download.controller';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
@@ -41,6 +44,8 @@ export class AppModule {
         ActivityController,
         MonitoringController,
         SitesController,
+        TrafficSearchController,
+        TrafficExportController,
         ChecksController,
         AlertsController,
         NotificationsController,
@@ -56,6 +61,7 @@ export class AppModule {
         CampaignsController,
         BackupsController,
         MediaUploadController,
+        MediaDownloadController,
         MediaVideosController,
       ],
       providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LogFeed],
