@@ -120,6 +120,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'PATCH /api/v1/media/videos/{id}': OPERATORS,
   'DELETE /api/v1/media/videos/{id}': OPERATORS,
   'POST /api/v1/media/videos/{id}/reprocess': OPERATORS,
+  'GET /api/v1/media/videos/{id}/download': EVERYONE,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
@@ -129,6 +130,15 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/sites': ADMIN_ONLY,
   'PATCH /api/v1/sites/{id}': ADMIN_ONLY,
   'DELETE /api/v1/sites/{id}': ADMIN_ONLY,
+  // traffic-logger: search, saved searches, history, journey, export
+  'POST /api/v1/traffic/search': EVERYONE,
+  'GET /api/v1/traffic/sessions/{id}/journey': EVERYONE,
+  'GET /api/v1/traffic/saved-searches': EVERYONE,
+  'POST /api/v1/traffic/saved-searches': EVERYONE,
+  'DELETE /api/v1/traffic/saved-searches/{id}': EVERYONE,
+  'GET /api/v1/traffic/search-history': EVERYONE,
+  'DELETE /api/v1/traffic/search-history': EVERYONE,
+  'POST /api/v1/traffic/export': OPERATORS,
 };
 
 let gateway: TestGateway;
@@ -166,8 +176,8 @@ async function servedRoutes(): Promise<string[]> {
   );
 }
 
-/** Routes that answer with a stream that never ends (server-sent events). */
-const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream']);
+/** Routes that answer with a stream (server-sent events that never end, downloads piped from a service). */
+const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export']);
 
 /**
  * Calls a route with a throwaway id and an empty body: the guard decides before any validation. A streaming
