@@ -31,6 +31,7 @@ const PAGES: Array<{ name: string; path: string | (() => string); heading: strin
   { name: 'campaigns', path: '/campaigns', heading: 'Campaigns' },
   { name: 'campaigns-accounts', path: '/campaigns/accounts', heading: 'Ad accounts' },
   { name: 'campaigns-links', path: '/campaigns/links', heading: 'Tracking links' },
+  { name: 'traffic', path: '/traffic', heading: 'Traffic' },
 ];
 
 test.describe.configure({ mode: 'serial' });

@@ -108,6 +108,12 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'DELETE /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/{id}/test': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/test': ADMIN_ONLY,
+  'POST /api/v1/alerts/alertmanager': OPERATORS,
+  'GET /api/v1/monitoring/api-metrics': EVERYONE,
+  'GET /api/v1/logs': OPERATORS,
+  'GET /api/v1/logs/export': OPERATORS,
+  'GET /api/v1/logs/stream': OPERATORS,
+  'GET /api/v1/logs/{id}': OPERATORS,
   'GET /api/v1/notifications': EVERYONE,
   'POST /api/v1/notifications/read': EVERYONE,
   'GET /api/v1/campaigns/links': EVERYONE,
@@ -177,7 +183,7 @@ async function servedRoutes(): Promise<string[]> {
 }
 
 /** Routes that answer with a stream (server-sent events that never end, downloads piped from a service). */
-const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export']);
+const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export', 'GET /api/v1/logs/stream']);
 
 /**
  * Calls a route with a throwaway id and an empty body: the guard decides before any validation. A streaming

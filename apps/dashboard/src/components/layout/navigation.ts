@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -20,6 +20,10 @@ export const NAVIGATION: NavSection[] = [
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
       { href: '/media', label: 'Media', icon: FilmIcon, permission: 'media:read' },
     ],
+  },
+  {
+    title: 'Traffic',
+    items: [{ href: '/traffic', label: 'Traffic', icon: SearchIcon, permission: 'traffic:read' }],
   },
   {
     title: 'Campaigns',
