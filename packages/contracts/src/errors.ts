@@ -50,6 +50,11 @@ export const ErrorCodes = {
   unknownSite: 'UNKNOWN_SITE',
   originNotAllowed: 'ORIGIN_NOT_ALLOWED',
   ingestUnavailable: 'INGEST_UNAVAILABLE',
+  /** Traffic search and export (traffic-logger). */
+  invalidCursor: 'INVALID_CURSOR',
+  searchTimeout: 'SEARCH_TIMEOUT',
+  exportTooLarge: 'EXPORT_TOO_LARGE',
+  storeUnavailable: 'STORE_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -60,6 +60,8 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.broadcast(Events.notifications, 'notification');
     // Ad account paused / failing / synced (campaigns:read is every role's): toasts and the accounts list.
     this.broadcast(Events.campaignEvents, 'campaign');
+    // A video's transcode progress and status (media:read is every role's): the /media grid's overlays.
+    this.broadcast(Events.mediaVideoProgress, 'media');
     // Backup, verify and restore progress (admins: backups:read): /settings/backups updates live.
     this.broadcast(Events.backupProgress, 'backup', 'backups:read');
     this.unsubscribes.push(
