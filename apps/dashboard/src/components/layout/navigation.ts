@@ -1,6 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
-import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
