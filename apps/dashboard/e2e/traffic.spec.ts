@@ -39,28 +39,28 @@ test.beforeAll(async ({ browser }) => {
 
 test('search tracker events by UTM source', async () => {
   await expect(page.getByRole('heading', { level: 1, name: 'Traffic' })).toBeVisible();
-  await page.getByLabel('Source').click();
+  await page.getByLabel('Source', { exact: true }).click();
   await page.getByRole('option', { name: 'Events (tracker)' }).click();
-  await page.getByLabel('UTM source').fill(campaign);
+  await page.getByLabel('UTM source', { exact: true }).fill(campaign);
   await expect(async () => {
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect(page.getByTestId('traffic-count')).toHaveText(/^3 results$/, { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
   const results = page.getByRole('table', { name: 'Traffic results' });
   await expect(results.getByText('signup /join')).toBeVisible();
   // A bad filter is refused on its field, not as a toast.
   await page.getByLabel('Session (events)').fill('not-a-session');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.locator('[data-field-error]').first()).toBeVisible();
   await page.getByLabel('Session (events)').fill('');
 });
 
 test('save the search; it is listed and in the history', async () => {
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.getByRole('button', { name: 'Save search' }).click();
   const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Name').fill(`Signups ${campaign}`);
-  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByLabel('Name', { exact: true }).fill(`Signups ${campaign}`);
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(page.locator(`[data-saved-search="Signups ${campaign}"]`)).toBeVisible();
   await expect(page.getByRole('list', { name: 'Search history' }).getByText(`utmSource: ${campaign}`).first()).toBeVisible();
