@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SERVICE_NAMES } from './services';
 
-export const HealthStatusSchema = z.enum(['up', 'down']);
+/** `degraded`: working without something optional (e.g. the traffic-logger without its GeoIP database). */
+export const HealthStatusSchema = z.enum(['up', 'degraded', 'down']);
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 
 export const DependencyHealthSchema = z.object({

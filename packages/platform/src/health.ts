@@ -33,6 +33,15 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 @Injectable()
 export class HealthService {
   private readonly version = process.env.npm_package_version ?? '0.1.0';
+  private readonly indicators = new Map<string, () => DependencyHealth | null>();
+
+  /**
+   * A service's own check besides its stores (e.g. the traffic-logger's GeoIP databases): a `degraded` answer
+   * makes the report `degraded` (working, with less), `down` makes it `down`, null leaves it out.
+   */
+  addIndicator(name: string, check: () => DependencyHealth | null): void {
+    this.indicators.set(name, check);
+  }
 
   constructor(
     @Inject(SERVICE_NAME) private readonly service: ServiceName,
@@ -47,10 +56,11 @@ export class HealthService {
       this.redis ? checkDependency('redis', () => this.redis!.ping()) : undefined,
       checkDependency('nats', () => this.nats.rtt()),
     ]);
-    const present = checks.filter((check): check is DependencyHealth => check !== undefined);
+    const own = [...this.indicators.values()].map((check) => check());
+    const present = [...checks, ...own].filter((check): check is DependencyHealth => check !== undefined && check !== null);
     return {
       service: this.service,
-      status: present.every((check) => check.status === 'up') ? 'up' : 'down',
+      status: present.some((check) => check.status === 'down') ? 'down' : present.some((check) => check.status === 'degraded') ? 'degraded' : 'up',
       version: this.version,
       pid: process.pid,
       uptimeSeconds: Math.round(process.uptime()),

@@ -23,11 +23,15 @@ function Row({ name, up, latencyMs, detail }: { name: string; up: boolean; laten
   );
 }
 
+/** What a degraded service works without (its degraded checks' reasons). */
+const degradedDetail = (checks: Array<{ name: string; status: string; error?: string }> | undefined) =>
+  `degraded: ${(checks ?? []).filter((check) => check.status === 'degraded').map((check) => check.error ?? check.name).join('; ')}`;
+
 /** Platform dependencies and the seven services, polled every 5 s. */
 export function ServicesCard() {
   const health = usePlatformHealth(5_000);
   const data = health.data;
-  const down = data ? data.dependencies.filter((d) => d.status !== 'up').length + data.services.filter((s) => s.status !== 'up').length : 0;
+  const down = data ? data.dependencies.filter((d) => d.status === 'down').length + data.services.filter((s) => s.status === 'down').length : 0;
 
   return (
     <Card data-testid="services-card">
@@ -36,7 +40,14 @@ export function ServicesCard() {
           <h2 className="text-base">Services</h2>
         </CardTitle>
         <CardAction>
-          {data && (data.status === 'up' ? <ToneBadge tone="success">All up</ToneBadge> : <ToneBadge tone="destructive">{down} down</ToneBadge>)}
+          {data &&
+            (data.status === 'up' ? (
+              <ToneBadge tone="success">All up</ToneBadge>
+            ) : data.status === 'degraded' ? (
+              <ToneBadge tone="warning">Degraded</ToneBadge>
+            ) : (
+              <ToneBadge tone="destructive">{down} down</ToneBadge>
+            ))}
         </CardAction>
       </CardHeader>
       <CardContent>
@@ -69,9 +80,9 @@ export function ServicesCard() {
                   <Row
                     key={service.name}
                     name={service.name}
-                    up={service.status === 'up'}
+                    up={service.status !== 'down'}
                     latencyMs={service.latencyMs}
-                    detail={service.status === 'up' ? `v${service.version ?? '?'} · pid ${service.pid ?? '?'} · up ${formatDuration(service.uptimeSeconds)}` : service.error}
+                    detail={service.status === 'degraded' ? degradedDetail(service.checks) : service.status === 'up' ? `v${service.version ?? '?'} · pid ${service.pid ?? '?'} · up ${formatDuration(service.uptimeSeconds)}` : service.error}
                   />
                 ))}
               </ul>
