@@ -13,6 +13,7 @@ let store: PostgresTrafficStore;
 let redis: Redis;
 const site = { id: randomUUID(), origin: 'https://tv.example.com' };
 const other = { id: randomUUID(), origin: 'https://other.example.org' };
+const cookieSite = { id: randomUUID(), origin: 'https://cookie.example.net' };
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const LIMIT = 12;
 const SPILL_MAX = 50;
@@ -24,6 +25,7 @@ beforeAll(async () => {
     data: [
       { id: site.id, domain: 'tv.example.com', name: 'TV', allowedOrigins: [site.origin] },
       { id: other.id, domain: 'other.example.org', name: 'Other', allowedOrigins: [other.origin] },
+      { id: cookieSite.id, domain: 'cookie.example.net', name: 'Cookie', allowedOrigins: [cookieSite.origin], useCookie: true },
     ],
   });
   await prisma.$disconnect();
@@ -178,6 +180,21 @@ describe('accepted events', () => {
     expect(response.headers['retry-after']).toBe('30');
     expect(await redis.xlen('traffic:spill')).toBe(0);
     expect((await stored()).events.length).toBe(before);
+  });
+
+  it('with the cookie opt-in, one cookie is one visitor whatever the IP; without it the cookie is ignored', async () => {
+    const vid = 'a'.repeat(32);
+    const cookieEvent = (ip: string) =>
+      post({ site: cookieSite.id, name: 'page_view', url: 'https://cookie.example.net/', vid }, { origin: cookieSite.origin }, ip);
+    expect((await cookieEvent('198.51.100.71')).statusCode).toBe(202);
+    expect((await cookieEvent('198.51.100.72')).statusCode).toBe(202);
+    expect(new Set((await stored(cookieSite.id)).events.map((e) => e.visitorId)).size).toBe(1);
+    const before = new Set((await stored()).events.map((e) => e.visitorId));
+    await post(event({ vid }), {}, '198.51.100.73');
+    await post(event({ vid }), {}, '198.51.100.74');
+    const after = new Set((await stored()).events.map((e) => e.visitorId));
+    expect(after.size).toBe(before.size + 2);
+    expect((await post(event({ vid: 'not-hex' }), {}, '198.51.100.75')).statusCode).toBe(400);
   });
 
   it('serves the tracker script that posts here', async () => {

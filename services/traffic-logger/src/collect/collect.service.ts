@@ -11,7 +11,7 @@ import { SpillRepository } from '../spill/spill.repository';
 import { TRAFFIC_STORE } from '../store/store.provider';
 import { type EventRow, type SessionRow, type TrafficStore, utcDay } from '../store/traffic-store';
 import { SitesRepository } from './sites.repository';
-import { visitorIdOf } from './visitors';
+import { cookieVisitorId, visitorIdOf } from './visitors';
 
 /** Bodies above this are refused before parsing. */
 export const COLLECT_MAX_BYTES = 8 * 1024;
@@ -66,7 +66,7 @@ export class CollectService {
       throw new AppError(ErrorCodes.originNotAllowed, `Origin ${request.origin ?? '(none)'} may not send events for this site`, HttpStatus.FORBIDDEN);
     }
     await this.limit(site.id, request.ip);
-    const [events, sessions, keepSession] = await this.rows(event, request);
+    const [events, sessions, keepSession] = await this.rows(event, request, site.useCookie);
     await this.persist(events, sessions);
     // Only once stored or spilled: a refused event leaves the session's counters as they were.
     await keepSession();
@@ -121,13 +121,17 @@ export class CollectService {
     }
   }
 
-  private async rows(event: CollectEvent, request: CollectRequest): Promise<[EventRow[], SessionRow[], () => Promise<unknown>]> {
+  private async rows(event: CollectEvent, request: CollectRequest, useCookie: boolean): Promise<[EventRow[], SessionRow[], () => Promise<unknown>]> {
     const now = new Date();
     const page = new URL(event.url);
     const attribution = parseAttribution({ url: event.url, referrer: event.referrer ?? null });
     const agent = parseUserAgent(request.userAgent || null);
     const bot = classifyBot({ userAgent: request.userAgent || null, path: page.pathname });
-    const visitorId = await visitorIdOf(this.redis, { day: utcDay(now), siteId: event.site, ip: request.ip, userAgent: request.userAgent });
+    // The cookie only counts for a site that opted in; elsewhere a sent `vid` is ignored (daily salted hash).
+    const visitorId =
+      useCookie && event.vid
+        ? cookieVisitorId(event.site, event.vid)
+        : await visitorIdOf(this.redis, { day: utcDay(now), siteId: event.site, ip: request.ip, userAgent: request.userAgent });
     const sessionKey = `traffic:session:${event.site}:${visitorId}`;
     const stored = await this.redis.get(sessionKey);
     const isNew = !stored;

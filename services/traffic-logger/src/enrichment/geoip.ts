@@ -54,7 +54,8 @@ export class GeoIp {
         return null;
       }
       try {
-        return await open(file);
+        // geoipupdate replaces the file in place (profile `geoip`): the reader reloads it, without keeping a test alive.
+        return await open(file, { watchForUpdates: true, watchForUpdatesNonPersistent: true });
       } catch (error) {
         missing.push(db);
         problems.push({ db, reason: `${file} cannot be read: ${(error as Error).message}` });
