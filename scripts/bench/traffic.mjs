@@ -5,7 +5,7 @@
 //     tailer, enrichment and the ingest buffer until every row is stored).
 //  3. CPU per 1,000 segment requests at BENCH_VIEWERS (10,000) viewers on BENCH_CHANNELS (100) channels:
 //     parse + route alone vs parse + route + viewer counting (goal: at most +50%).
-// (2, 10M rows over 30 days, rollups vs raw scans and keyset vs OFFSET, is not built yet: no rollups exist.)
+// 2b. Search over 10M generated rows: see scripts/bench/traffic-search.mjs (2a, rollups vs raw scans, not built yet).
 // BENCH_ROWS (100000), BENCH_SINGLE_ROWS (10000), BENCH_FILE_LINES (100000), BENCH_SEGMENT_LINES (200000) tune it.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -173,7 +173,9 @@ try {
   console.log(`   parse + route                          ${fmt(cpu.parse / 1000, 2)} ms`);
   console.log(`   parse + route + viewer counting        ${fmt(cpu.counting / 1000, 2)} ms`);
   console.log(`   overhead                               +${fmt((cpu.counting / cpu.parse - 1) * 100, 1)}% (goal <= +50%)\n`);
-  console.log('2. (10M rows: rollups vs raw scans, keyset vs OFFSET) not built yet.');
+  console.log('2a. (10M rows: rollups vs raw scans) not built yet.');
+  // 2b. search: 10M generated rows, first pages and keyset vs OFFSET (its own database).
+  await (await import('./traffic-search.mjs')).searchBench();
 } finally {
   await db.dropDatabase(databaseUrl).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });

@@ -15,6 +15,7 @@ const PAGES: Array<{ name: string; path: string | (() => string); heading: strin
   { name: 'overview', path: '/', heading: 'Overview' },
   { name: 'channels', path: '/channels', heading: 'Channels' },
   { name: 'channel-detail', path: () => `/channels/${demoId}`, heading: 'Demo' },
+  { name: 'media', path: '/media', heading: 'Media' },
   { name: 'monitoring-system', path: '/monitoring', heading: 'System' },
   { name: 'monitoring-processes', path: '/monitoring/processes', heading: 'Processes' },
   { name: 'monitoring-health', path: '/monitoring/health', heading: 'Health' },
@@ -30,6 +31,7 @@ const PAGES: Array<{ name: string; path: string | (() => string); heading: strin
   { name: 'campaigns', path: '/campaigns', heading: 'Campaigns' },
   { name: 'campaigns-accounts', path: '/campaigns/accounts', heading: 'Ad accounts' },
   { name: 'campaigns-links', path: '/campaigns/links', heading: 'Tracking links' },
+  { name: 'traffic', path: '/traffic', heading: 'Traffic' },
 ];
 
 test.describe.configure({ mode: 'serial' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SERVICE_NAMES } from './services';
 
-/** `degraded`: working without something optional (e.g. the traffic-logger without its GeoIP database). */
+/** `degraded`: working, but something needs attention (e.g. backups: no recent success, a pg_dump of another major). */
 export const HealthStatusSchema = z.enum(['up', 'degraded', 'down']);
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 

@@ -5,4 +5,5 @@ export * from './services';
 export * from './gateway';
 export * from './nginx';
 export * from './fakes';
+export * from './pgbouncer';
 export * from './mmdb';

@@ -299,3 +299,15 @@ describe('campaigns.events on the live feed', () => {
     expect(await client.next()).toEqual({ type: 'campaign', data: event });
   });
 });
+
+describe('media.videos.progress on the live feed', () => {
+  it('pushes a transcode progress to every client (the /media grid overlays), whatever channels it follows', async () => {
+    const client = open(`?token=${viewerToken}`);
+    await client.opened;
+    const followed = randomUUID();
+    expect(await client.send({ subscribe: [followed] })).toEqual({ type: 'subscriptions', channels: [followed] });
+    const progress = { videoId: randomUUID(), status: 'transcoding', progress: 42, errorCode: null };
+    nats.publish(Events.mediaVideoProgress.subject, JSON.stringify(progress));
+    expect(await client.next()).toEqual({ type: 'media', data: progress });
+  });
+});

@@ -79,6 +79,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/v1/campaigns/accounts/{id}': EVERYONE,
   'GET /api/v1/campaigns/accounts/{id}/runs': EVERYONE,
   'POST /api/v1/campaigns/accounts': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/discover': ADMIN_ONLY,
   'PATCH /api/v1/campaigns/accounts/{id}': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/pause': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/resume': ADMIN_ONLY,
@@ -107,6 +108,12 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'DELETE /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/{id}/test': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/test': ADMIN_ONLY,
+  'POST /api/v1/alerts/alertmanager': OPERATORS,
+  'GET /api/v1/monitoring/api-metrics': EVERYONE,
+  'GET /api/v1/logs': OPERATORS,
+  'GET /api/v1/logs/export': OPERATORS,
+  'GET /api/v1/logs/stream': OPERATORS,
+  'GET /api/v1/logs/{id}': OPERATORS,
   'GET /api/v1/notifications': EVERYONE,
   'POST /api/v1/notifications/read': EVERYONE,
   'GET /api/v1/campaigns/links': EVERYONE,
@@ -119,6 +126,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'PATCH /api/v1/media/videos/{id}': OPERATORS,
   'DELETE /api/v1/media/videos/{id}': OPERATORS,
   'POST /api/v1/media/videos/{id}/reprocess': OPERATORS,
+  'GET /api/v1/media/videos/{id}/download': EVERYONE,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
@@ -128,6 +136,15 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/sites': ADMIN_ONLY,
   'PATCH /api/v1/sites/{id}': ADMIN_ONLY,
   'DELETE /api/v1/sites/{id}': ADMIN_ONLY,
+  // traffic-logger: search, saved searches, history, journey, export
+  'POST /api/v1/traffic/search': EVERYONE,
+  'GET /api/v1/traffic/sessions/{id}/journey': EVERYONE,
+  'GET /api/v1/traffic/saved-searches': EVERYONE,
+  'POST /api/v1/traffic/saved-searches': EVERYONE,
+  'DELETE /api/v1/traffic/saved-searches/{id}': EVERYONE,
+  'GET /api/v1/traffic/search-history': EVERYONE,
+  'DELETE /api/v1/traffic/search-history': EVERYONE,
+  'POST /api/v1/traffic/export': OPERATORS,
 };
 
 let gateway: TestGateway;
@@ -165,8 +182,8 @@ async function servedRoutes(): Promise<string[]> {
   );
 }
 
-/** Routes that answer with a stream that never ends (server-sent events). */
-const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream']);
+/** Routes that answer with a stream (server-sent events that never end, downloads piped from a service). */
+const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export', 'GET /api/v1/logs/stream']);
 
 /**
  * Calls a route with a throwaway id and an empty body: the guard decides before any validation. A streaming

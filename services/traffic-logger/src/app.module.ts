@@ -5,6 +5,7 @@ import { CollectModule } from './collect/collect.module';
 import type { TrafficLoggerConfig } from './config';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { SitesModule } from './sites/sites.module';
+import { SearchModule } from './search/search.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { StoreModule } from './store/store.module';
 
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: TrafficLoggerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'traffic-logger', config, uses: { postgres: true, redis: true } }), StoreModule, AccessLogModule, MaintenanceModule, CollectModule, SitesModule, SessionsModule],
+      imports: [PlatformModule.forRoot({ service: 'traffic-logger', config, uses: { postgres: true, redis: true } }), StoreModule, AccessLogModule, MaintenanceModule, CollectModule, SitesModule, SessionsModule, SearchModule],
     };
   }
 }

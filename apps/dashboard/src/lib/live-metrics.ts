@@ -10,7 +10,7 @@
  * {"type":"subscriptions","channels":[...]}. Close codes: 4401 = token refused (refresh, then reconnect),
  * 4403 = role may not read channels (give up), 4408 = too slow (reconnect).
  */
-import type { CampaignEvent, ChannelEventMessage, ChannelMetrics, NotificationView } from '@castline/contracts';
+import type { CampaignEvent, ChannelEventMessage, ChannelMetrics, NotificationView, VideoProgress } from '@castline/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { api, getAccessToken, notifySessionLost, refreshSession } from './api';
 
@@ -103,13 +103,20 @@ function socketUrl(): string {
 }
 
 export interface LiveFeedHandlers {
-  onConnection: (connection: LiveConnection) => void;
-  onMetrics: (metrics: ChannelMetrics) => void;
-  onEvent: (event: ChannelEventMessage) => void;
+  onConnection?: (connection: LiveConnection) => void;
+  onMetrics?: (metrics: ChannelMetrics) => void;
+  onEvent?: (event: ChannelEventMessage) => void;
   /** A new dashboard notification (the bell), whatever channels are followed. */
   onNotification?: (notification: NotificationEvent) => void;
   /** An ad account paused, failing or synced again (campaigns.events), whatever channels are followed. */
   onCampaign?: (event: CampaignEvent) => void;
+  /** A video's transcode progress or status (media.videos.progress), whatever channels are followed. */
+  onMedia?: (progress: VideoProgress) => void;
+}
+
+/** The live socket for its broadcasts only (notifications, campaign events, media progress): no channel followed. */
+export function openBroadcastFeed(handlers: Pick<LiveFeedHandlers, 'onNotification' | 'onCampaign' | 'onMedia'>): () => void {
+  return openLiveFeed([], { onConnection: () => undefined, onMetrics: () => undefined, onEvent: () => undefined, ...handlers });
 }
 
 /**
@@ -127,7 +134,7 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
   const setConnection = (next: LiveConnection) => {
     if (disposed || connection === next) return;
     connection = next;
-    handlers.onConnection(next);
+    handlers.onConnection?.(next);
   };
 
   const schedule = (delayMs: number) => {
@@ -185,13 +192,15 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
         setConnection('live');
       } else if (frame.type === 'metrics') {
         setConnection('live');
-        handlers.onMetrics(frame.data as ChannelMetrics);
+        handlers.onMetrics?.(frame.data as ChannelMetrics);
       } else if (frame.type === 'event') {
-        handlers.onEvent(frame.data as ChannelEventMessage);
+        handlers.onEvent?.(frame.data as ChannelEventMessage);
       } else if (frame.type === 'notification') {
         handlers.onNotification?.(frame.data as NotificationEvent);
       } else if (frame.type === 'campaign') {
         handlers.onCampaign?.(frame.data as CampaignEvent);
+      } else if (frame.type === 'media') {
+        handlers.onMedia?.(frame.data as VideoProgress);
       }
     };
     ws.onclose = (close: CloseEvent) => {
@@ -247,6 +256,42 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
       else current.close(1000, 'page left');
     }
   };
+}
+
+/** What a page or component follows on the live feed besides channels: notifications and ad-account events. */
+export type LiveFeedEventHandlers = Pick<LiveFeedHandlers, 'onNotification' | 'onCampaign'>;
+
+const eventListeners = new Set<{ current: LiveFeedEventHandlers }>();
+let closeEventsFeed: (() => void) | null = null;
+
+/**
+ * Adds a listener to the one socket every events-only follower shares (subscribed to no channel: notifications
+ * and campaign events reach every socket). The socket opens with the first listener and closes with the last.
+ */
+export function followLiveFeedEvents(listener: { current: LiveFeedEventHandlers }): () => void {
+  eventListeners.add(listener);
+  closeEventsFeed ??= openLiveFeed([], {
+    onNotification: (notification) => eventListeners.forEach((each) => each.current.onNotification?.(notification)),
+    onCampaign: (event) => eventListeners.forEach((each) => each.current.onCampaign?.(event)),
+  });
+  return () => {
+    eventListeners.delete(listener);
+    if (eventListeners.size > 0) return;
+    closeEventsFeed?.();
+    closeEventsFeed = null;
+  };
+}
+
+/**
+ * Calls the handlers for the live feed's notifications and campaign events while the component is mounted.
+ * The latest handlers are used (no need to memoise them); every follower shares one socket.
+ */
+export function useLiveFeedEvents(handlers: LiveFeedEventHandlers): void {
+  const latest = useRef(handlers);
+  useEffect(() => {
+    latest.current = handlers;
+  });
+  useEffect(() => followLiveFeedEvents(latest), []);
 }
 
 interface FeedState {

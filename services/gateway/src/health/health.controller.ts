@@ -18,8 +18,7 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOperation({
-    summary:
-      'Postgres, Redis, NATS and all seven services; 200 when none is down (up, or degraded: working without something optional), else 503. Statuses only; latencies, versions, pids and errors with monitoring:read',
+    summary: 'Postgres, Redis, NATS and all seven services; 503 when one is down, else 200 (degraded: working, needs attention). Status only; latencies, versions, pids and errors with monitoring:read',
   })
   @ApiZodResponse(PlatformHealthSchema)
   async check(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {

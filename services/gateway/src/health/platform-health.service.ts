@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type PlatformHealth, Rpc, SERVICE_NAMES, type ServiceHealthReport, type ServiceName, type ServiceStatus } from '@castline/contracts';
-import { CONFIG, HealthService, NatsClient } from '@castline/platform';
+import { CONFIG, HealthService, NatsClient, worstStatus } from '@castline/platform';
 import type { GatewayConfig } from '../config';
 
 /** The whole platform's health: the gateway's own stores plus each service asked over NATS with a deadline. */
@@ -16,9 +16,8 @@ export class PlatformHealthService {
     const own = await this.ownHealth.report();
     const others = await Promise.all(SERVICE_NAMES.filter((name) => name !== 'gateway').map((name) => this.ask(name)));
     const services: ServiceStatus[] = [{ name: 'gateway', latencyMs: 0, ...pick(own) }, ...others];
-    const statuses = [...own.checks, ...services].map((item) => item.status);
-    // A degraded service works (with less): the platform is degraded, not down.
-    const status = statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'up';
+    // A degraded service (working, needs attention) makes the platform degraded, not down.
+    const status = worstStatus([...own.checks.map((check) => check.status), ...services.map((service) => service.status)]);
     return { status, checkedAt: new Date().toISOString(), dependencies: own.checks, services };
   }
 

@@ -58,6 +58,8 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.broadcast(Events.notifications, 'notification');
     // Ad account paused / failing / synced (campaigns:read is every role's): toasts and the accounts list.
     this.broadcast(Events.campaignEvents, 'campaign');
+    // A video's transcode progress and status (media:read is every role's): the /media grid's overlays.
+    this.broadcast(Events.mediaVideoProgress, 'media');
     this.unsubscribes.push(
       this.bus.subscribe(Events.credentialsRevoked, (owner) => {
         for (const listener of this.revokedListeners) listener(owner);

@@ -102,9 +102,9 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     const configured = Boolean(this.config.TRAFFIC_GEOIP_CITY_DB || this.config.TRAFFIC_GEOIP_ASN_DB);
     // A configured database that is missing or unreadable: working, without geo columns.
     const reason = geo.problems.map((problem) => `GeoIP ${problem.db} database: ${problem.reason}`).join('; ');
-    this.health.addIndicator('geoip', () =>
-      !configured ? null : reason ? { name: 'geoip', status: 'degraded', latencyMs: 0, error: reason } : { name: 'geoip', status: 'up', latencyMs: 0 },
-    );
+    if (configured) {
+      this.health.addCheck(async () => (reason ? { name: 'geoip', status: 'degraded', latencyMs: 0, error: reason } : { name: 'geoip', status: 'up', latencyMs: 0 }));
+    }
     this.enricher = new Enricher({ geo, botRowsPerMinute: this.config.TRAFFIC_BOT_ROWS_PER_MINUTE });
     const file = this.config.TRAFFIC_ACCESS_LOG;
     if (!file) {

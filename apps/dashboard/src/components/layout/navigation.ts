@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -18,7 +18,12 @@ export const NAVIGATION: NavSection[] = [
     items: [
       { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
+      { href: '/media', label: 'Media', icon: FilmIcon, permission: 'media:read' },
     ],
+  },
+  {
+    title: 'Traffic',
+    items: [{ href: '/traffic', label: 'Traffic', icon: SearchIcon, permission: 'traffic:read' }],
   },
   {
     title: 'Campaigns',

@@ -23,10 +23,6 @@ function Row({ name, up, latencyMs, detail }: { name: string; up: boolean; laten
   );
 }
 
-/** What a degraded service works without (its degraded checks' reasons). */
-const degradedDetail = (checks: Array<{ name: string; status: string; error?: string }> | undefined) =>
-  `degraded: ${(checks ?? []).filter((check) => check.status === 'degraded').map((check) => check.error ?? check.name).join('; ')}`;
-
 /** Platform dependencies and the seven services, polled every 5 s. */
 export function ServicesCard() {
   const health = usePlatformHealth(5_000);
@@ -80,9 +76,13 @@ export function ServicesCard() {
                   <Row
                     key={service.name}
                     name={service.name}
-                    up={service.status !== 'down'}
+                    up={service.status === 'up'}
                     latencyMs={service.latencyMs}
-                    detail={service.status === 'degraded' ? degradedDetail(service.checks) : service.status === 'up' ? `v${service.version ?? '?'} · pid ${service.pid ?? '?'} · up ${formatDuration(service.uptimeSeconds)}` : service.error}
+                    detail={
+                      service.status === 'up'
+                        ? `v${service.version ?? '?'} · pid ${service.pid ?? '?'} · up ${formatDuration(service.uptimeSeconds)}`
+                        : (service.error ?? service.checks?.filter((check) => check.status !== 'up').map((check) => `${check.name}: ${check.error ?? check.status}`).join('; '))
+                    }
                   />
                 ))}
               </ul>
