@@ -19,7 +19,7 @@ const LIMIT = 12;
 const SPILL_MAX = 50;
 
 beforeAll(async () => {
-  harness = await startServiceHarness('traffic-collect', startTrafficLogger, { TRAFFIC_COLLECT_PER_MINUTE: String(LIMIT), TRAFFIC_SPILL_MAX: String(SPILL_MAX), TRAFFIC_SPILL_DRAIN_MS: '50' });
+  harness = await startServiceHarness('traffic-collect', startTrafficLogger, { TRAFFIC_COLLECT_PER_MINUTE: String(LIMIT), TRAFFIC_SPILL_MAX: String(SPILL_MAX), TRAFFIC_SPILL_DRAIN_MS: '50', TRAFFIC_BOT_ROWS_PER_MINUTE: '2' });
   const prisma = createPrismaClient(harness.databaseUrl);
   await prisma.site.createMany({
     data: [
@@ -195,6 +195,17 @@ describe('accepted events', () => {
     const after = new Set((await stored()).events.map((e) => e.visitorId));
     expect(after.size).toBe(before.size + 2);
     expect((await post(event({ vid: 'not-hex' }), {}, '198.51.100.75')).statusCode).toBe(400);
+  });
+
+  it('stores a bot flood up to TRAFFIC_BOT_ROWS_PER_MINUTE flagged events per IP and minute, then only counts it', async () => {
+    const before = (await stored()).events.filter((e) => e.isBot).length;
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index += 1) statuses.push((await post(event({ name: 'crawl' }), { 'user-agent': 'curl/8.5.0' }, '192.0.2.200')).statusCode);
+    expect(statuses).toEqual([202, 202, 202, 202]);
+    // The first flagged call also brings its session_start: 2 calls stored, 3 rows.
+    expect((await stored()).events.filter((e) => e.isBot).length).toBe(before + 3);
+    const metrics = await harness.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/castline_traffic_dropped_total\{reason="bot_flood"[^}]*\} 2/);
   });
 
   it('serves the tracker script that posts here', async () => {

@@ -6,6 +6,7 @@ import { Events } from '@castline/contracts';
 import { CONFIG, EventBus, HealthService, MetricsService } from '@castline/platform';
 import { Counter, Gauge } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
+import { droppedCounter } from '../enrichment/bots';
 import { Enricher } from '../enrichment/enricher';
 import { GeoIp } from '../enrichment/geoip';
 import { accessRows } from '../pipeline/access-rows';
@@ -60,7 +61,7 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     });
     const registers = [metrics.registry];
     this.lines = new Counter({ name: 'castline_traffic_log_lines_total', help: 'Access-log lines read, by outcome', labelNames: ['outcome'], registers });
-    this.dropped = new Counter({ name: 'castline_traffic_dropped_total', help: 'Lines or events dropped, by reason', labelNames: ['reason'], registers });
+    this.dropped = droppedCounter(metrics.registry);
     this.geoMissing = new Gauge({
       name: 'castline_traffic_geoip_missing',
       help: '1 while a configured GeoIP database (city, asn) is missing: geo columns stay null',

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { parseAttribution } from '@castline/attribution';
 import { checkMessage, type CollectEvent, CollectEventSchema, ErrorCodes, PAGE_VIEW, SESSION_START } from '@castline/contracts';
-import { AppError, CONFIG, REDIS } from '@castline/platform';
+import { AppError, CONFIG, MetricsService, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
+import type { Counter } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
-import { classifyBot } from '../enrichment/bots';
+import { classifyBot, droppedCounter } from '../enrichment/bots';
 import { parseUserAgent } from '../enrichment/user-agent';
 import { SpillRepository } from '../spill/spill.repository';
 import { TRAFFIC_STORE } from '../store/store.provider';
@@ -47,13 +48,18 @@ interface StoredSession
  */
 @Injectable()
 export class CollectService {
+  private readonly dropped: Counter<'reason'>;
+
   constructor(
     @Inject(CONFIG) private readonly config: TrafficLoggerConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
     private readonly sites: SitesRepository,
     private readonly spill: SpillRepository,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.dropped = droppedCounter(metrics.registry);
+  }
 
   /** Returns the allowed Origin, which the answer echoes (CORS, never *). */
   async collect(request: CollectRequest): Promise<{ origin: string }> {
@@ -67,6 +73,11 @@ export class CollectService {
     }
     await this.limit(site.id, request.ip);
     const [events, sessions, keepSession] = await this.rows(event, request, site.useCookie);
+    if (events[0]!.isBot && !(await this.admitBot(request.ip))) {
+      // A bot flood: accepted (nothing to retry) but only counted, as for the access log.
+      this.dropped.inc({ reason: 'bot_flood' }, events.length);
+      return { origin: request.origin };
+    }
     await this.persist(events, sessions);
     // Only once stored or spilled: a refused event leaves the session's counters as they were.
     await keepSession();
@@ -119,6 +130,13 @@ export class CollectService {
       const retryAfter = Math.max(1, (minute + 1) * 60 - Math.floor(Date.now() / 1000));
       throw new AppError(ErrorCodes.rateLimited, 'Too many events from this address', HttpStatus.TOO_MANY_REQUESTS, { retryAfterSeconds: retryAfter });
     }
+  }
+
+  /** Flagged events stored per IP and minute: TRAFFIC_BOT_ROWS_PER_MINUTE, the rest only counted. */
+  private async admitBot(ip: string): Promise<boolean> {
+    const key = `traffic:collect:bots:${ip}:${Math.floor(Date.now() / 60_000)}`;
+    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 120).exec()) as [[null, number], unknown];
+    return count <= this.config.TRAFFIC_BOT_ROWS_PER_MINUTE;
   }
 
   private async rows(event: CollectEvent, request: CollectRequest, useCookie: boolean): Promise<[EventRow[], SessionRow[], () => Promise<unknown>]> {
