@@ -65,6 +65,9 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'PUT /api/v1/backups/settings': ADMIN_ONLY,
   'POST /api/v1/backups/{id}/restore': ADMIN_ONLY,
   'POST /api/v1/backups/restores/{id}/undo': ADMIN_ONLY,
+  // nginx auth_request of backup downloads (backups:read) and imports (backups:restore)
+  'GET /api/v1/backups/transfer-auth/download': ADMIN_ONLY,
+  'GET /api/v1/backups/transfer-auth/import': ADMIN_ONLY,
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
