@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI check of the deployment files, without a Docker engine:
 #   - renders every nginx template and runs `nginx -t` on it (prod against a throwaway self-signed certificate),
-#   - validates both compose files with docker-compose (v1, Debian) and dclint, and again with the profile `monitoring`,
+#   - validates both compose files with docker-compose (v1, Debian) and dclint, and again with the profiles `monitoring`
+#     (both) and `geoip` (prod),
 #   - checks that both run postgres and build the backup image on one POSTGRES_IMAGE (scripts/check-postgres-image.sh),
 #   - checks the Prometheus config and rules with promtool when it is installed,
 #   - checks nats/users.conf against packages/contracts and with `nats-server -t`,
@@ -157,6 +158,9 @@ for compose_file in docker-compose.local.yml docker-compose.prod.yml; do
   run_check "docker-compose config --profile monitoring $compose_file" \
     docker-compose --env-file "$compose_env" --profile monitoring -f "$compose_file" config -q
 done
+# The profile `geoip` (MaxMind's geoipupdate writing the volume the traffic-logger reads).
+run_check "docker-compose config --profile geoip docker-compose.prod.yml" \
+  docker-compose --env-file "$compose_env" --profile geoip -f docker-compose.prod.yml config -q
 run_check "nginx prod serves /grafana/" grep -q 'location /grafana/' "$work_dir/nginx-prod/nginx.conf"
 # promtool (Debian package prometheus) when present; the jest test scripts/test/monitoring-dashboards.test.ts checks
 # the same files' structure and every PromQL expression against the services' real /metrics either way.

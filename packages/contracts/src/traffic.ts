@@ -45,6 +45,8 @@ export const CollectEventSchema = z.strictObject({
     .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), z.union([z.string().max(256), z.number(), z.boolean(), z.null()]))
     .refine((props) => Object.keys(props).length <= 30, 'at most 30 props')
     .optional(),
+  /** The tracker's first-party visitor cookie, sent only for sites with the cookie opt-in (ignored otherwise). */
+  vid: z.string().regex(/^[0-9a-f]{32}$/, '32 hex digits').optional(),
 });
 export type CollectEvent = z.infer<typeof CollectEventSchema>;
 

@@ -6,3 +6,4 @@ export * from './gateway';
 export * from './nginx';
 export * from './fakes';
 export * from './pgbouncer';
+export * from './mmdb';

@@ -8,7 +8,7 @@ interface Sent {
 }
 
 /** The tracker in a minimal browser: location, history, document.currentScript, sendBeacon. */
-function browser(options: { queued?: unknown[][]; beacon?: boolean } = {}) {
+function browser(options: { queued?: unknown[][]; beacon?: boolean; cookieOptIn?: boolean; cookie?: string } = {}) {
   const sent: Sent[] = [];
   const listeners: Record<string, Array<() => void>> = {};
   const location = { href: 'https://tv.example.com/live?utm_source=nl' };
@@ -23,14 +23,17 @@ function browser(options: { queued?: unknown[][]; beacon?: boolean } = {}) {
     fetch: (url: string, init: { body: string }) => sent.push({ url, body: JSON.parse(init.body) }),
     addEventListener: (name: string, listener: () => void) => (listeners[name] ??= []).push(listener),
     castline: options.queued ? { q: options.queued } : undefined,
+    crypto: { getRandomValues: (bytes: Uint8Array) => bytes.map((_, index) => index * 17) },
   };
+  const attributes: Record<string, string> = { 'data-site': 'site-1', ...(options.cookieOptIn ? { 'data-cookie': '1' } : {}) };
   const document = {
     referrer: 'https://www.google.com/',
-    currentScript: { src: 'https://tv.example.com/api/v1/collect/tracker.js', getAttribute: (name: string) => (name === 'data-site' ? 'site-1' : null) },
+    cookie: options.cookie ?? '',
+    currentScript: { src: 'https://tv.example.com/api/v1/collect/tracker.js', getAttribute: (name: string) => attributes[name] ?? null },
   };
-  const context = createContext({ window, document, JSON, URL });
+  const context = createContext({ window, document, JSON, URL, Uint8Array, Array });
   runInContext(trackerSource(), context);
-  return { sent, window, location, history, pop: () => listeners.popstate?.forEach((listener) => listener()) };
+  return { sent, window, document, location, history, pop: () => listeners.popstate?.forEach((listener) => listener()) };
 }
 
 describe('tracker.js', () => {
@@ -76,5 +79,21 @@ describe('tracker.js', () => {
   it('falls back to fetch keepalive without sendBeacon', () => {
     const { sent } = browser({ beacon: false });
     expect(sent).toHaveLength(1);
+  });
+
+  it('sets no cookie and sends no visitor id by default', () => {
+    const { sent, document } = browser();
+    expect(document.cookie).toBe('');
+    expect(sent[0]!.body).not.toHaveProperty('vid');
+  });
+
+  it("keeps a first-party visitor cookie (365 days, SameSite=Lax, Secure) when the site opted in, and sends it", () => {
+    const fresh = browser({ cookieOptIn: true });
+    const vid = '00112233445566778899aabbccddeeff';
+    expect(fresh.document.cookie).toBe(`_cl_vid=${vid}; Max-Age=31536000; Path=/; SameSite=Lax; Secure`);
+    expect(fresh.sent[0]!.body).toMatchObject({ name: 'page_view', vid });
+    const back = browser({ cookieOptIn: true, cookie: 'theme=dark; _cl_vid=ffeeddccbbaa99887766554433221100' });
+    expect(back.sent[0]!.body.vid).toBe('ffeeddccbbaa99887766554433221100');
+    expect(back.document.cookie).toContain('_cl_vid=ffeeddccbbaa99887766554433221100; Max-Age=31536000');
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createPrismaClient } from '@castline/db';
-import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
+import { eventually, type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { Redis } from 'ioredis';
 import { PostgresTrafficStore } from '../src/store/postgres-traffic-store';
 import { TRAFFIC_STORE } from '../src/store/store.provider';
@@ -13,16 +13,19 @@ let store: PostgresTrafficStore;
 let redis: Redis;
 const site = { id: randomUUID(), origin: 'https://tv.example.com' };
 const other = { id: randomUUID(), origin: 'https://other.example.org' };
+const cookieSite = { id: randomUUID(), origin: 'https://cookie.example.net' };
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const LIMIT = 12;
+const SPILL_MAX = 50;
 
 beforeAll(async () => {
-  harness = await startServiceHarness('traffic-collect', startTrafficLogger, { TRAFFIC_COLLECT_PER_MINUTE: String(LIMIT) });
+  harness = await startServiceHarness('traffic-collect', startTrafficLogger, { TRAFFIC_COLLECT_PER_MINUTE: String(LIMIT), TRAFFIC_SPILL_MAX: String(SPILL_MAX), TRAFFIC_SPILL_DRAIN_MS: '50', TRAFFIC_BOT_ROWS_PER_MINUTE: '2' });
   const prisma = createPrismaClient(harness.databaseUrl);
   await prisma.site.createMany({
     data: [
       { id: site.id, domain: 'tv.example.com', name: 'TV', allowedOrigins: [site.origin] },
       { id: other.id, domain: 'other.example.org', name: 'Other', allowedOrigins: [other.origin] },
+      { id: cookieSite.id, domain: 'cookie.example.net', name: 'Cookie', allowedOrigins: [cookieSite.origin], useCookie: true },
     ],
   });
   await prisma.$disconnect();
@@ -56,6 +59,8 @@ const stored = async (siteId = site.id) => {
 describe('refusals: a clear code, nothing stored', () => {
   const cases: Array<[string, () => ReturnType<typeof post>, number, string]> = [
     ['not JSON', () => post('{"site": '), 400, 'INVALID_PAYLOAD'],
+    ['broken JSON sent as application/json', () => post('{"site": ', { 'content-type': 'application/json' }), 400, 'INVALID_PAYLOAD'],
+    ['an application/json body that is not an event', () => post('"x"', { 'content-type': 'application/json; charset=utf-8' }), 400, 'INVALID_PAYLOAD'],
     ['JSON that is not an event', () => post([1, 2]), 400, 'INVALID_PAYLOAD'],
     ['a missing url', () => post(event({ url: undefined })), 400, 'INVALID_PAYLOAD'],
     ['a javascript: url', () => post(event({ url: 'javascript:alert(1)' })), 400, 'INVALID_PAYLOAD'],
@@ -132,16 +137,75 @@ describe('accepted events', () => {
     expect((await stored()).events.length).toBe(before + accepted + 1);
   });
 
-  it('answers 503 INGEST_UNAVAILABLE with Retry-After while the store cannot write, storing nothing', async () => {
-    const live = harness.app.get<TrafficStore>(TRAFFIC_STORE);
-    const write = jest.spyOn(live, 'writeEvents').mockRejectedValueOnce(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+  it('accepts a JSON post (application/json) like a beacon', async () => {
     const before = (await stored()).events.length;
-    const response = await post(event(), {}, '198.51.100.99');
+    const response = await post(event({ name: 'json_post' }), { 'content-type': 'application/json' }, '198.51.100.42');
+    expect(response.statusCode).toBe(202);
+    expect((await stored()).events.length).toBe(before + 2);
+  });
+
+  it('keeps events in the Redis spill while the store cannot write (202), and drains them in order once it can', async () => {
+    const live = harness.app.get<TrafficStore>(TRAFFIC_STORE);
+    const write = jest.spyOn(live, 'writeEvents').mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const drain = jest.spyOn(live, 'writeSpilled').mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const before = (await stored()).events.length;
+    const first = await post(event({ url: 'https://tv.example.com/first' }), {}, '198.51.100.99');
+    const second = await post(event({ url: 'https://tv.example.com/second' }), {}, '198.51.100.99');
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    expect(await redis.xlen('traffic:spill')).toBe(2);
+    expect((await stored()).events.length).toBe(before);
+    write.mockRestore();
+    // The store answers again: a new event goes behind the waiting ones, not before them.
+    expect((await post(event({ url: 'https://tv.example.com/third' }), {}, '198.51.100.99')).statusCode).toBe(202);
+    expect(await redis.xlen('traffic:spill')).toBe(3);
+    drain.mockRestore();
+    await eventually(async () => ((await redis.xlen('traffic:spill')) === 0 ? true : undefined), 10_000);
+    const { events, sessions } = await stored();
+    expect(events.length).toBe(before + 4);
+    const visit = sessions.find((session) => session.entryPath === '/first')!;
+    expect(visit).toMatchObject({ pageviews: 3, exitPath: '/third' });
+    expect(await redis.get('traffic:spill:rows')).toBeNull();
+  });
+
+  it('answers 503 INGEST_UNAVAILABLE with Retry-After once the spill holds TRAFFIC_SPILL_MAX rows, storing nothing', async () => {
+    const live = harness.app.get<TrafficStore>(TRAFFIC_STORE);
+    const write = jest.spyOn(live, 'writeEvents').mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const before = (await stored()).events.length;
+    await redis.set('traffic:spill:rows', String(SPILL_MAX));
+    const response = await post(event(), {}, '198.51.100.98');
+    await redis.del('traffic:spill:rows');
     write.mockRestore();
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ error: { code: 'INGEST_UNAVAILABLE' } });
     expect(response.headers['retry-after']).toBe('30');
+    expect(await redis.xlen('traffic:spill')).toBe(0);
     expect((await stored()).events.length).toBe(before);
+  });
+
+  it('with the cookie opt-in, one cookie is one visitor whatever the IP; without it the cookie is ignored', async () => {
+    const vid = 'a'.repeat(32);
+    const cookieEvent = (ip: string) =>
+      post({ site: cookieSite.id, name: 'page_view', url: 'https://cookie.example.net/', vid }, { origin: cookieSite.origin }, ip);
+    expect((await cookieEvent('198.51.100.71')).statusCode).toBe(202);
+    expect((await cookieEvent('198.51.100.72')).statusCode).toBe(202);
+    expect(new Set((await stored(cookieSite.id)).events.map((e) => e.visitorId)).size).toBe(1);
+    const before = new Set((await stored()).events.map((e) => e.visitorId));
+    await post(event({ vid }), {}, '198.51.100.73');
+    await post(event({ vid }), {}, '198.51.100.74');
+    const after = new Set((await stored()).events.map((e) => e.visitorId));
+    expect(after.size).toBe(before.size + 2);
+    expect((await post(event({ vid: 'not-hex' }), {}, '198.51.100.75')).statusCode).toBe(400);
+  });
+
+  it('stores a bot flood up to TRAFFIC_BOT_ROWS_PER_MINUTE flagged events per IP and minute, then only counts it', async () => {
+    const before = (await stored()).events.filter((e) => e.isBot).length;
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index += 1) statuses.push((await post(event({ name: 'crawl' }), { 'user-agent': 'curl/8.5.0' }, '192.0.2.200')).statusCode);
+    expect(statuses).toEqual([202, 202, 202, 202]);
+    // The first flagged call also brings its session_start: 2 calls stored, 3 rows.
+    expect((await stored()).events.filter((e) => e.isBot).length).toBe(before + 3);
+    const metrics = await harness.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/castline_traffic_dropped_total\{reason="bot_flood"[^}]*\} 2/);
   });
 
   it('serves the tracker script that posts here', async () => {

@@ -94,6 +94,30 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
       expect(await store.claimSource('/logs/a.log', 'owner-2')).toEqual({ inode: '42', offset: 1_000 });
     });
 
+    it('stores drained spill entries once: skips ids already drained and a batch whose checkpoint is stored', async () => {
+      expect(await store.claimSource('/logs/spill.log', 'live-owner')).toBeNull();
+      const cp = (offset: number) => ({ source: '/logs/spill.log', owner: 'dead-owner', inode: '7', offset });
+      const first = { requests: [request()], viewHits: [hit({ viewer: 'spilled' })], checkpoint: cp(100) };
+      const second = { requests: [request()], viewHits: [hit({ viewer: 'spilled' })], checkpoint: cp(200) };
+      const before = (await between()).length;
+      const segments = async () => (await store.viewSessions('2026-11-20')).find((row) => row.viewer === 'spilled')?.segments ?? 0;
+      expect(await store.writeSpilled([{ id: '1700000000000-0', entry: { kind: 'access', batch: first } }])).toBe(1);
+      // Drained again after a crash before its XDEL, then with the next entry: only the next one counts.
+      expect(
+        await store.writeSpilled([
+          { id: '1700000000000-0', entry: { kind: 'access', batch: first } },
+          { id: '1700000000000-1', entry: { kind: 'access', batch: second } },
+        ]),
+      ).toBe(1);
+      expect(await segments()).toBe(4);
+      expect(await between()).toHaveLength(before + 2);
+      // Its checkpoint moved whoever owned the source (the lease was checked when it was spilled).
+      expect(await store.claimSource('/logs/spill.log', 'live-owner')).toEqual({ inode: '7', offset: 200 });
+      // A batch whose direct write committed although it seemed to fail, spilled too: its checkpoint is stored.
+      expect(await store.writeSpilled([{ id: '1700000000001-0', entry: { kind: 'access', batch: second } }])).toBe(0);
+      expect(await segments()).toBe(4);
+    });
+
     it('stores tracker events once (replays insert nothing) and upserts their session', async () => {
       const siteId = '0b7e6c2a-6d1f-4c1e-9a53-4f1d2a3b4c5d';
       const sessionId = '9d2c4e1a-1b2c-4d3e-8f9a-0b1c2d3e4f5a';

@@ -82,7 +82,7 @@ export class CheckProbes {
     const report = await this.nats.call(Rpc.health(service), {}, { timeoutMs });
     const down = report.checks.filter((check) => check.status !== 'up');
     if (report.status === 'up') return { ok: true, responseTimeMs: elapsed() };
-    return { ok: false, responseTimeMs: elapsed(), error: `${service} reports ${down.map((check) => `${check.name} down${check.error ? ` (${check.error})` : ''}`).join(', ') || 'down'}` };
+    return { ok: false, responseTimeMs: elapsed(), error: `${service} reports ${down.map((check) => `${check.name} ${check.status}${check.error ? ` (${check.error})` : ''}`).join(', ') || 'down'}` };
   }
 
   private async natsAndJetStream(elapsed: () => number): Promise<ProbeResult> {

@@ -3,13 +3,16 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Events } from '@castline/contracts';
-import { CONFIG, EventBus, MetricsService } from '@castline/platform';
+import { CONFIG, EventBus, HealthService, MetricsService } from '@castline/platform';
 import { Counter, Gauge } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
+import { droppedCounter } from '../enrichment/bots';
 import { Enricher } from '../enrichment/enricher';
 import { GeoIp } from '../enrichment/geoip';
 import { accessRows } from '../pipeline/access-rows';
 import { IngestBuffer } from '../pipeline/ingest-buffer';
+import { SpillRepository } from '../spill/spill.repository';
+import { SpillService } from '../spill/spill.service';
 import { TRAFFIC_STORE } from '../store/store.provider';
 import type { TrafficStore } from '../store/traffic-store';
 import { ViewerCounter } from '../viewers/viewer-counter';
@@ -41,7 +44,10 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     private readonly state: TailStateRepository,
     private readonly bus: EventBus,
     @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
+    private readonly spill: SpillRepository,
+    spillService: SpillService,
     metrics: MetricsService,
+    private readonly health: HealthService,
   ) {
     this.viewers = new ViewerCounter(config.TRAFFIC_VIEWER_WINDOW_S * 1000);
     this.ingest = new IngestBuffer(store, {
@@ -50,10 +56,12 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
       capacity: config.TRAFFIC_BUFFER_CAPACITY,
       onFlushError: (error) => this.logger.warn(`storing traffic failed, kept for the next try: ${(error as Error).message}`),
       onFenced: () => this.logger.warn('another traffic-logger took the access log over: unwritten rows left to it'),
+      spill,
+      onSpilled: (error) => this.logger.warn(`storing traffic failed, the batch waits in the Redis spill: ${(error as Error).message}`),
     });
     const registers = [metrics.registry];
     this.lines = new Counter({ name: 'castline_traffic_log_lines_total', help: 'Access-log lines read, by outcome', labelNames: ['outcome'], registers });
-    this.dropped = new Counter({ name: 'castline_traffic_dropped_total', help: 'Lines or events dropped, by reason', labelNames: ['reason'], registers });
+    this.dropped = droppedCounter(metrics.registry);
     this.geoMissing = new Gauge({
       name: 'castline_traffic_geoip_missing',
       help: '1 while a configured GeoIP database (city, asn) is missing: geo columns stay null',
@@ -62,6 +70,7 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     });
     const lagBytes = () => this.tailer?.lagBytes ?? 0;
     const depth = () => this.ingest.depth;
+    const spilled = () => spillService.depth;
     new Gauge({
       name: 'castline_traffic_queue_depth',
       help: 'Rows waiting to be stored, by stage',
@@ -69,6 +78,7 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
       registers,
       collect() {
         this.set({ stage: 'buffer' }, depth());
+        this.set({ stage: 'spill' }, spilled());
       },
     });
     new Gauge({
@@ -88,8 +98,14 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
 
   async onModuleInit(): Promise<void> {
     const geo = await GeoIp.open({ cityDb: this.config.TRAFFIC_GEOIP_CITY_DB, asnDb: this.config.TRAFFIC_GEOIP_ASN_DB });
-    for (const db of ['city', 'asn']) this.geoMissing.set({ db }, geo.missing.includes(db) ? 1 : 0);
+    for (const db of ['city', 'asn']) this.geoMissing.set({ db }, geo.problems.some((problem) => problem.db === db) ? 1 : 0);
     if (geo.missing.length > 0) this.logger.warn(`GeoIP ${geo.missing.join(' and ')} database missing (TRAFFIC_GEOIP_*_DB): those columns stay null`);
+    const configured = Boolean(this.config.TRAFFIC_GEOIP_CITY_DB || this.config.TRAFFIC_GEOIP_ASN_DB);
+    // A configured database that is missing or unreadable: working, without geo columns.
+    const reason = geo.problems.map((problem) => `GeoIP ${problem.db} database: ${problem.reason}`).join('; ');
+    if (configured) {
+      this.health.addCheck(async () => (reason ? { name: 'geoip', status: 'degraded', latencyMs: 0, error: reason } : { name: 'geoip', status: 'up', latencyMs: 0 }));
+    }
     this.enricher = new Enricher({ geo, botRowsPerMinute: this.config.TRAFFIC_BOT_ROWS_PER_MINUTE });
     const file = this.config.TRAFFIC_ACCESS_LOG;
     if (!file) {
@@ -102,7 +118,7 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
       owner: this.owner,
       state: this.state,
       onBatch: async (batch, after) => this.handle(batch, after),
-      loadCheckpoint: () => this.store.claimSource(this.source, this.owner),
+      loadCheckpoint: () => this.resumeAt(),
       onResume: () => this.ingest.discard(),
       onError: (error) => this.logger.error(error, `tailing ${file} failed`),
       pollMs: this.config.TRAFFIC_TAIL_POLL_MS,
@@ -118,6 +134,17 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     clearInterval(this.timer);
     await this.tailer?.stop();
     await this.ingest.close().catch((error: unknown) => this.logger.error(error, 'the final traffic flush failed: its lines are read again at the next start'));
+  }
+
+  /**
+   * Takes the source over in Postgres (fencing the previous owner) and resumes after its newest batch that is
+   * stored or waits in the spill: lines are neither skipped nor read twice. The spill first: once it has none
+   * of this log's batches, the drainer no longer moves Postgres's checkpoint, so reading that second is current.
+   */
+  private async resumeAt(): Promise<TailCheckpoint | null> {
+    const spilled = await this.spill.checkpointOf(this.source);
+    const stored = await this.store.claimSource(this.source, this.owner);
+    return spilled ?? stored;
   }
 
   private async handle(batch: TailBatch, after: TailCheckpoint): Promise<void> {

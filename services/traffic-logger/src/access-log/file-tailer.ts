@@ -117,8 +117,9 @@ export class FileTailer {
     if (held) {
       this.leaseRenewedAt = now;
       if (!this.leased) {
-        this.leased = true;
+        // Leader only once the checkpoint is loaded: a failed load (Postgres down) must not leave it reading from 0.
         await this.resume();
+        this.leased = true;
       }
     } else if (this.leased) {
       await this.lostLease();

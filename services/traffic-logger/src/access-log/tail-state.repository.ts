@@ -16,6 +16,9 @@ export interface DeadLetter {
   line: string;
 }
 
+/** The Redis key of an access log's tail lease (the spill checks it too). */
+export const leaseKeyOf = (source: string) => `traffic:tail:${source}:lease`;
+
 /** How many dead letters the list keeps; the counter counts them all. */
 export const DEAD_LETTER_KEEP = 10_000;
 const DEAD_LETTER_LINE_MAX = 2_048;
@@ -93,6 +96,6 @@ export class TailStateRepository {
   }
 
   private key(source: string, part: 'lease' | 'checkpoint'): string {
-    return `traffic:tail:${source}:${part}`;
+    return part === 'lease' ? leaseKeyOf(source) : `traffic:tail:${source}:${part}`;
   }
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { SpillModule } from '../spill/spill.module';
 import { CollectController } from './collect.controller';
 import { CollectService } from './collect.service';
 import { SitesRepository } from './sites.repository';
 
 /** POST /api/v1/collect: tracker events and server-side sessions. */
-@Module({ controllers: [CollectController], providers: [CollectService, SitesRepository] })
+@Module({ imports: [SpillModule], controllers: [CollectController], providers: [CollectService, SitesRepository] })
 export class CollectModule {}

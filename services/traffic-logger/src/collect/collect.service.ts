@@ -2,20 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { parseAttribution } from '@castline/attribution';
 import { checkMessage, type CollectEvent, CollectEventSchema, ErrorCodes, PAGE_VIEW, SESSION_START } from '@castline/contracts';
-import { AppError, CONFIG, REDIS } from '@castline/platform';
+import { AppError, CONFIG, MetricsService, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
+import type { Counter } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
-import { classifyBot } from '../enrichment/bots';
+import { classifyBot, droppedCounter } from '../enrichment/bots';
 import { parseUserAgent } from '../enrichment/user-agent';
+import { SpillRepository } from '../spill/spill.repository';
 import { TRAFFIC_STORE } from '../store/store.provider';
 import { type EventRow, type SessionRow, type TrafficStore, utcDay } from '../store/traffic-store';
 import { SitesRepository } from './sites.repository';
-import { visitorIdOf } from './visitors';
+import { cookieVisitorId, visitorIdOf } from './visitors';
 
 /** Bodies above this are refused before parsing. */
 export const COLLECT_MAX_BYTES = 8 * 1024;
 /** A visitor idle this long starts a new session. */
 export const SESSION_IDLE_S = 30 * 60;
+
+const unavailable = (cause: unknown) =>
+  new AppError(ErrorCodes.ingestUnavailable, `Events cannot be stored right now: ${(cause as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE, {
+    retryAfterSeconds: 30,
+  });
 
 export interface CollectRequest {
   /** The body as received: a string (text/plain, sendBeacon) or what Fastify parsed from JSON. */
@@ -36,38 +43,67 @@ interface StoredSession
  * POST /api/v1/collect: checks in this order (each a 4xx with its code, nothing written): size (413), JSON and
  * schema (400 INVALID_PAYLOAD), site (404 UNKNOWN_SITE), Origin in the site's allow-list (403 ORIGIN_NOT_ALLOWED),
  * rate per IP and site (429 RATE_LIMITED + Retry-After); then stores the event, with a session_start when the
- * visitor's session is new (server-side sessions, 30 minutes idle). Postgres down: 503 INGEST_UNAVAILABLE.
+ * visitor's session is new (server-side sessions, 30 minutes idle). Postgres down: the event waits in the Redis
+ * spill; that full too: 503 INGEST_UNAVAILABLE.
  */
 @Injectable()
 export class CollectService {
+  private readonly dropped: Counter<'reason'>;
+
   constructor(
     @Inject(CONFIG) private readonly config: TrafficLoggerConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
     private readonly sites: SitesRepository,
-  ) {}
+    private readonly spill: SpillRepository,
+    metrics: MetricsService,
+  ) {
+    this.dropped = droppedCounter(metrics.registry);
+  }
 
   /** Returns the allowed Origin, which the answer echoes (CORS, never *). */
   async collect(request: CollectRequest): Promise<{ origin: string }> {
     const event = this.parse(request);
-    const site = await this.sites.forCollect(event.site);
+    const site = await this.sites.forCollect(event.site).catch((error: unknown) => {
+      throw unavailable(error);
+    });
     if (!site) throw new AppError(ErrorCodes.unknownSite, `No site ${event.site}`, HttpStatus.NOT_FOUND);
     if (!request.origin || !site.allowedOrigins.includes(request.origin)) {
       throw new AppError(ErrorCodes.originNotAllowed, `Origin ${request.origin ?? '(none)'} may not send events for this site`, HttpStatus.FORBIDDEN);
     }
     await this.limit(site.id, request.ip);
-    const [events, sessions, keepSession] = await this.rows(event, request);
-    try {
-      await this.store.writeEvents(events, sessions);
-      // Only once stored: a refused write leaves the session's counters as they were.
-      await keepSession();
-    } catch (error) {
-      // The store is down: the tracker may retry later; nothing was stored (one transaction).
-      throw new AppError(ErrorCodes.ingestUnavailable, `Events cannot be stored right now: ${(error as Error).message}`, HttpStatus.SERVICE_UNAVAILABLE, {
-        retryAfterSeconds: 30,
-      });
+    const [events, sessions, keepSession] = await this.rows(event, request, site.useCookie);
+    if (events[0]!.isBot && !(await this.admitBot(request.ip))) {
+      // A bot flood: accepted (nothing to retry) but only counted, as for the access log.
+      this.dropped.inc({ reason: 'bot_flood' }, events.length);
+      return { origin: request.origin };
     }
+    await this.persist(events, sessions);
+    // Only once stored or spilled: a refused event leaves the session's counters as they were.
+    await keepSession();
     return { origin: request.origin };
+  }
+
+  /**
+   * Into Postgres, or behind whatever waits in the Redis spill (Postgres down: appended there too). The spill
+   * full or Redis down as well: 503 INGEST_UNAVAILABLE, nothing stored, the tracker may send again.
+   */
+  private async persist(events: EventRow[], sessions: SessionRow[]): Promise<void> {
+    let failure: unknown;
+    try {
+      if ((await this.spill.appendEvents(events, sessions, true)) === 'spilled') return;
+      try {
+        await this.store.writeEvents(events, sessions);
+        return;
+      } catch (error) {
+        failure = error;
+      }
+      if ((await this.spill.appendEvents(events, sessions, false)) === 'spilled') return;
+      failure = new Error('the spill is full');
+    } catch (error) {
+      failure ??= error;
+    }
+    throw unavailable(failure);
   }
 
   private parse(request: CollectRequest): CollectEvent {
@@ -96,13 +132,24 @@ export class CollectService {
     }
   }
 
-  private async rows(event: CollectEvent, request: CollectRequest): Promise<[EventRow[], SessionRow[], () => Promise<unknown>]> {
+  /** Flagged events stored per IP and minute: TRAFFIC_BOT_ROWS_PER_MINUTE, the rest only counted. */
+  private async admitBot(ip: string): Promise<boolean> {
+    const key = `traffic:collect:bots:${ip}:${Math.floor(Date.now() / 60_000)}`;
+    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 120).exec()) as [[null, number], unknown];
+    return count <= this.config.TRAFFIC_BOT_ROWS_PER_MINUTE;
+  }
+
+  private async rows(event: CollectEvent, request: CollectRequest, useCookie: boolean): Promise<[EventRow[], SessionRow[], () => Promise<unknown>]> {
     const now = new Date();
     const page = new URL(event.url);
     const attribution = parseAttribution({ url: event.url, referrer: event.referrer ?? null });
     const agent = parseUserAgent(request.userAgent || null);
     const bot = classifyBot({ userAgent: request.userAgent || null, path: page.pathname });
-    const visitorId = await visitorIdOf(this.redis, { day: utcDay(now), siteId: event.site, ip: request.ip, userAgent: request.userAgent });
+    // The cookie only counts for a site that opted in; elsewhere a sent `vid` is ignored (daily salted hash).
+    const visitorId =
+      useCookie && event.vid
+        ? cookieVisitorId(event.site, event.vid)
+        : await visitorIdOf(this.redis, { day: utcDay(now), siteId: event.site, ip: request.ip, userAgent: request.userAgent });
     const sessionKey = `traffic:session:${event.site}:${visitorId}`;
     const stored = await this.redis.get(sessionKey);
     const isNew = !stored;

@@ -15,3 +15,11 @@ export async function visitorIdOf(redis: Redis, input: { day: string; siteId: st
   const salt = await redis.get(key);
   return createHash('sha256').update(`${salt}\n${input.siteId}\n${input.ip}\n${input.userAgent}`).digest('base64url').slice(0, 22);
 }
+
+/**
+ * The visitor id of a site with the cookie opt-in (seed 001): from the tracker's first-party `_cl_vid` cookie, so
+ * the same browser is one visitor across days (the site chose that; no IP is involved).
+ */
+export function cookieVisitorId(siteId: string, vid: string): string {
+  return createHash('sha256').update(`cookie\n${siteId}\n${vid}`).digest('base64url').slice(0, 22);
+}

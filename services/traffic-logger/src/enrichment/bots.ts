@@ -1,3 +1,4 @@
+import { Counter, type Registry } from 'prom-client';
 import { isbot } from 'isbot';
 
 export type BotType = 'ai-crawler' | 'search-crawler' | 'seo-crawler' | 'social-preview' | 'monitor' | 'http-library' | 'headless' | 'scanner' | 'no-user-agent' | 'bot';
@@ -36,4 +37,13 @@ export function classifyBot(request: { userAgent: string | null; path: string })
   if (isbot(userAgent)) return { isBot: true, score: 0.9, type: 'bot' };
   if (SCANNER_PATHS.test(request.path)) return { isBot: true, score: 0.9, type: 'scanner' };
   return HUMAN;
+}
+
+/** castline_traffic_dropped_total{reason}: one counter for the access log and collect (whichever registers it first). */
+export function droppedCounter(registry: Registry): Counter<'reason'> {
+  const name = 'castline_traffic_dropped_total';
+  return (
+    (registry.getSingleMetric(name) as Counter<'reason'> | undefined) ??
+    new Counter({ name, help: 'Lines or events dropped, by reason', labelNames: ['reason'], registers: [registry] })
+  );
 }

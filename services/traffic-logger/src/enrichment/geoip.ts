@@ -25,27 +25,44 @@ interface GeoRecord {
   asn?: number | string;
 }
 
+/** A configured database that cannot be used, and why. */
+export interface GeoProblem {
+  db: 'city' | 'asn';
+  reason: string;
+}
+
 /**
  * GeoIP lookups through `maxmind` (MIT; reads any .mmdb): a city (or country) database and an optional ASN
- * database. A missing file is not an error: geo stays null and `loaded` says which are missing (health).
+ * database. A missing or unreadable file is not an error: geo stays null, `missing` names the databases not
+ * loaded and `problems` the configured ones that failed (the service's health is then `degraded`).
  */
 export class GeoIp {
   private constructor(
     private readonly city: MmdbReader | null,
     private readonly asn: MmdbReader | null,
     readonly missing: string[],
+    readonly problems: GeoProblem[],
   ) {}
 
   static async open(paths: { cityDb?: string | undefined; asnDb?: string | undefined }): Promise<GeoIp> {
     const missing: string[] = [];
-    const load = async (file: string | undefined, name: string): Promise<MmdbReader | null> => {
+    const problems: GeoProblem[] = [];
+    const load = async (file: string | undefined, db: GeoProblem['db']): Promise<MmdbReader | null> => {
+      if (file && !existsSync(file)) problems.push({ db, reason: `${file} does not exist` });
       if (!file || !existsSync(file)) {
-        missing.push(name);
+        missing.push(db);
         return null;
       }
-      return open(file);
+      try {
+        // geoipupdate replaces the file in place (profile `geoip`): the reader reloads it, without keeping a test alive.
+        return await open(file, { watchForUpdates: true, watchForUpdatesNonPersistent: true });
+      } catch (error) {
+        missing.push(db);
+        problems.push({ db, reason: `${file} cannot be read: ${(error as Error).message}` });
+        return null;
+      }
     };
-    return new GeoIp(await load(paths.cityDb, 'city'), await load(paths.asnDb, 'asn'), missing);
+    return new GeoIp(await load(paths.cityDb, 'city'), await load(paths.asnDb, 'asn'), missing, problems);
   }
 
   lookup(ip: string): GeoResult {

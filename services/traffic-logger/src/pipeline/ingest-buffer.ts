@@ -1,5 +1,18 @@
 import type { AccessBatch, RequestRow, SourceCheckpoint, TrafficStore, ViewHit } from '../store/traffic-store';
 
+/** Where batches wait while the store is unreachable (the Redis spill, SpillRepository). */
+export interface SpillSink {
+  /** `onlyIfPending`: append only behind waiting entries, else answer 'direct'. */
+  appendAccess(batch: AccessBatch, onlyIfPending: boolean): Promise<'direct' | 'spilled' | 'full' | 'fenced'>;
+}
+
+/** The spill holds TRAFFIC_SPILL_MAX rows: the batch stays in the buffer (and the tailer waits once it is full). */
+export class SpillFullError extends Error {
+  constructor() {
+    super('the spill is full (TRAFFIC_SPILL_MAX)');
+  }
+}
+
 export interface IngestBufferOptions {
   /** Flush once this many rows wait (5,000). */
   flushRows?: number;
@@ -10,12 +23,20 @@ export interface IngestBufferOptions {
   onFlushError?(error: unknown): void;
   /** Another tailer owns the source now: the waiting rows were dropped (it re-reads them). */
   onFenced?(): void;
+  /**
+   * With a spill: a batch the store cannot take goes there (its checkpoint too), and while anything waits
+   * there every batch goes behind it, so the drain keeps the order. Without: the buffer keeps it and retries.
+   */
+  spill?: SpillSink;
+  /** A batch went to the spill because the store failed. */
+  onSpilled?(error: unknown): void;
 }
 
 /**
  * The bounded buffer between the tailer and the store: rows wait in memory and go in one transaction (COPY) at
  * `flushRows` rows, after `flushMs`, or on close (SIGTERM). The checkpoint of the newest rows goes with them,
- * so a crash loses only rows whose lines are re-read. A failed flush keeps the rows and is retried.
+ * so a crash loses only rows whose lines are re-read. A failed flush goes to the spill when there is one
+ * (Postgres down), else (or when the spill is full or unreachable too) keeps the rows and is retried.
  */
 export class IngestBuffer {
   private requests: RequestRow[] = [];
@@ -90,8 +111,9 @@ export class IngestBuffer {
 
   private async write(batch: AccessBatch): Promise<void> {
     try {
-      const outcome = await this.store.writeAccessBatch(batch);
+      const outcome = await this.writeOrSpill(batch);
       if (outcome === 'fenced') this.options.onFenced?.();
+      if (outcome === 'full') throw new SpillFullError();
     } catch (error) {
       // Back in front of anything added meanwhile, in order; retried by the next flush.
       this.requests = [...batch.requests, ...this.requests];
@@ -100,6 +122,21 @@ export class IngestBuffer {
       this.options.onFlushError?.(error);
       if (!this.closed) this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs);
       throw error;
+    }
+  }
+
+  private async writeOrSpill(batch: AccessBatch): Promise<'written' | 'spilled' | 'full' | 'fenced'> {
+    const spill = this.options.spill;
+    if (!spill) return this.store.writeAccessBatch(batch);
+    const behind = await spill.appendAccess(batch, true);
+    if (behind !== 'direct') return behind;
+    try {
+      return await this.store.writeAccessBatch(batch);
+    } catch (error) {
+      const spilled = await spill.appendAccess(batch, false);
+      if (spilled === 'spilled') this.options.onSpilled?.(error);
+      else if (spilled === 'full') throw error;
+      return spilled as 'spilled' | 'fenced';
     }
   }
 

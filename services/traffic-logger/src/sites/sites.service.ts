@@ -49,7 +49,7 @@ export class SitesService {
       domain: site.domain,
       allowedOrigins: site.allowedOrigins,
       useCookie: site.useCookie,
-      snippet: `<script defer data-site="${site.id}" src="${base}/api/v1/collect/tracker.js"></script>`,
+      snippet: `<script defer data-site="${site.id}"${site.useCookie ? ' data-cookie="1"' : ''} src="${base}/api/v1/collect/tracker.js"></script>`,
       createdAt: site.createdAt.toISOString(),
       updatedAt: site.updatedAt.toISOString(),
     };

@@ -13,8 +13,10 @@ import {
   SearchTimeoutError,
   StoreUnavailableError,
   channelKeyOf,
+  compareStreamIds,
   type EventRow,
   type SessionRow,
+  type SpilledEntry,
   PARTITIONED_TABLES,
   type PartitionedTable,
   type RequestRow,
@@ -151,57 +153,39 @@ export class PostgresTrafficStore implements TrafficStore {
         );
         if (moved.rowCount !== 1) return 'fenced';
       }
-      if (batch.requests.length > 0) {
-        await client.query('CREATE TEMP TABLE IF NOT EXISTS requests_in (LIKE traffic.requests) ON COMMIT DELETE ROWS');
-        await copyInto(client, 'requests_in', REQUEST_COLUMNS, batch.requests.map((row) => copyLine(requestValues(row))));
-        await client.query(`INSERT INTO traffic.requests (${REQUEST_COLUMNS.join(', ')}) SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests_in ON CONFLICT DO NOTHING`);
-      }
-      if (batch.viewHits.length > 0) {
-        await client.query('CREATE TEMP TABLE IF NOT EXISTS view_sessions_in (LIKE traffic.view_sessions) ON COMMIT DELETE ROWS');
-        const lines = batch.viewHits.map((hit) =>
-          copyLine([hit.day, channelKeyOf(hit), hit.viewer, hit.channelSlug, hit.channelId, hit.firstSeen, hit.lastSeen, hit.segments, hit.bytes]),
-        );
-        await copyInto(client, 'view_sessions_in', VIEW_COLUMNS, lines);
-        // A batch can hold the same viewer twice (two files' worth): fold before the upsert, which takes one row per key.
-        await client.query(
-          `INSERT INTO traffic.view_sessions (${VIEW_COLUMNS.join(', ')})
-           SELECT day, channel_key, viewer, max(channel_slug), max(channel_id::text)::uuid, min(first_seen), max(last_seen), sum(segments), sum(bytes)
-           FROM view_sessions_in GROUP BY day, channel_key, viewer
-           ON CONFLICT (day, channel_key, viewer) DO UPDATE SET
-             first_seen = least(traffic.view_sessions.first_seen, EXCLUDED.first_seen),
-             last_seen = greatest(traffic.view_sessions.last_seen, EXCLUDED.last_seen),
-             segments = traffic.view_sessions.segments + EXCLUDED.segments,
-             bytes = traffic.view_sessions.bytes + EXCLUDED.bytes`,
-        );
-      }
+      await insertAccessRows(client, batch);
       return 'written';
     });
   }
 
-  /**
-   * Through the migration's SECURITY DEFINER functions: the service connects as the application role, which may
-   * not run DDL (postgres/initdb). Rows of a day that waited in DEFAULT move into its new partition.
-   */
+  async writeSpilled(entries: SpilledEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ last_id: string }>('SELECT last_id FROM traffic.spill_cursor WHERE id = 1 FOR UPDATE');
+      const after = rows[0]?.last_id;
+      const fresh = entries.filter((spilled) => !after || compareStreamIds(spilled.id, after) > 0);
+      let stored = 0;
+      for (const { entry } of fresh) {
+        if (entry.kind === 'events') {
+          await insertEventRows(client, entry.events, entry.sessions);
+          stored += 1;
+        } else if (await moveSpilledCheckpoint(client, entry.batch)) {
+          await insertAccessRows(client, entry.batch);
+          stored += 1;
+        }
+      }
+      await client.query(
+        `INSERT INTO traffic.spill_cursor (id, last_id) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET last_id = EXCLUDED.last_id, updated_at = now()`,
+        [entries.at(-1)!.id],
+      );
+      return stored;
+    });
+  }
+
   async writeEvents(events: EventRow[], sessions: SessionRow[]): Promise<void> {
     if (events.length === 0 && sessions.length === 0) return;
     await this.transaction(async (client) => {
-      for (const event of events) {
-        await client.query(
-          `INSERT INTO traffic.events (${EVENT_COLUMNS.join(', ')})
-           VALUES (${EVENT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
-          eventValues(event),
-        );
-      }
-      for (const session of sessions) {
-        await client.query(
-          `INSERT INTO traffic.sessions (${SESSION_COLUMNS.join(', ')})
-           VALUES (${SESSION_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})
-           ON CONFLICT (started_at, id) DO UPDATE SET last_seen = greatest(traffic.sessions.last_seen, EXCLUDED.last_seen),
-             pageviews = greatest(traffic.sessions.pageviews, EXCLUDED.pageviews), events = greatest(traffic.sessions.events, EXCLUDED.events),
-             exit_path = EXCLUDED.exit_path`,
-          sessionValues(session),
-        );
-      }
+      await insertEventRows(client, events, sessions);
       return 'written' as const;
     });
   }
@@ -227,6 +211,10 @@ export class PostgresTrafficStore implements TrafficStore {
     return rows.map(sessionOf);
   }
 
+  /**
+   * Through the migration's SECURITY DEFINER functions: the service connects as the application role, which may
+   * not run DDL (postgres/initdb). Rows of a day that waited in DEFAULT move into its new partition.
+   */
   async ensurePartitions(from: Date, days: number): Promise<string[]> {
     const created: string[] = [];
     const first = startOfUtcDay(from);
@@ -346,6 +334,11 @@ export class PostgresTrafficStore implements TrafficStore {
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client losing its connection between two queries (pg_terminate_backend, a restart) emits
+    // 'error' on itself: without a listener that ends the process. The failing query rejects as well.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -353,11 +346,83 @@ export class PostgresTrafficStore implements TrafficStore {
       else await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that cannot even roll back is dropped, not handed to the next writer.
+      broken = await client.query('ROLLBACK').then(() => false, () => true);
       throw error;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      client.release(broken);
     }
+  }
+}
+
+/** Requests (a replay inserts nothing) and view hits (summed) of one access batch. */
+async function insertAccessRows(client: PoolClient, batch: AccessBatch): Promise<void> {
+  if (batch.requests.length > 0) {
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS requests_in (LIKE traffic.requests) ON COMMIT DELETE ROWS');
+    await copyInto(client, 'requests_in', REQUEST_COLUMNS, batch.requests.map((row) => copyLine(requestValues(row))));
+    await client.query(`INSERT INTO traffic.requests (${REQUEST_COLUMNS.join(', ')}) SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests_in ON CONFLICT DO NOTHING`);
+    await client.query('TRUNCATE requests_in');
+  }
+  if (batch.viewHits.length > 0) {
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS view_sessions_in (LIKE traffic.view_sessions) ON COMMIT DELETE ROWS');
+    const lines = batch.viewHits.map((hit) =>
+      copyLine([hit.day, channelKeyOf(hit), hit.viewer, hit.channelSlug, hit.channelId, hit.firstSeen, hit.lastSeen, hit.segments, hit.bytes]),
+    );
+    await copyInto(client, 'view_sessions_in', VIEW_COLUMNS, lines);
+    // A batch can hold the same viewer twice (two files' worth): fold before the upsert, which takes one row per key.
+    await client.query(
+      `INSERT INTO traffic.view_sessions (${VIEW_COLUMNS.join(', ')})
+       SELECT day, channel_key, viewer, max(channel_slug), max(channel_id::text)::uuid, min(first_seen), max(last_seen), sum(segments), sum(bytes)
+       FROM view_sessions_in GROUP BY day, channel_key, viewer
+       ON CONFLICT (day, channel_key, viewer) DO UPDATE SET
+         first_seen = least(traffic.view_sessions.first_seen, EXCLUDED.first_seen),
+         last_seen = greatest(traffic.view_sessions.last_seen, EXCLUDED.last_seen),
+         segments = traffic.view_sessions.segments + EXCLUDED.segments,
+         bytes = traffic.view_sessions.bytes + EXCLUDED.bytes`,
+    );
+    await client.query('TRUNCATE view_sessions_in');
+  }
+}
+
+/**
+ * Moves a source's checkpoint to a spilled batch's; false when it already stands there (the batch is stored:
+ * its direct write committed although the answer was lost, then it was spilled too).
+ */
+async function moveSpilledCheckpoint(client: PoolClient, batch: AccessBatch): Promise<boolean> {
+  if (!batch.checkpoint) return true;
+  const { source, owner, inode, offset } = batch.checkpoint;
+  const { rows } = await client.query<{ inode: string; offset: string }>(
+    'SELECT inode, "offset" FROM traffic.tail_checkpoints WHERE source = $1 FOR UPDATE',
+    [source],
+  );
+  if (rows[0] && rows[0].inode === inode && Number(rows[0].offset) === offset) return false;
+  await client.query(
+    `INSERT INTO traffic.tail_checkpoints (source, owner, inode, "offset") VALUES ($1, $2, $3, $4)
+     ON CONFLICT (source) DO UPDATE SET inode = EXCLUDED.inode, "offset" = EXCLUDED."offset", updated_at = now()`,
+    [source, owner, inode, offset],
+  );
+  return true;
+}
+
+/** Tracker events (a replay inserts nothing) and their sessions' counters (upserted). */
+async function insertEventRows(client: PoolClient, events: EventRow[], sessions: SessionRow[]): Promise<void> {
+  for (const event of events) {
+    await client.query(
+      `INSERT INTO traffic.events (${EVENT_COLUMNS.join(', ')})
+       VALUES (${EVENT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
+      eventValues(event),
+    );
+  }
+  for (const session of sessions) {
+    await client.query(
+      `INSERT INTO traffic.sessions (${SESSION_COLUMNS.join(', ')})
+       VALUES (${SESSION_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})
+       ON CONFLICT (started_at, id) DO UPDATE SET last_seen = greatest(traffic.sessions.last_seen, EXCLUDED.last_seen),
+         pageviews = greatest(traffic.sessions.pageviews, EXCLUDED.pageviews), events = greatest(traffic.sessions.events, EXCLUDED.events),
+         exit_path = EXCLUDED.exit_path`,
+      sessionValues(session),
+    );
   }
 }
 

@@ -127,6 +127,23 @@ export interface SessionRow {
   country: string | null;
 }
 
+/**
+ * What waited in the Redis spill (`traffic:spill`) while Postgres was unreachable: an access-log batch with its
+ * checkpoint, or the rows of one collect call. `id` is the stream entry's id (ms-seq, increasing).
+ */
+export type SpillEntry = { kind: 'access'; batch: AccessBatch } | { kind: 'events'; events: EventRow[]; sessions: SessionRow[] };
+export interface SpilledEntry {
+  id: string;
+  entry: SpillEntry;
+}
+
+/** Orders Redis stream ids ("<ms>-<seq>"). */
+export const compareStreamIds = (a: string, b: string): number => {
+  const [aMs = 0n, aSeq = 0n] = a.split('-').map(BigInt);
+  const [bMs = 0n, bSeq = 0n] = b.split('-').map(BigInt);
+  return aMs === bMs ? Number(aSeq - bSeq) : aMs < bMs ? -1 : 1;
+};
+
 export type SearchSource = 'requests' | 'events';
 
 /** A validated traffic search (src/search/search-query.ts builds it); every value reaches SQL as a parameter. */
@@ -198,6 +215,14 @@ export class StoreUnavailableError extends Error {}
 export type HitStream = AsyncIterable<SearchHit> & { destroy(error?: Error): void };
 
 export interface TrafficStore {
+  /**
+   * Stores drained spill entries in order, in one transaction, with the id of the last one: entries at or
+   * before the stored id (drained before a crash, not yet deleted from the stream) are skipped, as is an access
+   * batch whose checkpoint is already the source's (its direct write committed though it seemed to fail).
+   * Access checkpoints move regardless of the owner (the lease was checked when the batch was spilled).
+   * Returns how many entries were stored.
+   */
+  writeSpilled(entries: SpilledEntry[]): Promise<number>;
   /** Stores tracker events (a replay inserts nothing) and upserts their sessions, in one transaction. */
   writeEvents(events: EventRow[], sessions: SessionRow[]): Promise<void>;
   eventsOf(siteId: string, from: Date, to: Date): Promise<EventRow[]>;
