@@ -121,6 +121,13 @@ const autogroupOf = (pid) => {
     return 'n/a';
   }
 };
+const niceOf = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[16];
+  } catch {
+    return '?';
+  }
+};
 const probe = (file) => ff.parseMediaProbe(execFileSync('ffprobe', ff.buildMediaProbeCommand(file)).toString());
 const fixed = (value, digits = 2) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
 
@@ -242,7 +249,7 @@ function vodLoad(niceness) {
       state.current = process_;
       await sleep(300);
       state.autogroup = autogroupOf(process_.pid);
-      state.nice = String(os.getPriority(process_.pid));
+      state.nice = niceOf(process_.pid);
       const exit = await process_.exited;
       if (exit.code === 0) state.mediaSeconds += source.durationSeconds;
       else if (!state.stopped) throw new Error(`VOD load failed: ${process_.lastStderr}`);
@@ -330,7 +337,9 @@ async function liveScenario({ channels, liveNice, vod }, setup) {
     vodCores: load ? vodCpu / wall : 0,
     vodSpeed: load ? (load.progress() - vodStart) / wall : 0,
     liveAutogroup: autogroupOf(lives[0].process.pid),
+    liveNice: niceOf(lives[0].process.pid),
     vodAutogroup: load?.autogroup ?? '-',
+    vodNice: load?.nice ?? '-',
   };
   await load?.stop();
   await Promise.all(lives.map((live) => live.process.kill()));
@@ -358,8 +367,8 @@ async function livePart() {
       for (const vod of [undefined, vodNice, ...(vodNice === 0 ? [] : [0])]) {
         const result = await liveScenario({ channels, liveNice, vod }, setup);
         rows.push([
-          channels, `${liveNice} (ag ${result.liveAutogroup.replace('/autogroup-', '').replace(/^\d+ nice /, '')})`,
-          vod === undefined ? 'none' : `nice ${vod} (ag ${result.vodAutogroup.replace(/^.*nice /, '')})`,
+          channels, `${result.liveNice} (ag ${result.liveAutogroup.replace(/^.*nice /, '')})`,
+          vod === undefined ? 'none' : `nice ${result.vodNice} (ag ${result.vodAutogroup.replace(/^.*nice /, '')})`,
           fixed(result.slowest10s, 3), fixed(result.overall, 3), result.segments, fixed(result.maxGap, 1), result.drops,
           fixed(result.liveCores), fixed(result.vodCores), fixed(result.vodSpeed), fixed(result.load, 1),
         ]);

@@ -19,6 +19,8 @@ const PAGES: Array<{ name: string; path: string | (() => string); heading: strin
   { name: 'monitoring-system', path: '/monitoring', heading: 'System' },
   { name: 'monitoring-processes', path: '/monitoring/processes', heading: 'Processes' },
   { name: 'monitoring-health', path: '/monitoring/health', heading: 'Health' },
+  { name: 'monitoring-logs', path: '/monitoring/logs', heading: 'Logs' },
+  { name: 'monitoring-api', path: '/monitoring/api', heading: 'API' },
   { name: 'alerts', path: '/alerts', heading: 'Alerts' },
   { name: 'alerts-rules', path: '/alerts/rules', heading: 'Rules' },
   { name: 'alerts-silences', path: '/alerts/silences', heading: 'Silences' },

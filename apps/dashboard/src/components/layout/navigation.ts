@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, FileTextIcon, GaugeIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -39,6 +39,8 @@ export const NAVIGATION: NavSection[] = [
       { href: '/monitoring', label: 'System', icon: ActivityIcon, permission: 'monitoring:read' },
       { href: '/monitoring/processes', label: 'Processes', icon: CpuIcon, permission: 'monitoring:read' },
       { href: '/monitoring/health', label: 'Health', icon: HeartPulseIcon, permission: 'monitoring:read' },
+      { href: '/monitoring/logs', label: 'Logs', icon: FileTextIcon, permission: 'logs:read' },
+      { href: '/monitoring/api', label: 'API', icon: GaugeIcon, permission: 'monitoring:read' },
     ],
   },
   {
