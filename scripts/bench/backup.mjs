@@ -7,7 +7,15 @@
 // MB/s is the database's size (pg_database_size) over the wall time; the ratio is castline / plain (goal >= 0.8).
 // BENCH_BACKUP_MB (default 300: ~1 GB does not fit the shared 2-core machine's time) sizes the table data,
 // BENCH_ROUNDS (2) alternates plain and castline that many times. The bench database is dropped at the end.
-import { spawnSync } from 'node:child_process';
+//
+// Part (2): API latency idle vs during a backup. The bench database also gets every migration, a real gateway
+// (services/gateway/dist, REDIS_URL/NATS_URL from the environment) serves it, and autocannon asks a DB-backed
+// admin endpoint (GET /api/v1/users) at a fixed rate (BENCH_API_RATE req/s, default 200, BENCH_API_SECONDS
+// seconds idle, default 15); then the same while a backup of that database runs as the service runs it (nice 10,
+// ionice idle), stopped when the backup ends. p50/p99 side by side; ratio = p99 during / p99 idle (goal <= 1.5).
+// BENCH_PARTS (default "1,2") picks the parts.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -27,12 +35,17 @@ const databaseUrl = db.withDatabaseName(db.defaultDatabaseUrl(), 'castline_bench
 const work = mkdtempSync(path.join(os.tmpdir(), 'castline-bench-backup-'));
 const keyring = new BackupKeyring('bench-backup-key-0123456789abcdef0123456789');
 const mb = (bytes) => bytes / 1_000_000;
+const parts = (process.env.BENCH_PARTS ?? '1,2').split(',');
+const apiRate = Number(process.env.BENCH_API_RATE ?? 200);
+const apiSeconds = Number(process.env.BENCH_API_SECONDS ?? 15);
 
 async function generate() {
   await db.dropDatabase(databaseUrl);
   await db.ensureDatabase(databaseUrl);
   // ~170 bytes per row on disk: a bigint, a timestamp, an int and 128 hex characters (compressible like real text).
   const rows = Math.round((targetMb * 1_000_000) / 170);
+  // Part 2's gateway serves this database: the app's schema too (users, ...).
+  await db.applyMigrations(databaseUrl);
   await db.withPgClient(databaseUrl, async (client) => {
     await client.query(`CREATE TABLE bench_rows (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), n int NOT NULL, payload text NOT NULL)`);
     const batch = 500_000;
@@ -76,11 +89,7 @@ async function castlineDump() {
   return { seconds, bytes: outcome.sizeBytes };
 }
 
-try {
-  console.log(`generating ~${targetMb} MB of table data...`);
-  const generated = await generate();
-  const tool = await locatePgTool('pg_dump', serverVersionOf(generated.serverVersionNum), process.env.PG_BIN_DIR);
-  console.log(`database: ${generated.rows} rows, ${mb(generated.bytes).toFixed(0)} MB (pg_database_size); ${tool.path} ${tool.version}; ${os.cpus().length} CPUs`);
+async function databaseComponent(generated, tool) {
   const plain = [];
   const castline = [];
   for (let round = 1; round <= rounds; round++) {
@@ -97,6 +106,88 @@ try {
   console.log(`| plain pg_dump -Fc > file | ${mean(plain).toFixed(2)} | ${rate(plain).toFixed(1)} | ${mb(plain[0].bytes).toFixed(1)} |`);
   console.log(`| castline (snapshot + counts + SHA-256 + AES-256-GCM STREAM + manifest) | ${mean(castline).toFixed(2)} | ${rate(castline).toFixed(1)} | ${mb(castline[0].bytes).toFixed(1)} |`);
   console.log(`ratio castline / plain: ${(rate(castline) / rate(plain)).toFixed(2)} (goal >= 0.8)`);
+}
+
+/** A gateway process on the bench database; resolves with its URL and an admin token once it answers. */
+async function startGateway() {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const password = 'bench-admin-password-0123';
+  const child = spawn(process.execPath, [path.join(root, 'services/gateway/dist/main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      REDIS_KEY_PREFIX: `castline:bench:${randomUUID()}:`,
+      JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789',
+      ADMIN_EMAIL: 'bench@castline.local',
+      ADMIN_PASSWORD: password,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@castline.local', password }) }).catch(() => undefined);
+    if (login?.ok) return { child, url, token: (await login.json()).accessToken };
+    if (attempt > 150 || child.exitCode !== null) throw new Error('the gateway did not start');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** autocannon at a fixed overall rate until `until` resolves (or for `seconds`). */
+async function measure(api, { seconds, until }) {
+  const autocannon = require('autocannon');
+  const instance = autocannon({
+    url: `${api.url}/api/v1/users`,
+    headers: { authorization: `Bearer ${api.token}` },
+    connections: 10,
+    overallRate: apiRate,
+    duration: until ? 3600 : seconds,
+  });
+  const done = once(instance, 'done');
+  if (until) {
+    await until;
+    instance.stop();
+  }
+  const [result] = await done;
+  return { p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors, seconds: result.duration };
+}
+
+async function apiLatency() {
+  const api = await startGateway();
+  try {
+    await measure(api, { seconds: 3 }); // warm-up
+    const idle = await measure(api, { seconds: apiSeconds });
+    const id = randomUUID();
+    const backupDir = path.join(work, `api-${id}`);
+    const started = performance.now();
+    const backup = runBackup({ id, name: backupName(id, new Date()), components: ['database'], excludeTableData: [] }, { databaseUrl, uploadsDir: path.join(work, 'none'), lowPriority: true }, backupDir, keyring);
+    const during = await measure(api, { until: backup });
+    const backupSeconds = (performance.now() - started) / 1000;
+    rmSync(backupDir, { recursive: true, force: true });
+    console.log('');
+    console.log(`| GET /api/v1/users at ${apiRate} req/s | seconds | requests | non-2xx | p50 ms | p99 ms |`);
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    console.log(`| idle | ${idle.seconds} | ${idle.requests} | ${idle.non2xx + idle.errors} | ${idle.p50} | ${idle.p99} |`);
+    console.log(`| during a backup (${backupSeconds.toFixed(1)} s, nice 10, ionice idle) | ${during.seconds} | ${during.requests} | ${during.non2xx + during.errors} | ${during.p50} | ${during.p99} |`);
+    console.log(`p99 ratio during / idle: ${(during.p99 / Math.max(idle.p99, 0.001)).toFixed(2)} (goal <= 1.5)`);
+  } finally {
+    api.child.kill('SIGTERM');
+    await once(api.child, 'exit').catch(() => undefined);
+  }
+}
+
+try {
+  console.log(`generating ~${targetMb} MB of table data...`);
+  const generated = await generate();
+  const tool = await locatePgTool('pg_dump', serverVersionOf(generated.serverVersionNum), process.env.PG_BIN_DIR);
+  console.log(`database: ${generated.rows} rows, ${mb(generated.bytes).toFixed(0)} MB (pg_database_size); ${tool.path} ${tool.version}; ${os.cpus().length} CPUs`);
+  if (parts.includes('1')) await databaseComponent(generated, tool);
+  if (parts.includes('2')) await apiLatency();
 } finally {
   await db.dropDatabase(databaseUrl).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });

@@ -97,6 +97,8 @@ export async function startPlatform(): Promise<StartedPlatform> {
     // The traffic-logger tails the file nginx writes.
     TRAFFIC_ACCESS_LOG: path.join(workDir, 'access.log'),
     UPLOADS_DIR: path.join(workDir, 'uploads'),
+    // The backups spec writes archives: into the run's directory, not the repository's data/.
+    BACKUP_DIR: path.join(workDir, 'backups'),
     JWT_SECRET: randomBytes(48).toString('base64url'),
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,

@@ -252,7 +252,7 @@ function RestoreHistory({ live }: { live: boolean }) {
             <li key={restore.id} className="rounded-md border p-3 text-sm" data-restore={restore.id}>
               <div className="flex flex-wrap items-center gap-2">
                 <span className="font-medium">
-                  {restore.kind === 'undo' ? 'Undo of ' : ''}
+                  {restore.kind === 'undo' ? 'Undo of ' : restore.kind === 'test' ? 'Restore test of ' : ''}
                   {restore.backupName}
                 </span>
                 {restore.result ? (
