@@ -20,7 +20,8 @@ interface Transfer {
   total: number;
   /** Bytes per second over the last few seconds. */
   speed: number;
-  resumedFrom: number;
+  /** A previous, interrupted upload of this file was found and continued. */
+  resumed: boolean;
   state: 'uploading' | 'paused' | 'done' | 'failed';
   error?: string;
 }
@@ -59,10 +60,10 @@ export function UploadDialog({ onUploaded }: { onUploaded: () => void }) {
         samples.current = [...samples.current.filter((sample) => now - sample.at < 5_000), { at: now, sent }];
         const first = samples.current[0]!;
         const speed = now > first.at ? ((sent - first.sent) * 1000) / (now - first.at) : 0;
-        setTransfer((current) => ({ resumedFrom: current?.resumedFrom ?? 0, sent, total, speed, state: 'uploading' }));
+        setTransfer((current) => ({ resumed: current?.resumed ?? false, sent, total, speed, state: 'uploading' }));
       },
       onError(error) {
-        setTransfer((current) => ({ ...(current ?? { sent: 0, total: file.size, speed: 0, resumedFrom: 0 }), state: 'failed', error: error.message }));
+        setTransfer((current) => ({ ...(current ?? { sent: 0, total: file.size, speed: 0, resumed: false }), state: 'failed', error: error.message }));
       },
       onSuccess() {
         setTransfer((current) => (current ? { ...current, state: 'done', sent: current.total } : current));
@@ -71,12 +72,8 @@ export function UploadDialog({ onUploaded }: { onUploaded: () => void }) {
     });
     upload.current = tus;
     const previous = await tus.findPreviousUploads();
-    let resumedFrom = 0;
-    if (previous[0]) {
-      tus.resumeFromPreviousUpload(previous[0]);
-      resumedFrom = previous[0].size ? 1 : 0;
-    }
-    setTransfer({ sent: 0, total: file.size, speed: 0, resumedFrom, state: 'uploading' });
+    if (previous[0]) tus.resumeFromPreviousUpload(previous[0]);
+    setTransfer({ sent: 0, total: file.size, speed: 0, resumed: previous.length > 0, state: 'uploading' });
     tus.start();
   };
 
@@ -149,7 +146,7 @@ export function UploadDialog({ onUploaded }: { onUploaded: () => void }) {
                       ? `Upload failed: ${transfer.error ?? 'unknown error'}`
                       : `${formatBytes(transfer.sent)} of ${formatBytes(transfer.total)} (${percent} %)` +
                         (transfer.state === 'paused' ? ', paused' : `, ${formatBytes(transfer.speed)}/s${eta !== null ? `, ${formatDuration(eta)} left` : ''}`) +
-                        (transfer.resumedFrom ? ', resumed' : '')}
+                        (transfer.resumed ? ', resumed' : '')}
                 </p>
               </div>
             )}
