@@ -48,6 +48,8 @@ export const ErrorCodes = {
   unknownSite: 'UNKNOWN_SITE',
   originNotAllowed: 'ORIGIN_NOT_ALLOWED',
   ingestUnavailable: 'INGEST_UNAVAILABLE',
+  /** Traffic reads: the traffic store (Postgres) did not answer within 2 s. */
+  storeUnavailable: 'STORE_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -19,6 +19,8 @@ import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { SitesController } from './traffic/sites.routes';
+import { AnalyticsController } from './traffic/analytics.routes';
+import { AnalyticsFeed, AnalyticsStreamController } from './traffic/analytics-stream.controller';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
@@ -40,6 +42,8 @@ export class AppModule {
         ActivityController,
         MonitoringController,
         SitesController,
+        AnalyticsController,
+        AnalyticsStreamController,
         ChecksController,
         AlertsController,
         NotificationsController,
@@ -56,7 +60,7 @@ export class AppModule {
         MediaUploadController,
         MediaVideosController,
       ],
-      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, AnalyticsFeed],
     };
   }
 }

@@ -58,6 +58,8 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.broadcast(Events.notifications, 'notification');
     // Ad account paused / failing / synced (campaigns:read is every role's): toasts and the accounts list.
     this.broadcast(Events.campaignEvents, 'campaign');
+    // Live-channel viewers and egress per access log (traffic-logger, every 5 s), for the channel cards.
+    this.broadcast(Events.trafficViewers, 'viewers');
     this.unsubscribes.push(
       this.bus.subscribe(Events.credentialsRevoked, (owner) => {
         for (const listener of this.revokedListeners) listener(owner);

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * `notification`: a new dashboard notification (the bell), sent to every client whatever channels it follows.
  * `campaign`: an ad account paused, failing or synced again (campaigns.events), likewise sent to every client.
  */
-export type PushKind = 'metrics' | 'event' | 'notification' | 'campaign';
+export type PushKind = 'metrics' | 'event' | 'notification' | 'campaign' | 'viewers';
 
 /** Where a client's frames go: a WebSocket or an SSE response. */
 export interface PushSink {

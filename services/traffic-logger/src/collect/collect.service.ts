@@ -5,6 +5,7 @@ import { checkMessage, type CollectEvent, CollectEventSchema, ErrorCodes, PAGE_V
 import { AppError, CONFIG, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { TrafficLoggerConfig } from '../config';
+import { LiveEventsPublisher } from '../analytics/live-events.publisher';
 import { classifyBot } from '../enrichment/bots';
 import { parseUserAgent } from '../enrichment/user-agent';
 import { TRAFFIC_STORE } from '../store/store.provider';
@@ -45,6 +46,7 @@ export class CollectService {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
     private readonly sites: SitesRepository,
+    private readonly live: LiveEventsPublisher,
   ) {}
 
   /** Returns the allowed Origin, which the answer echoes (CORS, never *). */
@@ -67,6 +69,7 @@ export class CollectService {
         retryAfterSeconds: 30,
       });
     }
+    this.live.publish(events);
     return { origin: request.origin };
   }
 
