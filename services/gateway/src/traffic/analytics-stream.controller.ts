@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
+import { startEventStream } from '../live/event-stream';
 import { LiveFeed } from '../live/live-feed';
 import { ChannelSelection } from '../live/push-queue';
 
@@ -70,13 +71,7 @@ export class AnalyticsStreamController {
     @CurrentPrincipal() principal: Principal,
     @Res() reply: FastifyReply,
   ): void {
-    reply.hijack();
-    const response = reply.raw;
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
-      if (value !== undefined) response.setHeader(name, value);
-    }
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-    response.write(': connected\n\n');
+    const response = startEventStream(reply);
     let pending = 0;
     const end = () => response.end();
     const removeFromFeed = this.feed.add({
