@@ -58,11 +58,12 @@ export async function rebuildRollups(client: PoolClient, from: Date, to: Date): 
      SELECT s.site_id, d.dimension, date_trunc('hour', s.started_at, 'UTC'), d.value,
        count(*), count(*) FILTER (WHERE s.pageviews <= 1), sum(floor(extract(epoch FROM s.last_seen - s.started_at)))::bigint
      FROM traffic.sessions s ${dimensionsOf('s', 'entry_path')}
-     WHERE (s.started_at >= $1 AND s.started_at < $2) OR date_trunc('hour', s.started_at, 'UTC') = ANY($3::timestamptz[])
+     WHERE s.started_at >= $4 AND s.started_at < $2
+       AND (s.started_at >= $1 OR date_trunc('hour', s.started_at, 'UTC') = ANY($3::timestamptz[]))
      GROUP BY 1, 2, 3, 4
      ON CONFLICT (site_id, dimension, hour, value) DO UPDATE
        SET sessions = EXCLUDED.sessions, bounces = EXCLUDED.bounces, duration_s = EXCLUDED.duration_s`,
-    [from, to, olderHours],
+    [from, to, olderHours, olderHours.length > 0 ? new Date(Math.min(...olderHours.map((hour) => hour.getTime()))) : from],
   );
   // Distinct visitors of each UTC day the window touches, over the whole day.
   const firstDay = new Date(Math.floor(from.getTime() / DAY_MS) * DAY_MS);
