@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, ChartLineIcon, GlobeIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -18,6 +18,7 @@ export const NAVIGATION: NavSection[] = [
     items: [
       { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
+      { href: '/analytics', label: 'Analytics', icon: ChartLineIcon, permission: 'traffic:read' },
     ],
   },
   {
@@ -53,6 +54,7 @@ export const NAVIGATION: NavSection[] = [
       { href: '/settings/presets', label: 'Encoding presets', icon: SlidersHorizontalIcon, permission: 'channels:read' },
       { href: '/settings/audit', label: 'Audit log', icon: ScrollTextIcon, permission: 'audit:read' },
       { href: '/settings/backups', label: 'Backups', icon: ArchiveIcon, permission: 'backups:read' },
+      { href: '/settings/sites', label: 'Sites', icon: GlobeIcon, permission: 'traffic:read' },
     ],
   },
 ];
