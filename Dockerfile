@@ -6,6 +6,10 @@
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 ARG NODE_DEV_IMAGE=node:24-bookworm
+# The PostgreSQL server image. The backup images are built on it (Node copied in), so pg_dump/pg_restore are
+# the server's own major: both compose files pass their postgres service's image here (POSTGRES_IMAGE), and
+# scripts/check-postgres-image.sh fails CI when they diverge.
+ARG POSTGRES_IMAGE=postgres:16.9-bookworm
 
 # Package manifests only: the dependency layer below is rebuilt when a package.json or the lockfile
 # changes, not on every source edit.
@@ -83,14 +87,29 @@ ENV PORT=3003
 EXPOSE 3003
 CMD ["node", "services/monitoring/dist/main.js"]
 
-# The data directories exist in the image, owned by node, so fresh named volumes inherit that owner.
-FROM runtime AS backup
-RUN mkdir -p /var/lib/castline/backups /var/lib/castline/uploads \
+# Node from its image (Debian bookworm too: same glibc) for the images built on POSTGRES_IMAGE.
+FROM ${NODE_IMAGE} AS node-binary
+FROM ${NODE_DEV_IMAGE} AS node-dev-binary
+
+# Built on the PostgreSQL server image, so pg_dump/pg_restore match the server's major (BACKUP_PG_CLIENT_MISMATCH
+# otherwise); Node and the app copied in. A node user (uid 1000, as in the Node images) owns the data directories,
+# so fresh named volumes inherit that owner and the files the other services write stay writable by restores.
+FROM ${POSTGRES_IMAGE} AS backup
+COPY --from=node-binary /usr/local/bin/node /usr/local/bin/node
+RUN groupadd --gid 1000 node \
+ && useradd --uid 1000 --gid node --create-home --shell /bin/sh node \
+ && mkdir -p /var/lib/castline/backups /var/lib/castline/uploads /var/lib/castline/nginx \
  && chown -R node:node /var/lib/castline
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=pruned /app/package.json ./
+COPY --from=pruned /app/node_modules ./node_modules
+COPY --from=pruned /app/packages ./packages
 COPY --from=pruned /app/services/backup ./services/backup
 USER node
 ENV PORT=3004
 EXPOSE 3004
+ENTRYPOINT []
 CMD ["node", "services/backup/dist/main.js"]
 
 FROM runtime AS campaigns
@@ -142,3 +161,14 @@ FROM ${NODE_DEV_IMAGE} AS dev-ffmpeg
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg \
  && rm -rf /var/lib/apt/lists/*
+
+# Local development of the backup service (docker-compose.local.yml): the source is mounted; Node and npm on the
+# PostgreSQL server image, so its pg_dump is the local postgres service's major.
+FROM ${POSTGRES_IMAGE} AS dev-backup
+COPY --from=node-dev-binary /usr/local/bin/node /usr/local/bin/node
+COPY --from=node-dev-binary /usr/local/lib/node_modules /usr/local/lib/node_modules
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
+ && groupadd --gid 1000 node \
+ && useradd --uid 1000 --gid node --create-home --shell /bin/sh node
+ENTRYPOINT []

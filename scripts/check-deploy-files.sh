@@ -2,6 +2,7 @@
 # CI check of the deployment files, without a Docker engine:
 #   - renders every nginx template and runs `nginx -t` on it (prod against a throwaway self-signed certificate),
 #   - validates both compose files with docker-compose (v1, Debian) and dclint, and again with the profile `monitoring`,
+#   - checks that both run postgres and build the backup image on one POSTGRES_IMAGE (scripts/check-postgres-image.sh),
 #   - checks the Prometheus config and rules with promtool when it is installed,
 #   - checks nats/users.conf against packages/contracts and with `nats-server -t`,
 #   - syntax-checks the deployment shell scripts.
@@ -147,6 +148,9 @@ for compose_file in docker-compose.local.yml docker-compose.prod.yml; do
   run_check "dclint $compose_file" \
     bash scripts/node24.sh npx --no-install dclint --no-color --max-warnings 0 "$compose_file"
 done
+# pg_dump follows the server: the backup image is built on the postgres service's image in both files.
+run_check "one POSTGRES_IMAGE for postgres and the backup image" \
+  bash scripts/check-postgres-image.sh --env-file "$compose_env" docker-compose.local.yml docker-compose.prod.yml
 # The profile `monitoring` (Prometheus + Grafana at /grafana/): its services, volumes and the files they mount.
 for compose_file in docker-compose.local.yml docker-compose.prod.yml; do
   run_check "docker-compose config --profile monitoring $compose_file" \
@@ -164,7 +168,7 @@ else
   echo "skip  promtool check config/rules (no promtool; the jest test checks the monitoring files)"
 fi
 
-bash_scripts=(scripts/render-nginx.sh scripts/setup-ssl.sh scripts/check-deploy-files.sh nginx/*.sh postgres/initdb/*.sh)
+bash_scripts=(scripts/render-nginx.sh scripts/setup-ssl.sh scripts/check-deploy-files.sh scripts/check-postgres-image.sh nginx/*.sh postgres/initdb/*.sh)
 run_check "bash -n ${bash_scripts[*]}" bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ "${bash_scripts[@]}"
 certbot_scripts=(certbot/*.sh)
 run_check "sh -n ${certbot_scripts[*]}" sh -c 'for f in "$@"; do sh -n "$f" || exit 1; done' _ "${certbot_scripts[@]}"

@@ -106,6 +106,8 @@ if (nginx) {
   process.env.TRAFFIC_ACCESS_LOG ||= process.env.NGINX_ACCESS_LOG;
   const rendered = run('bash', ['scripts/render-nginx.sh', 'local', nginxDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   const nginxConf = rendered.stdout.trim().split('\n').at(-1);
+  // The backup service archives the rendered config as nginx.tar (config files only).
+  process.env.BACKUP_NGINX_DIR ||= nginxDir;
   step(`nginx config rendered to ${nginxConf}`);
   nginxCommand = `exec ${quote(nginx)} -p ${quote(nginxDir)} -c ${quote(nginxConf)} -e stderr -g 'daemon off;'`;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What Castline needs from its host, installed and started when missing. One script for `npm start` and .ci/run:
 #   system-deps.sh run    nginx, envsubst, ffmpeg, openssl, and PostgreSQL, Redis and NATS (JetStream) running
-#   system-deps.sh test   the same, plus docker-compose v1 (validates the compose files), the PostgreSQL client
-#                         and Chromium (the dashboard's Playwright tests; Playwright's own download cannot work here)
+#   system-deps.sh test   the same, plus docker-compose v1 (validates the compose files), the PostgreSQL client,
+#                         Chromium (the dashboard's Playwright tests; Playwright's own download cannot work here)
+#                         and PgBouncer (the backup service's restore switch is tested through it)
 # Servers: one that answers at DATABASE_URL / REDIS_URL / NATS_URL (defaults on 127.0.0.1) is used as it is; one
 # whose URL names another host is that host's business. A local one that does not answer gets its Debian/Ubuntu
 # package installed when missing, then is started. A PostgreSQL this script starts for the first time, on which the
@@ -83,6 +84,8 @@ if [ "$mode" = test ]; then
   package_of[docker-compose]=docker-compose
   package_of[psql]=postgresql-client
   package_of[chromium]=chromium
+  # The backup service's restore switch through PgBouncer (PAUSE/RESUME) is tested against a real one.
+  package_of[pgbouncer]=pgbouncer
 fi
 
 read -r pg_host pg_port <<<"$(host_port "$(configured DATABASE_URL)" 5432)"

@@ -10,7 +10,10 @@
 #   castline_app     the services (through PgBouncer): reads and writes rows, nothing else (pg_read_all_data and
 #                    pg_write_all_data: SELECT/INSERT/UPDATE/DELETE on every table and sequence, in every schema
 #                    and database, including tables later migrations add and databases a restore creates; no
-#                    CREATE, ALTER, DROP or TRUNCATE).
+#                    CREATE, ALTER, DROP or TRUNCATE). Not the migration history: a predefined role cannot
+#                    be limited per table by REVOKE, so the migration 20261201054500_migrations_owner_only puts a
+#                    trigger on _prisma_migrations (made by the owner when the migrations first run, kept by
+#                    dumps) refusing INSERT/UPDATE/DELETE from roles without the owner's privileges.
 #   castline_backup  the backup service's dumps and restores (BACKUP_DATABASE_URL). Its sessions run as
 #                    castline_owner (a member, `SET role` at login): a restore loads into a new database, closes
 #                    the live one, ends its sessions and renames both, which only the owner may do, and what it

@@ -9,7 +9,8 @@
 //     server-side (INSERT ... SELECT generate_series into the daily partitions), rollups built day by day as the
 //     job does it, then the summary (visitors, page views, sessions, bounces, duration) of 7 and 30 days from
 //     the rollups vs scanned from the raw rows: p50/p95 and the ratio (goals: rollup p95 < 200 ms, >= 20x).
-// BENCH_PARTS (1,2,3) picks the parts to run.
+// BENCH_PARTS (1,2,2b,3) picks the parts to run.
+// 2b. Search over 10M generated rows: see scripts/bench/traffic-search.mjs.
 // BENCH_ROWS (100000), BENCH_SINGLE_ROWS (10000), BENCH_FILE_LINES (100000), BENCH_SEGMENT_LINES (200000) tune it.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,7 +138,7 @@ async function client2Count() {
 }
 
 const events = Number(process.env.BENCH_EVENTS ?? 10_000_000);
-const parts = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(',').map((part) => part.trim()));
+const parts = new Set((process.env.BENCH_PARTS ?? '1,2,2b,3').split(',').map((part) => part.trim()));
 const DAY_MS = 86_400_000;
 
 function percentile(samples, p) {
@@ -272,6 +273,8 @@ try {
     console.log(`   parse + route + viewer counting        ${fmt(cpu.counting / 1000, 2)} ms`);
     console.log(`   overhead                               +${fmt((cpu.counting / cpu.parse - 1) * 100, 1)}% (goal <= +50%)\n`);
   }
+  // 2b. search: 10M generated rows, first pages and keyset vs OFFSET (its own database).
+  if (parts.has('2b')) await (await import('./traffic-search.mjs')).searchBench();
 } finally {
   await db.dropDatabase(databaseUrl).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });

@@ -193,6 +193,31 @@ describe('PostgreSQL roles of the production compose file', () => {
     expect(await failureCode(appUrl(), 'CREATE DATABASE intruder')).toBe(INSUFFICIENT_PRIVILEGE);
   });
 
+  it('the application role cannot rewrite the migration history; the owner (and a backup acting as it) can', async () => {
+    // pg_write_all_data covers every table, so a per-table REVOKE changes nothing: a trigger of the migrations
+    // refuses writes to _prisma_migrations from any role that does not act as its owner.
+    const INSUFFICIENT_PRIVILEGE = '42501';
+    expect(await failureCode(appUrl(), `UPDATE _prisma_migrations SET checksum = 'forged'`)).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await failureCode(appUrl(), `DELETE FROM _prisma_migrations`)).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(
+      await failureCode(
+        appUrl(),
+        `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ('forged', 'x', now(), '29991231000000_forged', 1)`,
+      ),
+    ).toBe(INSUFFICIENT_PRIVILEGE);
+    // Reading stays open (the services and the backup manifest read which migrations are applied).
+    const read = await withPgClient(appUrl(), (client) => client.query(`SELECT count(*)::int AS n FROM _prisma_migrations WHERE checksum = 'forged'`));
+    expect(read.rows[0].n).toBe(0);
+    // The owner still records migrations; the backup role, acting as the owner, too.
+    for (const url of [ownerUrl(), backupUrl()]) {
+      await withPgClient(url, async (client) => {
+        await client.query('BEGIN');
+        await client.query(`UPDATE _prisma_migrations SET logs = logs WHERE migration_name = (SELECT min(migration_name) FROM _prisma_migrations)`);
+        await client.query('ROLLBACK');
+      });
+    }
+  });
+
   it('tables of a schema a later migration adds are open to the application, too', async () => {
     await withPgClient(ownerUrl(), async (client) => {
       await client.query('CREATE SCHEMA later_feature');
@@ -299,6 +324,8 @@ describe('PostgreSQL roles of the production compose file', () => {
     expect(restored).toBe(1);
     expect(await failureCode(appUrl(), 'CREATE TABLE intruder (id int)')).toBe('42501');
     expect(await failureCode(appUrl(), 'ALTER TABLE users ADD COLUMN intruder int')).toBe('42501');
+    // The dump carried the guard of the migration history.
+    expect(await failureCode(appUrl(), 'DELETE FROM _prisma_migrations')).toBe('42501');
     // ...and it belongs to the owner, so the next migration can change it.
     const owners = await withPgClient(ownerUrl(), async (client) => {
       await client.query('ALTER TABLE users ADD COLUMN restore_probe int');

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { admin, signIn } from './support';
+import { admin, apiAs, signIn } from './support';
 
 /**
  * Campaigns through the dashboard against the ad-platform fakes npm start runs with DEMO on
@@ -54,4 +54,46 @@ test("a campaign's detail page lists its creatives with their figures", async ()
   await page.getByLabel('Range').click();
   await page.getByRole('option', { name: 'Last 90 days' }).click();
   await expect(page.getByTestId('creatives-table').locator('[data-creative]').first()).toBeVisible();
+});
+
+test('a Google manager account: find its client accounts, connect two of them', async () => {
+  await page.goto('/campaigns/accounts');
+  await page.getByRole('button', { name: 'Connect Google Ads' }).click();
+  const dialog = page.getByRole('dialog');
+  // The demo fake's credentials (packages/testkit/src/fakes/main.ts).
+  await dialog.getByLabel('Refresh token').fill('demo-google-refresh-token');
+  await dialog.getByLabel('OAuth client id').fill('fake-client-id');
+  await dialog.getByLabel('OAuth client secret').fill('fake-client-secret');
+  await dialog.getByLabel('Developer token').fill('fake-developer-token');
+  await dialog.getByRole('button', { name: 'Find accounts' }).click();
+  const found = dialog.getByTestId('google-customers');
+  await expect(found).toContainText('Demo manager account (3030303030)');
+  // A manager cannot be chosen itself; its clients can.
+  await expect(found.locator('[data-google-customer="3030303030"] button[role="checkbox"]')).toHaveCount(0);
+  await dialog.getByLabel(/Demo client \(EUR\)/).check();
+  await dialog.getByLabel(/Demo client \(USD\)/).check();
+  await expect(dialog.getByLabel('Customer id')).toHaveValue('3030303030');
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog).toBeHidden();
+  const card = page.locator('[data-account="Demo manager account"]');
+  await expect(card).toBeVisible();
+});
+
+test('the traffic sources pie counts tracked clicks by source', async () => {
+  const api = await apiAs(admin());
+  const created = await api.post('/api/v1/campaigns/links', { data: { name: 'E2E sources', destinationUrl: 'https://shop.example/e2e' } });
+  expect(created.status(), await created.text()).toBe(201);
+  const { code } = (await created.json()) as { code: string };
+  await api.dispose();
+  // Through nginx, as a visitor's browser follows the link (the redirect itself is not followed).
+  for (const query of ['?utm_source=e2e-newsletter', '?utm_source=e2e-newsletter', '?gclid=e2e']) {
+    const visit = await page.request.get(`/r/${code}${query}`, { maxRedirects: 0, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0' } });
+    expect(visit.status()).toBe(302);
+  }
+  await page.goto('/campaigns?days=7');
+  const chart = page.getByTestId('sources-chart');
+  await expect(chart).toBeVisible();
+  await expect(chart).toHaveAttribute('aria-label', /e2e-newsletter 2/);
+  await expect(chart).toHaveAttribute('aria-label', /google \d+/);
+  await expect(chart.locator('.recharts-pie-sector').first()).toBeVisible();
 });

@@ -12,3 +12,4 @@ export {
   UTM_KEYS,
   type Utm,
 } from './attribution';
+export { classifySource, CLICK_ID_PLATFORMS, SOURCE_KINDS, type SourceKind, type TrafficSource } from './source';

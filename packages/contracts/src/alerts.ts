@@ -91,7 +91,17 @@ export const DeliveryViewSchema = z.object({
 export const ReceiverDeliveriesSchema = z.object({ items: z.array(DeliveryViewSchema) });
 
 /** Alert rules: a source read every evaluation (15 s), a condition held for `forSeconds`, grouping and repeats. */
-export const ALERT_SOURCES = ['check_status', 'host_metric', 'channel_event', 'crash_loop'] as const;
+export const ALERT_SOURCES = [
+  'check_status',
+  'check_latency',
+  'host_metric',
+  'disk_full_within',
+  'channel_event',
+  'crash_loop',
+  'api_metric',
+  'app_log_errors',
+  'alertmanager',
+] as const;
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
 export const HOST_METRICS = ['cpu_percent', 'memory_percent', 'load1', 'hls_free_percent', 'data_free_percent'] as const;
 export const CHANNEL_EVENT_KINDS = ['given_up', 'stall', 'failover'] as const;
@@ -101,6 +111,12 @@ export const SOURCE_LABELS: Record<(typeof ALERT_SOURCES)[number], string[]> = {
   host_metric: ['metric'],
   channel_event: ['channel', 'event'],
   crash_loop: ['channel'],
+  check_latency: ['check', 'kind'],
+  disk_full_within: ['disk'],
+  api_metric: ['service', 'route', 'metric'],
+  app_log_errors: ['service'],
+  /** Whatever labels Alertmanager sends (any label name may be grouped by). */
+  alertmanager: [],
 };
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name (letters, digits, _)');
@@ -117,6 +133,7 @@ const ruleFields = {
   sendResolved: z.boolean().default(true),
 };
 
+export const MatcherSchema = z.object({ label: labelName, value: z.string().max(500), regex: z.boolean().default(false) });
 export const RuleConditionSchema = z.discriminatedUnion('source', [
   z.object({ source: z.literal('check_status'), params: z.object({ status: z.enum(['down', 'degraded', 'not_up']).default('down') }) }),
   z.object({
@@ -125,6 +142,35 @@ export const RuleConditionSchema = z.discriminatedUnion('source', [
   }),
   z.object({ source: z.literal('channel_event'), params: z.object({ event: z.enum(CHANNEL_EVENT_KINDS), windowMinutes: z.number().int().min(1).max(1_440).default(10) }) }),
   z.object({ source: z.literal('crash_loop'), params: z.object({ restarts: z.number().int().min(1).max(1_000), windowMinutes: z.number().int().min(1).max(1_440) }) }),
+  /** A check's latest response time over (or under) a threshold; `check` names one check, else every check. */
+  z.object({
+    source: z.literal('check_latency'),
+    params: z.object({ thresholdMs: z.number().int().min(1).max(600_000), check: z.string().max(120).optional() }),
+  }),
+  /** A disk (HLS_ROOT or data) full within `minutes` at the linear trend of its free bytes over `sampleMinutes`. */
+  z.object({
+    source: z.literal('disk_full_within'),
+    params: z.object({ disk: z.enum(['hls', 'data']).default('hls'), minutes: z.number().int().min(1).max(10_080), sampleMinutes: z.number().int().min(2).max(60).default(10) }),
+  }),
+  /** A route's error rate (5xx share, 0..1) or p95 (ms) over the last `windowMinutes`, once it had `minRequests`. */
+  z.object({
+    source: z.literal('api_metric'),
+    params: z.object({
+      metric: z.enum(['error_rate', 'p95_ms']),
+      threshold: z.number().min(0),
+      windowMinutes: z.number().int().min(1).max(60).default(5),
+      minRequests: z.number().int().min(1).max(1_000_000).default(20),
+      service: z.string().max(64).optional(),
+      route: z.string().max(512).optional(),
+    }),
+  }),
+  /** At least `threshold` error records (level >= 50) of a service in app_logs over the last `windowMinutes`. */
+  z.object({
+    source: z.literal('app_log_errors'),
+    params: z.object({ threshold: z.number().int().min(1).max(1_000_000), windowMinutes: z.number().int().min(1).max(60).default(5), service: z.string().max(64).optional() }),
+  }),
+  /** Alerts received from Alertmanager whose labels match `matchers` (none: every one). */
+  z.object({ source: z.literal('alertmanager'), params: z.object({ matchers: z.array(MatcherSchema).max(20).default([]) }) }),
 ]);
 
 export const CreateRuleSchema = z.intersection(z.object(ruleFields), RuleConditionSchema);
@@ -160,7 +206,6 @@ export const RuleViewSchema = z.object({
 export type RuleView = z.infer<typeof RuleViewSchema>;
 export const RuleListSchema = z.object({ items: z.array(RuleViewSchema) });
 
-export const MatcherSchema = z.object({ label: labelName, value: z.string().max(500), regex: z.boolean().default(false) });
 export const CreateSilenceSchema = z
   .object({
     matchers: z.array(MatcherSchema).min(1).max(20),
@@ -260,3 +305,29 @@ export const MarkNotificationsSchema = z.object({ userId: z.string().min(1), ids
 export const UnreadCountSchema = z.object({ unread: z.number().int() });
 /** Event `monitoring.notifications`: a new notification, pushed to dashboards over the live feed. */
 export const NotificationEventSchema = NotificationViewSchema.omit({ read: true });
+
+/** Prometheus Alertmanager's webhook payload (version 4); each alert is deduplicated by its fingerprint. */
+const amLabels = z.record(z.string().max(200), z.string().max(2_000));
+export const AlertmanagerWebhookSchema = z.object({
+  version: z.literal('4'),
+  groupKey: z.string().max(2_000).optional(),
+  status: z.enum(['firing', 'resolved']),
+  receiver: z.string().max(200).optional(),
+  alerts: z
+    .array(
+      z.object({
+        status: z.enum(['firing', 'resolved']),
+        labels: amLabels,
+        annotations: amLabels.default({}),
+        startsAt: z.iso.datetime({ offset: true }),
+        /** Alertmanager sends 0001-01-01T00:00:00Z for "no end". */
+        endsAt: z.string().max(64).optional(),
+        generatorURL: z.string().max(2_000).optional(),
+        fingerprint: z.string().min(1).max(64),
+      }),
+    )
+    .min(1)
+    .max(1_000),
+});
+export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhookSchema>;
+export const AlertmanagerReplySchema = z.object({ firing: z.number().int(), resolved: z.number().int() });

@@ -57,6 +57,35 @@ export const ConnectAdAccountSchema = z.discriminatedUnion('platform', [
 ]);
 export type ConnectAdAccount = z.infer<typeof ConnectAdAccountSchema>;
 
+/**
+ * Before connecting Google Ads: which customers these credentials reach (customers:listAccessibleCustomers) and,
+ * under each manager (MCC) among them, its client accounts (customer_client). Nothing is stored.
+ */
+export const DiscoverGoogleCustomersSchema = z.object({ credentials: GoogleCredentialsSchema.omit({ loginCustomerId: true }) });
+export const GoogleDiscoveredCustomerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  currency: z.string(),
+  timezone: z.string(),
+  /** A manager has no metrics of its own: connect it with its client accounts as customerIds. */
+  manager: z.boolean(),
+  /** The manager to connect through (externalId and loginCustomerId); null: reached directly. */
+  managerId: z.string().nullable(),
+  /** Depth below that manager (0: the accessible customer itself). */
+  level: z.number().int(),
+  /** ENABLED, CANCELED, SUSPENDED, CLOSED (customer_client.status), or REFUSED with code/message. */
+  status: z.string(),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export const DiscoverGoogleCustomersReplySchema = z.object({
+  /** What listAccessibleCustomers answered. */
+  accessible: z.array(z.string()),
+  customers: z.array(GoogleDiscoveredCustomerSchema),
+});
+export type GoogleDiscoveredCustomer = z.infer<typeof GoogleDiscoveredCustomerSchema>;
+export type DiscoverGoogleCustomersReply = z.infer<typeof DiscoverGoogleCustomersReplySchema>;
+
 export const UpdateAdAccountSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   conversionActionTypes: z.array(z.string().min(1).max(200)).max(20).optional(),
@@ -219,6 +248,19 @@ export const AnalyticsReplySchema = z.object({
       currency: z.string(),
       totals: FiguresSchema,
       series: z.array(FiguresSchema.extend({ date: z.string() })),
+    }),
+  ),
+  /**
+   * Where the tracked clicks (bots left out) and conversions came from, largest first: utm_source, else the ad
+   * click id's platform (gclid google, fbclid facebook, msclkid bing), else the referrer's domain, else direct;
+   * beyond 12 the rest as "other". Counts, so currencies do not matter.
+   */
+  sources: z.array(
+    z.object({
+      source: z.string(),
+      kind: z.enum(['utm', 'click_id', 'referrer', 'direct', 'other']),
+      clicks: z.number().int(),
+      conversions: z.number().int(),
     }),
   ),
 });

@@ -3,6 +3,8 @@ import { RecentActivityReplySchema, RecentActivityRequestSchema } from './activi
 import {
   AckAlertSchema,
   AlertListSchema,
+  AlertmanagerReplySchema,
+  AlertmanagerWebhookSchema,
   AlertViewSchema,
   CreateMaintenanceWindowSchema,
   CreateReceiverSchema,
@@ -77,6 +79,8 @@ import {
   CampaignPageSchema,
   CampaignViewSchema,
   ConnectAdAccountSchema,
+  DiscoverGoogleCustomersReplySchema,
+  DiscoverGoogleCustomersSchema,
   CreateCampaignSchema,
   CreateTrackingLinkSchema,
   RecordConversionReplySchema,
@@ -97,6 +101,7 @@ import {
 import { ServiceHealthReportSchema } from './health';
 import { ListVideosSchema, UpdateVideoRequestSchema, VideoIdSchema, VideoPageSchema, VideoProgressSchema, VideoViewSchema } from './media';
 import { SystemMetricsSchema } from './monitoring';
+import { ApiMetricsQuerySchema, ApiMetricsSchema, ApiRollupBatchSchema, AppLogBatchSchema, AppLogViewSchema, ListLogsSchema, LogIdSchema, LogPageSchema, LogsStoredSchema } from './logs';
 import { DeletedReplySchema, defineEvent, defineRpc, EmptyRequestSchema } from './rpc';
 import type { ServiceName } from './services';
 import { Subjects } from './subjects';
@@ -121,6 +126,21 @@ import {
   ChannelViewersSeriesSchema,
   TrafficLiveEventsSchema,
 } from './traffic-analytics';
+import {
+  ClearedReplySchema,
+  SavedSearchCreateRequestSchema,
+  SavedSearchDeleteRequestSchema,
+  SavedSearchListSchema,
+  SavedSearchViewSchema,
+  SearchHistoryListSchema,
+  TrafficExportTicketRequestSchema,
+  TrafficExportTicketSchema,
+  TrafficJourneyRequestSchema,
+  TrafficJourneySchema,
+  TrafficOwnerRequestSchema,
+  TrafficSearchPageSchema,
+  TrafficSearchRequestSchema,
+} from './traffic-search';
 import { SiteBodySchema, SiteIdSchema, SiteListSchema, SiteViewSchema, TrafficViewersSchema, UpdateSiteRequestSchema } from './traffic';
 import {
   BulkChannelReplySchema,
@@ -206,7 +226,14 @@ export const Rpc = {
   alerts: {
     list: defineRpc(Subjects.monitoringAlertsList, ListAlertsSchema, AlertListSchema),
     ack: defineRpc(Subjects.monitoringAlertsAck, AckAlertSchema, AlertViewSchema),
+    alertmanager: defineRpc(Subjects.monitoringAlertmanager, AlertmanagerWebhookSchema, AlertmanagerReplySchema),
   },
+  /** App logs (monitoring): list with filters and keyset pages, one record, API metrics per route. */
+  logs: {
+    list: defineRpc(Subjects.monitoringLogsList, ListLogsSchema, LogPageSchema),
+    get: defineRpc(Subjects.monitoringLogsGet, LogIdSchema, AppLogViewSchema),
+  },
+  apiMetrics: defineRpc(Subjects.monitoringApiMetrics, ApiMetricsQuerySchema, ApiMetricsSchema),
   silences: {
     list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
     create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),
@@ -252,6 +279,7 @@ export const Rpc = {
     get: defineRpc(Subjects.campaignsAccountsGet, AdAccountIdSchema, AdAccountViewSchema),
     /** Checks the credentials against the platform first (up to ~20 s with retries). */
     connect: defineRpc(Subjects.campaignsAccountsConnect, ConnectAdAccountSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
+    discover: defineRpc(Subjects.campaignsAccountsDiscover, DiscoverGoogleCustomersSchema, DiscoverGoogleCustomersReplySchema, { timeoutMs: 30_000 }),
     update: defineRpc(Subjects.campaignsAccountsUpdate, UpdateAdAccountRequestSchema, AdAccountViewSchema, { timeoutMs: 30_000 }),
     pause: defineRpc(Subjects.campaignsAccountsPause, AdAccountIdSchema, AdAccountViewSchema),
     resume: defineRpc(Subjects.campaignsAccountsResume, AdAccountIdSchema, AdAccountViewSchema),
@@ -287,6 +315,18 @@ export const Rpc = {
     update: defineRpc(Subjects.trafficSitesUpdate, UpdateSiteRequestSchema, SiteViewSchema),
     delete: defineRpc(Subjects.trafficSitesDelete, SiteIdSchema, DeletedReplySchema),
   },
+  /** Traffic search (seed 000 §4), answered by traffic-logger. Statements stop at 5 s (504 SEARCH_TIMEOUT): wait longer. */
+  trafficSearch: {
+    run: defineRpc(Subjects.trafficSearchRun, TrafficSearchRequestSchema, TrafficSearchPageSchema, { timeoutMs: 15_000 }),
+    journey: defineRpc(Subjects.trafficSearchJourney, TrafficJourneyRequestSchema, TrafficJourneySchema, { timeoutMs: 10_000 }),
+    savedList: defineRpc(Subjects.trafficSavedList, TrafficOwnerRequestSchema, SavedSearchListSchema),
+    savedCreate: defineRpc(Subjects.trafficSavedCreate, SavedSearchCreateRequestSchema, SavedSearchViewSchema),
+    savedDelete: defineRpc(Subjects.trafficSavedDelete, SavedSearchDeleteRequestSchema, DeletedReplySchema),
+    history: defineRpc(Subjects.trafficHistoryList, TrafficOwnerRequestSchema, SearchHistoryListSchema),
+    historyClear: defineRpc(Subjects.trafficHistoryClear, TrafficOwnerRequestSchema, ClearedReplySchema),
+    /** Validates, counts (up to 1M + 1) and takes the caller's one export slot. */
+    exportTicket: defineRpc(Subjects.trafficExportTicket, TrafficExportTicketRequestSchema, TrafficExportTicketSchema, { timeoutMs: 15_000 }),
+  },
   /** `<service>.health`: every service answers its own. */
   health: (service: ServiceName) => defineRpc(Subjects.health(service), EmptyRequestSchema, ServiceHealthReportSchema),
   /** The media library (issue 13), answered by media. */
@@ -316,6 +356,12 @@ export const Events = {
   mediaVideoProgress: defineEvent(Subjects.mediaVideosProgress, VideoProgressSchema),
   /** A new dashboard notification (monitoring); every gateway replica pushes it to its dashboards. */
   notifications: defineEvent(Subjects.monitoringNotifications, NotificationEventSchema),
+  /** Warn+ log records of one process, in batches (JetStream stream APP_LOGS, consumed by monitoring). */
+  appLogs: defineEvent(Subjects.appLogs, AppLogBatchSchema),
+  /** app_logs rows just stored (monitoring); the gateway relays them to the live log stream. */
+  logsStored: defineEvent(Subjects.monitoringLogsStored, LogsStoredSchema),
+  /** One minute of one process's request rollups (JetStream stream API_METRICS, consumed by monitoring). */
+  apiMetrics: defineEvent(Subjects.apiMetrics, ApiRollupBatchSchema),
   backupProgress: defineEvent(Subjects.backupsProgress, BackupProgressSchema),
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */

@@ -38,6 +38,8 @@ export const ErrorCodes = {
   backupCorrupt: 'BACKUP_CORRUPT',
   /** The backup's database has migrations this version does not know: restore it with a newer Castline. */
   backupSchemaNewer: 'BACKUP_SCHEMA_NEWER',
+  /** BACKUP_DIR has not the free space a component (media) needs: checked before it is written. */
+  backupNoSpace: 'BACKUP_NO_SPACE',
   /** Connecting an ad account: the platform refused the credentials (campaigns). */
   metaTokenInvalid: 'META_TOKEN_INVALID',
   googleInvalidGrant: 'GOOGLE_INVALID_GRANT',
@@ -48,7 +50,10 @@ export const ErrorCodes = {
   unknownSite: 'UNKNOWN_SITE',
   originNotAllowed: 'ORIGIN_NOT_ALLOWED',
   ingestUnavailable: 'INGEST_UNAVAILABLE',
-  /** Traffic reads: the traffic store (Postgres) did not answer within 2 s. */
+  /** Traffic search and export (traffic-logger); STORE_UNAVAILABLE: traffic reads got no answer within 2 s. */
+  invalidCursor: 'INVALID_CURSOR',
+  searchTimeout: 'SEARCH_TIMEOUT',
+  exportTooLarge: 'EXPORT_TOO_LARGE',
   storeUnavailable: 'STORE_UNAVAILABLE',
 } as const;
 

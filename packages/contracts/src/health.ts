@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SERVICE_NAMES } from './services';
 
-export const HealthStatusSchema = z.enum(['up', 'down']);
+/** `degraded`: working, but something needs attention (e.g. backups: no recent success, a pg_dump of another major). */
+export const HealthStatusSchema = z.enum(['up', 'degraded', 'down']);
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 
 export const DependencyHealthSchema = z.object({

@@ -19,10 +19,10 @@ describe('NATS permissions derived from Subjects', () => {
     const permissions = natsPermissions();
     expect(permissions.gateway.subscribe).toContain('_INBOX.>');
     expect(permissions.channels.subscribe).not.toContain('_INBOX.>');
-    expect(permissions.backup).toMatchObject({ publish: ['backup.progress', 'backup.restored'], respond: true });
+    expect(permissions.backup).toMatchObject({ publish: ['backup.progress', 'backup.restored', 'logs.records', 'metrics.api'], respond: true });
     expect(permissions.backup.subscribe).toContain('backup.health');
     expect(permissions['channels-worker']).toEqual({
-      publish: ['channels.events', 'channels.metrics'], subscribe: ['channels.control.*'], respond: false,
+      publish: ['channels.events', 'channels.metrics', 'logs.records'], subscribe: ['_JSACK.>', 'channels.control.*'], respond: false,
     });
     expect(Object.keys(permissions)).toEqual([...NATS_USERS]);
   });

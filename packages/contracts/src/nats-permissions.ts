@@ -44,11 +44,22 @@ export const NATS_JETSTREAM_API: Partial<Record<NatsUser, string[]>> = {
     '$JS.API.CONSUMER.DURABLE.CREATE.CHANNEL_EVENTS.*',
     '$JS.API.CONSUMER.MSG.NEXT.CHANNEL_EVENTS.*',
     '$JS.ACK.CHANNEL_EVENTS.>',
+    // App logs and API metrics: the same for their streams.
+    ...['APP_LOGS', 'API_METRICS'].flatMap((stream) => [
+      `$JS.API.STREAM.INFO.${stream}`,
+      `$JS.API.STREAM.CREATE.${stream}`,
+      `$JS.API.STREAM.UPDATE.${stream}`,
+      `$JS.API.CONSUMER.INFO.${stream}.*`,
+      `$JS.API.CONSUMER.CREATE.${stream}.>`,
+      `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.*`,
+      `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`,
+      `$JS.ACK.${stream}.>`,
+    ]),
   ],
 };
 
 /** Subjects that carry events (no reply): who publishes and who subscribes each. */
-export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; subscribers: NatsUser[] }>> = {
+export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; subscribers: NatsUser[]; jetstream?: boolean }>> = {
   // The channels API (start/stop, reconciler) tells the worker that runs the channel; one subject per channel.
   channelControl: { publishers: ['channels'], subscribers: ['channels-worker'] },
   // Every running channel's worker, every second; the gateway relays, monitoring and channels keep the last.
@@ -72,6 +83,13 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   trafficEvents: { publishers: ['traffic-logger'], subscribers: ['gateway'] },
   // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.
   campaignsEvents: { publishers: ['campaigns'], subscribers: ['gateway'] },
+  // Every process ships its warn+ log records (JetStream publish: the publisher waits for the stream's ack on
+  // `_JSACK.>`); monitoring consumes them from the APP_LOGS stream.
+  appLogs: { publishers: [...NATS_USERS], subscribers: ['monitoring'], jetstream: true },
+  // Every service's per-minute request rollups, the same way (stream API_METRICS).
+  apiMetrics: { publishers: [...SERVICE_NAMES], subscribers: ['monitoring'], jetstream: true },
+  // Stored log rows: monitoring publishes, every gateway replica relays them to /api/v1/logs/stream.
+  monitoringLogsStored: { publishers: ['monitoring'], subscribers: ['gateway'] },
 };
 
 export interface NatsRoute {
@@ -80,6 +98,8 @@ export interface NatsRoute {
   kind: 'rpc' | 'event';
   publishers: NatsUser[];
   subscribers: NatsUser[];
+  /** Published to a JetStream stream with an ack: publishers wait for it on `_JSACK.>`. */
+  jetstream?: boolean;
 }
 
 /** The concrete subject of a `Subjects` entry; parameterised ones get `*` for their parameter. */
@@ -103,7 +123,7 @@ export function natsRoutes(): NatsRoute[] {
   return (Object.keys(Subjects) as SubjectKey[]).flatMap((key) =>
     subjectsOf(key).map((subject): NatsRoute => {
       const event = NATS_EVENTS[key];
-      if (event) return { subject, kind: 'event', ...event };
+      if (event) return { subject, kind: 'event', publishers: event.publishers, subscribers: event.subscribers, ...(event.jetstream ? { jetstream: true } : {}) };
       return { subject, kind: 'rpc', publishers: [...(NATS_RPC_CALLERS[key] ?? RPC_CALLERS)], subscribers: [rpcServer(subject)] };
     }),
   );
@@ -118,6 +138,8 @@ export interface NatsUserPermissions {
 
 /** Where replies arrive: nats.js and Nest's client both use `_INBOX.` inboxes. */
 export const NATS_INBOX = '_INBOX.>';
+/** Where JetStream publish acks arrive (platform publishToStream): not `_INBOX.`, so stream publishers see no RPC replies. */
+export const NATS_STREAM_ACKS = '_JSACK.>';
 
 /** The allow-lists of every NATS user (anything not listed is denied). */
 export function natsPermissions(routes: NatsRoute[] = natsRoutes()): Record<NatsUser, NatsUserPermissions> {
@@ -132,6 +154,7 @@ export function natsPermissions(routes: NatsRoute[] = natsRoutes()): Record<Nats
     }
     // Callers wait for the reply on their own inbox.
     if (route.kind === 'rpc') for (const user of route.publishers) result[user].subscribe.push(NATS_INBOX);
+    if (route.jetstream) for (const user of route.publishers) result[user].subscribe.push(NATS_STREAM_ACKS);
   }
   for (const [user, subjects] of Object.entries(NATS_JETSTREAM_API) as Array<[NatsUser, string[]]>) {
     result[user].publish.push(...subjects);

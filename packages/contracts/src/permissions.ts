@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   'campaign-accounts:write',
   'alerts:write',
   'alert-receivers:write',
+  // app logs may carry user ids, routes and error details: operators and admins
+  'logs:read',
   // backup: admin only (a restore replaces the whole database)
   'backups:read',
   'backups:write',
@@ -31,13 +33,16 @@ export const PERMISSIONS = [
   // traffic: analytics for every role, site settings admin only
   'traffic:read',
   'sites:write',
+  // traffic: exports for admins and operators, raw client IPs (TRAFFIC_STORE_RAW_IP) admin only
+  'traffic:export',
+  'traffic:ip',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'media:read', 'media:write', 'traffic:read']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'logs:read', 'media:read', 'media:write', 'traffic:read', 'traffic:export']),
   viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'media:read', 'traffic:read']),
 };
 

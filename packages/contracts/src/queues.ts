@@ -35,6 +35,8 @@ export const QueueSchemas = {
     z.object({ kind: z.literal('verify'), backupId: z.string().uuid().optional(), trigger: z.enum(['manual', 'schedule']) }),
     z.object({ kind: z.literal('restore'), restoreId: z.string().uuid() }),
     z.object({ kind: z.literal('retention') }),
+    /** The newest usable backup restored into a scratch database, checked, then dropped (restore_history kind `test`). */
+    z.object({ kind: z.literal('restore-test'), trigger: z.enum(['manual', 'schedule']) }),
     /** The off-host copy of one backup (after it completed), or, without an id, every due retry plus remote orphans. */
     z.object({ kind: z.literal('offsite'), backupId: z.string().uuid().optional(), trigger: z.enum(['backup', 'schedule', 'manual']) }),
   ]),

@@ -34,6 +34,17 @@ export const Subjects = {
   monitoringNotificationsRead: 'monitoring.notifications.read',
   /** An event, not a request: a new dashboard notification; the gateway pushes it to dashboards (the bell). */
   monitoringNotifications: 'monitoring.notifications',
+  monitoringLogsList: 'monitoring.logs.list',
+  monitoringLogsGet: 'monitoring.logs.get',
+  monitoringApiMetrics: 'monitoring.api-metrics',
+  /** Alertmanager webhook v4 alerts, received by the gateway (POST /api/v1/alerts/alertmanager). */
+  monitoringAlertmanager: 'monitoring.alerts.alertmanager',
+  /** An event, not a request: a page of app_logs rows just stored; the gateway relays them to /api/v1/logs/stream. */
+  monitoringLogsStored: 'monitoring.logs.stored',
+  /** An event, not a request: a batch of warn+ log records of one process (JetStream stream APP_LOGS). */
+  appLogs: 'logs.records',
+  /** An event, not a request: one minute of one process's request rollups (JetStream stream API_METRICS). */
+  apiMetrics: 'metrics.api',
   channelsList: 'channels.list',
   channelsGet: 'channels.get',
   channelsCreate: 'channels.create',
@@ -110,6 +121,15 @@ export const Subjects = {
   trafficSitesCreate: 'traffic-logger.sites.create',
   trafficSitesUpdate: 'traffic-logger.sites.update',
   trafficSitesDelete: 'traffic-logger.sites.delete',
+  /** Traffic search, journey, saved searches, history and export tickets (answered by traffic-logger). */
+  trafficSearchRun: 'traffic-logger.search.run',
+  trafficSearchJourney: 'traffic-logger.search.journey',
+  trafficSavedList: 'traffic-logger.search.saved.list',
+  trafficSavedCreate: 'traffic-logger.search.saved.create',
+  trafficSavedDelete: 'traffic-logger.search.saved.delete',
+  trafficHistoryList: 'traffic-logger.search.history.list',
+  trafficHistoryClear: 'traffic-logger.search.history.clear',
+  trafficExportTicket: 'traffic-logger.search.export',
   campaignsList: 'campaigns.list',
   campaignsGet: 'campaigns.get',
   campaignsCreate: 'campaigns.create',
@@ -120,6 +140,7 @@ export const Subjects = {
   campaignsAccountsList: 'campaigns.accounts.list',
   campaignsAccountsGet: 'campaigns.accounts.get',
   campaignsAccountsConnect: 'campaigns.accounts.connect',
+  campaignsAccountsDiscover: 'campaigns.accounts.discover',
   campaignsAccountsUpdate: 'campaigns.accounts.update',
   campaignsAccountsPause: 'campaigns.accounts.pause',
   campaignsAccountsResume: 'campaigns.accounts.resume',

@@ -4,6 +4,12 @@ import { z } from 'zod';
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Lowest level shipped to monitoring's app_logs over JetStream (stdout is unchanged); `off` ships nothing. */
+  LOG_SHIP_LEVEL: z.enum(['off', 'fatal', 'error', 'warn', 'info']).default('warn'),
+  /** Log records kept while NATS is away; newer ones are dropped and counted (castline_log_records_dropped_total). */
+  /** Per-minute request rollups (route, method, status class, latency buckets) published to monitoring. */
+  API_ROLLUPS: z.enum(['on', 'off']).default('on'),
+  LOG_SHIP_BUFFER: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/castline'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Injectable, Optional, Type } from '@nestjs/common';
-import { type DependencyHealth, Rpc, type ServiceHealthReport, type ServiceName } from '@castline/contracts';
+import { type DependencyHealth, type HealthStatus, Rpc, type ServiceHealthReport, type ServiceName } from '@castline/contracts';
 import type { Redis } from 'ioredis';
 import { HandleRpc, NatsClient } from './nats';
 import { PrismaService } from './prisma.service';
@@ -29,10 +29,18 @@ export async function checkDependency(name: string, probe: () => Promise<unknown
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-/** Checks this process's own dependencies (whichever of Postgres, Redis and NATS it uses). */
+/** The worst of some statuses: down, else degraded, else up. */
+export const worstStatus = (statuses: readonly HealthStatus[]): HealthStatus =>
+  statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'up';
+
+/**
+ * Checks this process's own dependencies (whichever of Postgres, Redis and NATS it uses), plus the checks a
+ * service adds (`addCheck`) for its own state: one `degraded` makes the report degraded, one `down` down.
+ */
 @Injectable()
 export class HealthService {
   private readonly version = process.env.npm_package_version ?? '0.1.0';
+  private readonly extraChecks: Array<() => Promise<DependencyHealth>> = [];
 
   constructor(
     @Inject(SERVICE_NAME) private readonly service: ServiceName,
@@ -41,16 +49,22 @@ export class HealthService {
     @Optional() @Inject(REDIS) private readonly redis?: Redis,
   ) {}
 
+  /** A service's own check, run with every report (it should answer quickly: cache what is slow). */
+  addCheck(check: () => Promise<DependencyHealth>): void {
+    this.extraChecks.push(check);
+  }
+
   async report(): Promise<ServiceHealthReport> {
     const checks = await Promise.all([
       this.prisma ? checkDependency('postgres', () => this.prisma!.$queryRaw`SELECT 1`) : undefined,
       this.redis ? checkDependency('redis', () => this.redis!.ping()) : undefined,
       checkDependency('nats', () => this.nats.rtt()),
+      ...this.extraChecks.map((check) => check()),
     ]);
     const present = checks.filter((check): check is DependencyHealth => check !== undefined);
     return {
       service: this.service,
-      status: present.every((check) => check.status === 'up') ? 'up' : 'down',
+      status: worstStatus(present.map((check) => check.status)),
       version: this.version,
       pid: process.pid,
       uptimeSeconds: Math.round(process.uptime()),

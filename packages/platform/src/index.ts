@@ -18,3 +18,6 @@ export * from './network-guard';
 export * from './nats-options';
 export * from './playback-token';
 export * from './upload-principal';
+export * from './log-shipper';
+export * from './log-shipper.link';
+export * from './api-rollups';

@@ -12,6 +12,7 @@ import type { NatsContext } from '@nestjs/microservices';
 import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import { type Observable, tap } from 'rxjs';
+import { ApiRollups } from './api-rollups';
 import { Public } from './public';
 import { SERVICE_NAME } from './tokens';
 
@@ -20,8 +21,11 @@ import { SERVICE_NAME } from './tokens';
 export class MetricsService {
   readonly registry = new Registry();
   readonly requestDuration: Histogram<'transport' | 'route' | 'method' | 'status'>;
+  /** Per-minute rollups with log-scale latency buckets, published to monitoring (api_metric_rollups). */
+  readonly rollups: ApiRollups;
 
   constructor(@Inject(SERVICE_NAME) service: string) {
+    this.rollups = new ApiRollups(service);
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     this.requestDuration = new Histogram({
@@ -39,15 +43,9 @@ export class MetricsService {
    */
   instrumentHttp(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request, reply, done) => {
-      this.requestDuration.observe(
-        {
-          transport: 'http',
-          route: request.routeOptions.url ?? 'unmatched',
-          method: request.method,
-          status: String(reply.statusCode),
-        },
-        reply.elapsedTime / 1000,
-      );
+      const route = request.routeOptions.url ?? 'unmatched';
+      this.requestDuration.observe({ transport: 'http', route, method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      this.rollups.record('http', route, request.method, reply.statusCode, reply.elapsedTime);
       done();
     });
   }
@@ -62,9 +60,12 @@ export class RpcMetricsInterceptor implements NestInterceptor {
     if (context.getType() !== 'rpc') return next.handle();
     const subject = context.switchToRpc().getContext<NatsContext>().getSubject();
     const end = this.metrics.requestDuration.startTimer({ transport: 'rpc', route: subject, method: 'request' });
-    return next.handle().pipe(
-      tap({ next: () => end({ status: 'ok' }), error: () => end({ status: 'error' }) }),
-    );
+    const started = performance.now();
+    const done = (status: 'ok' | 'error') => {
+      end({ status });
+      this.metrics.rollups.record('rpc', subject, 'request', status, performance.now() - started);
+    };
+    return next.handle().pipe(tap({ next: () => done('ok'), error: () => done('error') }));
   }
 }
 

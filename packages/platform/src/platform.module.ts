@@ -5,6 +5,7 @@ import type { BaseConfig } from './config';
 import { createHealthController, HealthService } from './health';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { createLoggerModule } from './logger';
+import { createLogShipper, LOG_SHIPPER, LogShipperLink } from './log-shipper.link';
 import { MetricsController, MetricsService, RpcMetricsInterceptor } from './metrics';
 import { EventBus, NatsClient, NatsConnectionCloser, natsConnectionProvider, NATS_CONNECTION } from './nats';
 import { PrismaService } from './prisma.service';
@@ -23,7 +24,10 @@ export interface PlatformOptions {
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
+    const shipper = createLogShipper(options.service, options.config);
     const providers: Provider[] = [
+      { provide: LOG_SHIPPER, useValue: shipper ?? null },
+      LogShipperLink,
       { provide: CONFIG, useValue: options.config },
       { provide: SERVICE_NAME, useValue: options.service },
       MetricsService,
@@ -35,7 +39,7 @@ export class PlatformModule {
       { provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor },
       { provide: APP_FILTER, useClass: HttpExceptionFilter },
     ];
-    const exported: Array<string | symbol | Provider> = [CONFIG, SERVICE_NAME, MetricsService, HealthService, NATS_CONNECTION, NatsClient, EventBus];
+    const exported: Array<string | symbol | Provider> = [LOG_SHIPPER, CONFIG, SERVICE_NAME, MetricsService, HealthService, NATS_CONNECTION, NatsClient, EventBus];
     if (options.uses.postgres) {
       providers.push(PrismaService);
       exported.push(PrismaService);
@@ -46,7 +50,7 @@ export class PlatformModule {
     }
     return {
       module: PlatformModule,
-      imports: [createLoggerModule(options.service, options.config.LOG_LEVEL)],
+      imports: [createLoggerModule(options.service, options.config.LOG_LEVEL, shipper)],
       controllers: [MetricsController, createHealthController(options.service)],
       providers,
       exports: exported,

@@ -5,3 +5,4 @@ export * from './services';
 export * from './gateway';
 export * from './nginx';
 export * from './fakes';
+export * from './pgbouncer';

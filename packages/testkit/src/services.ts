@@ -15,6 +15,8 @@ export const inProcessServiceEnv = (databaseUrl: string, natsUrl = process.env.N
   NODE_ENV: 'test',
   LOG_LEVEL: 'silent',
   PORT: '0',
+  // The traffic-logger's internal export port: a free one, not the fixed default other tests may hold.
+  TRAFFIC_INTERNAL_PORT: '0',
   DATABASE_URL: databaseUrl,
   NATS_URL: natsUrl,
   REDIS_URL: process.env.REDIS_URL,

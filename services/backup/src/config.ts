@@ -16,6 +16,12 @@ export const BackupConfigSchema = baseConfigSchema
     BACKUP_DIR: z.string().default('data/backups'),
     /** The logos (channels' UPLOADS_DIR), archived as uploads.tar. */
     UPLOADS_DIR: z.string().default('data/uploads'),
+    /** The media library (media's MEDIA_ROOT), archived as media.tar without incoming/ and work/; unset: no media.tar. */
+    MEDIA_ROOT: z.string().optional(),
+    /** The rendered nginx config (compose: nginx's CASTLINE_NGINX_CONF_DIR volume), archived as nginx.tar; unset: none. */
+    BACKUP_NGINX_DIR: z.string().optional(),
+    /** Free space kept on BACKUP_DIR besides what media.tar needs (checked before it is written). */
+    BACKUP_DISK_RESERVE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 ** 2),
     /**
      * The database to back up and restore, as a role that may create and rename databases, bypassing PgBouncer
      * (pg_dump needs a session of its own). Unset: DATABASE_URL.
@@ -34,6 +40,16 @@ export const BackupConfigSchema = baseConfigSchema
      * (compose: castline_owner; the backup role must be a member of it). Unset: the connecting role.
      */
     BACKUP_RESTORE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a role name').optional(),
+    /**
+     * PgBouncer's admin console (postgresql://<admin_user>@pgbouncer:6432/pgbouncer). Set: the restore switch
+     * PAUSEs the database's pools across the renames (clients wait, see no error) and RESUMEs them. Unset:
+     * connections are refused and ended during the switch (pools reconnect).
+     */
+    BACKUP_PGBOUNCER_ADMIN_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** The database's name in PgBouncer's [databases]; unset: the live database's name. */
+    BACKUP_PGBOUNCER_DATABASE: z.string().regex(/^[A-Za-z0-9_]+$/, 'a plain database name').optional(),
+    /** A PAUSE that takes longer (a long transaction holds a server connection) is undone and the switch abandoned. */
+    BACKUP_PGBOUNCER_PAUSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** Directory of pg_dump/pg_restore; unset: /usr/lib/postgresql/<server major>/bin, then PATH. */
     PG_BIN_DIR: z.string().optional(),
     /** The .env-like secrets file archived as config.env (compose mounts ./.env; npm start passes .cache/local.env). */
@@ -64,6 +80,11 @@ export const BackupConfigSchema = baseConfigSchema
     /** Upload passes per off-host job before the copy is `failed`, and the first backoff between them. */
     BACKUP_OFFSITE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
     BACKUP_OFFSITE_BACKOFF_MS: z.coerce.number().int().min(0).default(5_000),
+    /**
+     * The restore test (cron, UTC): the newest usable backup restored into a scratch database, checked as a restore
+     * is, then dropped (restore_history kind `test`). Default Sundays 04:30 UTC; empty: never.
+     */
+    BACKUP_RESTORE_TEST_CRON: z.string().default('30 4 * * 0'),
     /** How often failed copies are retried and remote orphans removed (cron, UTC). Empty: never. */
     BACKUP_OFFSITE_RETRY_CRON: z.string().default('*/15 * * * *'),
   })

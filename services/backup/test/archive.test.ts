@@ -194,4 +194,22 @@ describe('a backup archive', () => {
     expect(await readdir(backupDir)).toEqual([older.manifest.name]);
     expect(await verifyArchive(older.directory, keyring)).toMatchObject({ ok: true });
   });
+
+  it('refuses media.tar up front when BACKUP_DIR lacks the space it needs (BACKUP_NO_SPACE), older backups untouched', async () => {
+    const backupDir = path.join(work, 'backups-full');
+    const older = await takeBackup(backupDir);
+    const mediaRoot = path.join(work, 'media');
+    await mkdir(path.join(mediaRoot, 'originals'), { recursive: true });
+    await writeFile(path.join(mediaRoot, 'originals', 'v.mp4'), Buffer.alloc(1000, 1));
+    const id = randomUUID();
+    // A reserve larger than any disk: the check must fail before media.tar is opened.
+    const attempt = runBackup(
+      { id, name: backupName(id, new Date()), components: ['uploads', 'media'], excludeTableData: [] },
+      { ...sources, mediaRoot, diskReserveBytes: 2 ** 60 },
+      backupDir,
+      keyring,
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'BACKUP_NO_SPACE', message: expect.stringContaining('media needs') });
+    expect(await readdir(backupDir)).toEqual([older.manifest.name]);
+  });
 });

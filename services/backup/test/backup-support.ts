@@ -10,12 +10,18 @@ export const TEST_BACKUP_KEY = 'backup-service-test-key-0123456789abcdef';
 export async function backupEnv(): Promise<{ work: string; env: Record<string, string> }> {
   const work = await mkdtemp(path.join(tmpdir(), 'castline-backup-'));
   await mkdir(path.join(work, 'uploads', 'logos'), { recursive: true });
+  for (const directory of ['originals', 'vod/v1', 'incoming', 'work']) await mkdir(path.join(work, 'media', directory), { recursive: true });
+  await mkdir(path.join(work, 'nginx', 'snippets'), { recursive: true });
+  await writeFile(path.join(work, 'nginx', 'nginx.conf'), 'events {}\n');
+  await writeFile(path.join(work, 'nginx', 'snippets', 'tls.conf'), 'ssl_protocols TLSv1.3;\n');
   await writeFile(path.join(work, 'local.env'), 'JWT_SECRET=test\nADMIN_EMAIL=admin@castline.local\n');
   return {
     work,
     env: {
       BACKUP_DIR: path.join(work, 'backups'),
       UPLOADS_DIR: path.join(work, 'uploads'),
+      MEDIA_ROOT: path.join(work, 'media'),
+      BACKUP_NGINX_DIR: path.join(work, 'nginx'),
       BACKUP_CONFIG_FILE: path.join(work, 'local.env'),
       BACKUP_ENCRYPTION_KEY: TEST_BACKUP_KEY,
     },

@@ -11,14 +11,22 @@ import { backupEnv, SEEDED_TABLES, seedEveryTable, tableDigests, waitUntil } fro
 let harness: ServiceHarness;
 let work: string;
 let uploadsDir: string;
+let mediaRoot: string;
 const leftovers: string[] = [];
 
 beforeAll(async () => {
   const setup = await backupEnv();
   work = setup.work;
   uploadsDir = setup.env.UPLOADS_DIR!;
+  mediaRoot = setup.env.MEDIA_ROOT!;
   harness = await startServiceHarness('backup_restore', startBackup, setup.env);
+  await harness.call(Rpc.backups.updateSettings, { components: ['database', 'uploads', 'media', 'config', 'nginx'] });
   await seedEveryTable(harness.databaseUrl);
+  await writeFile(path.join(mediaRoot, 'originals', 'v1.mp4'), Buffer.alloc(300_000, 7));
+  await writeFile(path.join(mediaRoot, 'vod', 'v1', 'index.m3u8'), '#EXTM3U\n');
+  // In flight: a tus upload being received and a transcode's scratch files are not archived.
+  await writeFile(path.join(mediaRoot, 'incoming', 'upload-1'), 'half an upload');
+  await writeFile(path.join(mediaRoot, 'work', 'segment.ts'), 'scratch');
   await writeFile(path.join(uploadsDir, 'logos', 'logo.png'), Buffer.from([1, 2, 3, 4]));
   await writeFile(path.join(uploadsDir, 'logos', 'big.png'), Buffer.alloc(200_000, 9));
 }, 60_000);
@@ -43,8 +51,16 @@ describe('backup and restore through the service', () => {
     expect(backup.components.map((component) => [component.kind, component.status])).toEqual([
       ['database', 'completed'],
       ['uploads', 'completed'],
+      ['media', 'completed'],
       ['config', 'completed'],
+      ['nginx', 'completed'],
     ]);
+    const directory = path.join(work, 'backups', backup.name);
+    expect((await readdir(directory)).sort()).toEqual(['config.env', 'database.pgdump', 'manifest.json', 'media.tar', 'nginx.tar', 'uploads.tar']);
+    const manifest = JSON.parse(await readFile(path.join(directory, 'manifest.json'), 'utf8')) as { files: { component: string; members?: { path: string }[] }[] };
+    const members = (kind: string) => manifest.files.find((file) => file.component === kind)!.members!.map((member) => member.path);
+    expect(members('media')).toEqual(['originals/v1.mp4', 'vod/v1/index.m3u8']);
+    expect(members('nginx')).toEqual(['nginx.conf', 'snippets/tls.conf']);
     const before = await tableDigests(harness.databaseUrl);
     // Every table is compared below; these hold rows (tables of areas added later are compared, possibly empty).
     for (const table of SEEDED_TABLES) expect({ table, rows: before[table]?.rows }).toEqual({ table, rows: expect.any(Number) });
@@ -58,6 +74,9 @@ describe('backup and restore through the service', () => {
     });
     await writeFile(path.join(uploadsDir, 'logos', 'logo.png'), 'changed');
     await writeFile(path.join(uploadsDir, 'logos', 'new.png'), 'new');
+    await writeFile(path.join(mediaRoot, 'originals', 'v1.mp4'), 'changed');
+    await writeFile(path.join(mediaRoot, 'vod', 'v1', 'extra.ts'), 'later');
+    await writeFile(path.join(work, 'local.env'), 'JWT_SECRET=rotated\nADMIN_EMAIL=admin@castline.local\nNEW_KEY=1\n');
     const changed = await tableDigests(harness.databaseUrl);
     expect(changed).not.toEqual(before);
 
@@ -123,6 +142,18 @@ describe('backup and restore through the service', () => {
     const entries = await readdir(uploadsDir, { recursive: true });
     expect(entries.filter((entry) => entry.endsWith('new.png'))).toEqual([path.join(`.pre-restore-${restore.id.replaceAll('-', '').slice(0, 8)}`, 'logos', 'new.png')]);
     expect(entries.some((entry) => entry.includes('.tmp'))).toBe(false);
+    // Media: the library as backed up, a later file moved aside, what was in flight left alone.
+    expect(await readFile(path.join(mediaRoot, 'originals', 'v1.mp4'))).toEqual(Buffer.alloc(300_000, 7));
+    const media = await readdir(mediaRoot, { recursive: true });
+    expect(media.filter((entry) => entry.endsWith('extra.ts'))).toEqual([path.join(`.pre-restore-${restore.id.replaceAll('-', '').slice(0, 8)}`, 'vod', 'v1', 'extra.ts')]);
+    expect(await readFile(path.join(mediaRoot, 'incoming', 'upload-1'), 'utf8')).toBe('half an upload');
+    // nginx and config are restored aside (read at start), the config with a key-only diff.
+    const aside = path.join(work, 'backups', `.restored-${restore.id.replaceAll('-', '').slice(0, 8)}`);
+    expect(await readFile(path.join(aside, 'nginx', 'snippets', 'tls.conf'), 'utf8')).toBe('ssl_protocols TLSv1.3;\n');
+    expect(await readFile(path.join(aside, 'config.env'), 'utf8')).toBe('JWT_SECRET=test\nADMIN_EMAIL=admin@castline.local\n');
+    const filesStep = finished.steps.find((step) => step.step === 'files')!;
+    expect(filesStep.detail).toContain('only in the current file: NEW_KEY; changed: JWT_SECRET');
+    expect(filesStep.detail).not.toContain('rotated');
     // The loop read again after the switch.
     expect(reads).toBeGreaterThan(0);
 

@@ -157,4 +157,40 @@ describe('tracking and attribution', () => {
       expect({ bad, status: response.statusCode, type: response.headers['content-type'] }).toEqual({ bad, status: 200, type: 'image/gif' });
     }
   });
+  it('analytics sources: clicks and conversions per utm_source, click id platform, referrer domain or direct', async () => {
+    const account = await seedAccount(bed, 'meta', '5160', { currency: 'USD', timezone: 'America/New_York' });
+    const campaign = await bed.prisma.campaign.create({ data: { accountId: account.id, platform: 'meta', externalId: 'c-sources', name: 'Sources', currency: 'USD' } });
+    const link = await bed.harness.call(Rpc.trackingLinks.create, { name: 'Sources ad', destinationUrl: 'https://shop.example/sources', accountId: account.id, campaignId: campaign.id });
+    const visit = async (query: string, headers: Record<string, string> = {}) => {
+      const response = await click(`/r/${link.code}${query}`, headers);
+      return new URL(response.headers.location as string).searchParams.get('cl_click')!;
+    };
+    const newsletter = await visit('?utm_source=Newsletter&gclid=G0', { referer: 'https://mail.example.com/' });
+    const google = await visit('?gclid=G1');
+    await visit('?fbclid=F1', { referer: 'https://m.facebook.com/' });
+    await visit('', { referer: 'https://blog.example.co.uk/post' });
+    await visit('', { referer: 'https://www.example.co.uk/' });
+    await visit('');
+    // A bot's click is no traffic.
+    await visit('?utm_source=newsletter', { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
+    // Attributed conversions take their click's source; an unattributed one (no click, no session) is direct.
+    await bed.harness.call(Rpc.conversions.record, { accountId: account.id, type: 'purchase', value: 5, currency: 'USD', orderId: 'src-1', clickId: newsletter });
+    await bed.harness.call(Rpc.conversions.record, { accountId: account.id, type: 'purchase', value: 7, currency: 'USD', orderId: 'src-2', clickId: google });
+    await bed.harness.call(Rpc.conversions.record, { accountId: account.id, type: 'signup', orderId: 'src-3' });
+
+    const range = { since: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), until: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) };
+    const byAccount = await bed.harness.call(Rpc.campaigns.analytics, { scope: 'account', id: account.id, ...range });
+    expect(byAccount.sources).toEqual([
+      { source: 'direct', kind: 'direct', clicks: 1, conversions: 1 },
+      { source: 'example.co.uk', kind: 'referrer', clicks: 2, conversions: 0 },
+      { source: 'google', kind: 'click_id', clicks: 1, conversions: 1 },
+      { source: 'newsletter', kind: 'utm', clicks: 1, conversions: 1 },
+      { source: 'facebook', kind: 'click_id', clicks: 1, conversions: 0 },
+    ]);
+    // The campaign's own: the unattributed conversion belongs to no campaign.
+    const byCampaign = await bed.harness.call(Rpc.campaigns.analytics, { scope: 'campaign', id: campaign.id, ...range });
+    expect(byCampaign.sources.find((share) => share.source === 'direct')).toEqual({ source: 'direct', kind: 'direct', clicks: 1, conversions: 0 });
+    // A currency no campaign of the account uses: nothing.
+    expect((await bed.harness.call(Rpc.campaigns.analytics, { scope: 'account', id: account.id, currency: 'JPY', ...range })).sources).toEqual([]);
+  });
 });

@@ -18,10 +18,14 @@ import { LiveModule } from './live/live.module';
 import { PlatformHealthService } from './health/platform-health.service';
 import { AlertsController, ChecksController, NotificationsController } from './monitoring/alerts.routes';
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
+import { LogFeed, LogsController } from './monitoring/logs.controller';
 import { SitesController } from './traffic/sites.routes';
 import { AnalyticsController } from './traffic/analytics.routes';
 import { AnalyticsFeed, AnalyticsStreamController } from './traffic/analytics-stream.controller';
+import { TrafficSearchController } from './traffic/search.routes';
+import { TrafficExportController } from './traffic/traffic-export.controller';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
+import { MediaDownloadController } from './media/media-download.controller';
 import { MediaUploadController } from './media/media-upload.controller';
 import { MediaVideosController } from './media/media.routes';
 import { UsersController } from './users/users.controller';
@@ -44,9 +48,12 @@ export class AppModule {
         SitesController,
         AnalyticsController,
         AnalyticsStreamController,
+        TrafficSearchController,
+        TrafficExportController,
         ChecksController,
         AlertsController,
         NotificationsController,
+        LogsController,
         ChannelsController,
         ChannelTelemetryController,
         ChannelStreamController,
@@ -58,9 +65,10 @@ export class AppModule {
         CampaignsController,
         BackupsController,
         MediaUploadController,
+        MediaDownloadController,
         MediaVideosController,
       ],
-      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, AnalyticsFeed],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LogFeed, AnalyticsFeed],
     };
   }
 }

@@ -33,6 +33,8 @@ export const GatewayConfigSchema = baseConfigSchema
     /** Audit rows older than this many days are deleted (hourly). */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
     HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+    /** The traffic-logger's internal export stream (TRAFFIC_INTERNAL_PORT), piped to the client of an export. */
+    TRAFFIC_EXPORT_URL: z.url().default('http://127.0.0.1:3016'),
     /** Signs X-Castline-Principal for tus uploads (nginx auth_request); media checks it with the same value. */
     MEDIA_UPLOAD_SECRET: z.string().min(16).default(DEV_MEDIA_UPLOAD_SECRET),
   })

@@ -79,6 +79,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/v1/campaigns/accounts/{id}': EVERYONE,
   'GET /api/v1/campaigns/accounts/{id}/runs': EVERYONE,
   'POST /api/v1/campaigns/accounts': ADMIN_ONLY,
+  'POST /api/v1/campaigns/accounts/discover': ADMIN_ONLY,
   'PATCH /api/v1/campaigns/accounts/{id}': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/pause': ADMIN_ONLY,
   'POST /api/v1/campaigns/accounts/{id}/resume': ADMIN_ONLY,
@@ -119,6 +120,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'PATCH /api/v1/media/videos/{id}': OPERATORS,
   'DELETE /api/v1/media/videos/{id}': OPERATORS,
   'POST /api/v1/media/videos/{id}/reprocess': OPERATORS,
+  'GET /api/v1/media/videos/{id}/download': EVERYONE,
   'GET /api/v1/health': 'public',
   'GET /metrics': 'public',
   'GET /healthz': 'public',
@@ -135,6 +137,15 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/v1/analytics/live': EVERYONE,
   'GET /api/v1/analytics/live/stream': EVERYONE,
   'GET /api/v1/analytics/channel-viewers': EVERYONE,
+  // traffic-logger: search, saved searches, history, journey, export
+  'POST /api/v1/traffic/search': EVERYONE,
+  'GET /api/v1/traffic/sessions/{id}/journey': EVERYONE,
+  'GET /api/v1/traffic/saved-searches': EVERYONE,
+  'POST /api/v1/traffic/saved-searches': EVERYONE,
+  'DELETE /api/v1/traffic/saved-searches/{id}': EVERYONE,
+  'GET /api/v1/traffic/search-history': EVERYONE,
+  'DELETE /api/v1/traffic/search-history': EVERYONE,
+  'POST /api/v1/traffic/export': OPERATORS,
 };
 
 let gateway: TestGateway;
@@ -172,8 +183,8 @@ async function servedRoutes(): Promise<string[]> {
   );
 }
 
-/** Routes that answer with a stream that never ends (server-sent events). */
-const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'GET /api/v1/analytics/live/stream']);
+/** Routes that answer with a stream (server-sent events that never end, downloads piped from a service). */
+const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export', 'GET /api/v1/analytics/live/stream']);
 
 /**
  * Calls a route with a throwaway id and an empty body: the guard decides before any validation. A streaming

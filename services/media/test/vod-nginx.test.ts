@@ -114,3 +114,33 @@ it('/vod/ serves a public video; made private, only a valid signed path plays it
   expect((await fetch(`${base}/vod/_signed/${playbackToken(playbackSecret, readyId, past)}/${past}/${readyId}/index.m3u8`)).status).toBe(410);
   expect((await fetch(`${base}/vod/_private/${readyId}/index.m3u8`)).status).toBe(403);
 });
+
+it('downloads go through the gateway check and nginx X-Accel-Redirect: the MP4 or the original, never other files', async () => {
+  // The video is private now (the test above): the MP4 comes from vod/_private/<id>/.
+  await prisma.videoVersion.create({ data: { videoId: readyId, kind: 'mp4', name: 'download', path: 'download.mp4', sizeBytes: 4096n, status: 'ready' } });
+  const mp4 = await fetch(`${base}/api/v1/media/videos/${readyId}/download`, { headers: bearer(adminToken) });
+  expect(mp4.status).toBe(200);
+  expect(mp4.headers.get('content-type')).toBe('video/mp4');
+  expect(mp4.headers.get('content-disposition')).toBe(`attachment; filename="Clip.mp4"; filename*=UTF-8''Clip.mp4`);
+  expect(mp4.headers.get('x-accel-redirect')).toBeNull();
+  expect(Buffer.from(await mp4.arrayBuffer())).toEqual(Buffer.alloc(4096, 1));
+  const ranged = await fetch(`${base}/api/v1/media/videos/${readyId}/download`, { headers: { ...bearer(adminToken), range: 'bytes=10-19' } });
+  expect(ranged.status).toBe(206);
+  expect(ranged.headers.get('content-range')).toBe('bytes 10-19/4096');
+
+  const original = await fetch(`${base}/api/v1/media/videos/${readyId}/download?file=original`, { headers: bearer(adminToken) });
+  expect(original.status).toBe(200);
+  expect(original.headers.get('content-disposition')).toContain('filename="clip.mp4"');
+  expect(await original.text()).toBe('original');
+
+  expect((await fetch(`${base}/api/v1/media/videos/${readyId}/download`)).status).toBe(401);
+  expect((await fetch(`${base}/api/v1/media/videos/${readyId}/download?file=work`, { headers: bearer(adminToken) })).status).toBe(400);
+  expect((await fetch(`${base}/api/v1/media/videos/00000000-0000-4000-8000-000000000000/download`, { headers: bearer(adminToken) })).status).toBe(404);
+  const uploading = await prisma.video.create({ data: { title: 'Half', originalFilename: 'half.mp4', status: 'uploading', sizeBytes: 10n } });
+  const notReady = await fetch(`${base}/api/v1/media/videos/${uploading.id}/download`, { headers: bearer(adminToken) });
+  expect(notReady.status).toBe(409);
+  expect((await fetch(`${base}/api/v1/media/videos/${uploading.id}/download?file=original`, { headers: bearer(adminToken) })).status).toBe(409);
+  // The internal location answers nobody from outside.
+  expect((await fetch(`${base}/_media_files/originals/${readyId}`)).status).toBe(404);
+  expect((await fetch(`${base}/_media_files/vod/_private/${readyId}/download.mp4`)).status).toBe(404);
+});

@@ -4,6 +4,7 @@ import { ActivityModule } from './activity/activity.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { ChecksModule } from './checks/checks.module';
 import type { MonitoringConfig } from './config';
+import { LogsModule } from './logs/logs.module';
 import { ProcessesModule } from './processes/processes.module';
 import { SystemModule } from './system/system.module';
 
@@ -19,6 +20,7 @@ export class AppModule {
         ProcessesModule,
         ChecksModule,
         AlertsModule,
+        LogsModule,
       ],
     };
   }

@@ -49,6 +49,8 @@ export const MonitoringConfigSchema = baseConfigSchema.extend({
   ALERTS_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(30),
   /** First retry delay; doubles per attempt up to an hour. */
   ALERTS_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  /** How long app_logs rows are kept (pruned hourly). */
+  APP_LOGS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   /** Test fault point: `exit-after-commit` kills the process (SIGKILL) between an outbox commit and its enqueue. */
   ALERTS_TEST_FAULT: z.enum(['none', 'exit-after-commit']).default('none'),
 }).superRefine((config, context) => {

@@ -54,6 +54,14 @@ export const TrafficLoggerConfigSchema = baseConfigSchema.extend({
   TRAFFIC_BOT_ROWS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   /** A request row per HLS segment too; off: segment hits only fold into view_sessions. */
   TRAFFIC_LOG_SEGMENTS: booleanFlag.default(false),
+  /** Search: statement_timeout of each search statement (beyond: 504 SEARCH_TIMEOUT). */
+  TRAFFIC_SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  /**
+   * The internal export stream (GET /internal/exports/<ticket>), which only the gateway calls: its own port,
+   * bound to loopback by default; in compose 0.0.0.0 on the internal network, never published or routed by nginx.
+   */
+  TRAFFIC_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+  TRAFFIC_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(3016),
 }).superRefine((config, context) => {
   if (config.TRAFFIC_STORE === 'clickhouse') {
     context.addIssue({ code: 'custom', path: ['TRAFFIC_STORE'], message: 'clickhouse is not built yet (see docs/ARCHITECTURE.md, Traffic): use postgres' });

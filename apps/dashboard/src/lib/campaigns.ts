@@ -2,9 +2,8 @@
 
 import type { AdAccountView, AnalyticsReply, CampaignEvent, CampaignView, CreativeList, SyncRunView, TrackingLinkView } from '@castline/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { toast } from 'sonner';
-import { openLiveFeed } from './live-metrics';
+import { useLiveFeedEvents } from './live-metrics';
 
 export type { AdAccountView, AnalyticsReply, CampaignView, CreativeList, SyncRunView, TrackingLinkView };
 
@@ -51,21 +50,14 @@ export function describeAccountEvent(event: CampaignEvent, name: string): string
  */
 export function useAccountEvents(): void {
   const client = useQueryClient();
-  useEffect(
-    () =>
-      openLiveFeed([], {
-        onConnection: () => undefined,
-        onMetrics: () => undefined,
-        onEvent: () => undefined,
-        onCampaign: (event) => {
-          const accounts = client.getQueryData<{ items: AdAccountView[] }>(campaignKeys.accounts());
-          const name = accounts?.items.find((account) => account.id === event.accountId)?.name ?? 'An ad account';
-          const text = describeAccountEvent(event, name);
-          if (text) toast.error(text);
-          void client.invalidateQueries({ queryKey: campaignKeys.accounts() });
-          void client.invalidateQueries({ queryKey: campaignKeys.runs(event.accountId) });
-        },
-      }),
-    [client],
-  );
+  useLiveFeedEvents({
+    onCampaign: (event) => {
+      const accounts = client.getQueryData<{ items: AdAccountView[] }>(campaignKeys.accounts());
+      const name = accounts?.items.find((account) => account.id === event.accountId)?.name ?? 'An ad account';
+      const text = describeAccountEvent(event, name);
+      if (text) toast.error(text);
+      void client.invalidateQueries({ queryKey: campaignKeys.accounts() });
+      void client.invalidateQueries({ queryKey: campaignKeys.runs(event.accountId) });
+    },
+  });
 }

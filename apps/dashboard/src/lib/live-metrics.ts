@@ -103,9 +103,9 @@ function socketUrl(): string {
 }
 
 export interface LiveFeedHandlers {
-  onConnection: (connection: LiveConnection) => void;
-  onMetrics: (metrics: ChannelMetrics) => void;
-  onEvent: (event: ChannelEventMessage) => void;
+  onConnection?: (connection: LiveConnection) => void;
+  onMetrics?: (metrics: ChannelMetrics) => void;
+  onEvent?: (event: ChannelEventMessage) => void;
   /** A new dashboard notification (the bell), whatever channels are followed. */
   onNotification?: (notification: NotificationEvent) => void;
   /** An ad account paused, failing or synced again (campaigns.events), whatever channels are followed. */
@@ -127,7 +127,7 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
   const setConnection = (next: LiveConnection) => {
     if (disposed || connection === next) return;
     connection = next;
-    handlers.onConnection(next);
+    handlers.onConnection?.(next);
   };
 
   const schedule = (delayMs: number) => {
@@ -185,9 +185,9 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
         setConnection('live');
       } else if (frame.type === 'metrics') {
         setConnection('live');
-        handlers.onMetrics(frame.data as ChannelMetrics);
+        handlers.onMetrics?.(frame.data as ChannelMetrics);
       } else if (frame.type === 'event') {
-        handlers.onEvent(frame.data as ChannelEventMessage);
+        handlers.onEvent?.(frame.data as ChannelEventMessage);
       } else if (frame.type === 'notification') {
         handlers.onNotification?.(frame.data as NotificationEvent);
       } else if (frame.type === 'campaign') {
@@ -247,6 +247,42 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
       else current.close(1000, 'page left');
     }
   };
+}
+
+/** What a page or component follows on the live feed besides channels: notifications and ad-account events. */
+export type LiveFeedEventHandlers = Pick<LiveFeedHandlers, 'onNotification' | 'onCampaign'>;
+
+const eventListeners = new Set<{ current: LiveFeedEventHandlers }>();
+let closeEventsFeed: (() => void) | null = null;
+
+/**
+ * Adds a listener to the one socket every events-only follower shares (subscribed to no channel: notifications
+ * and campaign events reach every socket). The socket opens with the first listener and closes with the last.
+ */
+export function followLiveFeedEvents(listener: { current: LiveFeedEventHandlers }): () => void {
+  eventListeners.add(listener);
+  closeEventsFeed ??= openLiveFeed([], {
+    onNotification: (notification) => eventListeners.forEach((each) => each.current.onNotification?.(notification)),
+    onCampaign: (event) => eventListeners.forEach((each) => each.current.onCampaign?.(event)),
+  });
+  return () => {
+    eventListeners.delete(listener);
+    if (eventListeners.size > 0) return;
+    closeEventsFeed?.();
+    closeEventsFeed = null;
+  };
+}
+
+/**
+ * Calls the handlers for the live feed's notifications and campaign events while the component is mounted.
+ * The latest handlers are used (no need to memoise them); every follower shares one socket.
+ */
+export function useLiveFeedEvents(handlers: LiveFeedEventHandlers): void {
+  const latest = useRef(handlers);
+  useEffect(() => {
+    latest.current = handlers;
+  });
+  useEffect(() => followLiveFeedEvents(latest), []);
 }
 
 interface FeedState {

@@ -5,3 +5,4 @@ export * from './latest-by-key';
 export * from './nats.client';
 export * from './transport';
 export { ERROR_HEADER } from './wire';
+export * from './stream-publish';

@@ -21,6 +21,23 @@ export interface GoogleFakeOptions {
 
 export type CustomerRefusal = 'CUSTOMER_NOT_ENABLED' | 'USER_PERMISSION_DENIED';
 
+/** A manager (MCC) account: no campaigns of its own, client customers (and sub-managers) linked under it. */
+export interface FakeManager {
+  id: string;
+  name: string;
+  currency: string;
+  timezone: string;
+  clients: string[];
+}
+
+/** Where a customer sits: under a manager (reached with login-customer-id) or directly accessible to the user. */
+export interface CustomerPlacement {
+  /** The manager it is linked under. */
+  manager?: string;
+  /** Also directly accessible to the OAuth user (listAccessibleCustomers). Default: only when it has no manager. */
+  direct?: boolean;
+}
+
 export interface GoogleFakeStats {
   calls: number;
   tokenCalls: number;
@@ -39,6 +56,10 @@ export class GoogleAdsFake {
   private readonly refreshTokens = new Set<string>();
   private readonly accessTokens = new Map<string, number>();
   private readonly refused = new Map<string, CustomerRefusal>();
+  private readonly managers = new Map<string, FakeManager>();
+  private readonly parents = new Map<string, string>();
+  /** Customers the OAuth user reaches without a manager (what listAccessibleCustomers answers). */
+  private readonly accessible = new Set<string>();
   private readonly window: CallWindow;
   private quotaUntil = 0;
   private readonly faults: Array<{ status: number; times: number }> = [];
@@ -74,9 +95,38 @@ export class GoogleAdsFake {
     await this.server.close();
   }
 
-  /** A customer (id without dashes). */
-  addCustomer(spec: FakeAccountSpec) {
-    return this.data.addAccount(spec);
+  /** A customer (id without dashes), directly accessible unless placed under a manager. */
+  addCustomer(spec: FakeAccountSpec, placement: CustomerPlacement = {}) {
+    const account = this.data.addAccount(spec);
+    this.place(spec.id, placement);
+    return account;
+  }
+
+  /** A manager account (MCC); its clients are added with `addCustomer(spec, { manager })` or listed here. */
+  addManager(spec: { id: string; name?: string; currency?: string; timezone?: string; clients?: string[] }, placement: CustomerPlacement = {}): FakeManager {
+    const manager = { id: spec.id, name: spec.name ?? `Manager ${spec.id}`, currency: spec.currency ?? 'USD', timezone: spec.timezone ?? 'UTC', clients: [] as string[] };
+    this.managers.set(manager.id, manager);
+    this.place(manager.id, placement);
+    for (const client of spec.clients ?? []) this.link(manager.id, client);
+    return manager;
+  }
+
+  private place(customerId: string, placement: CustomerPlacement): void {
+    if (placement.manager) this.link(placement.manager, customerId);
+    if (placement.direct ?? !placement.manager) this.accessible.add(customerId);
+  }
+
+  private link(managerId: string, customerId: string): void {
+    const manager = this.managers.get(managerId);
+    if (!manager) throw new Error(`no fake manager ${managerId}`);
+    if (!manager.clients.includes(customerId)) manager.clients.push(customerId);
+    this.parents.set(customerId, managerId);
+  }
+
+  /** Whether `customerId` is `managerId` or linked below it, at any depth. */
+  private within(customerId: string, managerId: string): boolean {
+    for (let at: string | undefined = customerId; at !== undefined; at = this.parents.get(at)) if (at === managerId) return true;
+    return false;
   }
 
   addRefreshToken(token: string): void {
@@ -133,51 +183,86 @@ export class GoogleAdsFake {
       return { access_token: accessToken, expires_in: 3599, scope: 'https://www.googleapis.com/auth/adwords', token_type: 'Bearer' };
     });
     this.server.post('/:version/customers/:customerId/googleAds::searchStream', (request, reply) => this.searchStream(request, reply));
+    this.server.get('/:version/customers::listAccessibleCustomers', (request, reply) => {
+      // login-customer-id plays no part here: the customers the OAuth user reaches directly.
+      if (this.admit(request, reply)) return reply;
+      return reply.send({ resourceNames: [...this.accessible].map((id) => `customers/${id}`) });
+    });
   }
 
-  private failure(reply: FastifyReply, status: number, statusText: string, message: string, errors: Array<Record<string, unknown>> = []) {
-    const requestId = randomUUID().replace(/-/g, '').slice(0, 22);
-    const details = errors.length === 0 ? [] : [{ '@type': `type.googleapis.com/google.ads.googleads.${this.options.version}.errors.GoogleAdsFailure`, errors, requestId }];
-    // searchStream answers its errors as a one-element array, like its results.
-    return reply.code(status).header('content-type', 'application/json; charset=UTF-8').send([{ error: { code: status, message, status: statusText, details } }]);
-  }
-
-  private async searchStream(request: FastifyRequest, reply: FastifyReply) {
-    const { customerId } = request.params as { customerId: string };
+  /**
+   * The checks every API request passes (the token endpoint excepted): OAuth token, developer token, injected
+   * quota and faults, the rate limit. True when it answered a failure (the caller stops).
+   */
+  private admit(request: FastifyRequest, reply: FastifyReply, customerId?: string): boolean {
+    const stream = customerId !== undefined;
     this.stats.calls += 1;
-    this.stats.byCustomer[customerId] = (this.stats.byCustomer[customerId] ?? 0) + 1;
+    if (customerId) this.stats.byCustomer[customerId] = (this.stats.byCustomer[customerId] ?? 0) + 1;
     const auth = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = this.accessTokens.get(auth);
     if (!expiry || expiry < Date.now()) {
-      return this.failure(reply, 401, 'UNAUTHENTICATED', 'Request is missing required authentication credential. Expected OAuth 2 access token.', [
+      this.failure(reply, 401, 'UNAUTHENTICATED', 'Request is missing required authentication credential. Expected OAuth 2 access token.', [
         { errorCode: { authenticationError: 'OAUTH_TOKEN_INVALID' }, message: 'Oauth token is invalid.' },
-      ]);
+      ], stream);
+      return true;
     }
     if (request.headers['developer-token'] !== this.options.developerToken) {
-      return this.failure(reply, 401, 'UNAUTHENTICATED', 'The developer token is not valid.', [
+      this.failure(reply, 401, 'UNAUTHENTICATED', 'The developer token is not valid.', [
         { errorCode: { authenticationError: 'DEVELOPER_TOKEN_INVALID' }, message: 'The developer token is not valid.' },
-      ]);
+      ], stream);
+      return true;
     }
     if (this.quotaUntil > Date.now()) {
       this.stats.injected += 1;
-      return this.exhausted(reply, Math.ceil((this.quotaUntil - Date.now()) / 1000), 'Number of operations for basic access');
+      this.exhausted(reply, Math.ceil((this.quotaUntil - Date.now()) / 1000), 'Number of operations for basic access', stream);
+      return true;
     }
     const fault = this.faults[0];
     if (fault) {
       fault.times -= 1;
       if (fault.times <= 0) this.faults.shift();
       this.stats.injected += 1;
-      return this.failure(reply, fault.status, fault.status === 503 ? 'UNAVAILABLE' : 'INTERNAL', 'The service is currently unavailable.');
+      this.failure(reply, fault.status, fault.status === 503 ? 'UNAVAILABLE' : 'INTERNAL', 'The service is currently unavailable.', [], stream);
+      return true;
     }
     if (!this.window.take()) {
       this.stats.rejected += 1;
-      return this.exhausted(reply, Math.max(1, Math.ceil(this.window.msUntilFree() / 1000)), 'Requests per developer token per window');
+      this.exhausted(reply, Math.max(1, Math.ceil(this.window.msUntilFree() / 1000)), 'Requests per developer token per window', stream);
+      return true;
     }
     this.stats.peakUsagePct = Math.max(this.stats.peakUsagePct, this.window.peakUsagePct);
-    const refusal = this.refused.get(customerId);
-    const customer = this.data.account(customerId);
-    if (refusal || !customer) {
-      const reason = refusal ?? 'CUSTOMER_NOT_FOUND';
+    return false;
+  }
+
+  /**
+   * Why the user may not reach `customerId` with this login-customer-id (undefined: it may). Without the header
+   * only directly accessible customers are reachable; with it, the login customer must be accessible and the
+   * target must be it or linked below it.
+   */
+  private refusal(customerId: string, loginCustomerId: string | undefined): CustomerRefusal | 'CUSTOMER_NOT_FOUND' | undefined {
+    const refused = this.refused.get(customerId);
+    if (refused) return refused;
+    if (!this.data.account(customerId) && !this.managers.has(customerId)) return 'CUSTOMER_NOT_FOUND';
+    if (loginCustomerId === undefined) return this.accessible.has(customerId) ? undefined : 'USER_PERMISSION_DENIED';
+    if (!this.accessible.has(loginCustomerId) || !this.within(customerId, loginCustomerId)) return 'USER_PERMISSION_DENIED';
+    return undefined;
+  }
+
+  private failure(reply: FastifyReply, status: number, statusText: string, message: string, errors: Array<Record<string, unknown>> = [], stream = true) {
+    const requestId = randomUUID().replace(/-/g, '').slice(0, 22);
+    const details = errors.length === 0 ? [] : [{ '@type': `type.googleapis.com/google.ads.googleads.${this.options.version}.errors.GoogleAdsFailure`, errors, requestId }];
+    const error = { error: { code: status, message, status: statusText, details } };
+    // searchStream answers its errors as a one-element array, like its results; other methods as one object.
+    return reply.code(status).header('content-type', 'application/json; charset=UTF-8').send(stream ? [error] : error);
+  }
+
+  private async searchStream(request: FastifyRequest, reply: FastifyReply) {
+    const { customerId } = request.params as { customerId: string };
+    if (this.admit(request, reply, customerId)) return reply;
+    const loginHeader = request.headers['login-customer-id'];
+    const loginCustomerId = typeof loginHeader === 'string' && loginHeader !== '' ? loginHeader.replace(/-/g, '') : undefined;
+    const reason = this.refusal(customerId, loginCustomerId);
+    if (reason) {
       const message =
         reason === 'CUSTOMER_NOT_ENABLED'
           ? "The customer account can't be accessed because it is not yet enabled or has been deactivated."
@@ -188,9 +273,30 @@ export class GoogleAdsFake {
     }
     const query = String((request.body as { query?: string } | undefined)?.query ?? '');
     const from = /\bFROM\s+(\w+)/i.exec(query)?.[1]?.toLowerCase();
+    const manager = this.managers.get(customerId);
+    const info = manager ?? this.data.account(customerId)!;
     if (from === 'customer') {
-      return reply.send([{ results: [{ customer: { resourceName: `customers/${customer.id}`, id: customer.id, descriptiveName: customer.name, currencyCode: customer.currency, timeZone: customer.timezone } }], fieldMask: 'customer.id,customer.descriptiveName,customer.currencyCode,customer.timeZone', requestId: randomUUID() }]);
+      return reply.send([
+        {
+          results: [{ customer: { resourceName: `customers/${info.id}`, id: info.id, descriptiveName: info.name, currencyCode: info.currency, timeZone: info.timezone, manager: manager !== undefined } }],
+          fieldMask: 'customer.id,customer.descriptiveName,customer.currencyCode,customer.timeZone,customer.manager',
+          requestId: randomUUID(),
+        },
+      ]);
     }
+    if (from === 'customer_client') {
+      const maxLevel = /customer_client\.level\s*<=\s*(\d+)/i.exec(query)?.[1];
+      return reply.send([{ results: this.customerClients(customerId, maxLevel === undefined ? Infinity : Number(maxLevel)), fieldMask: 'customerClient.clientCustomer,customerClient.level,customerClient.manager,customerClient.descriptiveName,customerClient.currencyCode,customerClient.timeZone,customerClient.id,customerClient.status', requestId: randomUUID() }]);
+    }
+    if (manager && (from === 'campaign' || from === 'ad_group_ad')) {
+      return this.failure(reply, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [
+        {
+          errorCode: { queryError: 'REQUESTED_METRICS_FOR_MANAGER' },
+          message: 'Metrics cannot be requested for a manager account. To retrieve metrics, issue separate requests against each client account under the manager account.',
+        },
+      ]);
+    }
+    const customer = this.data.account(customerId)!;
     const range = /segments\.date\s+BETWEEN\s+'(\d{4}-\d{2}-\d{2})'\s+AND\s+'(\d{4}-\d{2}-\d{2})'/i.exec(query);
     if ((from !== 'campaign' && from !== 'ad_group_ad') || !range || range[1]! > range[2]!) {
       return this.failure(reply, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [
@@ -225,14 +331,44 @@ export class GoogleAdsFake {
     raw.end(']');
   }
 
-  private exhausted(reply: FastifyReply, retrySeconds: number, rateName: string) {
+  /**
+   * FROM customer_client of a customer: itself at level 0 and, for a manager, every client below it (direct and
+   * indirect, level = depth), as the API answers it (int64 fields as strings).
+   */
+  private customerClients(rootId: string, maxLevel: number): Array<Record<string, unknown>> {
+    const rows: Array<Record<string, unknown>> = [];
+    const visit = (id: string, level: number) => {
+      if (level > maxLevel) return;
+      const manager = this.managers.get(id);
+      const info = manager ?? this.data.account(id);
+      if (!info) return;
+      rows.push({
+        customerClient: {
+          resourceName: `customers/${rootId}/customerClients/${id}`,
+          clientCustomer: `customers/${id}`,
+          level: String(level),
+          manager: manager !== undefined,
+          descriptiveName: info.name,
+          currencyCode: info.currency,
+          timeZone: info.timezone,
+          id,
+          status: this.refused.get(id) === 'CUSTOMER_NOT_ENABLED' ? 'CANCELED' : 'ENABLED',
+        },
+      });
+      for (const client of manager?.clients ?? []) visit(client, level + 1);
+    };
+    visit(rootId, 0);
+    return rows;
+  }
+
+  private exhausted(reply: FastifyReply, retrySeconds: number, rateName: string, stream = true) {
     return this.failure(reply, 429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', [
       {
         errorCode: { quotaError: 'RESOURCE_EXHAUSTED' },
         message: `Too many requests. Retry in ${retrySeconds} seconds.`,
         details: { quotaErrorDetails: { rateScope: 'DEVELOPER', rateName, retryDelay: `${retrySeconds}s` } },
       },
-    ]);
+    ], stream);
   }
 
   private rows(customerId: string, from: 'campaign' | 'ad_group_ad', since: string, until: string): Array<Record<string, unknown>> {

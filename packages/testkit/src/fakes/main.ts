@@ -17,6 +17,8 @@ export const DEMO_CREDENTIALS = {
     clientId: 'fake-client-id',
     clientSecret: 'fake-client-secret',
   },
+  /** A manager account (MCC) with two clients, not connected by npm start: the connect form discovers them. */
+  googleManager: { managerId: '3030303030', clientIds: ['3030303031', '3030303032'] },
 } as const;
 
 export async function startDemoFakes(ports: { meta?: number; google?: number } = {}) {
@@ -27,6 +29,10 @@ export async function startDemoFakes(ports: { meta?: number; google?: number } =
   const google = new GoogleAdsFake();
   google.addCustomer({ id: DEMO_CREDENTIALS.google.customerId, name: 'Demo Google customer', currency: 'USD', timezone: 'America/New_York', campaigns: 3, adsPerCampaign: 2 });
   google.addRefreshToken(DEMO_CREDENTIALS.google.refreshToken);
+  const { managerId, clientIds } = DEMO_CREDENTIALS.googleManager;
+  google.addManager({ id: managerId, name: 'Demo manager account', currency: 'USD', timezone: 'America/New_York' });
+  google.addCustomer({ id: clientIds[0], name: 'Demo client (EUR)', currency: 'EUR', timezone: 'Europe/Berlin', campaigns: 2, adsPerCampaign: 1 }, { manager: managerId });
+  google.addCustomer({ id: clientIds[1], name: 'Demo client (USD)', currency: 'USD', timezone: 'America/New_York', campaigns: 2, adsPerCampaign: 1 }, { manager: managerId });
   await meta.start(ports.meta ?? 4610);
   await google.start(ports.google ?? 4620);
   return { meta, google, close: async () => Promise.all([meta.close(), google.close()]) };

@@ -8,7 +8,8 @@ import type { BackupKeyring } from '../crypto/backup-keyring';
 import { startDump } from '../database/pg-dump';
 import { locatePgTool, serverVersionOf } from '../database/pg-tools';
 import { openSnapshot, serverVersionNum } from '../database/snapshot';
-import { packDirectory } from '../files/tar-pack';
+import { archivedBytes, ensureFreeSpace, excludedFrom } from '../files/file-components';
+import { listFiles, packDirectory, totalSize } from '../files/tar-pack';
 import { databaseNameOf } from '@castline/db';
 
 export const APP_VERSION: string = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
@@ -24,7 +25,13 @@ export interface BackupPlan {
 export interface BackupSources {
   databaseUrl: string;
   uploadsDir: string;
+  /** MEDIA_ROOT (media.tar: its library, without incoming/ and work/); unset: the media component is skipped. */
+  mediaRoot?: string;
+  /** The rendered nginx config directory (nginx.tar); unset: skipped. */
+  nginxDir?: string;
   configFile?: string;
+  /** Free bytes kept on BACKUP_DIR besides what media.tar needs (BACKUP_DISK_RESERVE_BYTES). */
+  diskReserveBytes?: number;
   pgBinDir?: string;
   lowPriority: boolean;
 }
@@ -86,15 +93,20 @@ export async function runBackup(plan: BackupPlan, sources: BackupSources, backup
         } finally {
           await snapshot.release();
         }
-      } else if (component === 'uploads') {
-        const pack = packDirectory(sources.uploadsDir);
-        file = await writer.add('uploads', pack.stream, { members: pack.members, onProgress: hooks.onProgress });
       } else if (component === 'config') {
         if (!sources.configFile || !(await exists(sources.configFile))) continue;
         file = await writer.add('config', createReadStream(sources.configFile), { onProgress: hooks.onProgress });
       } else {
-        // media and nginx: not archived yet (see the README).
-        continue;
+        const root = component === 'uploads' ? sources.uploadsDir : component === 'media' ? sources.mediaRoot : sources.nginxDir;
+        if (!root) continue;
+        const files = await listFiles(root, excludedFrom(component));
+        if (component === 'media') {
+          // Media can be most of the disk: refuse up front rather than fill BACKUP_DIR half-way.
+          const needed = archivedBytes(await totalSize(root, files), files.length);
+          await ensureFreeSpace(writer.partialDir, needed + (sources.diskReserveBytes ?? 0), 'media');
+        }
+        const pack = packDirectory(root, files);
+        file = await writer.add(component, pack.stream, { members: pack.members, onProgress: hooks.onProgress });
       }
       await hooks.onComponent?.(component, file);
     }

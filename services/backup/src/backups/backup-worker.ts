@@ -9,6 +9,7 @@ import { BackupKeyring } from '../crypto/backup-keyring';
 import { OffsiteService } from '../offsite/offsite.service';
 import { RestoreRunner } from '../restore/restore-runner';
 import { ArchiveStore } from './archive-store';
+import { BackupHealth } from './backup-health';
 import { backupName, runBackup } from './backup-runner';
 import { BackupsRepository } from './backups.repository';
 import { BackupsService } from './backups.service';
@@ -61,6 +62,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly bus: EventBus,
     private readonly restores: RestoreRunner,
     private readonly offsite: OffsiteService,
+    private readonly health: BackupHealth,
   ) {
     this.keyring = new BackupKeyring(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_KEYS_OLD);
   }
@@ -70,6 +72,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     await this.recover();
     await this.service.applySchedules();
     await this.offsite.applySchedule();
+    await this.restores.applyTestSchedule();
     this.processor = await this.jobs.process(Queues.backups, (job) => this.run(job.data), {
       concurrency: 1,
       // A restore or a large backup runs for long; its lock is renewed meanwhile, a dead process's job comes back.
@@ -108,9 +111,23 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
       case 'retention':
         return this.retention();
       case 'restore':
-        return this.restores.run(job.restoreId, this.keyring);
+        return this.counted('restore', this.restores.run(job.restoreId, this.keyring));
+      case 'restore-test':
+        return this.counted('restore_test', this.restores.runTest(this.keyring));
       case 'offsite':
         return this.offsite.run(job);
+    }
+  }
+
+  /** Counts a job whose outcome says it failed (castline_backup_failures_total). */
+  private async counted(kind: string, outcome: Promise<string>): Promise<string> {
+    try {
+      const result = await outcome;
+      if (result.startsWith('failed')) this.health.failures.inc({ kind });
+      return result;
+    } catch (error) {
+      this.health.failures.inc({ kind });
+      throw error;
     }
   }
 
@@ -136,6 +153,9 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
         {
           databaseUrl: backupDatabaseUrl(this.config),
           uploadsDir: this.config.UPLOADS_DIR,
+          mediaRoot: this.config.MEDIA_ROOT,
+          nginxDir: this.config.BACKUP_NGINX_DIR,
+          diskReserveBytes: this.config.BACKUP_DISK_RESERVE_BYTES,
           configFile: this.config.BACKUP_CONFIG_FILE,
           pgBinDir: this.config.PG_BIN_DIR,
           lowPriority: this.config.BACKUP_LOW_PRIORITY,
@@ -172,6 +192,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
       const message = (error as Error).message;
       await this.backups.update(id, { status: 'failed', error: message, completedAt: new Date() });
       await this.backups.failRunningComponents(id, message);
+      this.health.failures.inc({ kind: 'backup' });
       throw error;
     }
   }
@@ -186,6 +207,7 @@ export class BackupWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const result = await verifyArchive(this.archives.directoryOf(row.name), this.keyring, { expectedManifestSha256: row.manifestSha256 ?? undefined });
     await this.backups.update(row.id, result.ok ? { status: 'verified', verifiedAt: new Date(), error: null } : { status: 'corrupt', error: result.problems.join('; ') });
     progress.report('verify', 0, true);
+    if (!result.ok) this.health.failures.inc({ kind: 'verify' });
     return result.ok ? 'verified' : 'corrupt';
   }
 

@@ -4,6 +4,7 @@ import { OffsiteRepository } from '../offsite/offsite.repository';
 import { OffsiteService } from '../offsite/offsite.service';
 import { RestoreRunner } from '../restore/restore-runner';
 import { ArchiveStore } from './archive-store';
+import { BackupHealth } from './backup-health';
 import { BackupWorker } from './backup-worker';
 import { BackupsController } from './backups.controller';
 import { BackupsRepository } from './backups.repository';
@@ -11,6 +12,6 @@ import { BackupsService } from './backups.service';
 
 @Module({
   controllers: [BackupsController],
-  providers: [BackupsRepository, BackupsService, ArchiveStore, RestoreRunner, BackupWorker, Jobs, OffsiteRepository, OffsiteService],
+  providers: [BackupsRepository, BackupsService, ArchiveStore, RestoreRunner, BackupWorker, Jobs, OffsiteRepository, OffsiteService, BackupHealth],
 })
 export class BackupsModule {}

@@ -103,4 +103,14 @@ export class BackupsRepository {
   updateRestore(id: string, data: Prisma.RestoreHistoryUncheckedUpdateInput): Promise<RestoreHistory> {
     return this.prisma.restoreHistory.update({ where: { id }, data });
   }
+
+  /** The newest backup that completed (completed or verified since), by completion time. */
+  lastSuccess(): Promise<SystemBackup | null> {
+    return this.prisma.systemBackup.findFirst({ where: { status: { in: ['completed', 'verified'] }, completedAt: { not: null } }, orderBy: { completedAt: 'desc' } });
+  }
+
+  /** The newest restore test that succeeded. */
+  lastRestoreTest(): Promise<RestoreHistory | null> {
+    return this.prisma.restoreHistory.findFirst({ where: { kind: 'test', result: 'success' }, orderBy: { finishedAt: 'desc' } });
+  }
 }

@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { databaseNameOf, maintenanceUrlOf, quoteIdentifier, withDatabaseName, withPgClient } from '@castline/db';
 import { countRows, listTables } from '../database/snapshot';
+import { backupDatabaseUrl, type BackupConfig } from '../config';
+import { PgBouncerConsole } from './pgbouncer-console';
 
 /** The backup service's own tables: a restore copies them from the live database so catalogue and history survive. */
 export const BACKUP_TABLES = ['backup_settings', 'system_backups', 'backup_components', 'restore_history'] as const;
@@ -12,7 +14,11 @@ export class DatabaseSwitch {
   readonly live: string;
   readonly maintenanceUrl: string;
 
-  constructor(readonly liveUrl: string) {
+  constructor(
+    readonly liveUrl: string,
+    /** With PgBouncer in front (production), its pools are paused across the renames: clients wait, see no error. */
+    readonly pooler?: PgBouncerConsole,
+  ) {
     this.live = databaseNameOf(liveUrl);
     this.maintenanceUrl = maintenanceUrlOf(liveUrl);
   }
@@ -69,13 +75,20 @@ export class DatabaseSwitch {
   /**
    * The switch, from the maintenance database: the live database stops taking connections, its sessions are
    * ended, and in one transaction live becomes `previous` and `incoming` becomes live. Pools reconnect to the
-   * same name and find the restored database. Returns how long the live name refused connections (ms).
+   * same name and find the restored database. With PgBouncer, its pools are paused first (PAUSE waits for the
+   * transactions in flight; new ones queue in PgBouncer) and resumed last: its clients see a pause, not an error.
+   * Returns how long the live name was unavailable (ms).
    */
   async swap(incoming: string, previous: string): Promise<number> {
     const client = new Client({ connectionString: this.maintenanceUrl, application_name: 'castline-backup-switch' });
     await client.connect();
     const started = performance.now();
+    let paused = false;
     try {
+      if (this.pooler) {
+        await this.pooler.pause();
+        paused = true;
+      }
       await client.query(`ALTER DATABASE ${quoteIdentifier(this.live)} ALLOW_CONNECTIONS false`);
       try {
         for (let attempt = 0; ; attempt++) {
@@ -97,12 +110,27 @@ export class DatabaseSwitch {
         await client.query(`ALTER DATABASE ${quoteIdentifier(this.live)} ALLOW_CONNECTIONS true`).catch(() => undefined);
         throw error;
       }
+      if (paused) {
+        paused = false;
+        await this.pooler!.resume();
+      }
       const windowMs = Math.round(performance.now() - started);
       // The old database keeps its name `previous`, reachable again for undo and inspection.
       await client.query(`ALTER DATABASE ${quoteIdentifier(previous)} ALLOW_CONNECTIONS true`);
       return windowMs;
     } finally {
+      // A failure before the renames committed: the old database is live again, its clients proceed.
+      if (paused) await this.pooler!.resume().catch(() => undefined);
       await client.end();
     }
   }
+}
+
+/** The switch for a configuration: through PgBouncer's console when BACKUP_PGBOUNCER_ADMIN_URL is set. */
+export function databaseSwitchFor(config: BackupConfig): DatabaseSwitch {
+  const liveUrl = backupDatabaseUrl(config);
+  const pooler = config.BACKUP_PGBOUNCER_ADMIN_URL
+    ? new PgBouncerConsole(config.BACKUP_PGBOUNCER_ADMIN_URL, config.BACKUP_PGBOUNCER_DATABASE ?? databaseNameOf(liveUrl), config.BACKUP_PGBOUNCER_PAUSE_TIMEOUT_MS)
+    : undefined;
+  return new DatabaseSwitch(liveUrl, pooler);
 }

@@ -1,27 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCodes, Events, Queues, type RestoreStep, type RestoreView } from '@castline/contracts';
 import { createPrismaClient, readMigrationsList, applyMigrations } from '@castline/db';
 import { AppError, CONFIG, EventBus, Jobs } from '@castline/platform';
-import { COMPONENT_FILES, type Manifest } from '../archive/manifest';
+import type { Manifest } from '../archive/manifest';
 import { verifyArchive } from '../archive/verify';
 import { OffsiteService } from '../offsite/offsite.service';
 import { ArchiveStore } from '../backups/archive-store';
 import { BackupsRepository } from '../backups/backups.repository';
-import { backupDatabaseUrl, type BackupConfig } from '../config';
+import type { BackupConfig } from '../config';
 import type { BackupKeyring } from '../crypto/backup-keyring';
 import { DecryptStream } from '../crypto/stream-cipher';
 import { locatePgTool, serverVersionOf } from '../database/pg-tools';
 import { serverVersionNum } from '../database/snapshot';
-import { listFiles } from '../files/tar-pack';
-import { tarEntries } from '../files/tar-read';
-import { DatabaseSwitch } from './database-switch';
+import { excludedFrom, type TarComponent } from '../files/file-components';
+import { envKeyDiff, extractTree, restoreTree } from '../files/tar-restore';
+import { databaseSwitchFor, type DatabaseSwitch } from './database-switch';
 import { pgRestore } from './pg-restore';
 import { toRestoreView } from '../backups/views';
 import { busy } from '../backups/backups.service';
+
+export const RESTORE_TEST_SCHEDULER_ID = 'restore-test-schedule';
 
 export const RESTORE_STEPS = ['verify', 'restore_database', 'check', 'copy_backup_tables', 'switch', 'files', 'done'] as const;
 export type RestoreStepName = (typeof RESTORE_STEPS)[number];
@@ -38,6 +41,9 @@ interface SwitchJournal {
 
 /** Refusals that are the request's fault or the backup's, not a crash. */
 class RestoreRefused extends Error {}
+
+const switchDetail = (databases: DatabaseSwitch, windowMs: number) =>
+  databases.pooler ? `PgBouncer paused ${databases.pooler.database} for ${windowMs} ms` : `connections refused for ${windowMs} ms`;
 
 const shortId = (id: string) => id.replaceAll('-', '').slice(0, 8);
 
@@ -64,8 +70,20 @@ export class RestoreRunner {
     this.queue = jobs.queue(Queues.backups);
   }
 
+  /** Creates or removes the restore-test scheduler (BACKUP_RESTORE_TEST_CRON, UTC). */
+  async applyTestSchedule(): Promise<void> {
+    const pattern = this.config.BACKUP_RESTORE_TEST_CRON.trim();
+    if (pattern) {
+      await this.queue.upsertScheduler(RESTORE_TEST_SCHEDULER_ID, { pattern, timezone: 'UTC' }, {
+        name: 'restore-test',
+        data: { kind: 'restore-test', trigger: 'schedule' },
+        options: { removeOnComplete: 100, removeOnFail: 100 },
+      });
+    } else await this.queue.removeScheduler(RESTORE_TEST_SCHEDULER_ID);
+  }
+
   private get databases(): DatabaseSwitch {
-    return new DatabaseSwitch(backupDatabaseUrl(this.config));
+    return databaseSwitchFor(this.config);
   }
 
   private journalPath(restoreId: string): string {
@@ -117,19 +135,14 @@ export class RestoreRunner {
     const databases = this.databases;
     const previous = `${databases.live}_undone_${shortId(restoreId)}`;
     const steps: RestoreStep[] = [];
-    const step = async (name: RestoreStepName, work: () => Promise<string | void>, data: Record<string, unknown> = {}) => {
-      steps.push({ step: name, startedAt: new Date().toISOString() });
-      await this.record(restoreId, steps, data);
-      const detail = await work();
-      Object.assign(steps.at(-1)!, { finishedAt: new Date().toISOString(), result: 'success', ...(detail ? { detail } : {}) });
-    };
+    const step = this.stepper(restoreId, steps);
     try {
       await step('copy_backup_tables', () => databases.copyBackupTables(target));
       let windowMs = 0;
       await step('switch', async () => {
         await writeFile(this.journalPath(restoreId), JSON.stringify({ restoreId, live: databases.live, incoming: target, previous, keepIncoming: true } satisfies SwitchJournal));
         windowMs = await databases.swap(target, previous);
-        return `connections refused for ${windowMs} ms`;
+        return switchDetail(databases, windowMs);
       });
       await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
       await rm(this.journalPath(restoreId), { force: true });
@@ -138,11 +151,26 @@ export class RestoreRunner {
       this.bus.publish(Events.backupRestored, { restoreId, backupId: null, database: databases.live });
       return 'success';
     } catch (error) {
-      const current = steps.at(-1);
-      if (current && !current.finishedAt) Object.assign(current, { finishedAt: new Date().toISOString(), result: 'failed', error: (error as Error).message });
-      await this.record(restoreId, steps, { result: 'failed', error: (error as Error).message, finishedAt: new Date() });
-      return `failed: ${(error as Error).message}`;
+      return this.recordFailure(restoreId, steps, error as Error);
     }
+  }
+
+  /** Runs named steps, each recorded with its times, result and detail (undo and the restore test). */
+  private stepper(id: string, steps: RestoreStep[]) {
+    return async (name: RestoreStepName, work: () => Promise<string | void>, data: Record<string, unknown> = {}) => {
+      steps.push({ step: name, startedAt: new Date().toISOString() });
+      await this.record(id, steps, data);
+      const detail = await work();
+      Object.assign(steps.at(-1)!, { finishedAt: new Date().toISOString(), result: 'success', ...(detail ? { detail } : {}) });
+    };
+  }
+
+  /** Marks the running step and the row failed. */
+  private async recordFailure(id: string, steps: RestoreStep[], error: Error): Promise<string> {
+    const current = steps.at(-1);
+    if (current && !current.finishedAt) Object.assign(current, { finishedAt: new Date().toISOString(), result: 'failed', error: error.message });
+    await this.record(id, steps, { result: 'failed', error: error.message, finishedAt: new Date() });
+    return `failed: ${error.message}`;
   }
 
   private async record(id: string, steps: RestoreStep[], data: Record<string, unknown> = {}): Promise<void> {
@@ -197,16 +225,7 @@ export class RestoreRunner {
       end();
 
       await begin('restore_database', { restoreDatabase: incoming });
-      const dump = manifest.files.find((file) => file.component === 'database');
-      if (!dump) throw new RestoreRefused('the backup holds no database');
-      const server = serverVersionOf(await serverVersionNum(databases.liveUrl));
-      const tool = await locatePgTool('pg_restore', server, this.config.PG_BIN_DIR);
-      await databases.drop(incoming);
-      await databases.create(incoming, this.config.BACKUP_RESTORE_ROLE);
-      await pgRestore(tool, databases.urlOf(incoming), createReadStream(path.join(directory, dump.path)).pipe(new DecryptStream(keyring)), {
-        lowPriority: this.config.BACKUP_LOW_PRIORITY,
-        role: this.config.BACKUP_RESTORE_ROLE,
-      });
+      await this.restoreInto(databases, incoming, directory, manifest, keyring);
       end();
 
       await begin('check');
@@ -222,7 +241,7 @@ export class RestoreRunner {
       const windowMs = await databases.swap(incoming, previous);
       switched = true;
       this.faultAt('switched');
-      end(`connections refused for ${windowMs} ms`);
+      end(switchDetail(databases, windowMs));
       await this.record(restoreId, steps, { previousDatabase: previous, switchWindowMs: windowMs });
       await rm(this.journalPath(restoreId), { force: true });
 
@@ -245,6 +264,59 @@ export class RestoreRunner {
       if (error instanceof RestoreRefused || error instanceof AppError) return `failed: ${message}`;
       throw error;
     }
+  }
+
+  /**
+   * The scheduled restore test (BACKUP_RESTORE_TEST_CRON): the newest usable backup is verified, restored into a
+   * scratch database `<db>_restoretest_<id>`, checked as a restore is (counts, migrations, every model, an admin),
+   * then dropped. Recorded in restore_history as kind `test`; the live database is never touched. A failure marks
+   * nothing but the history row (and the metrics): the backup itself is marked corrupt only by verify.
+   */
+  async runTest(keyring: BackupKeyring): Promise<string> {
+    const backup = (await this.backups.usable())[0];
+    if (!backup) return 'nothing to test';
+    const id = randomUUID();
+    const databases = this.databases;
+    const scratch = `${databases.live}_restoretest_${shortId(id)}`;
+    const row = await this.backups.createIfIdle((tx) =>
+      tx.restoreHistory.create({ data: { id, backupId: backup.id, backupName: backup.name, kind: 'test', step: 'verify', restoreDatabase: scratch } }),
+    );
+    if (!row) return 'skipped: busy';
+    const steps: RestoreStep[] = [];
+    const step = this.stepper(id, steps);
+    try {
+      let manifest!: Manifest;
+      const directory = this.archives.directoryOf(backup.name);
+      await step('verify', async () => {
+        await this.offsite.ensureLocal(backup);
+        const verified = await verifyArchive(directory, keyring, { expectedManifestSha256: backup.manifestSha256 ?? undefined });
+        if (!verified.ok || !verified.manifest) throw new RestoreRefused(`the backup failed verification: ${verified.problems.join('; ')}`);
+        manifest = verified.manifest;
+      });
+      await step('restore_database', () => this.restoreInto(databases, scratch, directory, manifest, keyring));
+      await step('check', () => this.check(databases, scratch, manifest));
+      await step('done', () => databases.drop(scratch));
+      await this.record(id, steps, { result: 'success', finishedAt: new Date(), error: null });
+      return 'success';
+    } catch (error) {
+      return this.recordFailure(id, steps, error as Error);
+    } finally {
+      await databases.drop(scratch).catch(() => undefined);
+    }
+  }
+
+  /** (b): pg_restore of the backup's dump into a new database `name` (dropped first if a crash left one). */
+  private async restoreInto(databases: DatabaseSwitch, name: string, directory: string, manifest: Manifest, keyring: BackupKeyring): Promise<void> {
+    const dump = manifest.files.find((file) => file.component === 'database');
+    if (!dump) throw new RestoreRefused('the backup holds no database');
+    const server = serverVersionOf(await serverVersionNum(databases.liveUrl));
+    const tool = await locatePgTool('pg_restore', server, this.config.PG_BIN_DIR);
+    await databases.drop(name);
+    await databases.create(name, this.config.BACKUP_RESTORE_ROLE);
+    await pgRestore(tool, databases.urlOf(name), createReadStream(path.join(directory, dump.path)).pipe(new DecryptStream(keyring)), {
+      lowPriority: this.config.BACKUP_LOW_PRIORITY,
+      role: this.config.BACKUP_RESTORE_ROLE,
+    });
   }
 
   /** (c): counts, migrations, smoke queries. Returns a summary for the step's detail. */
@@ -280,38 +352,38 @@ export class RestoreRunner {
   }
 
   /**
-   * (e): each uploaded file is written under a temp name beside its target, then renamed over it; files the
-   * backup does not hold move aside into UPLOADS_DIR/.pre-restore-<id>/ (never deleted).
+   * (e): uploads and media: each file written under a temp name beside its target (streamed), then renamed over
+   * it; files of that directory the backup does not hold move aside into `<dir>/.pre-restore-<id>/` (never
+   * deleted; media's incoming/ and work/ are left alone). nginx.tar and config.env are restored aside into
+   * BACKUP_DIR/.restored-<id>/ (nginx renders its config at start; env is read once at start), config.env with a
+   * key-only diff against the current file.
    */
   private async restoreFiles(directory: string, manifest: Manifest, keyring: BackupKeyring, restoreId: string): Promise<string> {
-    const uploads = manifest.files.find((file) => file.component === 'uploads');
-    if (!uploads) return 'no files in the backup';
-    const root = path.resolve(this.config.UPLOADS_DIR);
-    const restored = new Set<string>();
-    const source = createReadStream(path.join(directory, COMPONENT_FILES.uploads)).pipe(new DecryptStream(keyring));
-    for await (const entry of tarEntries(source)) {
-      const target = path.resolve(root, entry.header.name);
-      if (!target.startsWith(`${root}${path.sep}`) || entry.header.type !== 'file') {
-        for await (const _chunk of entry) void _chunk;
-        continue;
+    const done: string[] = [];
+    const roots: Partial<Record<TarComponent, string>> = { uploads: this.config.UPLOADS_DIR, media: this.config.MEDIA_ROOT };
+    const aside = path.join(this.archives.root, `.restored-${shortId(restoreId)}`);
+    for (const file of manifest.files) {
+      const source = () => createReadStream(path.join(directory, file.path)).pipe(new DecryptStream(keyring));
+      if (file.component === 'uploads' || file.component === 'media') {
+        const root = roots[file.component];
+        if (!root) {
+          done.push(`${file.component} not restored (MEDIA_ROOT unset)`);
+          continue;
+        }
+        done.push(`${file.component}: ${await restoreTree(source(), path.resolve(root), restoreId, excludedFrom(file.component))}`);
+      } else if (file.component === 'nginx') {
+        const target = path.join(aside, 'nginx');
+        const restored = await extractTree(source(), target);
+        done.push(`nginx: ${restored} files aside in ${path.relative(this.archives.root, target)}`);
+      } else if (file.component === 'config') {
+        await mkdir(aside, { recursive: true, mode: 0o700 });
+        const target = path.join(aside, 'config.env');
+        await pipeline(source(), createWriteStream(target, { mode: 0o600 }));
+        const current = this.config.BACKUP_CONFIG_FILE ? await readFile(this.config.BACKUP_CONFIG_FILE, 'utf8').catch(() => '') : '';
+        done.push(`config.env aside in ${path.relative(this.archives.root, target)} (${envKeyDiff(current, await readFile(target, 'utf8'))})`);
       }
-      await mkdir(path.dirname(target), { recursive: true });
-      const temp = `${target}.restore-${shortId(restoreId)}.tmp`;
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk);
-      await writeFile(temp, Buffer.concat(chunks));
-      await rename(temp, target);
-      restored.add(path.relative(root, target).split(path.sep).join('/'));
     }
-    const aside = path.join(root, `.pre-restore-${shortId(restoreId)}`);
-    let moved = 0;
-    for (const relative of await listFiles(root)) {
-      if (restored.has(relative) || relative.startsWith('.pre-restore-')) continue;
-      await mkdir(path.dirname(path.join(aside, relative)), { recursive: true });
-      await rename(path.join(root, relative), path.join(aside, relative));
-      moved++;
-    }
-    return `${restored.size} files restored${moved ? `, ${moved} moved aside to ${path.basename(aside)}` : ''}`;
+    return done.length > 0 ? done.join('; ') : 'no files in the backup';
   }
 
   private publish(restoreId: string, stage: string, done: boolean): void {
@@ -365,6 +437,8 @@ export class RestoreRunner {
       }
       this.logger.warn(`restore ${row.id} recovered after a restart`);
     }
+    // A crash between PAUSE and RESUME would leave PgBouncer's clients waiting forever.
+    if (switches.size > 0) await databases.pooler?.resume().catch((error: Error) => this.logger.error(`PgBouncer RESUME failed: ${error.message}`));
     for (const restoreId of switches.keys()) await rm(this.journalPath(restoreId), { force: true });
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { type AdAccountView, type ConnectAdAccount, ErrorCodes, fieldProblem, type RpcParsedRequest, type Rpc } from '@castline/contracts';
+import { type AdAccountView, type ConnectAdAccount, type DiscoverGoogleCustomersReply, ErrorCodes, type GoogleDiscoveredCustomer, fieldProblem, type RpcParsedRequest, type Rpc } from '@castline/contracts';
 import type { AdAccount } from '@castline/db';
 import { AppError, CONFIG } from '@castline/platform';
 import type { CampaignsConfig } from '../config';
@@ -16,6 +16,8 @@ import { toAccountView, toRunView } from './account.view';
 import { AccountsRepository } from './accounts.repository';
 
 const MAX_RANGE_DAYS = 3 * 366;
+/** Accessible customers looked into by discovery (each costs a request, a manager one more). */
+const MAX_DISCOVERED_ACCESSIBLE = 50;
 
 interface Verified {
   name: string;
@@ -51,7 +53,7 @@ export class AccountsService {
     const verified =
       body.platform === 'meta'
         ? await this.verifyMeta(body.externalId, body.credentials)
-        : await this.verifyGoogle(body.credentials, body.customerIds ?? [body.externalId]);
+        : await this.verifyGoogle(body.credentials, body.customerIds ?? [body.externalId], body.externalId);
     const id = randomUUID();
     const secret = body.platform === 'meta' ? body.credentials.accessToken : body.credentials.refreshToken;
     let account = await this.accounts.create({
@@ -71,6 +73,39 @@ export class AccountsService {
     const backfill = await this.jobs.backfill(account, body.backfillDays ?? this.config.AD_SYNC_BACKFILL_DAYS);
     account = await this.accounts.update(id, { backfillSince: asDate(backfill.since), backfillUntil: asDate(backfill.until) });
     return toAccountView(account);
+  }
+
+  /**
+   * What Google credentials reach, before connecting: the directly accessible customers and, under each manager
+   * among them, its client accounts (one customer_client query per accessible manager). Stores nothing.
+   */
+  async discoverGoogle(request: RpcParsedRequest<typeof Rpc.adAccounts.discover>): Promise<DiscoverGoogleCustomersReply> {
+    const client = this.clients.google(request.credentials);
+    try {
+      await client.token();
+      const accessible = await client.accessibleCustomers();
+      const customers = new Map<string, GoogleDiscoveredCustomer>();
+      for (const id of accessible.slice(0, MAX_DISCOVERED_ACCESSIBLE)) {
+        let info;
+        try {
+          // Each accessible customer as its own login customer: the context is that account, not a manager above it.
+          info = await client.customer(id, id);
+        } catch (error) {
+          if (!(error instanceof CustomerRefused)) throw error;
+          customers.set(id, { id, name: id, currency: '', timezone: '', manager: false, managerId: null, level: 0, status: 'REFUSED', code: error.reason, message: error.message });
+          continue;
+        }
+        customers.set(id, { ...info, managerId: null, level: 0, status: 'ENABLED', code: null, message: null });
+        if (!info.manager) continue;
+        for (const row of await client.customerClients(id)) {
+          if (row.level === 0 || customers.has(row.id)) continue;
+          customers.set(row.id, { id: row.id, name: row.name, currency: row.currency, timezone: row.timezone, manager: row.manager, managerId: id, level: row.level, status: row.status, code: null, message: null });
+        }
+      }
+      return { accessible, customers: [...customers.values()] };
+    } catch (error) {
+      throw this.connectError(error, ErrorCodes.googleInvalidGrant, 'Google refused these credentials');
+    }
   }
 
   async update(request: RpcParsedRequest<typeof Rpc.adAccounts.update>): Promise<AdAccountView> {
@@ -144,17 +179,27 @@ export class AccountsService {
     }
   }
 
-  private async verifyGoogle(credentials: GoogleCredentials, customerIds: string[]): Promise<Verified> {
+  /** `externalId` (connect): a manager connected with its clients is named after the manager. */
+  private async verifyGoogle(credentials: GoogleCredentials, customerIds: string[], externalId?: string): Promise<Verified> {
     const client = this.clients.google(credentials);
     try {
       await client.token();
       const customers: AccountCustomer[] = [];
       for (const id of customerIds) {
-        const info = await client.customer(id);
+        const { manager, ...info } = await client.customer(id);
+        if (manager) {
+          throw new AppError(
+            ErrorCodes.validationFailed,
+            `${id} is a manager account, which has no metrics of its own: connect it with its client accounts as customerIds`,
+            HttpStatus.BAD_REQUEST,
+            fieldProblem('customerIds', 'a manager account: choose its client accounts'),
+          );
+        }
         customers.push({ ...info, status: 'ok', cursor: {} });
       }
       const first = customers[0]!;
-      return { name: first.name, currency: first.currency, timezone: first.timezone, customers };
+      const name = externalId && !customerIds.includes(externalId) ? (await client.customer(externalId)).name : first.name;
+      return { name, currency: first.currency, timezone: first.timezone, customers };
     } catch (error) {
       if (error instanceof CustomerRefused) {
         throw new AppError(ErrorCodes.validationFailed, `Google Ads refused customer ${error.customerId}: ${error.message}`, HttpStatus.BAD_REQUEST, fieldProblem('customerIds', error.reason));

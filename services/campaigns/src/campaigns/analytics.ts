@@ -1,3 +1,6 @@
+import { classifySource, type SourceKind } from '@castline/attribution';
+import type { SourceCountRow } from './campaigns.repository';
+
 /** Sums of one currency's figures (money in micros) and the ratios computed from them. */
 export interface Sums {
   impressions: bigint;
@@ -49,4 +52,38 @@ export function addSums(into: Sums, row: Sums): void {
   into.platformRevenueMicros += row.platformRevenueMicros;
   into.trackedConversions += row.trackedConversions;
   into.trackedRevenueMicros += row.trackedRevenueMicros;
+}
+
+/** At most this many sources are named; the rest are summed as "other". */
+export const MAX_SOURCES = 12;
+
+export interface SourceShare {
+  source: string;
+  kind: SourceKind | 'other';
+  clicks: number;
+  conversions: number;
+}
+
+/**
+ * Clicks and conversions per source (packages/attribution decides each group's source), largest first; beyond
+ * MAX_SOURCES the smallest are summed as one "other". Counts only: money of different currencies is not added.
+ */
+export function sourceShares(rows: SourceCountRow[]): SourceShare[] {
+  const bySource = new Map<string, SourceShare>();
+  for (const row of rows) {
+    const { kind, label } = classifySource({ utmSource: row.utmSource, clickIds: { gclid: row.gclid, fbclid: row.fbclid, msclkid: row.msclkid }, referrer: row.referrerOrigin });
+    const key = `${kind}:${label}`;
+    let share = bySource.get(key);
+    if (!share) bySource.set(key, (share = { source: label, kind, clicks: 0, conversions: 0 }));
+    share[row.counted] += row.count;
+  }
+  const sorted = [...bySource.values()].sort((a, b) => b.clicks + b.conversions - (a.clicks + a.conversions) || a.source.localeCompare(b.source));
+  if (sorted.length <= MAX_SOURCES) return sorted;
+  const rest = sorted.slice(MAX_SOURCES - 1);
+  const other: SourceShare = { source: 'other', kind: 'other', clicks: 0, conversions: 0 };
+  for (const share of rest) {
+    other.clicks += share.clicks;
+    other.conversions += share.conversions;
+  }
+  return [...sorted.slice(0, MAX_SOURCES - 1), other];
 }

@@ -62,6 +62,11 @@ export class CampaignsController {
     return this.accounts.connect(body);
   }
 
+  @HandleRpc(Rpc.adAccounts.discover)
+  discover(@Payload() request: RpcParsedRequest<typeof Rpc.adAccounts.discover>) {
+    return this.accounts.discoverGoogle(request);
+  }
+
   @HandleRpc(Rpc.adAccounts.update)
   updateAccount(@Payload() request: RpcParsedRequest<typeof Rpc.adAccounts.update>) {
     return this.accounts.update(request);

@@ -25,6 +25,18 @@ const SORT_COLUMNS: Record<string, string> = {
   revenue: 'revenue',
 };
 
+/** One group of clicks or conversions sharing what decides their source (see classifySource). */
+export interface SourceCountRow {
+  counted: 'clicks' | 'conversions';
+  utmSource: string | null;
+  gclid: boolean;
+  fbclid: boolean;
+  msclkid: boolean;
+  /** scheme://host of the referrer. */
+  referrerOrigin: string | null;
+  count: number;
+}
+
 export type AnalyticsScope = { scope: 'overall' } | { scope: 'account' | 'campaign' | 'creative'; id: string };
 
 /** campaigns and their metrics as the API reads them; each query one SQL statement with bound parameters. */
@@ -132,6 +144,49 @@ export class CampaignsRepository {
       platformRevenueMicros: BigInt(row.revenue as bigint),
       trackedConversions: BigInt(row.tracked as bigint),
       trackedRevenueMicros: BigInt(row.tracked_revenue as bigint),
+    }));
+  }
+
+  /**
+   * Clicks (bots left out) and conversions over the range, counted per what decides their source: utm_source,
+   * which click ids are present, and the referrer's scheme and host. A conversion attributed to a click has that
+   * click's source; an unattributed one its own fields (the pixel's page). Days in the account's time zone.
+   */
+  async sourceCounts(scope: AnalyticsScope, since: string, until: string, currency?: string): Promise<SourceCountRow[]> {
+    const params: unknown[] = [since, until];
+    const filters = (alias: string) => {
+      const where: string[] = [];
+      if (scope.scope !== 'overall') where.push(`${alias}.${scope.scope}_id = $3::uuid`);
+      if (currency) where.push(`c.currency = $${scope.scope === 'overall' ? 3 : 4}`);
+      return where.map((clause) => ` AND ${clause}`).join('');
+    };
+    if (scope.scope !== 'overall') params.push(scope.id);
+    if (currency) params.push(currency);
+    const origin = (column: string) => `lower(substring(${column} from '^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]+)'))`;
+    const pick = (column: string) => `CASE WHEN k.id IS NULL THEN e.${column} ELSE k.${column} END`;
+    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
+      `SELECT 'clicks' AS counted, lower(nullif(trim(k.utm_source), '')) AS utm, k.gclid IS NOT NULL AS gclid, k.fbclid IS NOT NULL AS fbclid,
+              k.msclkid IS NOT NULL AS msclkid, ${origin('k.referrer')} AS origin, count(*)::bigint AS n
+       FROM clicks k LEFT JOIN ad_accounts acc ON acc.id = k.account_id LEFT JOIN campaigns c ON c.id = k.campaign_id
+       WHERE NOT k.is_bot AND (k.at AT TIME ZONE coalesce(acc.timezone, 'UTC'))::date BETWEEN $1::date AND $2::date${filters('k')}
+       GROUP BY 2, 3, 4, 5, 6
+       UNION ALL
+       SELECT 'conversions', lower(nullif(trim(${pick('utm_source')}), '')), ${pick('gclid')} IS NOT NULL, ${pick('fbclid')} IS NOT NULL,
+              ${pick('msclkid')} IS NOT NULL, ${origin(pick('referrer'))}, count(*)::bigint
+       FROM conversion_events e LEFT JOIN clicks k ON k.click_id = e.click_id LEFT JOIN ad_accounts acc ON acc.id = e.account_id
+            LEFT JOIN campaigns c ON c.id = e.campaign_id
+       WHERE (e.occurred_at AT TIME ZONE coalesce(acc.timezone, 'UTC'))::date BETWEEN $1::date AND $2::date${filters('e')}
+       GROUP BY 2, 3, 4, 5, 6`,
+      ...params,
+    );
+    return rows.map((row) => ({
+      counted: row.counted === 'clicks' ? 'clicks' : 'conversions',
+      utmSource: (row.utm as string | null) ?? null,
+      gclid: row.gclid === true,
+      fbclid: row.fbclid === true,
+      msclkid: row.msclkid === true,
+      referrerOrigin: (row.origin as string | null) ?? null,
+      count: Number(row.n),
     }));
   }
 

@@ -12,7 +12,7 @@ import {
 import type { Campaign } from '@castline/db';
 import { AppError } from '@castline/platform';
 import { addDays, asDate, dateOnly } from '../sync/day-range';
-import { addSums, emptySums, figures, type Sums } from './analytics';
+import { addSums, emptySums, figures, type Sums, sourceShares } from './analytics';
 import { CampaignsRepository } from './campaigns.repository';
 
 const toMicros = (amount: number | null | undefined) => (amount === null || amount === undefined ? null : BigInt(Math.round(amount * 1_000_000)));
@@ -127,7 +127,10 @@ export class CampaignsService {
       if (!exists) throw AppError.badRequest(`Unknown ${query.scope} ${query.id}`, fieldProblem('id', `no such ${query.scope}`));
     }
     const scope = query.scope === 'overall' ? { scope: 'overall' as const } : { scope: query.scope, id: query.id! };
-    const rows = await this.campaigns.dailySums(scope, query.since, query.until, query.currency);
+    const [rows, sources] = await Promise.all([
+      this.campaigns.dailySums(scope, query.since, query.until, query.currency),
+      this.campaigns.sourceCounts(scope, query.since, query.until, query.currency),
+    ]);
     const byCurrency = new Map<string, { totals: Sums; series: Array<ReturnType<typeof figures> & { date: string }> }>();
     for (const row of rows) {
       let entry = byCurrency.get(row.currency);
@@ -139,6 +142,7 @@ export class CampaignsService {
       since: query.since,
       until: query.until,
       currencies: [...byCurrency.entries()].map(([currency, entry]) => ({ currency, totals: figures(entry.totals), series: entry.series })),
+      sources: sourceShares(sources),
     };
   }
 

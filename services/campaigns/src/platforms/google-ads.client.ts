@@ -46,7 +46,18 @@ export interface GoogleCustomerInfo {
   name: string;
   currency: string;
   timezone: string;
+  /** A manager (MCC) account: it has no metrics of its own, its client accounts do. */
+  manager: boolean;
 }
+
+/** One row of FROM customer_client under a manager: the manager itself (level 0) or a client below it. */
+export interface GoogleCustomerClient extends GoogleCustomerInfo {
+  level: number;
+  status: string;
+}
+
+const CUSTOMER_CLIENT_QUERY =
+  'SELECT customer_client.client_customer, customer_client.level, customer_client.manager, customer_client.descriptive_name, customer_client.currency_code, customer_client.time_zone, customer_client.id, customer_client.status FROM customer_client';
 
 interface GoogleFailure {
   code?: number;
@@ -113,15 +124,55 @@ export class GoogleAdsClient {
     return body.access_token;
   }
 
-  async customer(customerId: string): Promise<GoogleCustomerInfo> {
+  /** `loginCustomerId` overrides the credentials' one (discovery reaches each accessible customer as itself). */
+  async customer(customerId: string, loginCustomerId?: string): Promise<GoogleCustomerInfo> {
     let info: GoogleCustomerInfo | undefined;
     await this.withRetries(customerId, async () => {
-      const response = await this.post(customerId, 'SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone FROM customer');
-      const body = (await response.json()) as Array<{ results?: Array<{ customer?: Record<string, string> }> }>;
+      const response = await this.post(customerId, 'SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone, customer.manager FROM customer', loginCustomerId);
+      const body = (await response.json()) as Array<{ results?: Array<{ customer?: Record<string, unknown> }> }>;
       const customer = body[0]?.results?.[0]?.customer ?? {};
-      info = { id: customerId, name: customer.descriptiveName ?? customerId, currency: customer.currencyCode ?? '', timezone: customer.timeZone ?? 'UTC' };
+      info = {
+        id: customerId,
+        name: String(customer.descriptiveName ?? customerId),
+        currency: String(customer.currencyCode ?? ''),
+        timezone: String(customer.timeZone ?? 'UTC'),
+        manager: customer.manager === true,
+      };
     });
     return info!;
+  }
+
+  /** The customers the OAuth user reaches directly (customers:listAccessibleCustomers; no login-customer-id). */
+  async accessibleCustomers(): Promise<string[]> {
+    let ids: string[] = [];
+    await this.withRetries('', async () => {
+      const response = await this.request('GET', 'customers:listAccessibleCustomers', undefined, null);
+      const body = (await response.json()) as { resourceNames?: string[] };
+      ids = (body.resourceNames ?? []).map((name) => name.replace(/^customers\//, '')).filter((id) => /^\d{10}$/.test(id));
+    });
+    return ids;
+  }
+
+  /**
+   * A manager's hierarchy in one query: itself (level 0) and every client below it, direct and indirect
+   * (FROM customer_client, with the manager as login-customer-id).
+   */
+  async customerClients(managerId: string): Promise<GoogleCustomerClient[]> {
+    let clients: GoogleCustomerClient[] = [];
+    await this.withRetries(managerId, async () => {
+      const response = await this.post(managerId, CUSTOMER_CLIENT_QUERY, managerId);
+      const body = (await response.json()) as Array<{ results?: Array<{ customerClient?: Record<string, unknown> }> }>;
+      clients = body.flatMap((batch) => batch.results ?? []).map(({ customerClient: row = {} }) => ({
+        id: String(row.id ?? String(row.clientCustomer ?? '').replace(/^customers\//, '')),
+        name: String(row.descriptiveName ?? row.id ?? ''),
+        currency: String(row.currencyCode ?? ''),
+        timezone: String(row.timeZone ?? 'UTC'),
+        manager: row.manager === true,
+        level: Number(row.level ?? 0),
+        status: String(row.status ?? 'UNKNOWN'),
+      }));
+    });
+    return clients;
   }
 
   /**
@@ -152,19 +203,24 @@ export class GoogleAdsClient {
     return last;
   }
 
-  private async post(customerId: string, query: string): Promise<Response> {
+  private post(customerId: string, query: string, loginCustomerId?: string): Promise<Response> {
+    return this.request('POST', `customers/${customerId}/googleAds:searchStream`, { query }, loginCustomerId ?? this.credentials.loginCustomerId ?? null);
+  }
+
+  /** One API request (the token endpoint aside); a failure answer becomes a GoogleApiError. */
+  private async request(method: 'GET' | 'POST', path: string, payload: unknown, loginCustomerId: string | null): Promise<Response> {
     if (!this.accessToken) await this.token();
     this.counters.apiCalls += 1;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.accessToken}`,
       'developer-token': this.credentials.developerToken,
-      'content-type': 'application/json',
     };
-    if (this.credentials.loginCustomerId) headers['login-customer-id'] = this.credentials.loginCustomerId;
-    const response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/${this.options.version}/customers/${customerId}/googleAds:searchStream`, {
-      method: 'POST',
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    if (loginCustomerId) headers['login-customer-id'] = loginCustomerId;
+    const response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/${this.options.version}/${path}`, {
+      method,
       headers,
-      body: JSON.stringify({ query }),
+      body: payload === undefined ? undefined : JSON.stringify(payload),
       signal: this.signal,
     });
     if (response.ok) return response;

@@ -4,6 +4,7 @@ import {
   ConnectAdAccountSchema,
   CreateCampaignSchema,
   CreateTrackingLinkSchema,
+  DiscoverGoogleCustomersSchema,
   RecordConversionSchema,
   ListCampaignsSchema,
   Rpc,
@@ -92,6 +93,17 @@ export const AdAccountsController = forwardController('AdAccountsController', 'c
     audit: { action: 'campaigns.accounts.connect', targetType: 'ad-account', targetFromReply: true },
     summary: 'Connect a Meta or Google Ads account: the credentials are checked with the platform, then a backfill starts',
     body: ConnectAdAccountSchema,
+  }),
+  forward({
+    name: 'discover',
+    method: 'POST',
+    path: 'discover',
+    permission: 'campaign-accounts:write',
+    rpc: Rpc.adAccounts.discover,
+    summary:
+      'Google Ads: the customers these credentials reach and, under each manager (MCC), its client accounts, to choose from before connecting (manager id as externalId and loginCustomerId, clients as customerIds). Stores nothing',
+    body: DiscoverGoogleCustomersSchema,
+    status: 200,
   }),
   forward({
     name: 'update',

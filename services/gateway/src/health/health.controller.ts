@@ -18,12 +18,12 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOperation({
-    summary: 'Postgres, Redis, NATS and all seven services; 200 when all are up, else 503. Up/down only; latencies, versions, pids and errors with monitoring:read',
+    summary: 'Postgres, Redis, NATS and all seven services; 503 when one is down, else 200 (degraded: working, needs attention). Status only; latencies, versions, pids and errors with monitoring:read',
   })
   @ApiZodResponse(PlatformHealthSchema)
   async check(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const health = await this.health.check();
-    void reply.status(health.status === 'up' ? 200 : 503).header('Cache-Control', 'no-store');
+    void reply.status(health.status === 'down' ? 503 : 200).header('Cache-Control', 'no-store');
     return (await this.mayReadDetails(request)) ? health : publicView(health);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type PlatformHealth, Rpc, SERVICE_NAMES, type ServiceHealthReport, type ServiceName, type ServiceStatus } from '@castline/contracts';
-import { CONFIG, HealthService, NatsClient } from '@castline/platform';
+import { CONFIG, HealthService, NatsClient, worstStatus } from '@castline/platform';
 import type { GatewayConfig } from '../config';
 
 /** The whole platform's health: the gateway's own stores plus each service asked over NATS with a deadline. */
@@ -16,8 +16,9 @@ export class PlatformHealthService {
     const own = await this.ownHealth.report();
     const others = await Promise.all(SERVICE_NAMES.filter((name) => name !== 'gateway').map((name) => this.ask(name)));
     const services: ServiceStatus[] = [{ name: 'gateway', latencyMs: 0, ...pick(own) }, ...others];
-    const healthy = own.checks.every((check) => check.status === 'up') && services.every((service) => service.status === 'up');
-    return { status: healthy ? 'up' : 'down', checkedAt: new Date().toISOString(), dependencies: own.checks, services };
+    // A degraded service (working, needs attention) makes the platform degraded, not down.
+    const status = worstStatus([...own.checks.map((check) => check.status), ...services.map((service) => service.status)]);
+    return { status, checkedAt: new Date().toISOString(), dependencies: own.checks, services };
   }
 
   private async ask(name: ServiceName): Promise<ServiceStatus> {

@@ -1,4 +1,5 @@
 import {
+  AlertmanagerWebhookSchema,
   CheckHistoryQuerySchema,
   CreateCheckSchema,
   CreateMaintenanceWindowSchema,
@@ -61,6 +62,17 @@ export const ChecksController = forwardController('ChecksController', 'monitorin
 /** Alerts, rules, silences, maintenance windows and receivers (monitoring service). */
 export const AlertsController = forwardController('AlertsController', 'alerts', 'alerts', [
   forward({ name: 'list', method: 'GET', path: '', permission: 'monitoring:read', rpc: Rpc.alerts.list, query: ListAlertsSchema, summary: 'Alerts, newest first (open, resolved or all)' }),
+  forward({
+    name: 'alertmanager',
+    method: 'POST',
+    path: 'alertmanager',
+    permission: 'alerts:write',
+    rpc: Rpc.alerts.alertmanager,
+    body: AlertmanagerWebhookSchema,
+    status: 200,
+    summary:
+      'Prometheus Alertmanager webhook (version 4), authenticated by an API key with alerts:write (`authorization: { credentials: <key> }`): alerts are deduplicated by fingerprint and routed by the `alertmanager` rules',
+  }),
   forward({
     name: 'ack',
     method: 'POST',

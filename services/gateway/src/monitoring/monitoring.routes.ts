@@ -1,4 +1,4 @@
-import { Rpc } from '@castline/contracts';
+import { ApiMetricsQuerySchema, Rpc } from '@castline/contracts';
 import { z } from 'zod';
 import { forward, forwardController } from '../common/forward';
 
@@ -27,6 +27,15 @@ export const MonitoringController = forwardController('MonitoringController', 'm
     permission: 'monitoring:read',
     rpc: Rpc.monitoring.streams,
     summary: 'Running channels with their output bitrate, fps and speed, and viewers + egress from the traffic-logger (null when no count is fresh)',
+  }),
+  forward({
+    name: 'apiMetrics',
+    method: 'GET',
+    path: 'api-metrics',
+    permission: 'monitoring:read',
+    rpc: Rpc.apiMetrics,
+    query: ApiMetricsQuerySchema,
+    summary: 'Requests per route over a range: count, error rate (5xx), mean and p50/p95/p99 from summed log-scale buckets (<= 5 % error), and a series for the chart',
   }),
 ]);
 

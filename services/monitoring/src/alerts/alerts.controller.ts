@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   type AckAlertSchema,
+  type AlertmanagerWebhook,
   type CreateMaintenanceWindowSchema,
   type CreateReceiver,
   type CreateRule,
@@ -18,6 +19,7 @@ import {
 } from '@castline/contracts';
 import { HandleRpc } from '@castline/platform';
 import type { z } from 'zod';
+import { AlertmanagerIntake } from './alertmanager.intake';
 import { AlertsService } from './alerts.service';
 import { NotificationsService } from './notifications.service';
 
@@ -28,6 +30,7 @@ export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
     private readonly notifications: NotificationsService,
+    private readonly intake: AlertmanagerIntake,
   ) {}
 
   @HandleRpc(Rpc.notifications.list)
@@ -93,6 +96,11 @@ export class AlertsController {
   @HandleRpc(Rpc.alerts.list)
   listAlerts(@Payload() request: z.infer<typeof ListAlertsSchema>) {
     return this.alerts.listAlerts(request);
+  }
+
+  @HandleRpc(Rpc.alerts.alertmanager)
+  alertmanager(@Payload() payload: AlertmanagerWebhook) {
+    return this.intake.receive(payload);
   }
 
   @HandleRpc(Rpc.alerts.ack)

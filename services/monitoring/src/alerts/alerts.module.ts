@@ -3,6 +3,7 @@ import { CONFIG, Jobs, SecretBox } from '@castline/platform';
 import { ChecksModule } from '../checks/checks.module';
 import type { MonitoringConfig } from '../config';
 import { SystemModule } from '../system/system.module';
+import { AlertmanagerIntake } from './alertmanager.intake';
 import { AlertsController } from './alerts.controller';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
@@ -23,6 +24,7 @@ import { AlertSources } from './rule-sources';
     Jobs,
     AlertsRepository,
     AlertsService,
+    AlertmanagerIntake,
     EvaluationRepository,
     AlertSources,
     ChannelEventsIngest,

@@ -162,7 +162,10 @@ export class AlertsService {
 
   async createRule(body: CreateRule): Promise<RuleView> {
     const known = new Set(['alertname', 'severity', ...SOURCE_LABELS[body.source], ...Object.keys(body.labels)]);
-    const unknown = body.groupBy.filter((label) => label !== '...' && !known.has(label));
+    // Alertmanager alerts carry whatever labels Prometheus gave them: any may be grouped by.
+    const unknown = body.source === 'alertmanager' ? [] : body.groupBy.filter((label) => label !== '...' && !known.has(label));
+    const regex = body.source === 'alertmanager' ? badRegex(body.params.matchers) : undefined;
+    if (regex) throw AppError.badRequest(`params.matchers: ${regex}`, fieldProblem('params.matchers', regex));
     if (unknown.length > 0) throw AppError.badRequest(`groupBy: unknown label ${unknown.join(', ')}`, fieldProblem('groupBy', `unknown label ${unknown.join(', ')}; known: ${[...known].join(', ')}`));
     if ((await this.prisma.alertRule.count({ where: { name: body.name } })) > 0) throw AppError.conflict(`a rule named "${body.name}" exists`, fieldProblem('name', 'already taken'));
     const rule = await this.prisma.alertRule.create({

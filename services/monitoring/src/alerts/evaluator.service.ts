@@ -105,9 +105,9 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async evaluate(now: Date): Promise<EvaluationResult> {
-    const [snapshot, rules, states, silences, windows] = await Promise.all([
-      this.sources.read(now),
-      this.repository.rules(),
+    const rules = await this.repository.rules();
+    const [snapshot, states, silences, windows] = await Promise.all([
+      this.sources.read(now, new Set(rules.map((rule) => rule.source))),
       this.repository.states(),
       this.repository.silences(now),
       this.repository.windows(),

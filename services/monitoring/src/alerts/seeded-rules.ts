@@ -39,4 +39,15 @@ export const SEEDED_RULES: Prisma.AlertRuleCreateManyInput[] = [
     groupWaitSeconds: 0,
     builtin: true,
   },
+  {
+    // Alertmanager already waited and grouped: pass its alerts on at once, grouped by alertname.
+    name: 'Alertmanager',
+    source: 'alertmanager',
+    params: { matchers: [] },
+    severity: 'warning',
+    groupBy: ['alertname'],
+    groupWaitSeconds: 0,
+    groupIntervalSeconds: 60,
+    builtin: true,
+  },
 ];

@@ -2,8 +2,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pool, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import QueryStream from 'pg-query-stream';
 import { copyLine } from './copy-text';
 import * as analytics from './postgres-analytics';
+import { type BuiltSql, countSql, hitOf, journeySql, searchSql } from './postgres-search';
 import {
   type AnalyticsPoint,
   type AnalyticsTotals,
@@ -12,6 +14,11 @@ import {
   type RollupReport,
   type TopValue,
   type AccessBatch,
+  type HitStream,
+  type SearchHit,
+  type SearchQuery,
+  SearchTimeoutError,
+  StoreUnavailableError,
   channelKeyOf,
   type EventRow,
   type SessionRow,
@@ -65,11 +72,69 @@ const sessionValues = (x: SessionRow) => [
  */
 export class PostgresTrafficStore implements TrafficStore {
   private readonly pool: Pool;
+  /** Exports hold a connection for as long as the download runs: their own pool, so they never starve the rest. */
+  private readonly exportPool: Pool;
 
-  constructor(databaseUrl: string, options: { max?: number } = {}) {
+  constructor(databaseUrl: string, options: { max?: number; exports?: number } = {}) {
     this.pool = new Pool({ connectionString: databaseUrl, max: options.max ?? 4, connectionTimeoutMillis: 2_000 });
+    this.exportPool = new Pool({ connectionString: databaseUrl, max: options.exports ?? 2, connectionTimeoutMillis: 2_000 });
     // An idle client losing its connection (Postgres restarted) must not crash the process.
     this.pool.on('error', () => undefined);
+    this.exportPool.on('error', () => undefined);
+  }
+
+  async search(query: SearchQuery, timeoutMs: number): Promise<{ hits: SearchHit[]; more: boolean }> {
+    const rows = await this.readOnly(searchSql(query), timeoutMs);
+    return { hits: rows.slice(0, query.limit).map(hitOf), more: rows.length > query.limit };
+  }
+
+  async countMatching(query: SearchQuery, cap: number, timeoutMs: number): Promise<number> {
+    const rows = await this.readOnly(countSql(query, cap), timeoutMs);
+    return Number(rows[0]!.n);
+  }
+
+  async journey(sessionId: string, timeoutMs: number): Promise<{ session: SessionRow | null; hits: SearchHit[] }> {
+    const sessions = await this.readOnly(
+      { text: `SELECT ${SESSION_COLUMNS.join(', ')} FROM traffic.sessions WHERE id = $1::uuid ORDER BY started_at LIMIT 1`, values: [sessionId] },
+      timeoutMs,
+    );
+    if (sessions.length === 0) return { session: null, hits: [] };
+    const rows = await this.readOnly(journeySql(sessionId), timeoutMs);
+    return { session: sessionOf(sessions[0]!), hits: rows.map(hitOf) };
+  }
+
+  streamSearch(query: SearchQuery): HitStream {
+    const { text, values } = searchSql(query, { paged: false });
+    // A comment names the statement in pg_stat_activity (the disconnect test looks for it).
+    const rows = new QueryStream(`/* traffic-export */ ${text}`, values, { batchSize: 500, highWaterMark: 500 });
+    let release: ((destroy?: boolean) => void) | undefined;
+    let released = false;
+    let closing: NodeJS.Timeout | undefined;
+    const done = (broken = false) => {
+      clearTimeout(closing);
+      if (released || !release) return;
+      released = true;
+      release(broken);
+    };
+    // Ended, or destroyed: pg-query-stream closes the cursor first (the query stops), then 'close'.
+    rows.once('close', () => done());
+    rows.once('error', () => done(true));
+    const stream = (async function* (pool: Pool): AsyncGenerator<SearchHit> {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw new StoreUnavailableError(error instanceof Error ? error.message : String(error));
+      });
+      release = (broken) => client.release(broken ? new Error('export stream failed') : undefined);
+      client.query(rows);
+      for await (const row of rows) yield hitOf(row as Record<string, unknown>);
+    })(this.exportPool);
+    return Object.assign(stream, {
+      destroy: (error?: Error) => {
+        rows.destroy(error);
+        // A cursor that does not close in time (a dead connection): drop the connection instead.
+        closing = setTimeout(() => done(true), 5_000);
+        closing.unref();
+      },
+    });
   }
 
   async claimSource(source: string, owner: string): Promise<{ inode: string; offset: number } | null> {
@@ -166,12 +231,7 @@ export class PostgresTrafficStore implements TrafficStore {
       `SELECT ${SESSION_COLUMNS.join(', ')} FROM traffic.sessions WHERE site_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at, id`,
       [siteId, from, to],
     );
-    return rows.map((row) => ({
-      startedAt: row.started_at, id: row.id, siteId: row.site_id, visitorId: row.visitor_id, lastSeen: row.last_seen,
-      pageviews: row.pageviews, events: row.events, entryPath: row.entry_path, exitPath: row.exit_path,
-      referrerDomain: row.referrer_domain, utmSource: row.utm_source, utmMedium: row.utm_medium, utmCampaign: row.utm_campaign,
-      browser: row.browser, os: row.os, device: row.device, country: row.country,
-    }));
+    return rows.map(sessionOf);
   }
 
   async ensurePartitions(from: Date, days: number): Promise<string[]> {
@@ -300,7 +360,31 @@ export class PostgresTrafficStore implements TrafficStore {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.exportPool.end()]);
+  }
+
+  /** A read with statement_timeout: 57014 (canceled by the timeout) is SearchTimeoutError, no connection StoreUnavailableError. */
+  private async readOnly(sql: BuiltSql, timeoutMs: number): Promise<Array<Record<string, unknown>>> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw new StoreUnavailableError(error instanceof Error ? error.message : String(error));
+    }
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      const { rows } = await client.query<Record<string, unknown>>(sql.text, sql.values);
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if ((error as { code?: string }).code === '57014') throw new SearchTimeoutError(`the search ran over ${timeoutMs} ms`);
+      if (!(error as { code?: string }).code) throw new StoreUnavailableError(error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -319,6 +403,14 @@ export class PostgresTrafficStore implements TrafficStore {
     }
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pg row
+const sessionOf = (row: Record<string, any>): SessionRow => ({
+  startedAt: row.started_at, id: row.id, siteId: row.site_id, visitorId: row.visitor_id, lastSeen: row.last_seen,
+  pageviews: row.pageviews, events: row.events, entryPath: row.entry_path, exitPath: row.exit_path,
+  referrerDomain: row.referrer_domain, utmSource: row.utm_source, utmMedium: row.utm_medium, utmCampaign: row.utm_campaign,
+  browser: row.browser, os: row.os, device: row.device, country: row.country,
+});
 
 async function copyInto(client: PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {
   await pipeline(Readable.from(lines), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));

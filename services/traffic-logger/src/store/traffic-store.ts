@@ -169,6 +169,75 @@ export interface ChannelMinute {
   viewers: number;
   bytes: number;
 }
+export type SearchSource = 'requests' | 'events';
+
+/** A validated traffic search (src/search/search-query.ts builds it); every value reaches SQL as a parameter. */
+export interface SearchQuery {
+  source: SearchSource;
+  from: Date;
+  to: Date;
+  sort: 'newest' | 'oldest';
+  limit: number;
+  /** Keyset: rows after this (ts as Postgres' microsecond text, id) in the sort order. */
+  after: { ts: string; id: string } | null;
+  /** Answer raw addresses (TRAFFIC_STORE_RAW_IP and traffic:ip). */
+  withIp: boolean;
+  ip?: { kind: 'exact' | 'cidr' | 'hash'; value: string };
+  methods?: string[];
+  statuses?: Array<{ min: number; max: number }>;
+  host?: string;
+  path?: { value: string; match: 'prefix' | 'contains' | 'exact' };
+  countries?: string[];
+  devices?: string[];
+  browser?: string;
+  os?: string;
+  bot?: boolean;
+  referrer?: string;
+  utm: { source?: string; medium?: string; campaign?: string; content?: string; term?: string };
+  minResponseMs?: number;
+  maxResponseMs?: number;
+  channel?: { id: string } | { slug: string };
+  session?: string;
+  event?: string;
+}
+
+/** One search hit, both sources in one shape (TrafficSearchRow of packages/contracts). */
+export interface SearchHit {
+  id: string;
+  source: SearchSource;
+  /** Postgres' microsecond UTC text: the keyset cursor's ts. */
+  ts: string;
+  host: string | null;
+  method: string | null;
+  path: string;
+  query: string | null;
+  status: number | null;
+  responseMs: number | null;
+  bytesSent: number | null;
+  ip: string | null;
+  referrer: string | null;
+  userAgent: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  country: string | null;
+  city: string | null;
+  isBot: boolean;
+  botType: string | null;
+  channel: string | null;
+  sessionId: string | null;
+  event: string | null;
+  utmSource: string | null;
+  utmCampaign: string | null;
+}
+
+/** A statement ran past the search timeout (statement_timeout). */
+export class SearchTimeoutError extends Error {}
+/** The store cannot be reached (connection refused or timed out). */
+export class StoreUnavailableError extends Error {}
+
+/** A running export: rows in order, with backpressure; destroy() stops the query and frees its connection. */
+export type HitStream = AsyncIterable<SearchHit> & { destroy(error?: Error): void };
 
 export interface TrafficStore {
   /** Stores tracker events (a replay inserts nothing) and upserts their sessions, in one transaction. */
@@ -211,6 +280,14 @@ export interface TrafficStore {
   writeChannelMinutes(minutes: ChannelMinute[]): Promise<void>;
   /** Per minute of [from, to) for a channel (by id or slug), summed over sources, zeros where nothing was seen. */
   channelMinutes(channel: { channelId: string | null; channelSlug: string | null }, from: Date, to: Date): Promise<Array<{ minute: Date; viewers: number; bytes: number }>>;
+  /** One page of a search (limit rows, plus whether more follow), within timeoutMs per statement. */
+  search(query: SearchQuery, timeoutMs: number): Promise<{ hits: SearchHit[]; more: boolean }>;
+  /** Matching rows, counted up to cap + 1 (more than cap: there are more). */
+  countMatching(query: SearchQuery, cap: number, timeoutMs: number): Promise<number>;
+  /** Every matching row in order, streamed (exports); `query.limit` and `after` are ignored. */
+  streamSearch(query: SearchQuery): HitStream;
+  /** A tracker session and its events in order (the journey); null session when unknown. */
+  journey(sessionId: string, timeoutMs: number): Promise<{ session: SessionRow | null; hits: SearchHit[] }>;
   close(): Promise<void>;
 }
 

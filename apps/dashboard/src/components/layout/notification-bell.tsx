@@ -2,7 +2,6 @@
 
 import { BellIcon } from 'lucide-react';
 import Link from 'next/link';
-import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
@@ -10,7 +9,7 @@ import { api } from '@/lib/api';
 import { useApiMutation, useNotifications } from '@/lib/alerts';
 import { useCan } from '@/lib/auth';
 import { formatRelative } from '@/lib/format';
-import { openLiveFeed } from '@/lib/live-metrics';
+import { useLiveFeedEvents } from '@/lib/live-metrics';
 import { cn } from '@/lib/utils';
 
 /** The bell: unread dashboard notifications of this user, refreshed the moment the live feed announces one. */
@@ -24,16 +23,7 @@ function Bell() {
   const notifications = useNotifications();
   const client = useQueryClient();
   const markAll = useApiMutation(() => api('/notifications/read', { method: 'POST', body: { all: true } }), ['notifications']);
-  useEffect(
-    () =>
-      openLiveFeed([], {
-        onConnection: () => undefined,
-        onMetrics: () => undefined,
-        onEvent: () => undefined,
-        onNotification: () => void client.invalidateQueries({ queryKey: ['notifications'] }),
-      }),
-    [client],
-  );
+  useLiveFeedEvents({ onNotification: () => void client.invalidateQueries({ queryKey: ['notifications'] }) });
   const unread = notifications.data?.unread ?? 0;
   return (
     <DropdownMenu>

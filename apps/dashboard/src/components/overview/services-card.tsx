@@ -27,7 +27,7 @@ function Row({ name, up, latencyMs, detail }: { name: string; up: boolean; laten
 export function ServicesCard() {
   const health = usePlatformHealth(5_000);
   const data = health.data;
-  const down = data ? data.dependencies.filter((d) => d.status !== 'up').length + data.services.filter((s) => s.status !== 'up').length : 0;
+  const down = data ? data.dependencies.filter((d) => d.status === 'down').length + data.services.filter((s) => s.status === 'down').length : 0;
 
   return (
     <Card data-testid="services-card">
@@ -36,7 +36,14 @@ export function ServicesCard() {
           <h2 className="text-base">Services</h2>
         </CardTitle>
         <CardAction>
-          {data && (data.status === 'up' ? <ToneBadge tone="success">All up</ToneBadge> : <ToneBadge tone="destructive">{down} down</ToneBadge>)}
+          {data &&
+            (data.status === 'up' ? (
+              <ToneBadge tone="success">All up</ToneBadge>
+            ) : data.status === 'degraded' ? (
+              <ToneBadge tone="warning">Degraded</ToneBadge>
+            ) : (
+              <ToneBadge tone="destructive">{down} down</ToneBadge>
+            ))}
         </CardAction>
       </CardHeader>
       <CardContent>
@@ -71,7 +78,11 @@ export function ServicesCard() {
                     name={service.name}
                     up={service.status === 'up'}
                     latencyMs={service.latencyMs}
-                    detail={service.status === 'up' ? `v${service.version ?? '?'} · pid ${service.pid ?? '?'} · up ${formatDuration(service.uptimeSeconds)}` : service.error}
+                    detail={
+                      service.status === 'up'
+                        ? `v${service.version ?? '?'} · pid ${service.pid ?? '?'} · up ${formatDuration(service.uptimeSeconds)}`
+                        : (service.error ?? service.checks?.filter((check) => check.status !== 'up').map((check) => `${check.name}: ${check.error ?? check.status}`).join('; '))
+                    }
                   />
                 ))}
               </ul>

@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { Line, LineChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { z } from 'zod';
 import { RangeSelect } from '@/components/campaigns/range-select';
+import { SourcesPie } from '@/components/campaigns/sources-pie';
 import { EmptyState } from '@/components/empty-state';
 import { PageHeader } from '@/components/page-header';
 import { ResourceTable } from '@/components/resource-table';
@@ -134,6 +135,7 @@ function Campaigns() {
           )}
         </CardContent>
       </Card>
+      <SourcesPie sources={analytics.data?.sources} />
       <ResourceTable
         label="campaigns"
         columns={columns}

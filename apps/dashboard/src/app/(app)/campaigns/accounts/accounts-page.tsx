@@ -1,6 +1,6 @@
 'use client';
 
-import { ConnectAdAccountSchema } from '@castline/contracts';
+import { ConnectAdAccountSchema, type DiscoverGoogleCustomersReply, type GoogleDiscoveredCustomer } from '@castline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PlugIcon, PlusIcon, RefreshCwIcon } from 'lucide-react';
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import { PageHeader } from '@/components/page-header';
 import { PermissionGate, StatusBadge, When } from '@/components/settings/common';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Checkbox } from '@/components/ui/checkbox';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -227,12 +228,24 @@ function GoogleForm({ onDone }: { onDone: () => void }) {
     defaultValues: { platform: 'google', externalId: '', credentials: { refreshToken: '', clientId: '', clientSecret: '', developerToken: '' } },
   });
   const { errors } = form.formState;
+  const chosen = form.watch('customerIds') ?? [];
+  const discover = useMutation({
+    mutationFn: () => {
+      const { refreshToken, clientId, clientSecret, developerToken } = form.getValues('credentials');
+      return api<DiscoverGoogleCustomersReply>('/campaigns/accounts/discover', { method: 'POST', body: { credentials: { refreshToken, clientId, clientSecret, developerToken } } });
+    },
+  });
+  /** Clients are connected through one manager at a time: choosing one under another manager starts over. */
+  const choose = (customer: GoogleDiscoveredCustomer, checked: boolean) => {
+    const sameGroup = chosen.length > 0 && discover.data?.customers.find((each) => each.id === chosen[0])?.managerId === customer.managerId;
+    const next = checked ? [...(sameGroup ? chosen : []), customer.id] : chosen.filter((id) => id !== customer.id);
+    form.setValue('customerIds', next.length > 0 ? next : undefined);
+    form.setValue('externalId', customer.managerId ?? customer.id, { shouldValidate: form.formState.isSubmitted });
+    form.setValue('credentials.loginCustomerId', customer.managerId ?? undefined);
+  };
   return (
     <form onSubmit={form.submit} noValidate className="grid gap-4">
       <FormError message={form.rootError} />
-      <FormField id="google-customer" label="Customer id" hint="10 digits, no dashes" error={errors.externalId?.message}>
-        {(control) => <Input {...control} inputMode="numeric" autoComplete="off" {...form.register('externalId')} />}
-      </FormField>
       <FormField id="google-refresh" label="Refresh token" error={errors.credentials?.refreshToken?.message}>
         {(control) => <Input {...control} type="password" autoComplete="off" {...form.register('credentials.refreshToken')} />}
       </FormField>
@@ -245,7 +258,52 @@ function GoogleForm({ onDone }: { onDone: () => void }) {
       <FormField id="google-developer-token" label="Developer token" error={errors.credentials?.developerToken?.message}>
         {(control) => <Input {...control} type="password" autoComplete="off" {...form.register('credentials.developerToken')} />}
       </FormField>
+      <div className="grid gap-2">
+        <Button type="button" variant="outline" className="justify-self-start" disabled={discover.isPending} onClick={() => discover.mutate()}>
+          {discover.isPending ? 'Finding accounts…' : 'Find accounts'}
+        </Button>
+        {discover.error && <FormError message={describeError(discover.error)} />}
+        {discover.data && <DiscoveredCustomers customers={discover.data.customers} chosen={chosen} onChoose={choose} />}
+      </div>
+      <FormField
+        id="google-customer"
+        label="Customer id"
+        hint={chosen.length > 0 ? `Through ${form.watch('externalId')}: ${chosen.join(', ')}` : '10 digits, no dashes (or choose accounts above)'}
+        error={errors.externalId?.message ?? errors.customerIds?.message}
+      >
+        {(control) => <Input {...control} inputMode="numeric" autoComplete="off" readOnly={chosen.length > 0} {...form.register('externalId')} />}
+      </FormField>
       <FormActions onCancel={onDone} submitting={form.formState.isSubmitting} label="Connect" busyLabel="Checking…" />
     </form>
+  );
+}
+
+/**
+ * What the credentials reach, grouped by the manager (MCC) they are reached through. Managers and refused
+ * customers cannot be chosen: a manager has no metrics of its own, its clients do.
+ */
+function DiscoveredCustomers({ customers, chosen, onChoose }: { customers: GoogleDiscoveredCustomer[]; chosen: string[]; onChoose: (customer: GoogleDiscoveredCustomer, checked: boolean) => void }) {
+  if (customers.length === 0) return <p className="text-sm text-muted-foreground">These credentials reach no Google Ads customer.</p>;
+  return (
+    <ul className="grid max-h-64 gap-1 overflow-y-auto rounded-md border p-2 text-sm" data-testid="google-customers">
+      {customers.map((customer) => {
+        const choosable = !customer.manager && customer.status === 'ENABLED';
+        const id = `google-customer-${customer.id}`;
+        return (
+          <li key={customer.id} className="flex items-center gap-2" style={{ paddingLeft: `${customer.level * 1.25}rem` }} data-google-customer={customer.id}>
+            {choosable ? (
+              <Checkbox id={id} checked={chosen.includes(customer.id)} onCheckedChange={(checked) => onChoose(customer, checked === true)} />
+            ) : (
+              <span className="size-4" aria-hidden />
+            )}
+            <label htmlFor={choosable ? id : undefined} className={choosable ? 'cursor-pointer' : 'text-muted-foreground'}>
+              {customer.name} ({customer.id}){customer.currency && ` · ${customer.currency}`}
+              {customer.manager && ' · manager'}
+              {customer.status !== 'ENABLED' && ` · ${customer.code ?? customer.status.toLowerCase()}`}
+            </label>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
