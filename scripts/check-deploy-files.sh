@@ -120,6 +120,7 @@ REDIS_PASSWORD=check-only-redis-password
 TRAFFIC_IP_SECRET=check-only-traffic-ip-secret-0123456789
 MEDIA_UPLOAD_SECRET=check-only-media-upload-secret-0123456789
 BACKUP_ENCRYPTION_KEY=check-only-backup-encryption-key-0123456
+BACKUP_TRANSFER_SECRET=check-only-backup-transfer-secret-0123456
 EOF
 nats_users=(gateway channels monitoring backup campaigns traffic-logger media channels-worker media-worker)
 for user in "${nats_users[@]}"; do

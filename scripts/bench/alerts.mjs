@@ -7,7 +7,14 @@
 //     `channels.events`; the time until the local webhook receives the alert (p50, p95, max). Then
 //     BENCH_KILL_TRIALS (10) more with monitoring (from its build) killed with SIGKILL right after the publish
 //     and started again: how many were delivered, and each one once.
-// Uses its own database, Redis key prefix and nats-server (JetStream), like the tests.
+//  3. App logs: requests/s of a gateway route that logs a warn (an unauthenticated GET: 401), with the pino
+//     shipper (LOG_SHIP_LEVEL=warn) vs plain stdout only (off), each gateway its own process from its build,
+//     rounds alternated; then ingest: BENCH_LOG_RECORDS (20,000) distinct warn records from a shipper at about
+//     10,000/s -> JetStream -> monitoring -> app_logs: records/s stored, p95 log-to-row lag (ts -> stored_at),
+//     lost (logged - stored - dropped) and dropped by the shipper's buffer.
+//  4. API rollups: requests/s of the same route with API_ROLLUPS=on vs off.
+// BENCH_PARTS (default 1,2,3,4) picks parts. Uses its own database, Redis key prefix and nats-server
+// (JetStream), like the tests.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -16,7 +23,9 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '../..');
 const testkit = require(path.join(root, 'packages/testkit/dist/index.js'));
-const { connectNats } = require(path.join(root, 'packages/platform/dist/index.js'));
+const { connectNats, LogShipper, processLoggerOptions } = require(path.join(root, 'packages/platform/dist/index.js'));
+const pino = require('pino');
+const http = require('node:http');
 const { startMonitoring } = require(path.join(root, 'services/monitoring/dist/monitoring-app.js'));
 const { AlertEvaluator } = require(path.join(root, 'services/monitoring/dist/alerts/evaluator.service.js'));
 const { Client } = require('pg');
@@ -24,6 +33,35 @@ const { Client } = require('pg');
 const trials = Number(process.env.BENCH_TRIALS ?? 50);
 const killTrials = Number(process.env.BENCH_KILL_TRIALS ?? 10);
 const ruleCounts = (process.env.BENCH_RULES ?? '1000,10000').split(',').map(Number);
+const parts = new Set((process.env.BENCH_PARTS ?? '1,2,3,4').split(',').map((part) => part.trim()));
+const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+const logRecords = Number(process.env.BENCH_LOG_RECORDS ?? 20_000);
+
+/** Requests/s of GET `url` with `concurrency` keep-alive clients for `seconds`. */
+async function load(url, seconds, concurrency = 32) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  const one = () =>
+    new Promise((resolve) => {
+      const request = http.get(url, { agent }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      });
+      request.on('error', resolve);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        await one();
+        done += 1;
+      }
+    }),
+  );
+  agent.destroy();
+  return done / ((performance.now() - started) / 1000);
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -66,9 +104,10 @@ let app;
 const children = [];
 try {
   // ---- 1. evaluation CPU ----
+  const cpu = [];
+  if (parts.has('1')) {
   app = await startMonitoring({ ...env, ALERTS_EVAL_INTERVAL_MS: '0' }, { handleSignals: false });
   const evaluator = app.get(AlertEvaluator);
-  const cpu = [];
   for (const count of ruleCounts) {
     await sql.query('DELETE FROM alert_rules WHERE NOT builtin');
     // Nine in ten host-metric rules, one in ten check rules (one series per check each); none fires.
@@ -93,8 +132,13 @@ try {
   await sql.query('DELETE FROM alert_rules WHERE NOT builtin');
   await app.close();
   app = undefined;
+  }
 
   // ---- 2. channel given up -> webhook ----
+  const latencies = [];
+  let delivered = 0;
+  let duplicates = 0;
+  if (parts.has('2')) {
   await sql.query(`UPDATE monitor_checks SET enabled = false`);
   app = await startMonitoring({ ...env, ALERTS_EVAL_INTERVAL_MS: '15000' }, { handleSignals: false });
   // Called over NATS as the gateway would (NatsClient checks request and reply).
@@ -103,7 +147,6 @@ try {
   await harness.call(Rpc.receivers.create, { name: 'bench hook', kind: 'webhook', config: { url: hookUrl } });
   const publishGivenUp = (channelId, id) =>
     connection.publish('channels.events', JSON.stringify({ channelId, status: 'error', type: 'error', message: 'error: gave up (bench)', at: new Date().toISOString(), eventId: id }));
-  const latencies = [];
   for (let trial = 0; trial < trials; trial += 1) {
     const channelId = randomUUID();
     const sent = performance.now();
@@ -116,8 +159,6 @@ try {
   app = undefined;
 
   // ---- 2b. kill -9 right after the publish ----
-  let delivered = 0;
-  let duplicates = 0;
   for (let trial = 0; trial < killTrials; trial += 1) {
     const service = await testkit.spawnService('monitoring', { ...env, LOG_LEVEL: 'error', ALERTS_EVAL_INTERVAL_MS: '15000' });
     children.push(service);
@@ -140,7 +181,64 @@ try {
       if (entry.keys.size !== 1) duplicates += 1;
     }
   }
+  }
 
+  // ---- 3 and 4. a route that logs a warn: shipper vs stdout, rollups on vs off; then log ingest ----
+  const rps = { base: [], ship: [], rollups: [] };
+  let ingest;
+  if (parts.has('3') || parts.has('4')) {
+    const monitoring = await testkit.spawnService('monitoring', { ...env, LOG_LEVEL: 'error', LOG_SHIP_LEVEL: 'off', ALERTS_EVAL_INTERVAL_MS: '0' });
+    children.push(monitoring);
+    const variants = { base: { LOG_SHIP_LEVEL: 'off', API_ROLLUPS: 'off' }, ship: { LOG_SHIP_LEVEL: 'warn', API_ROLLUPS: 'off' }, rollups: { LOG_SHIP_LEVEL: 'off', API_ROLLUPS: 'on' } };
+    const chosen = ['base', ...(parts.has('3') ? ['ship'] : []), ...(parts.has('4') ? ['rollups'] : [])];
+    const gatewayEnv = {
+      ...env,
+      LOG_LEVEL: 'info',
+      JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789',
+      ADMIN_EMAIL: 'admin@bench.castline',
+      ADMIN_PASSWORD: 'bench-admin-password-1',
+    };
+    for (let round = 0; round < 2; round += 1) {
+      for (const name of chosen) {
+        const gateway = await testkit.spawnService('gateway', { ...gatewayEnv, ...variants[name] });
+        children.push(gateway);
+        await load(`${gateway.url}/api/v1/channels`, 1); // warm-up
+        rps[name].push(await load(`${gateway.url}/api/v1/channels`, loadSeconds));
+        await gateway.stop();
+      }
+    }
+    if (parts.has('3')) {
+      // Ingest: distinct records (no folding) at about 10,000/s from a shipper in this process.
+      const shipper = new LogShipper({ service: 'bench-logs', maxBuffer: logRecords, intervalMs: 50, batchSize: 500 });
+      shipper.attach(connection);
+      const logger = pino(processLoggerOptions('bench-logs', 'info'), pino.multistream([{ level: 'warn', stream: shipper }]));
+      const started = Date.now();
+      for (let sent = 0; sent < logRecords; sent += 1000) {
+        for (let index = sent; index < Math.min(logRecords, sent + 1000); index += 1) logger.warn({ n: index }, `bench record ${index}`);
+        await sleep(100);
+      }
+      const deadline = Date.now() + 60_000;
+      let stored = 0;
+      while (Date.now() < deadline) {
+        stored = (await sql.query("SELECT count(*)::int AS n FROM app_logs WHERE service = 'bench-logs'")).rows[0].n;
+        if (stored + shipper.dropped >= logRecords) break;
+        await sleep(100);
+      }
+      const timing = (
+        await sql.query(
+          `SELECT extract(epoch FROM max(stored_at) - $1::timestamptz) AS span_s,
+                  percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - ts) * 1000) AS p95_ms,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - ts) * 1000) AS p50_ms
+           FROM app_logs WHERE service = 'bench-logs'`,
+          [new Date(started)],
+        )
+      ).rows[0];
+      shipper.detach();
+      ingest = { stored, dropped: shipper.dropped, lost: logRecords - stored - shipper.dropped, perSecond: stored / Number(timing.span_s), p50: Number(timing.p50_ms), p95: Number(timing.p95_ms) };
+    }
+  }
+
+  if (parts.has('1')) {
   console.log('\n1. Evaluation CPU per minute (15 s tick: 4 evaluations), monitoring process');
   console.log('rules'.padStart(8), 'series'.padStart(8), 'CPU ms/min'.padStart(12), '% of a core'.padStart(12), 'ms/evaluation'.padStart(14));
   for (const row of cpu) {
@@ -150,10 +248,24 @@ try {
     const [small, large] = cpu;
     console.log(`ratio ${large.rules}/${small.rules} rules: CPU x${(large.cpuMsPerMinute / small.cpuMsPerMinute).toFixed(2)} (target <= 12), ${small.rules} rules: ${small.corePercent.toFixed(2)} % of a core (target <= 1 %)`);
   }
+  }
+  if (parts.has('2')) {
   const finite = latencies.filter(Number.isFinite);
   console.log(`\n2. Channel given up -> webhook received, ${trials} trials (15 s tick; an error event nudges the evaluator)`);
   console.log(`p50 ${percentile(finite, 50).toFixed(0)} ms, p95 ${percentile(finite, 95).toFixed(0)} ms, max ${Math.max(...finite).toFixed(0)} ms, not delivered ${latencies.length - finite.length} (target p95 < 5000 ms)`);
   console.log(`   with monitoring killed (SIGKILL) right after the publish: ${delivered}/${killTrials} delivered, ${duplicates} with more than one idempotency key`);
+  }
+  const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  if (parts.has('3')) {
+    console.log(`\n3. App logs: GET /api/v1/channels unauthenticated (401, logged at warn), ${loadSeconds} s x 2 rounds, 32 clients`);
+    console.log(`stdout only ${mean(rps.base).toFixed(0)} req/s, with the shipper ${mean(rps.ship).toFixed(0)} req/s: ratio ${(mean(rps.ship) / mean(rps.base)).toFixed(3)} (target >= 0.9)`);
+    console.log(
+      `ingest ${logRecords} distinct records at ~10,000/s: ${ingest.perSecond.toFixed(0)} records/s stored, lag p50 ${ingest.p50.toFixed(0)} ms p95 ${ingest.p95.toFixed(0)} ms, lost ${ingest.lost}, dropped by the buffer ${ingest.dropped}`,
+    );
+  }
+  if (parts.has('4')) {
+    console.log(`\n4. API rollups: same route, rollups off ${mean(rps.base).toFixed(0)} req/s, on ${mean(rps.rollups).toFixed(0)} req/s: ratio ${(mean(rps.rollups) / mean(rps.base)).toFixed(3)} (target >= 0.95)`);
+  }
 } finally {
   await app?.close().catch(() => undefined);
   for (const child of children) await child.stop().catch(() => undefined);

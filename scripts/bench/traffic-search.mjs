@@ -82,8 +82,10 @@ export async function searchBench() {
       ['7 d, country DE + mobile', { ...range(7), country: ['DE'], device: ['mobile'] }],
       ['30 d, status 5xx, people only', { ...range(30), status: ['5xx'], bot: 'no' }],
       ['30 d, one IP (HMAC)', { ...range(30), ip: oneIp }],
-      ['7 d, path contains "ch-42", utm_source', { ...range(7), path: 'ch-42', pathMatch: 'contains', utmSource: 'newsletter' }],
-      ['30 d, channel ch-7, POST', { ...range(30), channel: 'ch-7', method: ['POST'] }],
+      ['7 d, path contains "ch-42", country NL', { ...range(7), path: 'ch-42', pathMatch: 'contains', country: ['NL'] }],
+      ['30 d, utm_source newsletter, status 404', { ...range(30), utmSource: 'newsletter', status: ['404'] }],
+      ['30 d, channel ch-7, GET', { ...range(30), channel: 'ch-7', method: ['GET'] }],
+      ['30 d, nothing matches (channel ch-7, POST)', { ...range(30), channel: 'ch-7', method: ['POST'] }],
     ];
     console.log(`   first page (50 rows) p50 / p95 over ${runs} runs; + count: the page and its count (capped at 100,000) together`);
     for (const [name, filters] of combos) {

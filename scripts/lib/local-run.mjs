@@ -30,6 +30,8 @@ const SECRET_GENERATORS = {
   MEDIA_UPLOAD_SECRET: () => randomBytes(48).toString('base64url'),
   // Encrypts backups and signs their manifests: losing it loses every backup. Keep a copy off this machine.
   BACKUP_ENCRYPTION_KEY: () => randomBytes(48).toString('base64url'),
+  // HMAC key of X-Castline-Principal for backup downloads and imports: the gateway signs, backup checks.
+  BACKUP_TRANSFER_SECRET: () => randomBytes(48).toString('base64url'),
   // Keys ip_hash = HMAC(key, client IP) and viewer ids in traffic storage: a new key breaks exact-IP search of older rows.
   TRAFFIC_IP_SECRET: () => randomBytes(48).toString('base64url'),
   ADMIN_EMAIL: () => 'admin@castline.local',

@@ -52,3 +52,38 @@ test('raises the bell count live when a check goes down', async ({ context, page
   await bell.click();
   await expect(page.getByRole('menuitem').filter({ hasText: 'service DOWN: 1 firing' }).first()).toBeVisible();
 });
+
+test('creates a rule with the form and refuses a bad one on its field', async ({ context, page }) => {
+  await signIn(context, page, admin(), '/alerts/rules');
+  await expect(page.getByRole('heading', { level: 1, name: 'Rules' })).toBeVisible();
+  const form = page.getByRole('form', { name: 'New rule' });
+  const name = `slow checks ${Date.now()}`;
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Threshold').fill('0');
+  await form.getByRole('button', { name: 'Create rule' }).click();
+  await expect(form.locator('[data-field-error]').first()).toBeVisible();
+  await form.getByLabel('Threshold').fill('1500');
+  await form.getByRole('button', { name: 'Create rule' }).click();
+  await expect(page.getByRole('row').filter({ hasText: name })).toBeVisible();
+});
+
+test('shows a new log row live', async ({ context, page }) => {
+  await signIn(context, page, admin(), '/monitoring/logs');
+  await expect(page.getByRole('heading', { level: 1, name: 'Logs' })).toBeVisible();
+  await page.getByLabel('Service').fill('gateway');
+  await page.getByLabel('Status').fill('404');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.getByRole('switch', { name: 'Live tail' }).click();
+  // A request the gateway answers 404 is logged at warn, shipped to monitoring and pushed to this page.
+  await expect
+    .poll(
+      async () => {
+        const api = await apiAs(admin());
+        await api.get(`/api/v1/channels/${crypto.randomUUID()}`);
+        await api.dispose();
+        return page.getByRole('row').filter({ hasText: '/api/v1/channels/:id' }).count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(0);
+});

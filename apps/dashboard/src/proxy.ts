@@ -6,7 +6,7 @@ import { type NextRequest, NextResponse } from 'next/server';
  * nothing else may run: no inline script an XSS could inject, no eval. Styles allow inline ones (Radix and the
  * charts position elements with style attributes, which a nonce cannot cover). The dev server needs eval.
  */
-export function contentSecurityPolicy(nonce: string, development: boolean): string {
+export function contentSecurityPolicy(nonce: string, development: boolean, embed = false): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
@@ -20,13 +20,14 @@ export function contentSecurityPolicy(nonce: string, development: boolean): stri
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'self'",
+    // /embed/<id> is framed by other sites: nginx sets its frame-ancestors (MEDIA_EMBED_ANCESTORS).
+    ...(embed ? [] : ["frame-ancestors 'self'"]),
   ].join('; ');
 }
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
-  const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
+  const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development', request.nextUrl.pathname.startsWith('/embed/'));
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
   headers.set('content-security-policy', policy);

@@ -28,7 +28,8 @@ export type BackupComponentView = z.infer<typeof BackupComponentViewSchema>;
 export const BackupViewSchema = z.object({
   id: z.uuid(),
   name: z.string(),
-  trigger: z.enum(['manual', 'schedule']),
+  /** `import`: an archive uploaded through POST /api/v1/backups/import (verified before it was listed). */
+  trigger: z.enum(['manual', 'schedule', 'import']),
   requestedBy: z.string().nullable(),
   status: BackupStatusSchema,
   error: z.string().nullable(),

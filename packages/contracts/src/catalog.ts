@@ -233,7 +233,7 @@ export const Rpc = {
     list: defineRpc(Subjects.monitoringLogsList, ListLogsSchema, LogPageSchema),
     get: defineRpc(Subjects.monitoringLogsGet, LogIdSchema, AppLogViewSchema),
   },
-  apiMetrics: defineRpc(Subjects.monitoringApiMetrics, ApiMetricsQuerySchema, ApiMetricsSchema),
+  apiMetrics: { query: defineRpc(Subjects.monitoringApiMetrics, ApiMetricsQuerySchema, ApiMetricsSchema) },
   silences: {
     list: defineRpc(Subjects.monitoringSilencesList, EmptyRequestSchema, SilenceListSchema),
     create: defineRpc(Subjects.monitoringSilencesCreate, CreateSilenceSchema, SilenceViewSchema),

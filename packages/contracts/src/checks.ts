@@ -118,6 +118,8 @@ export const CheckRollupViewSchema = z.object({
   down: z.number().int(),
   avgLatencyMs: z.number().nullable(),
   maxLatencyMs: z.number().int(),
+  /** Runs inside a maintenance window (not counted as up or down). */
+  maintenance: z.number().int(),
 });
 
 /** GET /monitoring/checks/:id/history: recent samples, outages and rollups at a resolution. */

@@ -70,7 +70,9 @@ export class FfmpegProcess {
     const ffmpeg = niceness > 0 && NICE ? [NICE, '-n', String(niceness), binary] : [binary];
     const [command, ...commandArgs] = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...ffmpeg, ...args] : [...ffmpeg, ...args];
     this.child = spawn(command as string, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: minimalEnv() });
-    if (niceness > 0 && this.child.pid !== undefined) lowerPriority(this.child.pid, niceness);
+    // With `nice` in front, the process's own nice is set by it: `nice -n` adds to what it finds, so setting the
+    // value here as well would double it whenever this runs before `nice` (10 became 19). Only the autogroup then.
+    if (niceness > 0 && this.child.pid !== undefined) lowerPriority(this.child.pid, niceness, { processNice: !NICE });
     this.child.stdout?.on('data', (chunk: Buffer) => {
       if (this.progress.push(chunk).length > 0) this.progressAt = Date.now();
     });
@@ -165,11 +167,13 @@ export class FfmpegProcess {
  * autogroup (/proc/<pid>/autogroup; Linux with CONFIG_SCHED_AUTOGROUP). Either may be refused or absent,
  * which leaves FFmpeg at the priority `nice` gave it.
  */
-export function lowerPriority(pid: number, niceness: number): void {
-  try {
-    os.setPriority(pid, niceness);
-  } catch {
-    // already gone, or not allowed
+export function lowerPriority(pid: number, niceness: number, options: { processNice?: boolean } = {}): void {
+  if (options.processNice ?? true) {
+    try {
+      os.setPriority(pid, niceness);
+    } catch {
+      // already gone, or not allowed
+    }
   }
   try {
     writeFileSync(`/proc/${pid}/autogroup`, String(niceness));

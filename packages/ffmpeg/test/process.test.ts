@@ -37,6 +37,17 @@ describe('FfmpegProcess', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('a niceness below 19 is exactly that, for FFmpeg and its autogroup (never added twice)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const ffmpeg = new FfmpegProcess(ENDLESS, 10);
+      const pid = ffmpeg.pid as number;
+      await until('FFmpeg to exec', () => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'ffmpeg');
+      expect(niceOf(pid)).toBe(10);
+      if (existsSync(`/proc/${pid}/autogroup`)) expect(readFileSync(`/proc/${pid}/autogroup`, 'utf8')).toMatch(/ nice 10$/m);
+      await ffmpeg.kill();
+    }
+  });
+
   it('dies with the Node process that started it, even when that one is SIGKILLed', async () => {
     const dist = path.resolve(__dirname, '../dist/index.js');
     const script = `const { FfmpegProcess } = require(${JSON.stringify(dist)});

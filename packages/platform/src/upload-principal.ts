@@ -43,3 +43,13 @@ export function verifyUploadPrincipal(secret: string, header: string | undefined
 
 /** Development only (gateway and media both default to it): production refuses to start with it. */
 export const DEV_MEDIA_UPLOAD_SECRET = 'castline-development-media-upload-secret-not-for-production';
+
+/**
+ * The backup service's transfer routes (download, import) take the same header, signed with BACKUP_TRANSFER_SECRET
+ * bound to the permission the gateway checked: a header minted for a download does not open an import.
+ */
+export type BackupTransferScope = 'download' | 'import';
+export const backupTransferKey = (secret: string, scope: BackupTransferScope) => `${secret}\u0000backup-${scope}`;
+
+/** Development only (gateway and backup both default to it): production refuses to start with it. */
+export const DEV_BACKUP_TRANSFER_SECRET = 'castline-development-backup-transfer-secret-not-for-production';

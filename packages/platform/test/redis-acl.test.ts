@@ -80,6 +80,9 @@ describe('Redis ACL of the production compose file', () => {
   it('refuses the passwordless default user and a wrong password', async () => {
     expect(await anonymousReply('PING')).toMatch(/^-NOAUTH/);
     expect(await anonymousReply('AUTH castline wrong')).toMatch(/^-WRONGPASS/);
+    // The default user is on (for AOF replay) but has no password at all: no one signs in as it.
+    expect(await anonymousReply(`AUTH default ${password}`)).toMatch(/^-WRONGPASS/);
+    expect(await anonymousReply('AUTH default ""')).toMatch(/^-WRONGPASS/);
     expect(await anonymousReply(`AUTH castline ${password}`)).toBe('+OK\r\n');
   });
 

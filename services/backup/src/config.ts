@@ -1,4 +1,4 @@
-import { baseConfigSchema, loadConfig } from '@castline/platform';
+import { baseConfigSchema, DEV_BACKUP_TRANSFER_SECRET, loadConfig } from '@castline/platform';
 import { z } from 'zod';
 
 /** Development only: production refuses to start with it. */
@@ -80,6 +80,10 @@ export const BackupConfigSchema = baseConfigSchema
     /** Upload passes per off-host job before the copy is `failed`, and the first backoff between them. */
     BACKUP_OFFSITE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
     BACKUP_OFFSITE_BACKOFF_MS: z.coerce.number().int().min(0).default(5_000),
+    /** Checks X-Castline-Principal of downloads and imports (the gateway signs it after nginx's auth_request). */
+    BACKUP_TRANSFER_SECRET: z.string().min(16).default(DEV_BACKUP_TRANSFER_SECRET),
+    /** An imported archive larger than this is refused (413) and removed; nginx's limit is BACKUP_IMPORT_MAX_BODY_SIZE. */
+    BACKUP_IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(100 * 1024 ** 3),
     /**
      * The restore test (cron, UTC): the newest usable backup restored into a scratch database, checked as a restore
      * is, then dropped (restore_history kind `test`). Default Sundays 04:30 UTC; empty: never.
@@ -91,6 +95,9 @@ export const BackupConfigSchema = baseConfigSchema
   .superRefine((config, context) => {
     if (config.NODE_ENV === 'production' && config.BACKUP_ENCRYPTION_KEY === DEV_BACKUP_ENCRYPTION_KEY) {
       context.addIssue({ code: 'custom', path: ['BACKUP_ENCRYPTION_KEY'], message: 'is required in production' });
+    }
+    if (config.NODE_ENV === 'production' && config.BACKUP_TRANSFER_SECRET === DEV_BACKUP_TRANSFER_SECRET) {
+      context.addIssue({ code: 'custom', path: ['BACKUP_TRANSFER_SECRET'], message: 'must be set to at least 32 random characters in production' });
     }
   });
 

@@ -1,51 +1,26 @@
-import { daysBetween, type ServiceProcess, spawnService } from '@castline/testkit';
+import { daysBetween } from '@castline/testkit';
 import { AdSyncJobs } from '../src/sync/ad-sync.worker';
-import { addDays, dateOnly, todayIn } from '../src/sync/day-range';
-import { type CampaignsTestbed, fakeDays, seedAccount, startTestbed, storedDays } from './campaigns-harness';
+import { addDays, todayIn } from '../src/sync/day-range';
+import { backfillCursor, type CampaignsTestbed, fakeDays, seedAccount, startTestbed, storedDays, syncWorkers } from './campaigns-harness';
 
 /** A worker killed with SIGKILL in the middle of a backfill: the next one resumes after the last committed chunk. */
 describe('backfill after kill -9', () => {
   let bed: CampaignsTestbed;
-  const workers: ServiceProcess[] = [];
+  let workers: ReturnType<typeof syncWorkers>;
 
   beforeAll(async () => {
     // Each one-day chunk takes a few polls, so the backfill is still running when the worker is killed.
     bed = await startTestbed('campaigns-backfill', { meta: { pollsToComplete: 3, callsPerWindow: 10_000 }, env: { META_DAYS_PER_RUN: '1' } });
+    workers = syncWorkers(bed);
   });
   afterAll(async () => {
-    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    workers?.kill();
     await bed?.close();
   });
 
-  const worker = () =>
-    spawnService('campaigns', {
-      ...bed.env,
-      AD_SYNC_WORKER: 'on',
-      META_POLL_INTERVAL_MS: '40',
-      AD_SYNC_LOCK_MS: '1500',
-      DATABASE_URL: bed.harness.databaseUrl,
-      NATS_URL: bed.harness.natsUrl,
-      REDIS_URL: process.env.REDIS_URL,
-      REDIS_KEY_PREFIX: bed.harness.redisKeyPrefix,
-    }).then((started) => {
-      workers.push(started);
-      return started;
-    });
-
-  async function cursorOf(accountId: string): Promise<string | null> {
-    const account = await bed.prisma.adAccount.findUniqueOrThrow({ where: { id: accountId } });
-    return account.backfillCursor ? dateOnly(account.backfillCursor) : null;
-  }
-
-  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 40_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`not reached in time: last ${JSON.stringify(value)}; ${workers.map((each) => each.output()).join('\n---\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const worker = () => workers.start();
+  const cursorOf = (accountId: string) => backfillCursor(bed.prisma, accountId);
+  const waitFor = <T>(read: () => Promise<T>, done: (value: T) => boolean) => workers.waitFor(read, done);
 
   it('resumes at the chunk after the last committed one and stores every day exactly once', async () => {
     bed.meta.addAccount({ id: '8080', campaigns: 2, adsPerCampaign: 1 });

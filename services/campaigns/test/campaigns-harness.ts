@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AdAccount } from '@castline/db';
-import { GoogleAdsFake, type GoogleFakeOptions, MetaGraphFake, type MetaFakeOptions, type ServiceHarness, startServiceHarness } from '@castline/testkit';
+import { GoogleAdsFake, type GoogleFakeOptions, MetaGraphFake, type MetaFakeOptions, type ServiceHarness, type ServiceProcess, spawnService, startServiceHarness } from '@castline/testkit';
 import { PrismaService } from '@castline/platform';
 import { AccountCredentialsBox, last4 } from '../src/accounts/account-credentials';
 import { startCampaigns } from '../src/campaigns-app';
 import { AdSyncService } from '../src/sync/ad-sync.service';
+import { dateOnly } from '../src/sync/day-range';
 
 export const META_TOKEN = 'meta-test-access-token';
 export const META_APP_SECRET = 'fake-app-secret';
@@ -141,4 +142,49 @@ export function fakeDays(fake: MetaGraphFake | GoogleAdsFake, accountId: string,
     }
   }
   return rows.sort((a, b) => (a.date === b.date ? a.externalId.localeCompare(b.externalId) : a.date.localeCompare(b.date)));
+}
+
+/**
+ * Separate campaigns processes with the ad-sync worker on (short locks, quick polls), on the testbed's database,
+ * NATS and Redis key prefix, for tests that kill or starve them; `kill()` ends the ones still running.
+ */
+export function syncWorkers(bed: CampaignsTestbed) {
+  const started: ServiceProcess[] = [];
+  const output = () => started.map((each) => each.output()).join('\n---\n');
+  return {
+    start: async (env: Record<string, string | undefined> = {}) => {
+      const worker = await spawnService('campaigns', {
+        ...bed.env,
+        AD_SYNC_WORKER: 'on',
+        META_POLL_INTERVAL_MS: '40',
+        AD_SYNC_LOCK_MS: '1500',
+        DATABASE_URL: bed.harness.databaseUrl,
+        NATS_URL: bed.harness.natsUrl,
+        REDIS_URL: process.env.REDIS_URL,
+        REDIS_KEY_PREFIX: bed.harness.redisKeyPrefix,
+        ...env,
+      });
+      started.push(worker);
+      return worker;
+    },
+    kill: () => {
+      for (const worker of started) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    },
+    /** Polls until `done`; the error names the last value and what the workers printed. */
+    waitFor: async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 40_000): Promise<T> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await read();
+        if (done(value)) return value;
+        if (Date.now() > deadline) throw new Error(`not reached in time: last ${JSON.stringify(value)}; ${output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
+/** The day an account's backfill has committed through (null before its first chunk). */
+export async function backfillCursor(prisma: PrismaService, accountId: string): Promise<string | null> {
+  const account = await prisma.adAccount.findUniqueOrThrow({ where: { id: accountId } });
+  return account.backfillCursor ? dateOnly(account.backfillCursor) : null;
 }

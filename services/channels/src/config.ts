@@ -80,8 +80,12 @@ export const ChannelsConfigSchema = baseConfigSchema.extend({
   SOURCE_OPEN_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   /** While `waiting`, the source is probed after 5 s, then ever more slowly up to this interval. */
   SOURCE_PROBE_MAX_MS: z.coerce.number().int().min(100).default(60_000),
-  /** FFmpeg's CPU priority (nice, and its session's autogroup nice): above 0 the services stay responsive under load. */
-  FFMPEG_NICE: z.coerce.number().int().min(0).max(19).default(19),
+  /**
+   * Live FFmpeg's CPU priority (nice, and its session's autogroup nice). 0: live ranks with the services and
+   * above VOD transcodes (MEDIA_FFMPEG_NICE 19); at 19 a live channel starved behind any nice-0 work on the host
+   * (bench:vod). Raise it to favour the services' latency when encoders fill the CPU.
+   */
+  FFMPEG_NICE: z.coerce.number().int().min(0).max(19).default(0),
   /** How often the channels service reconciles desiredState with the queue (one replica at a time, by a Redis lease). */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   /** A channel does not start while HLS_ROOT has less free space than this. */

@@ -60,8 +60,8 @@ it('pins every thread of the worker to WORKER_CPUS', async () => {
   worker = undefined;
 });
 
-it('pins the FFmpegs the worker starts to WORKER_CPUS too, at nice 19', async () => {
-  worker = await startPinnedWorker({ WORKER_CPUS: '0', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+it('pins the FFmpegs the worker starts to WORKER_CPUS too, at FFMPEG_NICE', async () => {
+  worker = await startPinnedWorker({ WORKER_CPUS: '0', FFMPEG_NICE: '10', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
   const prisma = createPrismaClient(database.url);
   const jobs = new Jobs({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix });
   const queue = new LiveQueue(jobs);
@@ -83,11 +83,11 @@ it('pins the FFmpegs the worker starts to WORKER_CPUS too, at nice 19', async ()
     }
     const tasks = readdirSync(`/proc/${ffmpeg}/task`);
     expect(tasks.map((task) => allowedCpus(ffmpeg!, task))).toEqual(tasks.map(() => '0'));
-    // And at low CPU priority (FFMPEG_NICE, default 19): every thread, and its session's autogroup.
+    // And at FFMPEG_NICE (10 here; the default 0 leaves both as they are): every thread, and its session's autogroup.
     const niceOf = (task: string) => Number(readFileSync(`/proc/${ffmpeg}/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-    expect(tasks.map(niceOf)).toEqual(tasks.map(() => 19));
+    expect(tasks.map(niceOf)).toEqual(tasks.map(() => 10));
     const autogroup = `/proc/${ffmpeg}/autogroup`;
-    if (existsSync(autogroup)) expect(readFileSync(autogroup, 'utf8')).toMatch(/ nice 19$/m);
+    if (existsSync(autogroup)) expect(readFileSync(autogroup, 'utf8')).toMatch(/ nice 10$/m);
     await prisma.channel.update({ where: { id: channel.id }, data: { desiredState: 'stopped' } });
   } finally {
     const exited = once(worker!, 'exit');

@@ -13,7 +13,15 @@ describe('gateway config', () => {
 
   it('accepts a long secret in production', () => {
     const secret = 'x'.repeat(32);
-    expect(loadGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: secret, MEDIA_UPLOAD_SECRET: 'm'.repeat(32) }).JWT_SECRET).toBe(secret);
+    expect(
+      loadGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: secret, MEDIA_UPLOAD_SECRET: 'm'.repeat(32), BACKUP_TRANSFER_SECRET: 'b'.repeat(32) }).JWT_SECRET,
+    ).toBe(secret);
+  });
+
+  it('refuses the development BACKUP_TRANSFER_SECRET in production (it signs archive transfers)', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), MEDIA_UPLOAD_SECRET: 'm'.repeat(32) })).toThrow(
+      /BACKUP_TRANSFER_SECRET: must be set/,
+    );
   });
 
   it('refuses the development MEDIA_UPLOAD_SECRET in production (it signs upload authorisations)', () => {

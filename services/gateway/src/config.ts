@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { baseConfigSchema, DEV_MEDIA_UPLOAD_SECRET, loadConfig } from '@castline/platform';
+import { baseConfigSchema, DEV_BACKUP_TRANSFER_SECRET, DEV_MEDIA_UPLOAD_SECRET, loadConfig } from '@castline/platform';
 import { z } from 'zod';
 
 const commaList = z
@@ -37,6 +37,8 @@ export const GatewayConfigSchema = baseConfigSchema
     TRAFFIC_EXPORT_URL: z.url().default('http://127.0.0.1:3016'),
     /** Signs X-Castline-Principal for tus uploads (nginx auth_request); media checks it with the same value. */
     MEDIA_UPLOAD_SECRET: z.string().min(16).default(DEV_MEDIA_UPLOAD_SECRET),
+    /** Signs X-Castline-Principal for backup downloads and imports (nginx auth_request); backup checks it. */
+    BACKUP_TRANSFER_SECRET: z.string().min(16).default(DEV_BACKUP_TRANSFER_SECRET),
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV !== 'production') return;
@@ -49,6 +51,9 @@ export const GatewayConfigSchema = baseConfigSchema
     }
     if (config.MEDIA_UPLOAD_SECRET === DEV_MEDIA_UPLOAD_SECRET) {
       context.addIssue({ code: 'custom', path: ['MEDIA_UPLOAD_SECRET'], message: 'must be set to at least 32 random characters in production' });
+    }
+    if (config.BACKUP_TRANSFER_SECRET === DEV_BACKUP_TRANSFER_SECRET) {
+      context.addIssue({ code: 'custom', path: ['BACKUP_TRANSFER_SECRET'], message: 'must be set to at least 32 random characters in production' });
     }
   });
 

@@ -151,6 +151,24 @@ describe('WebSocket /api/v1/ws/metrics', () => {
     expect(await client.next()).toEqual({ type: 'event', data: expect.objectContaining({ channelId }) });
   });
 
+  it('relays backup progress to clients with backups:read only', async () => {
+    const viewer = open(`?token=${viewerToken}`);
+    const adminClient = open(`?token=${admin.accessToken}`);
+    await Promise.all([viewer.opened, adminClient.opened]);
+    // A round trip each: both are registered with the feed before the progress is published.
+    expect(await viewer.send({ subscribe: [] })).toMatchObject({ type: 'subscriptions' });
+    expect(await adminClient.send({ subscribe: [] })).toMatchObject({ type: 'subscriptions' });
+    const backupId = randomUUID();
+    const progress = { kind: 'backup', backupId, stage: 'database', bytes: 1024, bytesPerSecond: 512, done: false };
+    nats.publish(Events.backupProgress.subject, JSON.stringify(progress));
+    expect(await adminClient.next()).toEqual({ type: 'backup', data: progress });
+    // The viewer gets the next channel event, not the backup frame published before it.
+    const channelId = randomUUID();
+    expect(await viewer.send({ subscribe: [channelId] })).toMatchObject({ type: 'subscriptions' });
+    publishEvent(channelId);
+    expect(await viewer.next()).toEqual({ type: 'event', data: expect.objectContaining({ channelId }) });
+  });
+
   it('answers a malformed subscription with an error and keeps the connection', async () => {
     const client = open(`?token=${viewerToken}`);
     await client.opened;
@@ -297,5 +315,17 @@ describe('campaigns.events on the live feed', () => {
     const event = { accountId: randomUUID(), type: 'account.paused', code: 'meta_token_expired', message: 'reconnect the account', at: new Date().toISOString() };
     nats.publish(Events.campaignEvents.subject, JSON.stringify(event));
     expect(await client.next()).toEqual({ type: 'campaign', data: event });
+  });
+});
+
+describe('media.videos.progress on the live feed', () => {
+  it('pushes a transcode progress to every client (the /media grid overlays), whatever channels it follows', async () => {
+    const client = open(`?token=${viewerToken}`);
+    await client.opened;
+    const followed = randomUUID();
+    expect(await client.send({ subscribe: [followed] })).toEqual({ type: 'subscriptions', channels: [followed] });
+    const progress = { videoId: randomUUID(), status: 'transcoding', progress: 42, errorCode: null };
+    nats.publish(Events.mediaVideoProgress.subject, JSON.stringify(progress));
+    expect(await client.next()).toEqual({ type: 'media', data: progress });
   });
 });

@@ -65,6 +65,9 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'PUT /api/v1/backups/settings': ADMIN_ONLY,
   'POST /api/v1/backups/{id}/restore': ADMIN_ONLY,
   'POST /api/v1/backups/restores/{id}/undo': ADMIN_ONLY,
+  // nginx auth_request of backup downloads (backups:read) and imports (backups:restore)
+  'GET /api/v1/backups/transfer-auth/download': ADMIN_ONLY,
+  'GET /api/v1/backups/transfer-auth/import': ADMIN_ONLY,
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,
   'DELETE /api/v1/uploads/{id}': OPERATORS,
@@ -108,6 +111,12 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'DELETE /api/v1/alerts/receivers/{id}': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/{id}/test': ADMIN_ONLY,
   'POST /api/v1/alerts/receivers/test': ADMIN_ONLY,
+  'POST /api/v1/alerts/alertmanager': OPERATORS,
+  'GET /api/v1/monitoring/api-metrics': EVERYONE,
+  'GET /api/v1/logs': OPERATORS,
+  'GET /api/v1/logs/export': OPERATORS,
+  'GET /api/v1/logs/stream': OPERATORS,
+  'GET /api/v1/logs/{id}': OPERATORS,
   'GET /api/v1/notifications': EVERYONE,
   'POST /api/v1/notifications/read': EVERYONE,
   'GET /api/v1/campaigns/links': EVERYONE,
@@ -184,7 +193,7 @@ async function servedRoutes(): Promise<string[]> {
 }
 
 /** Routes that answer with a stream (server-sent events that never end, downloads piped from a service). */
-const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export', 'GET /api/v1/analytics/live/stream']);
+const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export', 'GET /api/v1/logs/stream', 'GET /api/v1/analytics/live/stream']);
 
 /**
  * Calls a route with a throwaway id and an empty body: the guard decides before any validation. A streaming

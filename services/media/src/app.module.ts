@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { Events } from '@castline/contracts';
 import { EventBus, Jobs, PlatformModule, PrismaService } from '@castline/platform';
 import type { MediaConfig } from './config';
+import { PlaybackController } from './playback/playback.controller';
+import { PlaybackService } from './playback/playback.service';
 import { MediaStorage } from './storage/media-storage';
 import { TranscodeQueue } from './videos/transcode-queue';
 import { VideosController } from './videos/videos.controller';
@@ -14,9 +16,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: 'media', config, uses: { postgres: true, redis: true } })],
-      controllers: [VideosController],
+      controllers: [VideosController, PlaybackController],
       providers: [
         VideosService,
+        PlaybackService,
         { provide: MediaStorage, useFactory: () => new MediaStorage(config.MEDIA_ROOT) },
         {
           provide: VideosRepository,

@@ -227,6 +227,11 @@ it('cancel stops FFmpeg: cancelled, never retried, nothing left in work/ or vod/
   const id = await newVideo('cancelled', longClip);
   await queue.enqueue(id);
   await until('the transcode FFmpeg', async () => ffmpegsFor(id).length > 0, 60_000, worker.output);
+  // Progress moves while FFmpeg runs (from the finished segments: FFmpeg's own -progress waits for the sprite).
+  await until('progress mid-transcode', async () => {
+    const { progress } = await prisma.video.findUniqueOrThrow({ where: { id } });
+    return progress > 0 && progress < 90 ? progress : undefined;
+  }, 90_000, worker.output);
   await prisma.video.update({ where: { id }, data: { status: 'cancelled' } });
   await until('FFmpeg stopped', async () => ffmpegsFor(id).length === 0, 15_000, worker.output);
   await until('the work dir removed', async () => !existsSync(path.join(root, 'work', id)), 10_000);
@@ -234,4 +239,4 @@ it('cancel stops FFmpeg: cancelled, never retried, nothing left in work/ or vod/
   expect(existsSync(path.join(root, 'vod', id))).toBe(false);
   expect(await jobs.queue('media-transcode').getJob(id)).toBeUndefined();
   await stopWorker(worker);
-}, 120_000);
+}, 200_000);

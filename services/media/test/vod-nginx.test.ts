@@ -144,3 +144,75 @@ it('downloads go through the gateway check and nginx X-Accel-Redirect: the MP4 o
   expect((await fetch(`${base}/_media_files/originals/${readyId}`)).status).toBe(404);
   expect((await fetch(`${base}/_media_files/vod/_private/${readyId}/download.mp4`)).status).toBe(404);
 });
+
+it('embeds: a private video plays only for an allowed parent origin, with a short-lived signed URL; /embed/ may be framed', async () => {
+  // Private since the first test.
+  const embed = (parent?: string) => fetch(`${base}/api/v1/media/embed/${readyId}${parent ? `?parent=${encodeURIComponent(parent)}` : ''}`);
+  expect((await embed()).status).toBe(403);
+  expect((await embed('https://news.example')).status).toBe(403);
+  const configured = await gateway.app.inject({
+    method: 'PATCH', url: `/api/v1/media/videos/${readyId}`, headers: bearer(adminToken),
+    payload: { embed: { autoplay: true, muted: true, allowedOrigins: ['https://news.example'] } },
+  });
+  expect(configured.statusCode).toBe(200);
+  expect(configured.json().embed).toEqual({ autoplay: true, loop: false, controls: true, muted: true, allowedOrigins: ['https://news.example'] });
+  const bad = await gateway.app.inject({ method: 'PATCH', url: `/api/v1/media/videos/${readyId}`, headers: bearer(adminToken), payload: { embed: { allowedOrigins: ['news.example/path'] } } });
+  expect(bad.statusCode).toBe(400);
+
+  const allowed = await embed('https://news.example');
+  expect(allowed.status).toBe(200);
+  const playback = (await allowed.json()) as { playlistUrl: string };
+  expect(playback).toMatchObject({ id: readyId, title: 'Clip', autoplay: true, muted: true, loop: false, controls: true });
+  expect(playback.playlistUrl).toMatch(new RegExp(`^/vod/_signed/[A-Za-z0-9_-]{22}/\\d+/${readyId}/index.m3u8$`));
+  const expires = Number(playback.playlistUrl.split('/')[4]);
+  expect(expires - Date.now() / 1000).toBeLessThanOrEqual(600);
+  expect((await fetch(`${base}${playback.playlistUrl}`)).status).toBe(200);
+  expect((await fetch(`${base}/api/v1/media/embed/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+  expect((await fetch(`${base}/api/v1/media/embed/not-a-uuid`)).status).not.toBe(200);
+
+  // The player page's own header block (the dashboard is not running here: nginx's 502 still carries them).
+  const page = await fetch(`${base}/embed/${readyId}`);
+  expect(page.headers.get('content-security-policy')).toBe('frame-ancestors *');
+  expect(page.headers.get('x-frame-options')).toBeNull();
+  expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  const app = await fetch(`${base}/media`);
+  expect(app.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+});
+
+it('playback events through nginx add up to exact daily aggregates; bad events are 400 and change nothing', async () => {
+  const send = (event: unknown) => fetch(`${base}/api/v1/media/collect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+  const base_ = { video: readyId };
+  // Viewer A plays twice (one unique viewer), watches 25 s in 720p and 10 s in 360p, completes once; B plays once.
+  const events = [
+    { ...base_, name: 'media.play', viewer: 'viewer-aaaa' },
+    { ...base_, name: 'media.progress', viewer: 'viewer-aaaa', position: 10, watched: 10, rendition: '720p' },
+    { ...base_, name: 'media.progress', viewer: 'viewer-aaaa', position: 25, watched: 15, rendition: '720p' },
+    { ...base_, name: 'media.quality', viewer: 'viewer-aaaa', position: 25, rendition: '360p' },
+    { ...base_, name: 'media.progress', viewer: 'viewer-aaaa', position: 35, watched: 10, rendition: '360p' },
+    { ...base_, name: 'media.complete', viewer: 'viewer-aaaa', position: 35 },
+    { ...base_, name: 'media.play', viewer: 'viewer-aaaa' },
+    { ...base_, name: 'media.play', viewer: 'viewer-bbbb' },
+  ];
+  for (const event of events) expect((await send(event)).status).toBe(202);
+  for (const bad of [
+    { ...base_, name: 'media.pause', viewer: 'viewer-aaaa' },
+    { ...base_, name: 'media.progress', viewer: 'viewer-aaaa', watched: 500 },
+    { ...base_, name: 'media.play', viewer: 'x' },
+    { ...base_, name: 'media.play', viewer: 'viewer-aaaa', extra: 1 },
+    { video: 'nope', name: 'media.play', viewer: 'viewer-aaaa' },
+  ]) {
+    const refused = await send(bad);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('INVALID_PAYLOAD');
+  }
+  expect((await send({ ...base_, video: '00000000-0000-4000-8000-000000000000', name: 'media.play', viewer: 'viewer-aaaa' })).status).toBe(404);
+  expect((await fetch(`${base}/api/v1/media/collect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(5000) })).status).toBe(413);
+
+  const view = (await gateway.app.inject({ method: 'GET', url: `/api/v1/media/videos/${readyId}`, headers: bearer(adminToken) })).json();
+  expect(view.analytics).toEqual([
+    {
+      day: new Date().toISOString().slice(0, 10), plays: 3, uniqueViewers: 2, watchSeconds: 35, completions: 1,
+      completionRate: 1 / 3, qualitySeconds: { '720p': 25, '360p': 10 },
+    },
+  ]);
+});

@@ -113,6 +113,33 @@ describe('health checks', () => {
     expect(history.uptimePercent).toBeCloseTo(37.5);
   });
 
+  it('leaves runs inside a maintenance window out of the uptime %', async () => {
+    const created = await monitoring.call(Rpc.checks.create, { kind: 'http', name: 'maintained', target: `${base}/status`, intervalSeconds: 10 });
+    answer = { status: 200, body: 'all good', delayMs: 0 };
+    await scheduler.tick(step());
+    await scheduler.tick(step());
+    // Down for two runs, but inside a window matching the check: neither up nor down.
+    const window = await monitoring.call(Rpc.maintenance.create, {
+      name: 'upgrade',
+      matchers: [{ label: 'check', value: 'maintained', regex: false }],
+      startsAt: new Date(clock).toISOString(),
+      endsAt: new Date(clock + 25_000).toISOString(),
+      timezone: 'UTC',
+    });
+    answer = { status: 500, body: 'upgrading', delayMs: 0 };
+    await scheduler.tick(step());
+    await scheduler.tick(step());
+    await monitoring.call(Rpc.maintenance.delete, { id: window.id });
+    await scheduler.tick(step()); // down, outside the window
+    answer = { status: 200, body: 'all good', delayMs: 0 };
+    await scheduler.tick(step());
+    const history = await monitoring.call(Rpc.checks.history, { id: created.id, resolution: 'minute', hours: 24 * 365 });
+    const counted = history.rollups.reduce((sum, row) => ({ total: sum.total + row.total, maintenance: sum.maintenance + row.maintenance, down: sum.down + row.down }), { total: 0, maintenance: 0, down: 0 });
+    expect(counted).toEqual({ total: 6, maintenance: 2, down: 1 });
+    expect(history.uptimePercent).toBeCloseTo(75);
+    expect((await byName('maintained')).uptime24hPercent).toBeCloseTo(75);
+  });
+
   it('runs a TCP check and fails it when nothing listens', async () => {
     const listener = createTcpServer((socket) => socket.end());
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));

@@ -166,7 +166,7 @@ describe('app logs and API metrics', () => {
     await rollups.publish(start + 2 * 60_000 + 1); // nothing left: no duplicate
     rollups.detach();
     const stats = await eventually(async () => {
-      const reply = await monitoring.call(Rpc.apiMetrics, { range: '1h', service: 'svc-api', transport: 'http' });
+      const reply = await monitoring.call(Rpc.apiMetrics.query, { range: '1h', service: 'svc-api', transport: 'http' });
       return reply.routes[0]?.count === 4_000 ? reply : undefined;
     }, 5_000);
     const route = stats.routes[0]!;

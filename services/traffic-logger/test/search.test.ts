@@ -4,6 +4,8 @@ import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { Pool } from 'pg';
 import { ipHashOf } from '../src/pipeline/access-rows';
 import { buildSearchQuery } from '../src/search/search-query';
+import { searchError } from '../src/search/search.service';
+import { StoreUnavailableError } from '../src/store/traffic-store';
 import { PostgresTrafficStore } from '../src/store/postgres-traffic-store';
 import { startTrafficLogger } from '../src/traffic-logger-app';
 
@@ -269,6 +271,19 @@ describe('tracker events and the journey', () => {
     expect(journey.session).toMatchObject({ id: session, pageviews: 2, entryPath: '/', exitPath: '/pricing' });
     expect(journey.items.map((item) => item.event).slice(2)).toEqual(['signup', 'page_view']);
     expect(await harness.call(Rpc.trafficSearch.journey, { id: randomUUID() })).toEqual({ session: null, items: [] });
+  });
+});
+
+describe('store unavailable', () => {
+  it('fails fast with StoreUnavailableError when Postgres cannot be reached (the service answers 503 STORE_UNAVAILABLE)', async () => {
+    const nowhere = new PostgresTrafficStore('postgresql://postgres@127.0.0.1:1/castline');
+    const query = buildSearchQuery({ ...RANGE, source: 'requests', pathMatch: 'prefix' }, { sort: 'newest', limit: 1 }, { storeRawIp: false, ipSecret: SECRET, canSeeIp: false, now: new Date() });
+    try {
+      await expect(nowhere.search(query, 5_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(searchError(new StoreUnavailableError('down'))).toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
+    } finally {
+      await nowhere.close();
+    }
   });
 });
 

@@ -156,6 +156,13 @@ export async function apiBlob(path: string, options: RequestOptions = {}): Promi
   return response.blob();
 }
 
+/** A streamed API call (server-sent events, downloads): the same session handling, the Response to read. */
+export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {
+  const response = await authorized(path, options);
+  if (!response.ok) throw await errorFrom(response);
+  return response;
+}
+
 /** Turns any thrown value into one line an operator can act on. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {

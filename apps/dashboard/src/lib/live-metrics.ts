@@ -6,11 +6,11 @@
  *
  * Protocol (services/gateway/src/live/metrics-socket.ts): the browser offers the subprotocols
  * ["bearer", <access token>], sends {"subscribe": [<channel id>]}, then receives
- * {"type":"metrics","data":ChannelMetrics}, {"type":"event","data":ChannelEventMessage} and
- * {"type":"subscriptions","channels":[...]}. Close codes: 4401 = token refused (refresh, then reconnect),
+ * {"type":"metrics","data":ChannelMetrics}, {"type":"event","data":ChannelEventMessage},
+ * {"type":"backup","data":BackupProgress} (with backups:read) and {"type":"subscriptions","channels":[...]}. Close codes: 4401 = token refused (refresh, then reconnect),
  * 4403 = role may not read channels (give up), 4408 = too slow (reconnect).
  */
-import type { CampaignEvent, ChannelEventMessage, ChannelMetrics, NotificationView } from '@castline/contracts';
+import type { BackupProgress, CampaignEvent, ChannelEventMessage, ChannelMetrics, NotificationView, VideoProgress } from '@castline/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { api, getAccessToken, notifySessionLost, refreshSession } from './api';
 
@@ -110,6 +110,15 @@ export interface LiveFeedHandlers {
   onNotification?: (notification: NotificationEvent) => void;
   /** An ad account paused, failing or synced again (campaigns.events), whatever channels are followed. */
   onCampaign?: (event: CampaignEvent) => void;
+  /** A video's transcode progress or status (media.videos.progress), whatever channels are followed. */
+  onMedia?: (progress: VideoProgress) => void;
+  /** A backup, verify or restore's progress (backup.progress; sent only with backups:read). */
+  onBackup?: (progress: BackupProgress) => void;
+}
+
+/** The live socket for its broadcasts only (notifications, campaign events, media progress): no channel followed. */
+export function openBroadcastFeed(handlers: Pick<LiveFeedHandlers, 'onNotification' | 'onCampaign' | 'onMedia'>): () => void {
+  return openLiveFeed([], { onConnection: () => undefined, onMetrics: () => undefined, onEvent: () => undefined, ...handlers });
 }
 
 /**
@@ -192,6 +201,10 @@ export function openLiveFeed(channels: readonly string[], handlers: LiveFeedHand
         handlers.onNotification?.(frame.data as NotificationEvent);
       } else if (frame.type === 'campaign') {
         handlers.onCampaign?.(frame.data as CampaignEvent);
+      } else if (frame.type === 'backup') {
+        handlers.onBackup?.(frame.data as BackupProgress);
+      } else if (frame.type === 'media') {
+        handlers.onMedia?.(frame.data as VideoProgress);
       }
     };
     ws.onclose = (close: CloseEvent) => {

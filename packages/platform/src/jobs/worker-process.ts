@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { BaseConfig } from '../config';
 import { checkDependency } from '../health';
+import { createLogShipper } from '../log-shipper.link';
 import { createProcessLogger } from '../logger';
+import { connectNats } from '../nats/connection';
 import { pinToCpus } from './cpu-pinning';
 import { Jobs } from './jobs';
 
@@ -53,7 +55,21 @@ export interface WorkerProcess extends WorkerProcessContext {
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const { config, name } = options;
-  const logger = createProcessLogger(name, config.LOG_LEVEL);
+  // Warn+ records go to app_logs too, over a NATS connection of their own (the worker's may come and go).
+  const shipper = createLogShipper(name, config);
+  const logger = createProcessLogger(name, config.LOG_LEVEL, shipper);
+  const shipping = shipper
+    ? connectNats(config, `${name}-logs-${process.pid}`).then(
+        (connection) => {
+          shipper.attach(connection);
+          return connection;
+        },
+        (error: unknown) => {
+          logger.warn(`log records are not shipped: ${(error as Error).message}`);
+          return undefined;
+        },
+      )
+    : Promise.resolve(undefined);
   if (options.cpus) {
     pinToCpus(options.cpus);
     logger.info({ cpus: options.cpus }, `pinned to CPUs ${options.cpus}`);
@@ -85,6 +101,11 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       logger.info('stopped');
+      // What was logged up to here (a fatal error right before exit included) is sent before the process ends.
+      const connection = await shipping;
+      await shipper?.flush();
+      shipper?.detach();
+      await connection?.drain().catch(() => undefined);
     })();
     return stopping;
   };

@@ -3,6 +3,7 @@ import { Jobs } from '@castline/platform';
 import { OffsiteRepository } from '../offsite/offsite.repository';
 import { OffsiteService } from '../offsite/offsite.service';
 import { RestoreRunner } from '../restore/restore-runner';
+import { BackupTransfer } from '../transfer/backup-transfer';
 import { ArchiveStore } from './archive-store';
 import { BackupHealth } from './backup-health';
 import { BackupWorker } from './backup-worker';
@@ -12,6 +13,6 @@ import { BackupsService } from './backups.service';
 
 @Module({
   controllers: [BackupsController],
-  providers: [BackupsRepository, BackupsService, ArchiveStore, RestoreRunner, BackupWorker, Jobs, OffsiteRepository, OffsiteService, BackupHealth],
+  providers: [BackupsRepository, BackupsService, ArchiveStore, RestoreRunner, BackupWorker, Jobs, OffsiteRepository, OffsiteService, BackupHealth, BackupTransfer],
 })
 export class BackupsModule {}

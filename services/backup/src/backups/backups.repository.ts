@@ -64,6 +64,10 @@ export class BackupsRepository {
     return (await this.prisma.systemBackup.updateMany({ where: { id, status }, data })).count === 1;
   }
 
+  findByName(name: string): Promise<SystemBackup | null> {
+    return this.prisma.systemBackup.findFirst({ where: { name } });
+  }
+
   delete(id: string): Promise<SystemBackup> {
     return this.prisma.systemBackup.delete({ where: { id } });
   }

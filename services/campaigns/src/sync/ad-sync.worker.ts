@@ -94,6 +94,10 @@ export class AdSyncWorker implements OnApplicationBootstrap, OnApplicationShutdo
       concurrency: 2,
       lockDurationMs: this.config.AD_SYNC_LOCK_MS,
       stalledIntervalMs: this.config.AD_SYNC_LOCK_MS,
+      // A job whose lock lapsed (Redis restarting, a starved event loop) is safe to run again: the account lock,
+      // the committed cursor and the idempotent upserts make a re-run write nothing twice. BullMQ's default (1)
+      // failed a sync-now on its second lapse, so a Redis restart could lose it.
+      maxStalledCount: 10,
       onCompleted: (job, outcome) => this.logger.log(`ad-sync ${job.data.kind ?? 'manual'} ${job.data.accountId}: ${JSON.stringify(outcome)}`),
       onFailed: (job, error) => this.logger.warn(`ad-sync ${job?.data.kind ?? 'manual'} ${job?.data.accountId}: ${error.message}`),
     });

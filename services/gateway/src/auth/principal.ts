@@ -1,3 +1,4 @@
+import { type Permission, roleHas } from '@castline/contracts';
 import type { Role } from '@castline/db';
 
 /**
@@ -31,4 +32,10 @@ declare module 'fastify' {
 
 export function principalLabel(principal: Principal): string {
   return principal.kind === 'user' ? principal.email : `api-key:${principal.name}`;
+}
+
+/** Whether the principal holds `permission`: its role has it and, for an API key limited to some, the key lists it. */
+export function principalHas(principal: Principal, permission: Permission): boolean {
+  if (!roleHas(principal.role, permission)) return false;
+  return principal.kind !== 'api-key' || principal.permissions.length === 0 || principal.permissions.includes(permission);
 }

@@ -4,7 +4,7 @@ import { ZodValidationPipe } from '@castline/platform';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
+import { type Principal, principalHas } from '../auth/principal';
 import { startEventStream } from './event-stream';
 import { LiveFeed } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
@@ -61,6 +61,7 @@ export class ChannelStreamController {
       selection,
       owner: { kind: principal.kind, id: principal.id },
       expiresAt: principal.expiresAt,
+      may: (permission) => principalHas(principal, permission),
       push: (kind, dataJson) => queue.push(kind, dataJson),
       end: () => response.end(),
     });

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { type CredentialOwner, type EventContract, Events } from '@castline/contracts';
+import { type CredentialOwner, type EventContract, Events, type Permission } from '@castline/contracts';
 import { EventBus } from '@castline/platform';
 import type { ChannelSelection, PushKind } from './push-queue';
 
@@ -30,6 +30,8 @@ export interface LiveClient {
   readonly owner: CredentialOwner;
   /** When the credential it was opened with stops being accepted (null: never). */
   readonly expiresAt: Date | null;
+  /** Whether the credential holds a permission (frames of some kinds need one). */
+  may(permission: Permission): boolean;
   push(kind: PushKind, dataJson: string): void;
   end(reason: LiveEndReason): void;
 }
@@ -58,8 +60,12 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.broadcast(Events.notifications, 'notification');
     // Ad account paused / failing / synced (campaigns:read is every role's): toasts and the accounts list.
     this.broadcast(Events.campaignEvents, 'campaign');
+    // A video's transcode progress and status (media:read is every role's): the /media grid's overlays.
+    this.broadcast(Events.mediaVideoProgress, 'media');
+    // Backup, verify and restore progress (admins: backups:read): /settings/backups updates live.
+    this.broadcast(Events.backupProgress, 'backup', 'backups:read');
     // Live-channel viewers and egress per access log (traffic-logger, every 5 s), for the channel cards.
-    this.broadcast(Events.trafficViewers, 'viewers');
+    this.broadcast(Events.trafficViewers, 'viewers', 'channels:read');
     this.unsubscribes.push(
       this.bus.subscribe(Events.credentialsRevoked, (owner) => {
         for (const listener of this.revokedListeners) listener(owner);
@@ -111,13 +117,13 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Every message of `event` to every client, whatever channels it follows. */
-  private broadcast(event: EventContract, kind: PushKind): void {
+  /** Every message of `event` to every client (with `permission`, to those holding it), whatever channels it follows. */
+  private broadcast(event: EventContract, kind: PushKind, permission?: Permission): void {
     this.unsubscribes.push(
       this.bus.subscribe(event, (data) => {
         if (this.clients.size === 0) return;
         const dataJson = JSON.stringify(data);
-        for (const client of this.clients) client.push(kind, dataJson);
+        for (const client of this.clients) if (!permission || client.may(permission)) client.push(kind, dataJson);
       }),
     );
   }

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { Authenticator, type Credential, credentialFromHeaders } from '../auth/authenticator';
 import { roleHas } from '@castline/contracts';
-import type { Principal } from '../auth/principal';
+import { type Principal, principalHas } from '../auth/principal';
 import { LiveFeed, type LiveEndReason } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
 
@@ -105,6 +105,7 @@ function serveSocket(socket: WebSocket, feed: LiveFeed, principal: Principal): v
     selection,
     owner: { kind: principal.kind, id: principal.id },
     expiresAt: principal.expiresAt,
+    may: (permission) => principalHas(principal, permission),
     push: (kind, dataJson) => queue.push(kind, dataJson),
     end: (reason) => socket.close(...END_CLOSES[reason]),
   });

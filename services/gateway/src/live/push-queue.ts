@@ -3,8 +3,10 @@ import { z } from 'zod';
 /**
  * `notification`: a new dashboard notification (the bell), sent to every client whatever channels it follows.
  * `campaign`: an ad account paused, failing or synced again (campaigns.events), likewise sent to every client.
+ * `media`: a video's transcode progress or status (media.videos.progress), likewise sent to every client.
+ * `backup`: a backup, verify or restore's progress (backup.progress), to clients whose credential has backups:read.
  */
-export type PushKind = 'metrics' | 'event' | 'notification' | 'campaign' | 'viewers';
+export type PushKind = 'metrics' | 'event' | 'notification' | 'campaign' | 'media' | 'backup' | 'viewers';
 
 /** Where a client's frames go: a WebSocket or an SSE response. */
 export interface PushSink {

@@ -33,7 +33,7 @@ export const MonitoringController = forwardController('MonitoringController', 'm
     method: 'GET',
     path: 'api-metrics',
     permission: 'monitoring:read',
-    rpc: Rpc.apiMetrics,
+    rpc: Rpc.apiMetrics.query,
     query: ApiMetricsQuerySchema,
     summary: 'Requests per route over a range: count, error rate (5xx), mean and p50/p95/p99 from summed log-scale buckets (<= 5 % error), and a series for the chart',
   }),

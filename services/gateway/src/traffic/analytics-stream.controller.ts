@@ -87,6 +87,7 @@ export class AnalyticsStreamController {
       selection: new ChannelSelection(),
       owner: { kind: principal.kind, id: principal.id },
       expiresAt: principal.expiresAt,
+      may: () => false,
       push: () => undefined,
       end,
     });

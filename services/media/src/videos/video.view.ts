@@ -1,4 +1,5 @@
-import type { VideoView } from '@castline/contracts';
+import { DEFAULT_EMBED_CONFIG, type EmbedConfig, type VideoAnalyticsDay, type VideoView } from '@castline/contracts';
+import type { VideoAnalytics } from '@castline/db';
 import { playbackToken } from '@castline/platform';
 import type { VideoWithVersions } from './videos.repository';
 
@@ -46,5 +47,25 @@ export function toVideoView(video: VideoWithVersions, signing: PlaybackSigning):
       status: version.status,
     })),
     playbackBase: playbackBase(video, signing),
+    embed: embedConfigOf(video),
+  };
+}
+
+export function embedConfigOf(video: Pick<VideoWithVersions, 'pages'>): EmbedConfig {
+  const page = video.pages[0];
+  return page
+    ? { autoplay: page.autoplay, loop: page.loop, controls: page.controls, muted: page.muted, allowedOrigins: page.allowedOrigins }
+    : { ...DEFAULT_EMBED_CONFIG };
+}
+
+export function toAnalyticsDay(row: VideoAnalytics): VideoAnalyticsDay {
+  return {
+    day: row.day.toISOString().slice(0, 10),
+    plays: row.plays,
+    uniqueViewers: row.uniqueViewers,
+    watchSeconds: row.watchSeconds,
+    completions: row.completions,
+    completionRate: row.plays > 0 ? Math.min(1, row.completions / row.plays) : 0,
+    qualitySeconds: row.qualitySeconds as Record<string, number>,
   };
 }

@@ -1,7 +1,9 @@
-import { createPrismaClient, type Prisma, type PrismaClient, type Video, type VideoVersion } from '@castline/db';
-import { type VideoProgress, type VideoStatus } from '@castline/contracts';
+import { createPrismaClient, type Prisma, type PrismaClient, type Video, type VideoAnalytics, type VideoPage, type VideoVersion } from '@castline/db';
+import { type EmbedConfig, type MediaPlaybackEvent, type VideoProgress, type VideoStatus } from '@castline/contracts';
 
-export type VideoWithVersions = Video & { versions: VideoVersion[] };
+export type VideoWithVersions = Video & { versions: VideoVersion[]; pages: VideoPage[] };
+
+const WITH_VERSIONS = { versions: { orderBy: [{ kind: 'asc' as const }, { height: 'desc' as const }] }, pages: { orderBy: { createdAt: 'asc' as const }, take: 1 } };
 
 export interface ProgressPublisher {
   publish(progress: VideoProgress): void;
@@ -26,7 +28,7 @@ export class VideosRepository {
   }
 
   find(id: string): Promise<VideoWithVersions | null> {
-    return this.prisma.video.findUnique({ where: { id }, include: { versions: { orderBy: [{ kind: 'asc' }, { height: 'desc' }] } } });
+    return this.prisma.video.findUnique({ where: { id }, include: WITH_VERSIONS });
   }
 
   async page(query: { page: number; pageSize: number; status?: VideoStatus; q?: string }): Promise<{ items: VideoWithVersions[]; total: number }> {
@@ -37,7 +39,7 @@ export class VideosRepository {
     const [items, total] = await this.prisma.$transaction([
       this.prisma.video.findMany({
         where,
-        include: { versions: { orderBy: [{ kind: 'asc' }, { height: 'desc' }] } },
+        include: WITH_VERSIONS,
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
         skip: (query.page - 1) * query.pageSize,
         take: query.pageSize,
@@ -92,6 +94,44 @@ export class VideosRepository {
 
   async delete(id: string): Promise<void> {
     await this.prisma.video.deleteMany({ where: { id } });
+  }
+
+  /** The video's embed configuration (its first video_pages row), created on the first change. */
+  async updateEmbed(id: string, config: EmbedConfig): Promise<void> {
+    const existing = await this.prisma.videoPage.findFirst({ where: { videoId: id }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+    if (existing) await this.prisma.videoPage.update({ where: { id: existing.id }, data: config });
+    else await this.prisma.videoPage.create({ data: { videoId: id, ...config } });
+  }
+
+  /** Daily aggregates of the last `days` days (UTC), oldest first. */
+  analytics(id: string, days: number, now = new Date()): Promise<VideoAnalytics[]> {
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - days + 1));
+    return this.prisma.videoAnalytics.findMany({ where: { videoId: id, day: { gte: from } }, orderBy: { day: 'asc' } });
+  }
+
+  /**
+   * Adds one accepted player event to its video's row of `day` in one statement (concurrent events add up):
+   * play -> plays (+ a unique viewer when `newViewer`), progress -> watch seconds and the rendition's seconds,
+   * complete -> completions. A quality switch changes no counter (the mix comes from progress seconds).
+   */
+  async addPlayback(event: MediaPlaybackEvent, day: Date, newViewer: boolean): Promise<void> {
+    const plays = event.name === 'media.play' ? 1 : 0;
+    const viewers = plays && newViewer ? 1 : 0;
+    const watched = event.name === 'media.progress' ? (event.watched ?? 0) : 0;
+    const completions = event.name === 'media.complete' ? 1 : 0;
+    const quality = watched > 0 && event.rendition ? JSON.stringify({ [event.rendition]: watched }) : '{}';
+    const rendition = event.rendition ?? '';
+    await this.prisma.$executeRaw`
+      INSERT INTO video_analytics (video_id, day, plays, unique_viewers, watch_seconds, completions, quality_seconds)
+      VALUES (${event.video}::uuid, ${day}::date, ${plays}, ${viewers}, ${watched}, ${completions}, ${quality}::jsonb)
+      ON CONFLICT (video_id, day) DO UPDATE SET
+        plays = video_analytics.plays + EXCLUDED.plays,
+        unique_viewers = video_analytics.unique_viewers + EXCLUDED.unique_viewers,
+        watch_seconds = video_analytics.watch_seconds + EXCLUDED.watch_seconds,
+        completions = video_analytics.completions + EXCLUDED.completions,
+        quality_seconds = CASE WHEN EXCLUDED.quality_seconds = '{}'::jsonb THEN video_analytics.quality_seconds
+          ELSE video_analytics.quality_seconds || jsonb_build_object(${rendition}::text,
+            COALESCE((video_analytics.quality_seconds ->> ${rendition}::text)::float8, 0) + ${watched}::float8) END`;
   }
 
   ping(): Promise<unknown> {

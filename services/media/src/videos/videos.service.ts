@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '@castline/platform';
 import type { MediaConfig } from '../config';
-import type { RpcParsedRequest, Rpc, VideoView } from '@castline/contracts';
+import type { EmbedConfig, RpcParsedRequest, Rpc, VideoView } from '@castline/contracts';
 import { AppError } from '@castline/platform';
 import { MediaStorage } from '../storage/media-storage';
 import { TranscodeQueue } from './transcode-queue';
-import { toVideoView } from './video.view';
+import { embedConfigOf, toAnalyticsDay, toVideoView } from './video.view';
 import { VideosRepository } from './videos.repository';
+
+/** Days of playback aggregates in one video's view. */
+const ANALYTICS_DAYS = 30;
 
 /** The library: list, one video, title/visibility, delete (cancel first, then rows and every file), reprocess. */
 @Injectable()
@@ -27,16 +30,20 @@ export class VideosService {
     return { items: items.map((video) => toVideoView(video, this.signing)), total, page: query.page, pageSize: query.pageSize };
   }
 
+  /** One video with its versions, embed configuration and the last 30 days of playback aggregates. */
   async get(id: string): Promise<VideoView> {
     const video = await this.videos.find(id);
     if (!video) throw AppError.notFound(`Video ${id}`);
-    return toVideoView(video, this.signing);
+    return { ...toVideoView(video, this.signing), analytics: (await this.videos.analytics(id, ANALYTICS_DAYS)).map(toAnalyticsDay) };
   }
 
-  async update(id: string, changes: { title?: string; visibility?: 'public' | 'private' }): Promise<VideoView> {
-    const before = await this.get(id);
-    await this.videos.update(id, changes);
-    if (changes.visibility && changes.visibility !== before.visibility) await this.storage.moveVod(id, changes.visibility);
+  async update(id: string, changes: { title?: string; visibility?: 'public' | 'private'; embed?: Partial<EmbedConfig> }): Promise<VideoView> {
+    const before = await this.videos.find(id);
+    if (!before) throw AppError.notFound(`Video ${id}`);
+    const { embed, ...fields } = changes;
+    if (fields.title !== undefined || fields.visibility !== undefined) await this.videos.update(id, fields);
+    if (embed) await this.videos.updateEmbed(id, { ...embedConfigOf(before), ...embed });
+    if (fields.visibility && fields.visibility !== before.visibility) await this.storage.moveVod(id, fields.visibility);
     return this.get(id);
   }
 

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MediaErrorCodes } from '@castline/contracts';
@@ -83,9 +84,14 @@ export class Transcoder {
     const plan = planVod(spec, source);
     log(`video ${videoId}: attempt ${attempt}, ${plan.renditions.map((r) => r.name).join('/')} from ${source.width}x${source.height}`);
 
+    // FFmpeg 5.1 prints its first -progress block only once every output has written its header, and the sprite
+    // (tile) writes at the very end: until then the finished segments on disk say how far the encode is.
+    const segmentsDir = path.join(workDir, plan.renditions[0]!.name);
     const encode = await this.runFfmpeg(videoId, buildVodCommand(spec, source), signal, (ffmpeg) => {
-      const outMs = ffmpeg.progress.latest?.outTimeMs;
-      return outMs === undefined ? undefined : Math.min(ENCODE_SHARE, Math.floor((outMs / 1000 / source.durationSeconds) * ENCODE_SHARE));
+      const outMs = ffmpeg.progress.latest?.outTimeMs ?? 0;
+      const onDisk = finishedSegments(segmentsDir) * spec.segmentSeconds * 1000;
+      const doneMs = Math.max(outMs, onDisk);
+      return doneMs === 0 ? undefined : Math.min(ENCODE_SHARE, Math.floor((doneMs / 1000 / source.durationSeconds) * ENCODE_SHARE));
     });
     if (encode !== 'done') {
       await storage.removeWork(videoId);
@@ -177,5 +183,14 @@ export class Transcoder {
     const exit = await ffmpeg.exited;
     if (exit.code !== 0) throw new Error(`FFmpeg exited with ${exit.code ?? exit.signal}: ${ffmpeg.lastStderr.split('\n').slice(-5).join(' | ')}`);
     return 'done';
+  }
+}
+
+/** Completed HLS segments in a rung's directory (FFmpeg writes each as .tmp and renames it when complete). */
+function finishedSegments(dir: string): number {
+  try {
+    return readdirSync(dir).filter((name) => name.endsWith('.ts')).length;
+  } catch {
+    return 0;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CheckRollup, CheckSample, MonitorCheck, Prisma, UptimeRecord } from '@castline/db';
 import { PrismaService } from '@castline/platform';
+import { holdMatcher } from '../alerts/rule-engine';
 import type { CheckState, ProbeResult, Transition } from './check-state';
 
 export type CheckRow = MonitorCheck;
@@ -10,6 +11,13 @@ export type RollupResolution = (typeof ROLLUP_RESOLUTIONS)[number];
 
 /** How long each kind of row is kept (issue 14: raw 7 d, minute 14 d, hour 90 d, day 2 y). */
 export const RETENTION_DAYS = { samples: 7, minute: 14, hour: 90, day: 730 } as const;
+
+/** Up (or degraded) share of the runs outside maintenance windows, in percent; null without such runs. */
+export function uptimePercent(rollups: Array<Pick<CheckRollup, 'total' | 'up' | 'degraded' | 'maintenance'>>): number | null {
+  const counted = rollups.reduce((sum, row) => sum + row.total - row.maintenance, 0);
+  const up = rollups.reduce((sum, row) => sum + row.up + row.degraded, 0);
+  return counted > 0 ? (100 * up) / counted : null;
+}
 
 /** Every touch of the check tables: monitor_checks, check_samples, uptime_records, check_rollups. */
 @Injectable()
@@ -97,31 +105,37 @@ export class ChecksRepository {
           });
         }
       }
-      const up = transition.sampleStatus === 'up' ? 1 : 0;
-      const degraded = transition.sampleStatus === 'degraded' ? 1 : 0;
-      const down = transition.sampleStatus === 'down' || transition.sampleStatus === 'pending' ? 1 : 0;
+      // A run inside a maintenance window matching the check's labels counts for neither up nor down.
+      const windows = await tx.maintenanceWindow.findMany();
+      const inMaintenance = holdMatcher([], windows, at)({ check: current.name, kind: current.kind }) ? 1 : 0;
+      const counted = (status: boolean) => (status && !inMaintenance ? 1 : 0);
+      const up = counted(transition.sampleStatus === 'up');
+      const degraded = counted(transition.sampleStatus === 'degraded');
+      const down = counted(transition.sampleStatus === 'down' || transition.sampleStatus === 'pending');
       const latency = result.responseTimeMs ?? 0;
       for (const resolution of ROLLUP_RESOLUTIONS) {
         await tx.$executeRaw`
-          INSERT INTO check_rollups (check_id, resolution, bucket, total, up, degraded, down, latency_sum_ms, latency_max_ms)
-          VALUES (${checkId}::uuid, ${resolution}, date_trunc(${resolution}, ${at}::timestamptz, 'UTC'), 1, ${up}, ${degraded}, ${down}, ${latency}, ${latency})
+          INSERT INTO check_rollups (check_id, resolution, bucket, total, up, degraded, down, maintenance, latency_sum_ms, latency_max_ms)
+          VALUES (${checkId}::uuid, ${resolution}, date_trunc(${resolution}, ${at}::timestamptz, 'UTC'), 1, ${up}, ${degraded}, ${down}, ${inMaintenance}, ${latency}, ${latency})
           ON CONFLICT (check_id, resolution, bucket) DO UPDATE SET
             total = check_rollups.total + 1, up = check_rollups.up + EXCLUDED.up, degraded = check_rollups.degraded + EXCLUDED.degraded,
-            down = check_rollups.down + EXCLUDED.down, latency_sum_ms = check_rollups.latency_sum_ms + EXCLUDED.latency_sum_ms,
+            down = check_rollups.down + EXCLUDED.down, maintenance = check_rollups.maintenance + EXCLUDED.maintenance,
+            latency_sum_ms = check_rollups.latency_sum_ms + EXCLUDED.latency_sum_ms,
             latency_max_ms = GREATEST(check_rollups.latency_max_ms, EXCLUDED.latency_max_ms)`;
       }
       return { check, transition };
     });
   }
 
-  /** Up (or degraded) share of each check's runs since `since`, from the hour rollups; absent without runs. */
+  /** Up (or degraded) share of each check's runs since `since` outside maintenance, from the hour rollups; absent without runs. */
   async uptimeSince(since: Date): Promise<Map<string, number>> {
     const rows = await this.prisma.checkRollup.groupBy({
       by: ['checkId'],
       where: { resolution: 'hour', bucket: { gte: new Date(Math.floor(since.getTime() / 3_600_000) * 3_600_000) } },
-      _sum: { total: true, up: true, degraded: true },
+      _sum: { total: true, up: true, degraded: true, maintenance: true },
     });
-    return new Map(rows.filter((row) => (row._sum.total ?? 0) > 0).map((row) => [row.checkId, (100 * ((row._sum.up ?? 0) + (row._sum.degraded ?? 0))) / row._sum.total!]));
+    const entries = rows.map((row) => [row.checkId, uptimePercent([{ total: row._sum.total ?? 0, up: row._sum.up ?? 0, degraded: row._sum.degraded ?? 0, maintenance: row._sum.maintenance ?? 0 }])] as const);
+    return new Map(entries.filter((entry): entry is readonly [string, number] => entry[1] !== null));
   }
 
   history(checkId: string, resolution: RollupResolution, since: Date): Promise<[CheckSample[], UptimeRecord[], CheckRollup[]]> {

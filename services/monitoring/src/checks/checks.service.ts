@@ -4,7 +4,7 @@ import type { Prisma } from '@castline/db';
 import { AppError } from '@castline/platform';
 import type { z } from 'zod';
 import { defaultTimeoutMs } from './check-scheduler.service';
-import { type CheckRow, ChecksRepository, type RollupResolution } from './checks.repository';
+import { type CheckRow, ChecksRepository, type RollupResolution, uptimePercent } from './checks.repository';
 import { GuardedHttp, TargetForbiddenError } from './guarded-http';
 
 type UpdateCheck = z.infer<typeof UpdateCheckSchema>;
@@ -96,10 +96,9 @@ export class ChecksService {
     const check = await this.require(id);
     const since = new Date(Date.now() - hours * 3_600_000);
     const [samples, outages, rollups] = await this.checks.history(id, resolution, since);
-    const total = rollups.reduce((sum, row) => sum + row.total, 0);
-    const up = rollups.reduce((sum, row) => sum + row.up + row.degraded, 0);
+    const uptime = uptimePercent(rollups);
     return {
-      check: toCheckView(check, total > 0 ? (100 * up) / total : null),
+      check: toCheckView(check, uptime),
       samples: samples.map((sample) => ({
         checkedAt: sample.checkedAt.toISOString(),
         status: sample.status,
@@ -122,8 +121,9 @@ export class ChecksService {
         down: row.down,
         avgLatencyMs: row.total > 0 ? Math.round((row.latencySumMs / row.total) * 100) / 100 : null,
         maxLatencyMs: row.latencyMaxMs,
+        maintenance: row.maintenance,
       })),
-      uptimePercent: total > 0 ? (100 * up) / total : null,
+      uptimePercent: uptime,
     };
   }
 

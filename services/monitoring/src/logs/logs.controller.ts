@@ -23,7 +23,7 @@ export class LogsController {
     return this.logs.get(request.id);
   }
 
-  @HandleRpc(Rpc.apiMetrics)
+  @HandleRpc(Rpc.apiMetrics.query)
   metrics(@Payload() query: z.infer<typeof ApiMetricsQuerySchema>) {
     return this.apiMetrics.query(query);
   }

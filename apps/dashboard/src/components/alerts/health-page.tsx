@@ -2,16 +2,11 @@
 
 import type { CheckView } from '@castline/contracts';
 import { HeartPulseIcon } from 'lucide-react';
-import { type FormEvent, useState } from 'react';
 import { ToneBadge, type Tone } from '@/components/monitoring/tone-badge';
-import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { useApiMutation, useChecks } from '@/lib/alerts';
-import { api, describeError } from '@/lib/api';
+import { useChecks } from '@/lib/alerts';
 import { useCan } from '@/lib/auth';
 import { formatPercent, formatRelative } from '@/lib/format';
+import { NewCheckForm } from './alert-forms';
 import { SimpleTable } from './simple-table';
 
 const TONE: Record<CheckView['status'], Tone> = { up: 'success', degraded: 'warning', pending: 'warning', down: 'destructive', unknown: 'muted' };
@@ -40,45 +35,5 @@ export function HealthPage() {
       />
       {canWrite && <NewCheckForm />}
     </div>
-  );
-}
-
-function NewCheckForm() {
-  const [name, setName] = useState('');
-  const [target, setTarget] = useState('');
-  const [interval, setInterval] = useState('60');
-  const create = useApiMutation(
-    () => api('/monitoring/checks', { method: 'POST', body: { kind: 'http', name, target, intervalSeconds: Number(interval) } }),
-    ['checks'],
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate(undefined, { onSuccess: () => (setName(''), setTarget('')) });
-  };
-  return (
-    <Card className="p-4">
-      <form onSubmit={submit} className="flex flex-wrap items-end gap-3" aria-label="New HTTP check">
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="check-name">Name</Label>
-          <Input id="check-name" value={name} onChange={(event) => setName(event.target.value)} required />
-        </div>
-        <div className="flex min-w-72 flex-1 flex-col gap-1.5">
-          <Label htmlFor="check-target">URL</Label>
-          <Input id="check-target" type="url" placeholder="https://example.com/health" value={target} onChange={(event) => setTarget(event.target.value)} required />
-        </div>
-        <div className="flex w-28 flex-col gap-1.5">
-          <Label htmlFor="check-interval">Every (s)</Label>
-          <Input id="check-interval" type="number" min={10} value={interval} onChange={(event) => setInterval(event.target.value)} />
-        </div>
-        <Button type="submit" disabled={create.isPending}>
-          Add check
-        </Button>
-        {create.error && (
-          <p role="alert" className="w-full text-sm text-destructive">
-            {describeError(create.error)}
-          </p>
-        )}
-      </form>
-    </Card>
   );
 }

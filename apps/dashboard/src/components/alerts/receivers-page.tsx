@@ -9,6 +9,7 @@ import { Card } from '@/components/ui/card';
 import { type DeliveryRow, useApiMutation, useDeliveries, useReceivers } from '@/lib/alerts';
 import { api, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
+import { NewReceiverForm } from './alert-forms';
 import { formatRelative } from '@/lib/format';
 import { SimpleTable } from './simple-table';
 
@@ -77,6 +78,7 @@ export function ReceiversPage() {
         ]}
       />
       {shown && <DeliveryLog id={shown} />}
+      {canWrite && <NewReceiverForm />}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { Switch } from '@/components/ui/switch';
 import { useApiMutation, useRules } from '@/lib/alerts';
 import { api } from '@/lib/api';
 import { useCan } from '@/lib/auth';
+import { NewRuleForm } from './alert-forms';
 import { SimpleTable } from './simple-table';
 
 const condition = (rule: RuleView) =>
@@ -19,6 +20,7 @@ export function RulesPage() {
   const canWrite = useCan('alerts:write');
   const toggle = useApiMutation(({ id, enabled }: { id: string; enabled: boolean }) => api(`/alerts/rules/${id}`, { method: 'PATCH', body: { enabled } }), ['alert-rules']);
   return (
+    <div className="flex flex-col gap-6">
     <SimpleTable<RuleView>
       label="alert rules"
       loading={rules.isPending}
@@ -42,5 +44,7 @@ export function RulesPage() {
         },
       ]}
     />
+      {canWrite && <NewRuleForm />}
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, ChartLineIcon, GlobeIcon, BellRingIcon, CpuIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, ChartLineIcon, FileTextIcon, GaugeIcon, GlobeIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -18,8 +18,13 @@ export const NAVIGATION: NavSection[] = [
     items: [
       { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
+      { href: '/media', label: 'Media', icon: FilmIcon, permission: 'media:read' },
       { href: '/analytics', label: 'Analytics', icon: ChartLineIcon, permission: 'traffic:read' },
     ],
+  },
+  {
+    title: 'Traffic',
+    items: [{ href: '/traffic', label: 'Traffic', icon: SearchIcon, permission: 'traffic:read' }],
   },
   {
     title: 'Campaigns',
@@ -35,6 +40,8 @@ export const NAVIGATION: NavSection[] = [
       { href: '/monitoring', label: 'System', icon: ActivityIcon, permission: 'monitoring:read' },
       { href: '/monitoring/processes', label: 'Processes', icon: CpuIcon, permission: 'monitoring:read' },
       { href: '/monitoring/health', label: 'Health', icon: HeartPulseIcon, permission: 'monitoring:read' },
+      { href: '/monitoring/logs', label: 'Logs', icon: FileTextIcon, permission: 'logs:read' },
+      { href: '/monitoring/api', label: 'API', icon: GaugeIcon, permission: 'monitoring:read' },
     ],
   },
   {

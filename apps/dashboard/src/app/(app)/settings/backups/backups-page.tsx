@@ -3,6 +3,7 @@
 import {
   type BackupSettingsView,
   type BackupStatus,
+  type BackupProgress,
   type BackupView,
   ListBackupsSchema,
   type RestoreView,
@@ -11,7 +12,7 @@ import {
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { ArchiveIcon, PlusIcon } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { ConfirmDialog } from '@/components/confirm-dialog';
@@ -26,6 +27,7 @@ import { Label } from '@/components/ui/label';
 import { api, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { formatBytes, formatDateTime } from '@/lib/format';
+import { type LiveConnection, openLiveFeed } from '@/lib/live-metrics';
 import { type Page, queryString } from '@/lib/settings';
 import { useTableSearch } from '@/lib/use-table-search';
 
@@ -50,6 +52,43 @@ const STATUS: Record<BackupStatus, { label: string; tone: 'success' | 'muted' | 
 };
 
 const RESULT_TONE = { success: 'success', failed: 'destructive', interrupted: 'warning', rolled_back: 'warning' } as const;
+
+/**
+ * backup.progress on the live feed: the newest progress of a running backup (component, bytes, MB/s), and the
+ * list and the restore history refetched when a component, a restore step or a job finishes. While the feed is
+ * not connected, the queries fall back to polling.
+ */
+function useBackupProgress(): { progress: BackupProgress | null; live: boolean } {
+  const queryClient = useQueryClient();
+  const [progress, setProgress] = useState<BackupProgress | null>(null);
+  const [connection, setConnection] = useState<LiveConnection>('connecting');
+  useEffect(() => {
+    let stage = '';
+    return openLiveFeed([], {
+      onConnection: setConnection,
+      onMetrics: () => undefined,
+      onEvent: () => undefined,
+      onBackup: (next) => {
+        setProgress(next.kind === 'backup' && !(next.done && next.stage === 'done') ? next : null);
+        if (next.done || next.stage !== stage) {
+          void queryClient.invalidateQueries({ queryKey: next.kind === 'restore' ? backupKeys.restores() : backupKeys.list() });
+        }
+        stage = next.stage;
+      },
+    });
+  }, [queryClient]);
+  return { progress, live: connection === 'live' };
+}
+
+/** Polls fast while something runs and the live feed is down; slowly otherwise (the feed says when to refetch). */
+const pollEvery = (running: boolean, live: boolean) => (running && !live ? 1_000 : 30_000);
+
+const OFFSITE: Record<Exclude<BackupView['offsiteState'], 'off'>, { label: string; tone: 'success' | 'warning' | 'destructive' | 'muted' }> = {
+  pending: { label: 'Off-site: pending', tone: 'muted' },
+  uploading: { label: 'Off-site: uploading', tone: 'warning' },
+  uploaded: { label: 'Off-site', tone: 'success' },
+  failed: { label: 'Off-site: failed', tone: 'destructive' },
+};
 
 /** Typed confirmation: the restore button only works once the backup's name is typed exactly. */
 function RestoreDialog({ backup, onClose }: { backup: BackupView; onClose: () => void }) {
@@ -143,10 +182,16 @@ function BackupActions({ backup, onRestore }: { backup: BackupView; onRestore: (
   );
 }
 
-function RunningBackup({ backup }: { backup: BackupView }) {
+function RunningBackup({ backup, progress }: { backup: BackupView; progress: BackupProgress | null }) {
+  const current = progress?.backupId === backup.id && !progress.done ? progress : null;
   return (
     <section aria-label="Backup in progress" className="mb-4 rounded-md border p-4 text-sm" data-running-backup={backup.name}>
       <p className="font-medium">Backing up: {backup.name}</p>
+      {current && (
+        <p className="mt-1 text-muted-foreground" data-testid="backup-progress">
+          {current.stage}: {formatBytes(current.bytes)} at {(current.bytesPerSecond / 1024 ** 2).toFixed(1)} MB/s
+        </p>
+      )}
       <ul className="mt-2 grid gap-1">
         {backup.components.map((component) => (
           <li key={component.kind} className="flex gap-2">
@@ -185,13 +230,13 @@ function UndoButton({ restore }: { restore: RestoreView }) {
   );
 }
 
-function RestoreHistory() {
+function RestoreHistory({ live }: { live: boolean }) {
   const canRestore = useCan('backups:restore');
   const query = useQuery({
     queryKey: backupKeys.restores(),
     queryFn: ({ signal }) => api<{ items: RestoreView[] }>('/backups/restores', { signal }),
-    // Live steps while a restore runs.
-    refetchInterval: (current) => (current.state.data?.items.some((item) => item.result === null) ? 1_000 : 30_000),
+    // Live steps while a restore runs: refetched on each step's progress event (polled when the feed is down).
+    refetchInterval: (current) => pollEvery(Boolean(current.state.data?.items.some((item) => item.result === null)), live),
   });
   const items = query.data?.items ?? [];
   return (
@@ -337,12 +382,13 @@ function BackupsList() {
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const search = useTableSearch(BackupsSearchSchema);
   const params = { page: search.values.page, pageSize: search.values.pageSize };
+  const { progress, live } = useBackupProgress();
   const query = useQuery({
     queryKey: backupKeys.list(params),
     queryFn: ({ signal }) => api<Page<BackupView>>(`/backups${queryString(params)}`, { signal }),
     placeholderData: keepPreviousData,
-    // Live progress while a backup runs.
-    refetchInterval: (current) => (current.state.data?.items.some((item) => item.status === 'running') ? 1_000 : 30_000),
+    // Live progress while a backup runs: refetched on the feed's events (polled when the feed is down).
+    refetchInterval: (current) => pollEvery(Boolean(current.state.data?.items.some((item) => item.status === 'running')), live),
   });
   const settings = useQuery({ queryKey: backupKeys.settings(), queryFn: ({ signal }) => api<BackupSettingsView>('/backups/settings', { signal }) });
   const create = useMutation({
@@ -375,9 +421,16 @@ function BackupsList() {
       header: 'Status',
       enableSorting: false,
       cell: ({ row: { original: backup } }) => (
-        <StatusBadge tone={STATUS[backup.status].tone} title={backup.error ?? undefined}>
-          {STATUS[backup.status].label}
-        </StatusBadge>
+        <span className="flex flex-wrap gap-1">
+          <StatusBadge tone={STATUS[backup.status].tone} title={backup.error ?? undefined}>
+            {STATUS[backup.status].label}
+          </StatusBadge>
+          {backup.offsiteState !== 'off' && (
+            <StatusBadge tone={OFFSITE[backup.offsiteState].tone} title={backup.offsiteError ?? undefined}>
+              {OFFSITE[backup.offsiteState].label}
+            </StatusBadge>
+          )}
+        </span>
       ),
     },
     { accessorKey: 'trigger', header: 'Trigger', enableSorting: false, meta: { className: 'text-muted-foreground' }, cell: ({ row }) => row.original.trigger },
@@ -385,7 +438,7 @@ function BackupsList() {
   return (
     <>
       <PageHeader title="Backups" description="Encrypted, verified backups of the database, logos and settings." actions={createButton} />
-      {running && <RunningBackup backup={running} />}
+      {running && <RunningBackup backup={running} progress={progress} />}
       <ResourceTable
         label="Backups"
         columns={columns}
@@ -399,7 +452,7 @@ function BackupsList() {
         empty={<EmptyState icon={ArchiveIcon} title="No backups yet" description="Back up now, or set a schedule below." action={createButton || undefined} />}
       />
       {restoring && <RestoreDialog backup={restoring} onClose={() => setRestoring(null)} />}
-      <RestoreHistory />
+      <RestoreHistory live={live} />
       {settings.data && <ScheduleEditor key={settings.data.updatedAt} settings={settings.data} />}
     </>
   );
