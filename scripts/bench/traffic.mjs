@@ -5,7 +5,12 @@
 //     tailer, enrichment and the ingest buffer until every row is stored).
 //  3. CPU per 1,000 segment requests at BENCH_VIEWERS (10,000) viewers on BENCH_CHANNELS (100) channels:
 //     parse + route alone vs parse + route + viewer counting (goal: at most +50%).
-// 2b. Search over 10M generated rows: see scripts/bench/traffic-search.mjs (2a, rollups vs raw scans, not built yet).
+//  2. BENCH_EVENTS (10,000,000) tracker events of one site over 30 days (+ a session per 5 events), generated
+//     server-side (INSERT ... SELECT generate_series into the daily partitions), rollups built day by day as the
+//     job does it, then the summary (visitors, page views, sessions, bounces, duration) of 7 and 30 days from
+//     the rollups vs scanned from the raw rows: p50/p95 and the ratio (goals: rollup p95 < 200 ms, >= 20x).
+// BENCH_PARTS (1,2,2b,3) picks the parts to run.
+// 2b. Search over 10M generated rows: see scripts/bench/traffic-search.mjs.
 // BENCH_ROWS (100000), BENCH_SINGLE_ROWS (10000), BENCH_FILE_LINES (100000), BENCH_SEGMENT_LINES (200000) tune it.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,6 +137,87 @@ async function client2Count() {
   return row.count;
 }
 
+const events = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const parts = new Set((process.env.BENCH_PARTS ?? '1,2,2b,3').split(',').map((part) => part.trim()));
+const DAY_MS = 86_400_000;
+
+function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function latencies(runs, work) {
+  const samples = [];
+  for (let index = 0; index < runs; index += 1) samples.push((await timed(work)).seconds * 1000);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+}
+
+/** 2. Tracker events generated in Postgres, rollups built, then summaries from rollups vs raw scans. */
+async function rollups() {
+  const site = '7b6f3a2e-1c4d-4e5f-8a9b-0c1d2e3f4a5b';
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const first = new Date(today - 29 * DAY_MS);
+  const end = new Date(today + DAY_MS);
+  const store = new PostgresTrafficStore(databaseUrl);
+  await store.ensurePartitions(first, 31);
+  const client = new Client({ connectionString: databaseUrl });
+  // A failure below drops the database in `finally`: this connection's end is not the error to report.
+  client.on('error', () => undefined);
+  await client.connect();
+  const chunk = 1_000_000;
+  // Spread evenly over the 30 days; ~25,000 visitors a day (ids include the day, as the daily salt does).
+  const generate = await timed(async () => {
+    for (let offset = 0; offset < events; offset += chunk) {
+      await client.query(
+        `INSERT INTO traffic.events (ts, id, site_id, session_id, visitor_id, name, hostname, path, referrer_domain, utm_source, utm_medium,
+           utm_campaign, is_bot, browser, os, device, country)
+         SELECT t, md5(g::text)::uuid, $1, md5((g / 5)::text)::uuid, to_char(t, 'YYYYMMDD') || ':' || (hashint8(g / 5) & 32767)::text,
+           CASE WHEN g % 10 = 0 THEN 'play' ELSE 'page_view' END, 'www.example.com', '/page-' || (g % 300),
+           (ARRAY['google.com', 'news.example', NULL, 't.co', NULL])[g % 5 + 1], (ARRAY['newsletter', NULL, NULL, 'facebook'])[g % 4 + 1],
+           (ARRAY['email', NULL, NULL, 'social'])[g % 4 + 1], (ARRAY['spring', NULL, NULL, 'launch'])[g % 4 + 1], g % 50 = 0,
+           (ARRAY['Chrome', 'Firefox', 'Safari', 'Edge'])[g % 4 + 1], (ARRAY['Windows', 'Linux', 'iOS', 'Android', 'macOS'])[g % 5 + 1],
+           (ARRAY['desktop', 'mobile', 'tablet'])[g % 3 + 1], (ARRAY['FR', 'DE', 'US', 'GB', 'NL', NULL, 'ES'])[g % 7 + 1]
+         FROM generate_series($2::bigint, $3::bigint) AS g, LATERAL (SELECT $4::timestamptz + (g * $5::double precision) * interval '1 millisecond' AS t) AS at`,
+        [site, offset, Math.min(events, offset + chunk) - 1, first, (30 * DAY_MS) / events],
+      );
+    }
+    await client.query(
+      `INSERT INTO traffic.sessions (started_at, id, site_id, visitor_id, last_seen, pageviews, events, entry_path, exit_path, referrer_domain,
+         utm_source, utm_medium, utm_campaign, browser, os, device, country)
+       SELECT t, md5(s::text)::uuid, $1, to_char(t, 'YYYYMMDD') || ':' || (hashint8(s) & 32767)::text, t + (s % 600) * interval '1 second',
+         s % 4, 5, '/page-' || (s * 5 % 300), '/page-' || (s * 5 % 300), (ARRAY['google.com', 'news.example', NULL, 't.co', NULL])[s % 5 + 1], NULL, NULL, NULL,
+         'Chrome', 'Linux', 'desktop', 'FR'
+       FROM generate_series(0::bigint, $2::bigint) AS s, LATERAL (SELECT $3::timestamptz + (s * 5 * $4::double precision) * interval '1 millisecond' AS t) AS at`,
+      [site, Math.ceil(events / 5) - 1, first, (30 * DAY_MS) / events],
+    );
+    await client.query('VACUUM ANALYZE traffic.events');
+    await client.query('VACUUM ANALYZE traffic.sessions');
+  });
+  const build = await timed(async () => {
+    for (let day = first.getTime(); day < end.getTime(); day += DAY_MS) await store.rebuildRollups(new Date(day), new Date(day + DAY_MS));
+    await client.query('VACUUM ANALYZE traffic.rollup_hourly');
+    await client.query('VACUUM ANALYZE traffic.rollup_daily_visitors');
+  });
+  // The minutely job: the last 2 hours and the current one.
+  const minutely = await timed(() => store.rebuildRollups(new Date(today + DAY_MS / 2 - 2 * 3_600_000), new Date(today + DAY_MS / 2 + 3_600_000)));
+  const { rows: [sizes] } = await client.query(
+    `SELECT (SELECT count(*) FROM traffic.rollup_hourly)::int AS hourly, (SELECT count(*) FROM traffic.rollup_daily_visitors)::int AS daily`,
+  );
+  await client.end();
+  const results = [];
+  for (const days of [7, 30]) {
+    const from = new Date(end.getTime() - days * DAY_MS);
+    const fromRollups = await store.analyticsTotals(site, from, end);
+    const fromEvents = await store.analyticsTotalsFromEvents(site, from, end);
+    const same = JSON.stringify(fromRollups) === JSON.stringify(fromEvents);
+    const rollup = await latencies(30, () => store.analyticsTotals(site, from, end));
+    const raw = await latencies(5, () => store.analyticsTotalsFromEvents(site, from, end));
+    results.push({ days, rollup, raw, same, totals: fromRollups });
+  }
+  await store.close();
+  return { generate, build, minutely, sizes, results };
+}
+
 function viewerCpu() {
   const lines = Array.from({ length: segmentLines }, (_, index) => accessLine(index, `seg_${index}.ts`));
   const run = (count) => {
@@ -159,23 +245,36 @@ try {
   await db.applyMigrations(databaseUrl);
   console.log(`bench:traffic on ${db.describeDatabase(databaseUrl)}, node ${process.version}, ${os.cpus().length} CPUs\n`);
 
-  const { batched, single, file, fileRows } = await ingest();
-  const batchedRate = rows / batched.seconds;
-  const singleRate = singleRows / single.seconds;
-  console.log('1. Ingest (traffic.requests)');
-  console.log(`   COPY batches of 5,000 (TrafficStore)   ${fmt(rows).padStart(9)} rows in ${fmt(batched.seconds, 2)} s = ${fmt(batchedRate).padStart(8)} rows/s`);
-  console.log(`   one INSERT per event                   ${fmt(singleRows).padStart(9)} rows in ${fmt(single.seconds, 2)} s = ${fmt(singleRate).padStart(8)} rows/s`);
-  console.log(`   ratio                                  ${fmt(batchedRate / singleRate, 1)}x (goal >= 10x)`);
-  console.log(`   file -> rows (tail, parse, enrich, buffer, COPY): ${fmt(fileLines)} lines (${fmt(fileRows)} stored rows, segments fold into view_sessions) in ${fmt(file.seconds, 2)} s = ${fmt(fileLines / file.seconds)} lines/s\n`);
-
-  const cpu = viewerCpu();
-  console.log(`3. CPU per 1,000 segment requests (${fmt(viewers)} viewers, ${channels} channels, ${fmt(segmentLines)} lines)`);
-  console.log(`   parse + route                          ${fmt(cpu.parse / 1000, 2)} ms`);
-  console.log(`   parse + route + viewer counting        ${fmt(cpu.counting / 1000, 2)} ms`);
-  console.log(`   overhead                               +${fmt((cpu.counting / cpu.parse - 1) * 100, 1)}% (goal <= +50%)\n`);
-  console.log('2a. (10M rows: rollups vs raw scans) not built yet.');
+  if (parts.has('1')) {
+    const { batched, single, file, fileRows } = await ingest();
+    const batchedRate = rows / batched.seconds;
+    const singleRate = singleRows / single.seconds;
+    console.log('1. Ingest (traffic.requests)');
+    console.log(`   COPY batches of 5,000 (TrafficStore)   ${fmt(rows).padStart(9)} rows in ${fmt(batched.seconds, 2)} s = ${fmt(batchedRate).padStart(8)} rows/s`);
+    console.log(`   one INSERT per event                   ${fmt(singleRows).padStart(9)} rows in ${fmt(single.seconds, 2)} s = ${fmt(singleRate).padStart(8)} rows/s`);
+    console.log(`   ratio                                  ${fmt(batchedRate / singleRate, 1)}x (goal >= 10x)`);
+    console.log(`   file -> rows (tail, parse, enrich, buffer, COPY): ${fmt(fileLines)} lines (${fmt(fileRows)} stored rows, segments fold into view_sessions) in ${fmt(file.seconds, 2)} s = ${fmt(fileLines / file.seconds)} lines/s\n`);
+  }
+  if (parts.has('2')) {
+    const { generate, build, minutely, sizes, results } = await rollups();
+    console.log(`2. Analytics summary, ${fmt(events)} events (+ ${fmt(Math.ceil(events / 5))} sessions) of one site over 30 days`);
+    console.log(`   generated in ${fmt(generate.seconds, 1)} s; rollups built day by day in ${fmt(build.seconds, 1)} s (${fmt(sizes.hourly)} hourly rows, ${fmt(sizes.daily)} daily visitor rows)`);
+    console.log(`   one minutely run (last 2 h + current hour)   ${fmt(minutely.seconds * 1000)} ms`);
+    for (const { days, rollup, raw, same, totals } of results) {
+      console.log(`   ${String(days).padStart(2)} days: rollups p50 ${fmt(rollup.p50, 1)} ms p95 ${fmt(rollup.p95, 1)} ms | raw scan p50 ${fmt(raw.p50)} ms p95 ${fmt(raw.p95)} ms | ${fmt(raw.p95 / rollup.p95, 0)}x faster at p95 (goals: p95 < 200 ms, >= 20x)${same ? '' : ' | FIGURES DIFFER'}`);
+      console.log(`            ${fmt(totals.visitors)} visitors, ${fmt(totals.pageviews)} page views, ${fmt(totals.sessions)} sessions`);
+    }
+    console.log('');
+  }
+  if (parts.has('3')) {
+    const cpu = viewerCpu();
+    console.log(`3. CPU per 1,000 segment requests (${fmt(viewers)} viewers, ${channels} channels, ${fmt(segmentLines)} lines)`);
+    console.log(`   parse + route                          ${fmt(cpu.parse / 1000, 2)} ms`);
+    console.log(`   parse + route + viewer counting        ${fmt(cpu.counting / 1000, 2)} ms`);
+    console.log(`   overhead                               +${fmt((cpu.counting / cpu.parse - 1) * 100, 1)}% (goal <= +50%)\n`);
+  }
   // 2b. search: 10M generated rows, first pages and keyset vs OFFSET (its own database).
-  await (await import('./traffic-search.mjs')).searchBench();
+  if (parts.has('2b')) await (await import('./traffic-search.mjs')).searchBench();
 } finally {
   await db.dropDatabase(databaseUrl).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });

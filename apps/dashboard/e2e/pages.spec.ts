@@ -34,6 +34,8 @@ const PAGES: Array<{ name: string; path: string | (() => string); heading: strin
   { name: 'campaigns-accounts', path: '/campaigns/accounts', heading: 'Ad accounts' },
   { name: 'campaigns-links', path: '/campaigns/links', heading: 'Tracking links' },
   { name: 'traffic', path: '/traffic', heading: 'Traffic' },
+  { name: 'analytics', path: '/analytics', heading: 'Analytics' },
+  { name: 'settings-sites', path: '/settings/sites', heading: 'Sites' },
 ];
 
 test.describe.configure({ mode: 'serial' });
@@ -62,6 +64,11 @@ test.beforeAll(async ({ browser }) => {
   demoId = items.find((channel) => channel.slug === 'demo')!.id;
   // A running channel makes the pages show what operators see: thumbnails, charts, a process.
   await api.post(`/api/v1/channels/${demoId}/start`);
+  // A tracked site, so Analytics and Settings -> Sites show theirs.
+  const sites = (await (await api.get('/api/v1/sites')).json()) as { items: Array<{ domain: string }> };
+  if (!sites.items.some((site) => site.domain === 'www.example.com')) {
+    await api.post('/api/v1/sites', { data: { name: 'Example', domain: 'www.example.com', allowedOrigins: ['https://www.example.com'] } });
+  }
   await api.dispose();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();

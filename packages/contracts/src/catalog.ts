@@ -114,6 +114,19 @@ import {
   MonitoringStreamsSchema,
 } from './telemetry';
 import {
+  AnalyticsLiveSchema,
+  AnalyticsRangeQuerySchema,
+  AnalyticsSeriesQuerySchema,
+  AnalyticsSeriesSchema,
+  AnalyticsSiteQuerySchema,
+  AnalyticsSummarySchema,
+  AnalyticsTopQuerySchema,
+  AnalyticsTopSchema,
+  ChannelViewersQuerySchema,
+  ChannelViewersSeriesSchema,
+  TrafficLiveEventsSchema,
+} from './traffic-analytics';
+import {
   ClearedReplySchema,
   SavedSearchCreateRequestSchema,
   SavedSearchDeleteRequestSchema,
@@ -286,6 +299,14 @@ export const Rpc = {
     /** 300 ms: a conversion is never held up by a slow traffic-logger; no answer means unattributed. */
     sessionsGet: defineRpc(Subjects.trafficSessionsGet, TrafficSessionRequestSchema, TrafficSessionReplySchema, { timeoutMs: 300 }),
   },
+  /** Site analytics from the traffic-logger's rollups; 3 s: a store that does not answer is 503 STORE_UNAVAILABLE after 2 s. */
+  analytics: {
+    summary: defineRpc(Subjects.trafficAnalyticsSummary, AnalyticsRangeQuerySchema, AnalyticsSummarySchema, { timeoutMs: 3_000 }),
+    series: defineRpc(Subjects.trafficAnalyticsSeries, AnalyticsSeriesQuerySchema, AnalyticsSeriesSchema, { timeoutMs: 3_000 }),
+    top: defineRpc(Subjects.trafficAnalyticsTop, AnalyticsTopQuerySchema, AnalyticsTopSchema, { timeoutMs: 3_000 }),
+    live: defineRpc(Subjects.trafficAnalyticsLive, AnalyticsSiteQuerySchema, AnalyticsLiveSchema, { timeoutMs: 3_000 }),
+    channelViewers: defineRpc(Subjects.trafficChannelViewers, ChannelViewersQuerySchema, ChannelViewersSeriesSchema, { timeoutMs: 3_000 }),
+  },
   /** Sites of the tracker (traffic-logger owns `sites`). */
   sites: {
     list: defineRpc(Subjects.trafficSitesList, EmptyRequestSchema, SiteListSchema),
@@ -345,6 +366,8 @@ export const Events = {
   backupRestored: defineEvent(Subjects.backupsRestored, z.object({ restoreId: z.uuid(), backupId: z.uuid().nullable(), database: z.string() })),
   /** Live-channel viewers and egress per access log, from the traffic-logger every 5 s. */
   trafficViewers: defineEvent(Subjects.trafficViewers, TrafficViewersSchema),
+  /** Tracker events just stored (site analytics live feed), from the traffic-logger. */
+  trafficEvents: defineEvent(Subjects.trafficEvents, TrafficLiveEventsSchema),
   /** Ad account paused, failing or synced again (campaigns). */
   campaignEvents: defineEvent(Subjects.campaignsEvents, CampaignEventSchema),
 } as const;

@@ -50,7 +50,7 @@ export const ErrorCodes = {
   unknownSite: 'UNKNOWN_SITE',
   originNotAllowed: 'ORIGIN_NOT_ALLOWED',
   ingestUnavailable: 'INGEST_UNAVAILABLE',
-  /** Traffic search and export (traffic-logger). */
+  /** Traffic search and export (traffic-logger); STORE_UNAVAILABLE: traffic reads got no answer within 2 s. */
   invalidCursor: 'INVALID_CURSOR',
   searchTimeout: 'SEARCH_TIMEOUT',
   exportTooLarge: 'EXPORT_TOO_LARGE',

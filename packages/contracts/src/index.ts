@@ -14,6 +14,7 @@ export * from './services';
 export * from './subjects';
 export * from './telemetry';
 export * from './traffic';
+export * from './traffic-analytics';
 export * from './traffic-search';
 export * from './users';
 export * from './permissions';

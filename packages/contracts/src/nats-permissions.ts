@@ -78,7 +78,9 @@ export const NATS_EVENTS: Partial<Record<SubjectKey, { publishers: NatsUser[]; s
   // After a restore switched the database: channels reconciles its running jobs against the restored rows.
   backupsRestored: { publishers: ['backup'], subscribers: ['channels'] },
   // Viewer counts from each access log's tailer; monitoring fills MonitoringStreams.viewers.
-  trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring'] },
+  trafficViewers: { publishers: ['traffic-logger'], subscribers: ['monitoring', 'gateway'] },
+  // Tracker events just stored: the gateway streams them to the Analytics page (SSE live feed).
+  trafficEvents: { publishers: ['traffic-logger'], subscribers: ['gateway'] },
   // Ad account paused, failing or synced again (the campaigns sync); the gateway relays to the dashboard.
   campaignsEvents: { publishers: ['campaigns'], subscribers: ['gateway'] },
   // Every process ships its warn+ log records (JetStream publish: the publisher waits for the stream's ack on

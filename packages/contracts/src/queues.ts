@@ -9,6 +9,7 @@ export const Queues = {
   adSync: 'ad-sync',
   alertDeliveries: 'alert-deliveries',
   trafficMaintenance: 'traffic-maintenance',
+  trafficRollups: 'traffic-rollups',
 } as const;
 
 export type QueueName = (typeof Queues)[keyof typeof Queues];
@@ -55,6 +56,8 @@ export const QueueSchemas = {
   }),
   /** Hourly in the traffic-logger: daily partitions ahead, retention by dropping old ones. */
   'traffic-maintenance': z.object({ trigger: z.enum(['schedule', 'startup']) }),
+  /** Rebuilds the analytics rollups of the last TRAFFIC_ROLLUP_HOURS hours (services/traffic-logger/src/rollups). */
+  'traffic-rollups': z.object({ trigger: z.enum(['schedule', 'startup']) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type QueuePayloads = { [Name in QueueName]: z.infer<(typeof QueueSchemas)[Name]> };

@@ -109,6 +109,13 @@ export const Subjects = {
   backupsRestored: 'backup.restored',
   /** An event, not a request: `TrafficViewers` of one access log, from the traffic-logger every 5 s. */
   trafficViewers: 'traffic.viewers',
+  trafficAnalyticsSummary: 'traffic-logger.analytics.summary',
+  trafficAnalyticsSeries: 'traffic-logger.analytics.series',
+  trafficAnalyticsTop: 'traffic-logger.analytics.top',
+  trafficAnalyticsLive: 'traffic-logger.analytics.live',
+  trafficChannelViewers: 'traffic-logger.analytics.channel-viewers',
+  /** An event: tracker events just stored (the analytics live feed), from the traffic-logger. */
+  trafficEvents: 'traffic.events',
   trafficSitesList: 'traffic-logger.sites.list',
   trafficSitesGet: 'traffic-logger.sites.get',
   trafficSitesCreate: 'traffic-logger.sites.create',

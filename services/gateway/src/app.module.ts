@@ -21,6 +21,8 @@ import { AlertsController, ChecksController, NotificationsController } from './m
 import { ActivityController, MonitoringController } from './monitoring/monitoring.routes';
 import { LogFeed, LogsController } from './monitoring/logs.controller';
 import { SitesController } from './traffic/sites.routes';
+import { AnalyticsController } from './traffic/analytics.routes';
+import { AnalyticsFeed, AnalyticsStreamController } from './traffic/analytics-stream.controller';
 import { TrafficSearchController } from './traffic/search.routes';
 import { TrafficExportController } from './traffic/traffic-export.controller';
 import { AdAccountsController, CampaignsController, ConversionsController, TrackingLinksController } from './campaigns/campaigns.routes';
@@ -45,6 +47,8 @@ export class AppModule {
         ActivityController,
         MonitoringController,
         SitesController,
+        AnalyticsController,
+        AnalyticsStreamController,
         TrafficSearchController,
         TrafficExportController,
         ChecksController,
@@ -66,7 +70,7 @@ export class AppModule {
         MediaDownloadController,
         MediaVideosController,
       ],
-      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LogFeed],
+      providers: [UsersService, ApiKeysService, AuditRepository, AuditRecorder, PlatformHealthService, LogFeed, AnalyticsFeed],
     };
   }
 }

@@ -139,6 +139,13 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/sites': ADMIN_ONLY,
   'PATCH /api/v1/sites/{id}': ADMIN_ONLY,
   'DELETE /api/v1/sites/{id}': ADMIN_ONLY,
+  // traffic-logger: site analytics and channel viewer charts
+  'GET /api/v1/analytics/summary': EVERYONE,
+  'GET /api/v1/analytics/series': EVERYONE,
+  'GET /api/v1/analytics/top': EVERYONE,
+  'GET /api/v1/analytics/live': EVERYONE,
+  'GET /api/v1/analytics/live/stream': EVERYONE,
+  'GET /api/v1/analytics/channel-viewers': EVERYONE,
   // traffic-logger: search, saved searches, history, journey, export
   'POST /api/v1/traffic/search': EVERYONE,
   'GET /api/v1/traffic/sessions/{id}/journey': EVERYONE,
@@ -186,7 +193,7 @@ async function servedRoutes(): Promise<string[]> {
 }
 
 /** Routes that answer with a stream (server-sent events that never end, downloads piped from a service). */
-const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export', 'GET /api/v1/logs/stream']);
+const STREAMING_ROUTES = new Set(['GET /api/v1/channels/stream', 'POST /api/v1/traffic/export', 'GET /api/v1/logs/stream', 'GET /api/v1/analytics/live/stream']);
 
 /**
  * Calls a route with a throwaway id and an empty body: the guard decides before any validation. A streaming

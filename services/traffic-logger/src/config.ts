@@ -48,6 +48,10 @@ export const TrafficLoggerConfigSchema = baseConfigSchema.extend({
   TRAFFIC_RETENTION_VIEWS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Tracker events and sessions (seed 001: analytics 90 days). */
   TRAFFIC_RETENTION_ANALYTICS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Analytics rollups: the hours redone every minute (late events and sessions within them are counted). */
+  TRAFFIC_ROLLUP_HOURS: z.coerce.number().int().min(1).max(48).default(2),
+  /** Cron pattern (UTC) of the rollup job; every minute by default. */
+  TRAFFIC_ROLLUP_CRON: z.string().min(1).default('* * * * *'),
   /** Collect: events per IP and site and minute (Redis), beyond: 429 RATE_LIMITED. */
   TRAFFIC_COLLECT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** GeoIP databases (.mmdb, MaxMind or compatible). Missing: country/city/ASN stay null (logged, metric). */

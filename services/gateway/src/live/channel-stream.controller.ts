@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { type Principal, principalHas } from '../auth/principal';
+import { startEventStream } from './event-stream';
 import { LiveFeed } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
 
@@ -36,18 +37,7 @@ export class ChannelStreamController {
     @CurrentPrincipal() principal: Principal,
     @Res() reply: FastifyReply,
   ): void {
-    reply.hijack();
-    const response = reply.raw;
-    // The CORS and security headers the hooks already set on the reply.
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
-      if (value !== undefined) response.setHeader(name, value);
-    }
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-    });
-    response.write(': connected\n\n');
+    const response = startEventStream(reply);
 
     let blocked = false;
     const queue: PushQueue = new PushQueue(

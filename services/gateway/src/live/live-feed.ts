@@ -64,6 +64,8 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     this.broadcast(Events.mediaVideoProgress, 'media');
     // Backup, verify and restore progress (admins: backups:read): /settings/backups updates live.
     this.broadcast(Events.backupProgress, 'backup', 'backups:read');
+    // Live-channel viewers and egress per access log (traffic-logger, every 5 s), for the channel cards.
+    this.broadcast(Events.trafficViewers, 'viewers', 'channels:read');
     this.unsubscribes.push(
       this.bus.subscribe(Events.credentialsRevoked, (owner) => {
         for (const listener of this.revokedListeners) listener(owner);

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * `media`: a video's transcode progress or status (media.videos.progress), likewise sent to every client.
  * `backup`: a backup, verify or restore's progress (backup.progress), to clients whose credential has backups:read.
  */
-export type PushKind = 'metrics' | 'event' | 'notification' | 'campaign' | 'media' | 'backup';
+export type PushKind = 'metrics' | 'event' | 'notification' | 'campaign' | 'media' | 'backup' | 'viewers';
 
 /** Where a client's frames go: a WebSocket or an SSE response. */
 export interface PushSink {

@@ -14,7 +14,8 @@ import { IngestBuffer } from '../pipeline/ingest-buffer';
 import { SpillRepository } from '../spill/spill.repository';
 import { SpillService } from '../spill/spill.service';
 import { TRAFFIC_STORE } from '../store/store.provider';
-import type { TrafficStore } from '../store/traffic-store';
+import type { ChannelMinute, TrafficStore } from '../store/traffic-store';
+import { ChannelMinutes } from '../viewers/channel-minutes';
 import { ViewerCounter } from '../viewers/viewer-counter';
 import { FileTailer, type TailBatch } from './file-tailer';
 import { routeMedia } from './media-route';
@@ -31,6 +32,9 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
   private readonly logger = new Logger(AccessLogService.name);
   private tailer: FileTailer | null = null;
   private readonly viewers: ViewerCounter;
+  /** Per-minute channel audience (the 24 h chart), written as minutes close. */
+  private readonly minutes: ChannelMinutes;
+  private pendingMinutes: ChannelMinute[] = [];
   private readonly ingest: IngestBuffer;
   private enricher: Enricher | undefined;
   private readonly geoMissing: Gauge<'db'>;
@@ -50,6 +54,7 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     private readonly health: HealthService,
   ) {
     this.viewers = new ViewerCounter(config.TRAFFIC_VIEWER_WINDOW_S * 1000);
+    this.minutes = new ChannelMinutes(this.source);
     this.ingest = new IngestBuffer(store, {
       flushRows: config.TRAFFIC_FLUSH_ROWS,
       flushMs: config.TRAFFIC_FLUSH_MS,
@@ -155,7 +160,10 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     }
     for (const entry of batch.entries) {
       const route = routeMedia(entry.uri);
-      if (route?.kind === 'live') this.viewers.observe(entry, route);
+      if (route?.kind === 'live') {
+        this.viewers.observe(entry, route);
+        this.minutes.observe(entry, route);
+      }
     }
     const rows = accessRows(batch.entries, {
       ipSecret: this.config.TRAFFIC_IP_SECRET,
@@ -167,8 +175,21 @@ export class AccessLogService implements OnModuleInit, BeforeApplicationShutdown
     await this.ingest.add(rows, { source: this.source, owner: this.owner, ...after });
   }
 
+  /** Stores the minutes that closed; kept for the next try while the store is down. */
+  private async writeMinutes(): Promise<void> {
+    const minutes = [...this.pendingMinutes, ...this.minutes.takeClosed()];
+    this.pendingMinutes = [];
+    try {
+      await this.store.writeChannelMinutes(minutes);
+    } catch (error) {
+      this.pendingMinutes = minutes.slice(-10_000);
+      this.logger.warn(`storing channel minutes failed, kept for the next try: ${(error as Error).message}`);
+    }
+  }
+
   private publishViewers(): void {
     if (!this.tailer?.leader) return;
+    void this.writeMinutes();
     try {
       this.bus.publish(Events.trafficViewers, {
         source: this.source,

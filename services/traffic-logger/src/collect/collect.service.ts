@@ -6,6 +6,7 @@ import { AppError, CONFIG, MetricsService, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
+import { LiveEventsPublisher } from '../analytics/live-events.publisher';
 import { classifyBot, droppedCounter } from '../enrichment/bots';
 import { parseUserAgent } from '../enrichment/user-agent';
 import { SpillRepository } from '../spill/spill.repository';
@@ -56,6 +57,7 @@ export class CollectService {
     @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
     private readonly sites: SitesRepository,
     private readonly spill: SpillRepository,
+    private readonly live: LiveEventsPublisher,
     metrics: MetricsService,
   ) {
     this.dropped = droppedCounter(metrics.registry);
@@ -81,6 +83,7 @@ export class CollectService {
     await this.persist(events, sessions);
     // Only once stored or spilled: a refused event leaves the session's counters as they were.
     await keepSession();
+    this.live.publish(events);
     return { origin: request.origin };
   }
 

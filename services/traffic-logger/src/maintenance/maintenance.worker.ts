@@ -36,6 +36,7 @@ export class MaintenanceWorker implements OnApplicationBootstrap, OnApplicationS
         events: config.TRAFFIC_RETENTION_ANALYTICS_DAYS,
         sessions: config.TRAFFIC_RETENTION_ANALYTICS_DAYS,
       },
+      rollupRetentionDays: config.TRAFFIC_RETENTION_ANALYTICS_DAYS,
     };
     this.defaultRows = new Gauge({
       name: 'castline_traffic_default_partition_rows',

@@ -4,8 +4,15 @@ import { Pool, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { copyLine } from './copy-text';
+import * as analytics from './postgres-analytics';
 import { type BuiltSql, countSql, hitOf, journeySql, searchSql } from './postgres-search';
 import {
+  type AnalyticsPoint,
+  type AnalyticsTotals,
+  type ChannelMinute,
+  type RollupDimension,
+  type RollupReport,
+  type TopValue,
   type AccessBatch,
   type HitStream,
   type SearchHit,
@@ -301,6 +308,43 @@ export class PostgresTrafficStore implements TrafficStore {
       segments: row.segments,
       bytes: Number(row.bytes),
     }));
+  }
+
+  rebuildRollups(from: Date, to: Date): Promise<RollupReport> {
+    return this.transaction((client) => analytics.rebuildRollups(client, from, to));
+  }
+
+  deleteRollupsBefore(before: Date): Promise<number> {
+    return this.transaction((client) => analytics.deleteRollupsBefore(client, before));
+  }
+
+  analyticsTotals(siteId: string, from: Date, to: Date): Promise<AnalyticsTotals> {
+    return analytics.analyticsTotals(this.pool, siteId, from, to);
+  }
+
+  analyticsTotalsFromEvents(siteId: string, from: Date, to: Date): Promise<AnalyticsTotals> {
+    return analytics.analyticsTotalsFromEvents(this.pool, siteId, from, to);
+  }
+
+  analyticsSeries(siteId: string, from: Date, to: Date, interval: 'hour' | 'day'): Promise<AnalyticsPoint[]> {
+    return analytics.analyticsSeries(this.pool, siteId, from, to, interval);
+  }
+
+  analyticsTop(siteId: string, dimension: RollupDimension, from: Date, to: Date, limit: number): Promise<{ items: TopValue[]; others: TopValue | null }> {
+    return analytics.analyticsTop(this.pool, siteId, dimension, from, to, limit);
+  }
+
+  liveVisitors(siteId: string, since: Date): Promise<number> {
+    return analytics.liveVisitors(this.pool, siteId, since);
+  }
+
+  async writeChannelMinutes(minutes: ChannelMinute[]): Promise<void> {
+    if (minutes.length === 0) return;
+    await this.transaction((client) => analytics.writeChannelMinutes(client, minutes, (table, columns, lines) => copyInto(client, table, columns, lines)));
+  }
+
+  channelMinutes(channel: { channelId: string | null; channelSlug: string | null }, from: Date, to: Date): Promise<Array<{ minute: Date; viewers: number; bytes: number }>> {
+    return analytics.channelMinutes(this.pool, channel, from, to);
   }
 
   async close(): Promise<void> {

@@ -144,6 +144,48 @@ export const compareStreamIds = (a: string, b: string): number => {
   return aMs === bMs ? Number(aSeq - bSeq) : aMs < bMs ? -1 : 1;
 };
 
+/** What analytics can be broken down by (rollup dimensions besides `total`). */
+export const ROLLUP_DIMENSIONS = ['page', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'country', 'device', 'browser', 'os'] as const;
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+
+/** A site's figures over a range: sessions, bounces and duration of the sessions that started in it. */
+export interface AnalyticsTotals {
+  visitors: number;
+  pageviews: number;
+  sessions: number;
+  /** Sessions with at most one page view. */
+  bounces: number;
+  /** Σ (last_seen - started_at) of those sessions, in seconds. */
+  durationSeconds: number;
+}
+
+export interface AnalyticsPoint extends AnalyticsTotals {
+  /** Start of the hour or UTC day. */
+  at: Date;
+}
+
+/** One value of a dimension over a range ('' = unknown / none). */
+export interface TopValue {
+  value: string;
+  visitors: number;
+  pageviews: number;
+}
+
+/** What was rebuilt: the hours of events and the UTC days of visitors. */
+export interface RollupReport {
+  hours: number;
+  days: number;
+}
+
+/** Distinct viewers and bytes of one channel in one minute, as one access log's tailer saw them. */
+export interface ChannelMinute {
+  minute: Date;
+  source: string;
+  channelSlug: string | null;
+  channelId: string | null;
+  viewers: number;
+  bytes: number;
+}
 export type SearchSource = 'requests' | 'events';
 
 /** A validated traffic search (src/search/search-query.ts builds it); every value reaches SQL as a parameter. */
@@ -240,6 +282,29 @@ export interface TrafficStore {
   /** Reads for tests and the admin API (which grows its own queries). */
   requestsBetween(from: Date, to: Date, limit?: number): Promise<RequestRow[]>;
   viewSessions(day: string): Promise<ViewSessionRow[]>;
+
+  /**
+   * Analytics rollups (traffic-rollups job). Recomputes the hours in [from, to) (hour-aligned) from events and
+   * sessions, the session figures of older hours whose sessions were active since `from`, and the distinct
+   * visitors of the UTC days [from, to) touches. A re-run with the same data changes nothing.
+   */
+  rebuildRollups(from: Date, to: Date): Promise<RollupReport>;
+  /** Deletes rollup rows (hourly, daily visitors, channel minutes) before `before`; returns how many. */
+  deleteRollupsBefore(before: Date): Promise<number>;
+  /** From the rollups, for UTC days [from, to): visitors = Σ daily distinct visitors. */
+  analyticsTotals(siteId: string, from: Date, to: Date): Promise<AnalyticsTotals>;
+  /** The same figures scanned from raw events and sessions (benchmarks and checks; slow on big ranges). */
+  analyticsTotalsFromEvents(siteId: string, from: Date, to: Date): Promise<AnalyticsTotals>;
+  /** One point per hour or UTC day of [from, to), zeros where nothing happened; daily visitors for `day`. */
+  analyticsSeries(siteId: string, from: Date, to: Date, interval: 'hour' | 'day'): Promise<AnalyticsPoint[]>;
+  /** The `limit` values with the most page views (then visitors), and the rest summed as `others` (null if none). */
+  analyticsTop(siteId: string, dimension: RollupDimension, from: Date, to: Date, limit: number): Promise<{ items: TopValue[]; others: TopValue | null }>;
+  /** Distinct visitors with a (non-bot) event since `since`, from raw events. */
+  liveVisitors(siteId: string, since: Date): Promise<number>;
+  /** Upserts closed minutes of the channel audience (the highest count seen for a minute and source wins). */
+  writeChannelMinutes(minutes: ChannelMinute[]): Promise<void>;
+  /** Per minute of [from, to) for a channel (by id or slug), summed over sources, zeros where nothing was seen. */
+  channelMinutes(channel: { channelId: string | null; channelSlug: string | null }, from: Date, to: Date): Promise<Array<{ minute: Date; viewers: number; bytes: number }>>;
   /** One page of a search (limit rows, plus whether more follow), within timeoutMs per statement. */
   search(query: SearchQuery, timeoutMs: number): Promise<{ hits: SearchHit[]; more: boolean }>;
   /** Matching rows, counted up to cap + 1 (more than cap: there are more). */

@@ -1,5 +1,5 @@
 import type { Permission } from '@castline/contracts/permissions';
-import { ActivityIcon, ArchiveIcon, FileTextIcon, GaugeIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
+import { ActivityIcon, ArchiveIcon, ChartLineIcon, FileTextIcon, GaugeIcon, GlobeIcon, BellRingIcon, CpuIcon, FilmIcon, HeartPulseIcon, KeyRoundIcon, LayoutDashboardIcon, LinkIcon, ListChecksIcon, type LucideIcon, MegaphoneIcon, PlugIcon, ScrollTextIcon, SearchIcon, SendIcon, SlidersHorizontalIcon, TvIcon, UsersIcon, VolumeXIcon } from 'lucide-react';
 
 export interface NavItem {
   href: string;
@@ -19,6 +19,7 @@ export const NAVIGATION: NavSection[] = [
       { href: '/', label: 'Overview', icon: LayoutDashboardIcon, permission: 'monitoring:read' },
       { href: '/channels', label: 'Channels', icon: TvIcon, permission: 'channels:read' },
       { href: '/media', label: 'Media', icon: FilmIcon, permission: 'media:read' },
+      { href: '/analytics', label: 'Analytics', icon: ChartLineIcon, permission: 'traffic:read' },
     ],
   },
   {
@@ -60,6 +61,7 @@ export const NAVIGATION: NavSection[] = [
       { href: '/settings/presets', label: 'Encoding presets', icon: SlidersHorizontalIcon, permission: 'channels:read' },
       { href: '/settings/audit', label: 'Audit log', icon: ScrollTextIcon, permission: 'audit:read' },
       { href: '/settings/backups', label: 'Backups', icon: ArchiveIcon, permission: 'backups:read' },
+      { href: '/settings/sites', label: 'Sites', icon: GlobeIcon, permission: 'traffic:read' },
     ],
   },
 ];

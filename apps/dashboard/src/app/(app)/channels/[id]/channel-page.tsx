@@ -14,6 +14,7 @@ import { LivePlayer } from '@/components/channel-detail/live-player';
 import { LiveStats } from '@/components/channel-detail/live-stats';
 import { LogViewer } from '@/components/channel-detail/log-viewer';
 import { LogoEditor } from '@/components/channel-detail/logo-editor';
+import { ViewersChart } from '@/components/channel-detail/viewers-chart';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { Button } from '@/components/ui/button';
@@ -117,6 +118,7 @@ export function ChannelPage({ id }: { id: string }) {
 
 function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typeof useLiveChannel> }) {
   const canWrite = useCan('channels:write');
+  const canReadTraffic = useCan('traffic:read');
   const presets = usePresets();
   const [tab, setTab] = useState('overview');
   const running = channel.status === 'running';
@@ -202,6 +204,17 @@ function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typ
                   <LiveCharts samples={active ? live.samples : []} running={active} />
                 </CardContent>
               </Card>
+              {canReadTraffic && (
+                <Card>
+                  <CardHeader>
+                    <SectionTitle>Viewers</SectionTitle>
+                    <CardDescription>Last 24 hours, distinct viewers per minute from nginx&apos;s access log</CardDescription>
+                  </CardHeader>
+                  <CardContent>
+                    <ViewersChart channelId={channel.id} slug={channel.slug} />
+                  </CardContent>
+                </Card>
+              )}
             </div>
             <div className="flex min-w-0 flex-col gap-4">
               <Card>

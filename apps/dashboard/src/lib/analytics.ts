@@ -1,0 +1,37 @@
+import type { AnalyticsDimension, AnalyticsLive, AnalyticsSeries, AnalyticsSummary, AnalyticsTop, ChannelViewersSeries, SiteView } from '@castline/contracts';
+
+export type { AnalyticsDimension, AnalyticsLive, AnalyticsSeries, AnalyticsSummary, AnalyticsTop, ChannelViewersSeries, SiteView };
+
+export const ANALYTICS_RANGE_OPTIONS = [
+  { value: 'today', label: 'Today' },
+  { value: '7d', label: 'Last 7 days' },
+  { value: '30d', label: 'Last 30 days' },
+] as const;
+export type AnalyticsRangeValue = (typeof ANALYTICS_RANGE_OPTIONS)[number]['value'];
+
+export const analyticsKeys = {
+  sites: () => ['sites'] as const,
+  summary: (site: string, range: string) => ['analytics', 'summary', site, range] as const,
+  series: (site: string, range: string) => ['analytics', 'series', site, range] as const,
+  top: (site: string, range: string, dimension: string) => ['analytics', 'top', site, range, dimension] as const,
+  live: (site: string) => ['analytics', 'live', site] as const,
+  channelViewers: (channelId: string) => ['analytics', 'channel-viewers', channelId] as const,
+};
+
+/** The flag emoji of an ISO 3166-1 alpha-2 code (regional indicator letters); empty for anything else. */
+export function countryFlag(code: string): string {
+  if (!/^[A-Za-z]{2}$/.test(code)) return '';
+  return String.fromCodePoint(...[...code.toUpperCase()].map((letter) => 0x1f1e6 + letter.charCodeAt(0) - 65));
+}
+
+/** Change from `previous` to `current` in percent, null when there is nothing to compare with. */
+export function deltaPercent(current: number | null, previous: number | null): number | null {
+  if (current === null || previous === null || previous === 0) return null;
+  return ((current - previous) / previous) * 100;
+}
+
+/** How an unknown ('') value of a dimension reads. */
+export function dimensionValueLabel(dimension: AnalyticsDimension, value: string): string {
+  if (value !== '') return value;
+  return dimension === 'referrer' ? 'Direct / none' : 'Unknown';
+}
