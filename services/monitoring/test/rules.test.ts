@@ -59,9 +59,9 @@ describe('alert rules', () => {
     hook.close();
   });
 
-  it('seeds the four rules and refuses bad rules, silences and windows with a code', async () => {
+  it('seeds the five rules and refuses bad rules, silences and windows with a code', async () => {
     const rules = (await monitoring.call(Rpc.rules.list, {})).items;
-    expect(rules.filter((rule) => rule.builtin).map((rule) => rule.name).sort()).toEqual(['HLS_ROOT below 10 % free', 'channel crash loop', 'channel given up', 'service DOWN']);
+    expect(rules.filter((rule) => rule.builtin).map((rule) => rule.name).sort()).toEqual(['Alertmanager', 'HLS_ROOT below 10 % free', 'channel crash loop', 'channel given up', 'service DOWN']);
     const base = { name: 'x', source: 'check_status', params: { status: 'down' } };
     const refusals: Array<[string, unknown, string]> = [
       ['monitoring.rules.create', { ...base, source: 'tea_leaves' }, 'source'],
