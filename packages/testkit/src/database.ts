@@ -23,7 +23,8 @@ const TEMPLATE_PREFIX = 'castline_test_template_';
 /** Serializes template builds across jest workers and parallel runs on one server. */
 const TEMPLATE_LOCK_KEY = 0x63_61_73_74; // "cast"
 
-function testServerUrl(): string {
+/** The PostgreSQL server integration tests create their databases on. */
+export function testServerUrl(): string {
   return process.env.TEST_DATABASE_URL || defaultDatabaseUrl();
 }
 

@@ -32,13 +32,16 @@ export interface TestNats {
   stop(): Promise<void>;
 }
 
+/** The NATS server integration tests share: NATS_URL, else the local default. */
+export const testNatsUrl = (): string => process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
 /**
  * A NATS server of its own (nats-server on a free port, JetStream in a temp dir), so a test's subjects reach
  * only the services it started. Without the nats-server binary (e.g. TESTCONTAINERS runs) it is the shared
  * NATS_URL, and subjects are shared with whatever else runs there.
  */
 export async function startTestNats(): Promise<TestNats> {
-  const shared = { url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', stop: async () => undefined };
+  const shared = { url: testNatsUrl(), stop: async () => undefined };
   if (process.env.TESTCONTAINERS === '1') return shared;
   const port = await freePort();
   const store = await mkdtemp(path.join(tmpdir(), 'castline-test-nats-'));

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { Client, Pool } from 'pg';
 import { Rpc } from '@castline/contracts';
 import { dropDatabase, withDatabaseName, withPgClient } from '@castline/db';
-import { type ServiceHarness, startServiceHarness, startTestPgBouncer, type TestPgBouncer } from '@castline/testkit';
+import { type ServiceHarness, startServiceHarness, startTestPgBouncer, type TestPgBouncer, testServerUrl } from '@castline/testkit';
 import { startBackup } from '../src/backup-app';
 import { backupEnv, seedEveryTable, tableDigests, waitUntil } from './backup-support';
 
@@ -16,7 +16,7 @@ let work: string;
 const leftovers: string[] = [];
 
 beforeAll(async () => {
-  bouncer = await startTestPgBouncer(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL!);
+  bouncer = await startTestPgBouncer(testServerUrl());
   const setup = await backupEnv();
   work = setup.work;
   harness = await startServiceHarness('backup_pgbouncer', startBackup, {

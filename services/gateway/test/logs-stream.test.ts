@@ -15,6 +15,7 @@ import {
   startTestNginx,
   type TestGateway,
   type TestNginx,
+  testNatsUrl,
   userWithRole,
 } from '@castline/testkit';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -43,17 +44,18 @@ beforeAll(async () => {
   const admin = (await login(gateway.app, ADMIN.email, ADMIN.password)).accessToken;
   operator = (await userWithRole(gateway.app, admin, 'operator')).accessToken;
   viewer = (await userWithRole(gateway.app, admin, 'viewer')).accessToken;
-  nats = await connectNats(process.env.NATS_URL!, 'logs-stream-test');
+  nats = await connectNats(testNatsUrl(), 'logs-stream-test');
   shipper = new LogShipper({ service: 'svc-sse', intervalMs: 20 });
   shipper.attach(nats);
   logger = pino(processLoggerOptions('svc-sse', 'info'), pino.multistream([{ level: 'warn', stream: shipper }]));
 });
 afterAll(async () => {
-  shipper.detach();
-  await nats.drain();
-  await nginx.stop();
-  await monitoring.stop();
-  await gateway.close();
+  // Whatever beforeAll got to start: a monitoring process left running answers other tests on the shared NATS.
+  shipper?.detach();
+  await nats?.drain();
+  await nginx?.stop();
+  await monitoring?.stop();
+  await gateway?.close();
   rmSync(hlsRoot, { recursive: true, force: true });
 });
 
