@@ -22,11 +22,13 @@ bash scripts/check-deploy-files.sh
 
 step "unit + integration tests (jest)"
 mkdir -p reports
-# --experimental-vm-modules lets jest require() the ESM-only NestJS 12 packages.
+# --experimental-vm-modules lets jest require() the ESM-only NestJS 12 packages. --runInBand keeps every test
+# file's module registry in one process, whose heap outgrew node's default 4 GiB limit near the end of the run
+# (an OOM abort that wrote no report and orphaned the services the running test had started): 10 GiB.
 # Integration files run one at a time: they start real services that answer on shared NATS subjects.
 rm -f reports/jest.json reports/playwright.json
 jest_status=0
-NODE_OPTIONS="--experimental-vm-modules --no-warnings=ExperimentalWarning" \
+NODE_OPTIONS="--experimental-vm-modules --no-warnings=ExperimentalWarning --max-old-space-size=10240" \
   npx jest --runInBand --json --outputFile=reports/jest.json "$@" || jest_status=$?
 [ $# -gt 0 ] && exit $jest_status
 
