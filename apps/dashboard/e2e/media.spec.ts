@@ -42,12 +42,15 @@ test('upload a clip, watch it process live, preview it, embed it on another orig
   const id = /\/embed\/([0-9a-f-]{36})/.exec(embedCode ?? '')?.[1];
   expect(id).toBeTruthy();
 
-  // Another origin frames the player (the platform's embed ancestors default to *).
-  const base = new URL(page.url()).origin;
-  await page.route('http://parent.example/**', (route) =>
-    route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>Parent</title><iframe src="${base}/embed/${id}" width="640" height="360" allow="autoplay"></iframe>` }),
+  // Another origin frames the player (the platform's embed ancestors default to *). The parent is the other
+  // loopback name: Chromium's local network access checks block a public origin (parent.example) from framing
+  // a localhost one, which a real operator's public site and public platform never meet.
+  const base = new URL(page.url());
+  const parent = `http://${base.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${base.port}/e2e-parent/article`;
+  await page.route(parent, (route) =>
+    route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>Parent</title><iframe src="${base.origin}/embed/${id}" width="640" height="360" allow="autoplay"></iframe>` }),
   );
-  await page.goto('http://parent.example/article');
+  await page.goto(parent);
   const framed = page.frameLocator('iframe').getByLabel('E2E clip');
   await framed.evaluate((video: HTMLVideoElement) => {
     video.muted = true;
