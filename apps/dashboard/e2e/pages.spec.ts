@@ -109,7 +109,11 @@ for (const entry of PAGES) {
       await page.waitForLoadState('networkidle').catch(() => undefined);
       await page.waitForTimeout(2_500);
       expect(await seriousViolations(page), `${entry.name} (${colorScheme})`).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${colorScheme}.png`) });
+      // The screenshots are documentation, not a check: headless Chromium without a GPU can stall a capture of
+      // the channel page's playing live preview (seen in the dark pass), so a stalled one is skipped and noted.
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${colorScheme}.png`), timeout: 15_000 }).catch((error: Error) => {
+        test.info().annotations.push({ type: 'screenshot skipped', description: `${entry.name} (${colorScheme}): ${error.message.split('\n')[0]}` });
+      });
     }
     await expectPolicy(page, target);
     expect(cspViolations).toEqual([]);
