@@ -96,7 +96,7 @@ export class PostgresTrafficStore implements TrafficStore {
   }
 
   async journey(sessionId: string, timeoutMs: number): Promise<{ session: SessionRow | null; hits: SearchHit[] }> {
-    const sessions = await this.readOnly(
+    const sessions = await this.readOnly<SessionColumns>(
       { text: `SELECT ${SESSION_COLUMNS.join(', ')} FROM traffic.sessions WHERE id = $1::uuid ORDER BY started_at LIMIT 1`, values: [sessionId] },
       timeoutMs,
     );
@@ -211,7 +211,7 @@ export class PostgresTrafficStore implements TrafficStore {
   }
 
   async sessionsOf(siteId: string, from: Date, to: Date): Promise<SessionRow[]> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<SessionColumns>(
       `SELECT ${SESSION_COLUMNS.join(', ')} FROM traffic.sessions WHERE site_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at, id`,
       [siteId, from, to],
     );
@@ -352,7 +352,7 @@ export class PostgresTrafficStore implements TrafficStore {
   }
 
   /** A read with statement_timeout: 57014 (canceled by the timeout) is SearchTimeoutError, no connection StoreUnavailableError. */
-  private async readOnly(sql: BuiltSql, timeoutMs: number): Promise<Array<Record<string, unknown>>> {
+  private async readOnly<Row extends object = Record<string, unknown>>(sql: BuiltSql, timeoutMs: number): Promise<Row[]> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -363,7 +363,7 @@ export class PostgresTrafficStore implements TrafficStore {
       await client.query('BEGIN READ ONLY');
       // JIT off: its cost model sees the partitions' row counts, not the LIMIT, and compiles for ~50-100 ms.
       await client.query(`SELECT set_config('statement_timeout', $1, true), set_config('jit', 'off', true)`, [String(timeoutMs)]);
-      const { rows } = await client.query<Record<string, unknown>>(sql.text, sql.values);
+      const { rows } = await client.query<Row>(sql.text, sql.values);
       await client.query('COMMIT');
       return rows;
     } catch (error) {
@@ -470,8 +470,14 @@ async function insertEventRows(client: PoolClient, events: EventRow[], sessions:
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pg row
-const sessionOf = (row: Record<string, any>): SessionRow => ({
+/** A traffic.sessions row as pg returns it: SessionRow's fields under their column names. */
+interface SessionColumns {
+  started_at: Date; id: string; site_id: string; visitor_id: string; last_seen: Date; pageviews: number; events: number;
+  entry_path: string; exit_path: string; referrer_domain: string | null; utm_source: string | null; utm_medium: string | null;
+  utm_campaign: string | null; browser: string | null; os: string | null; device: string | null; country: string | null;
+}
+
+const sessionOf = (row: SessionColumns): SessionRow => ({
   startedAt: row.started_at, id: row.id, siteId: row.site_id, visitorId: row.visitor_id, lastSeen: row.last_seen,
   pageviews: row.pageviews, events: row.events, entryPath: row.entry_path, exitPath: row.exit_path,
   referrerDomain: row.referrer_domain, utmSource: row.utm_source, utmMedium: row.utm_medium, utmCampaign: row.utm_campaign,
