@@ -27,7 +27,7 @@ export interface FileTailerOptions {
   onError?(error: unknown): void;
   pollMs?: number;
   leaseMs?: number;
-  /** After a rename, nginx writes to the old file until every worker reopens: keep draining it this long. */
+  /** After a rename, nginx writes to the old file until every worker reopens: move on once it was quiet this long. */
   rotateGraceMs?: number;
   maxBatchBytes?: number;
 }
@@ -52,8 +52,8 @@ const inodeOf = async (file: string): Promise<{ inode: string; size: number } | 
  * Tails nginx's JSON access log, which is the durable buffer between nginx and this service: nothing is lost
  * while the service restarts or lags. The checkpoint (inode, offset past the last whole line) is committed with
  * each batch, after the batch was handled, so a crash replays at most one batch (stored rows are idempotent on
- * $request_id). Rotation by rename: the renamed file is drained to EOF (plus a grace for workers that have not
- * reopened yet) before the next file is read from 0 (numbered names: .2, then .1, then the log); on a restart the checkpoint's inode is looked up among the
+ * $request_id). Rotation by rename: the renamed file is drained to EOF (and until it stayed quiet for a grace, as
+ * workers that have not reopened yet still append to it) before the next file is read from 0 (numbered names: .2, then .1, then the log); on a restart the checkpoint's inode is looked up among the
  * log's siblings (access.log.1). Truncation (copytruncate) restarts at 0: the file is shorter than the offset, or the offset no longer follows a newline. One tailer per file: a Redis lease.
  */
 export class FileTailer {
@@ -192,6 +192,8 @@ export class FileTailer {
       const batch = this.parse(buffer.subarray(0, end + 1), file.offset);
       await this.options.onBatch(batch, { inode: file.inode, offset: file.offset + end + 1 });
       file.offset += end + 1;
+      // A renamed file that still grows has workers that did not reopen yet: the grace restarts at its next EOF.
+      this.rotatedSince = null;
       await this.commit(batch);
       return true;
     }
