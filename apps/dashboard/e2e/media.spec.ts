@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -42,25 +44,31 @@ test('upload a clip, watch it process live, preview it, embed it on another orig
   const id = /\/embed\/([0-9a-f-]{36})/.exec(embedCode ?? '')?.[1];
   expect(id).toBeTruthy();
 
-  // Another origin frames the player (the platform's embed ancestors default to *). The parent is the other
-  // loopback name: Chromium's local network access checks block a public origin (parent.example) from framing
-  // a localhost one, which a real operator's public site and public platform never meet.
+  // Another origin frames the player (the platform's embed ancestors default to *): a real server on another
+  // loopback port. Not a page.route() fake: Chromium treats a fulfilled response as public, and its local network
+  // access checks block a public page from framing a localhost one, which a real public site never meets.
   const base = new URL(page.url());
-  const parent = `http://${base.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${base.port}/e2e-parent/article`;
-  await page.route(parent, (route) =>
-    route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>Parent</title><iframe src="${base.origin}/embed/${id}" width="640" height="360" allow="autoplay"></iframe>` }),
-  );
-  await page.goto(parent);
-  const framed = page.frameLocator('iframe').getByLabel('E2E clip');
-  await framed.evaluate((video: HTMLVideoElement) => {
-    video.muted = true;
-    return video.play();
+  const parentServer = createServer((_request, response) => {
+    response.setHeader('content-type', 'text/html');
+    response.end(`<!doctype html><title>Parent</title><iframe src="${base.origin}/embed/${id}" width="640" height="360" allow="autoplay"></iframe>`);
   });
-  await expect.poll(() => framed.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 30_000 }).toBeGreaterThan(0.5);
+  await new Promise<void>((resolve) => parentServer.listen(0, '127.0.0.1', resolve));
+  const parent = `http://127.0.0.1:${(parentServer.address() as AddressInfo).port}/article`;
+  try {
+    await page.goto(parent);
+    const framed = page.frameLocator('iframe').getByLabel('E2E clip');
+    await framed.evaluate((video: HTMLVideoElement) => {
+      video.muted = true;
+      return video.play();
+    });
+    await expect.poll(() => framed.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 30_000 }).toBeGreaterThan(0.5);
 
-  const api = await apiAs(admin());
-  await expect
-    .poll(async () => ((await (await api.get(`/api/v1/media/videos/${id}`)).json()) as { analytics: Array<{ plays: number }> }).analytics[0]?.plays ?? 0, { timeout: 20_000 })
-    .toBeGreaterThanOrEqual(1);
-  await api.dispose();
+    const api = await apiAs(admin());
+    await expect
+      .poll(async () => ((await (await api.get(`/api/v1/media/videos/${id}`)).json()) as { analytics: Array<{ plays: number }> }).analytics[0]?.plays ?? 0, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(1);
+    await api.dispose();
+  } finally {
+    parentServer.close();
+  }
 });

@@ -140,14 +140,20 @@ function Logs() {
             <TableBody>
               {rows.map((row) => (
                 <Fragment key={row.id}>
-                  <TableRow className="cursor-pointer" data-log-id={row.id} onClick={() => setOpen(open === row.id ? null : row.id)} aria-expanded={open === row.id}>
+                  <TableRow className="cursor-pointer" data-log-id={row.id} onClick={() => setOpen(open === row.id ? null : row.id)}>
                     <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.ts)}</TableCell>
                     <TableCell>
                       <ToneBadge tone={LEVEL[row.level]?.tone ?? 'warning'}>{LEVEL[row.level]?.label ?? row.level}</ToneBadge>
                     </TableCell>
                     <TableCell>{row.service}</TableCell>
                     <TableCell className="max-w-xl truncate">
-                      {row.msg}
+                      {/* The row's click is for the mouse; this button is the keyboard's and the screen reader's way in. */}
+                      <button type="button" className="max-w-full truncate text-left" aria-expanded={open === row.id} onClick={(event) => {
+                        event.stopPropagation();
+                        setOpen(open === row.id ? null : row.id);
+                      }}>
+                        {row.msg}
+                      </button>
                       {row.repeats > 1 && <span className="ml-2 text-xs text-muted-foreground">×{row.repeats}</span>}
                     </TableCell>
                     <TableCell className="whitespace-nowrap text-muted-foreground">{row.url ? `${row.method ?? ''} ${row.url} ${row.statusCode ?? ''}` : '—'}</TableCell>
