@@ -13,7 +13,7 @@ import {
   RotateCwIcon,
   Undo2Icon,
 } from 'lucide-react';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { Badge } from '@/components/ui/badge';
@@ -69,7 +69,7 @@ function detailsText(details: unknown): string | null {
 }
 
 /** The channel's events (restarts, failovers, errors, state changes), newest first, live ones on top. */
-export function EventHistory({ channelId, liveEvents, className }: { channelId: string; liveEvents: ChannelEventMessage[]; className?: string }) {
+export const EventHistory = memo(function EventHistory({ channelId, liveEvents, className }: { channelId: string; liveEvents: ChannelEventMessage[]; className?: string }) {
   const history = useChannelEvents(channelId);
 
   const items = useMemo(() => {
@@ -159,4 +159,4 @@ export function EventHistory({ channelId, liveEvents, className }: { channelId: 
       )}
     </div>
   );
-}
+});

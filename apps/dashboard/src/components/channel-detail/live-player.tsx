@@ -1,8 +1,9 @@
 'use client';
 
 import Hls, { type ErrorData, type LevelLoadedData } from 'hls.js';
-import { Loader2Icon, VideoOffIcon } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { Loader2Icon, PlayIcon, VideoOffIcon } from 'lucide-react';
+import { memo, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Button } from '@/components/ui/button';
 import { api, describeError } from '@/lib/api';
 import { cn } from '@/lib/utils';
 
@@ -33,17 +34,34 @@ async function playbackUrl(id: string, publicPath: string | null, signal: AbortS
   return playback.url;
 }
 
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+const subscribeReducedMotion = (onChange: () => void) => {
+  const query = window.matchMedia(REDUCED_MOTION);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+};
+
 /**
- * The channel's HLS output through hls.js: muted autoplay, low latency, recovering from media and network
+ * The channel's HLS output through hls.js: muted autoplay (unless the viewer asks for reduced motion: then a
+ * play button, as moving video that starts by itself is what that setting turns off), low latency, recovering from media and network
  * errors and retrying while the channel starts. The <video> carries data-fragments-loaded (hls.js
  * FRAG_LOADED events so far), which the e2e tests read.
  */
-export function LivePlayer({ channel, className }: { channel: PlayableChannel; className?: string }) {
+export const LivePlayer = memo(function LivePlayer({ channel, className }: { channel: PlayableChannel; className?: string }) {
   // Only a running channel is played: while it starts, the playlist still lists the previous run's segments.
   const active = channel.status === 'running';
+  const reducedMotion = useSyncExternalStore(subscribeReducedMotion, () => window.matchMedia(REDUCED_MOTION).matches, () => false);
+  const [playRequested, setPlayRequested] = useState(false);
   return (
     <div className={cn('relative aspect-video w-full overflow-hidden rounded-lg border bg-black', className)}>
-      {active ? (
+      {active && reducedMotion && !playRequested ? (
+        <div className="flex size-full items-center justify-center bg-muted">
+          <Button variant="secondary" onClick={() => setPlayRequested(true)}>
+            <PlayIcon aria-hidden />
+            Play live preview
+          </Button>
+        </div>
+      ) : active ? (
         <ActivePlayer
           key={channel.id}
           id={channel.id}
@@ -58,7 +76,7 @@ export function LivePlayer({ channel, className }: { channel: PlayableChannel; c
       )}
     </div>
   );
-}
+});
 
 function ActivePlayer({ id, publicPath }: { id: string; publicPath: string | null }) {
   const video = useRef<HTMLVideoElement>(null);

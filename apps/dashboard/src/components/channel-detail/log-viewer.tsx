@@ -3,7 +3,7 @@
 import type { ChannelLogs } from '@castline/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { CopyIcon, TerminalSquareIcon } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
@@ -51,7 +51,7 @@ export function logText(logs: ChannelLogs | undefined | null): string {
 }
 
 /** FFmpeg's stderr of the channel's last runs, polled every 3 s while it runs. */
-export function LogViewer({ channelId, running, className }: { channelId: string; running: boolean; className?: string }) {
+export const LogViewer = memo(function LogViewer({ channelId, running, className }: { channelId: string; running: boolean; className?: string }) {
   const [autoScroll, setAutoScroll] = useState(true);
   const box = useRef<HTMLPreElement>(null);
   const logs = useQuery({
@@ -124,7 +124,7 @@ export function LogViewer({ channelId, running, className }: { channelId: string
       )}
     </div>
   );
-}
+});
 
 /**
  * One line, coloured by what it means: errors red, and decode errors that joining a live

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { memo } from 'react';
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorState } from '@/components/error-state';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -9,7 +10,7 @@ import { api } from '@/lib/api';
 import { queryString } from '@/lib/settings';
 
 /** A channel's viewers per minute over the last 24 h (the traffic-logger's per-minute rollup), refreshed every minute. */
-export function ViewersChart({ channelId, slug }: { channelId: string; slug: string }) {
+export const ViewersChart = memo(function ViewersChart({ channelId, slug }: { channelId: string; slug: string }) {
   const series = useQuery({
     queryKey: analyticsKeys.channelViewers(channelId),
     queryFn: ({ signal }) => api<ChannelViewersSeries>(`/analytics/channel-viewers${queryString({ channelId, slug })}`, { signal }),
@@ -30,4 +31,4 @@ export function ViewersChart({ channelId, slug }: { channelId: string; slug: str
       </AreaChart>
     </div>
   );
-}
+});

@@ -116,6 +116,8 @@ export function ChannelPage({ id }: { id: string }) {
   return <ChannelView channel={channel.data} live={live} />;
 }
 
+// Renders again with every live sample (one a second): the player, viewers chart, log and events are memo'd
+// components, so only what shows samples is redone.
 function ChannelView({ channel, live }: { channel: Channel; live: ReturnType<typeof useLiveChannel> }) {
   const canWrite = useCan('channels:write');
   const canReadTraffic = useCan('traffic:read');
