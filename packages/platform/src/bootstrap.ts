@@ -65,7 +65,7 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, op
 }
 
 /**
- * SIGTERM/SIGINT: close the app (HTTP stops accepting and drains, then NATS, Redis, Prisma close) and exit 0;
+ * SIGTERM/SIGINT (or the parent's IPC channel closing): close the app (HTTP stops accepting and drains, then NATS, Redis, Prisma close) and exit 0;
  * exit 1 when draining fails or outlasts the timeout. Repeated signals are ignored: Ctrl-C under a process
  * runner delivers SIGINT twice, and the second must not cut the drain short.
  */
@@ -95,4 +95,7 @@ function handleShutdownSignals(app: NestFastifyApplication, timeoutMs: number): 
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Started with an IPC channel (the testkit's spawnService): the parent is gone when it closes, even after a
+  // SIGKILL, and a service nobody stops would otherwise answer the next test run's requests.
+  if (process.send) process.once('disconnect', () => shutdown('SIGHUP'));
 }

@@ -140,9 +140,14 @@ export interface CollectedProcess {
   output(): string;
 }
 
-/** Spawns `node <script>` with exactly `env` (plus PATH), collecting its stdout and stderr. */
+/**
+ * Spawns `node <script>` with exactly `env` (plus PATH), collecting its stdout and stderr. The IPC channel is
+ * how a service notices that the test process died without stopping it (packages/platform bootstrap.ts); it is
+ * unref'd, so it never keeps the test process alive.
+ */
 export function spawnNode(script: string, env: Record<string, string | undefined>): CollectedProcess {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.channel?.unref();
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
