@@ -61,7 +61,8 @@ export interface RunnerDeps {
   >;
   /** One runner per channel across workers; absent (unit use), no lease is taken. */
   leases?: ChannelLeases;
-  log: (message: string) => void;
+  /** The worker's log: warn and error reach the stored app logs (and the alert rules on them), info does not. */
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Opens the sealed source URLs and checks each (its host resolved again) right before FFmpeg starts. */
   sources: SourcePolicy;
   /** Per-run metrics, stderr logs and thumbnails; absent, the channel runs without them. */
@@ -141,7 +142,7 @@ export class ChannelRunner {
       if (taken) return true;
       if (Date.now() > until) {
         const holder = await leases.holderOf(this.channelId).catch(() => null);
-        this.deps.log(`channel ${this.channelId}: already runs on worker ${holder ?? '?'}; this job ends without starting FFmpeg`);
+        this.deps.log('info', `channel ${this.channelId}: already runs on worker ${holder ?? '?'}; this job ends without starting FFmpeg`);
         return false;
       }
       await delay(LEASE_RENEW_MS);
@@ -151,7 +152,7 @@ export class ChannelRunner {
   private async renewLease(): Promise<void> {
     const taken = await this.deps.leases?.take(this.channelId, this.leaseToken).catch(() => true);
     if (taken === false && !this.request) {
-      this.deps.log(`channel ${this.channelId}: another worker took the channel's lease; stopping this FFmpeg`);
+      this.deps.log('warn', `channel ${this.channelId}: another worker took the channel's lease; stopping this FFmpeg`);
       this.ask('lease-lost');
     }
   }
@@ -211,7 +212,7 @@ export class ChannelRunner {
       const { category } = verdict;
       const source = channel.sources[this.sourceIndex];
       const details = { lastLines: failure.slice(-2000), source: source ? describeSource(source.url) : null };
-      this.deps.log(`channel ${channel.slug}: run judged ${category}${verdict.openFailure ? ' (source did not open)' : ''}: ${verdict.reason}`);
+      this.deps.log('warn', `channel ${channel.slug}: run judged ${category}${verdict.openFailure ? ' (source did not open)' : ''}: ${verdict.reason}`);
       if (verdict.openFailure) this.openFailures += 1;
       else if (category !== 'crash' && category !== 'resource') this.openFailures = 0;
       if (category === 'network' || verdict.openFailure) {
@@ -261,7 +262,7 @@ export class ChannelRunner {
     const names = channel.sources.map((source) => describeSource(source.url)).join(', ');
     let wait = Math.min(FIRST_PROBE_MS, SOURCE_PROBE_MAX_MS);
     const detail = `Waiting for source: ${names} did not open ${this.openFailures} times in a row; checking every ${secondsText(SOURCE_PROBE_MAX_MS)} at most`;
-    this.deps.log(`channel ${channel.slug}: ${detail}`);
+    this.deps.log('warn', `channel ${channel.slug}: ${detail}`);
     await this.change({ status: 'waiting', startedAt: null, statusDetail: detail }, { type: 'waiting', category: 'network', message: detail });
     for (;;) {
       await this.sleep(wait);
@@ -276,7 +277,7 @@ export class ChannelRunner {
           this.openFailures = 0;
           this.failuresInRow = 0;
           const message = `${describeSource(source.url)} answers again; starting`;
-          this.deps.log(`channel ${channel.slug}: ${message}`);
+          this.deps.log('info', `channel ${channel.slug}: ${message}`);
           await this.change({ status: 'starting', statusDetail: message }, { type: 'state', message });
           return;
         }
@@ -313,7 +314,7 @@ export class ChannelRunner {
     const oomBefore = await oomKillCount();
     const ffmpeg = new FfmpegProcess(ffmpegArgs, config.FFMPEG_NICE, redact);
     this.ffmpeg = ffmpeg;
-    this.deps.log(`channel ${channel.slug}: FFmpeg ${ffmpeg.pid} started (run ${runId}, source ${source.position})`);
+    this.deps.log('info', `channel ${channel.slug}: FFmpeg ${ffmpeg.pid} started (run ${runId}, source ${source.position})`);
 
     const { mediaPlaylists } = hlsOutputPaths(spec);
     const [playlist = hlsOutputPaths(spec).entryPlaylist] = mediaPlaylists;
@@ -373,7 +374,7 @@ export class ChannelRunner {
       }
     }
     if (stall) {
-      this.deps.log(`channel ${channel.slug}: FFmpeg ${ffmpeg.pid} ${stall}`);
+      this.deps.log('warn', `channel ${channel.slug}: FFmpeg ${ffmpeg.pid} ${stall}`);
       await this.change({}, { type: 'stall', category: 'encoding', message: stall });
       await ffmpeg.kill();
     } else if (this.request || primaryBack) {
@@ -385,7 +386,7 @@ export class ChannelRunner {
     await checkSegments(endedAt);
     await telemetry?.stop();
     this.ffmpeg = undefined;
-    this.deps.log(`channel ${channel.slug}: FFmpeg ${ffmpeg.pid} exited (${exit.signal ?? exit.code})`);
+    this.deps.log('info', `channel ${channel.slug}: FFmpeg ${ffmpeg.pid} exited (${exit.signal ?? exit.code})`);
     await Promise.all(mediaPlaylists.map((mediaPlaylist) => deleteUnlistedSegments(mediaPlaylist)));
     if (primaryBack && !this.request && !stall) return { kind: 'failback' };
     const oomAfter = await oomKillCount();
@@ -417,7 +418,7 @@ export class ChannelRunner {
     if (event.type === 'failback') this.failuresInRow = 0;
     const fromPosition = this.positionOf(channel, from);
     const toPosition = this.positionOf(channel, to);
-    this.deps.log(`channel ${channel.slug}: ${event.type} from source ${fromPosition} to source ${toPosition}`);
+    this.deps.log(event.type === 'failover' ? 'warn' : 'info', `channel ${channel.slug}: ${event.type} from source ${fromPosition} to source ${toPosition}`);
     await this.change(
       { status: 'starting' },
       { ...event, message: `${event.type}: ${event.message}; source ${fromPosition} -> source ${toPosition}`, details: { ...event.details, from: fromPosition, to: toPosition } },
@@ -457,7 +458,7 @@ export class ChannelRunner {
   }
 
   private async giveUp(lastError: string, category: string, reason: string): Promise<void> {
-    this.deps.log(`channel ${this.channelId}: error, not retried: ${reason}`);
+    this.deps.log('error', `channel ${this.channelId}: error, not retried: ${reason}`);
     // Nothing runs any more, so the desired state follows: a later start is a fresh start.
     await this.change(
       { status: 'error', desiredState: 'stopped', lastError, startedAt: null, statusDetail: reason },
@@ -472,11 +473,11 @@ export class ChannelRunner {
   private async loadOrSay(): Promise<RunnableChannel | null | 'unreadable'> {
     try {
       const channel = await this.deps.channels.loadRunnable(this.channelId);
-      if (!channel) this.deps.log(`channel ${this.channelId}: got a job for a channel that does not exist (deleted?); the job ends`);
+      if (!channel) this.deps.log('warn', `channel ${this.channelId}: got a job for a channel that does not exist (deleted?); the job ends`);
       return channel;
     } catch (error) {
       const message = `this worker cannot load the channel: ${error instanceof Error ? error.message.split('\n').at(-1) : String(error)}; trying again`;
-      this.deps.log(`channel ${this.channelId}: ${message}`);
+      this.deps.log('error', `channel ${this.channelId}: ${message}`);
       await this.change({}, { type: 'error', category: 'resource', message }).catch(() => undefined);
       return 'unreadable';
     }

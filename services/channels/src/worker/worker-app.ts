@@ -41,14 +41,15 @@ export async function startWorker(env: Record<string, string | undefined> = proc
   const config = loadChannelsConfig(env);
   const jobs = host?.jobs ?? new Jobs(config);
   const logger = host?.logger ?? createProcessLogger('channels-worker', config.LOG_LEVEL);
-  const log = (message: string) => logger.info(message);
+  const log = (level: 'info' | 'warn' | 'error', message: string) => logger[level](message);
+  const warn = (message: string) => log('warn', message);
   // The worker's one NATS connection; events (metrics, channel events, control) go through the typed bus.
   const nats = await connectNats(config, `channels-worker-${process.pid}`);
-  const bus = EventBus.over(nats, { warn: log, error: (error, context) => log(`${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
+  const bus = EventBus.over(nats, { warn, error: (error, context) => log('error', `${context ?? 'error'}: ${(error as Error)?.message ?? String(error)}`) });
   const channels = RunnerRepository.connect(config.DATABASE_URL, bus);
   const uploads = new UploadStorage(config);
   const sources = new SourcePolicy(config);
-  const telemetry = await WorkerTelemetry.create(config, bus, log);
+  const telemetry = await WorkerTelemetry.create(config, bus, warn);
   const runners = new Map<string, ChannelRunner>();
   const leaseRedis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
   const leases = new ChannelLeases(leaseRedis, telemetry.workerId);
@@ -59,7 +60,7 @@ export async function startWorker(env: Record<string, string | undefined> = proc
     const { channelId } = job.data;
     if (runners.has(channelId)) {
       // A second job for a channel this worker runs (queued again after Redis lost the first): it just ends.
-      log(`channel ${channelId}: already runs in this worker; the extra job ends`);
+      log('info', `channel ${channelId}: already runs in this worker; the extra job ends`);
       return;
     }
     const runner = new ChannelRunner(channelId, { channels, bus, uploads, config, log, telemetry, leases, sources });
