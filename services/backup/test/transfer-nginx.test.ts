@@ -137,6 +137,37 @@ describe('backup download and import through nginx', () => {
     for (const file of onDisk) expect(members.get(`${backup.name}/${file}`)).toEqual(await readFile(path.join(backupDir, backup.name, file)));
   });
 
+  it("downloads by a one-time ticket, as a browser's link does: once, for that backup only, never a viewer's", async () => {
+    const backup = await takeBackup();
+    const other = await takeBackup();
+    const ticketFor = async (id: string, token = adminToken) =>
+      fetch(`${nginx.baseUrl}/api/v1/backups/${id}/download-ticket`, { method: 'POST', headers: bearer(token) });
+    expect((await ticketFor(backup.id, viewerToken)).status).toBe(403);
+
+    const issued = await ticketFor(backup.id);
+    expect(issued.status).toBe(201);
+    const { url, expiresAt } = (await issued.json()) as { url: string; expiresAt: string };
+    expect(url).toMatch(new RegExp(`^/api/v1/backups/${backup.id}/download\\?ticket=[\\w-]{43}$`));
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
+    const ticket = new URL(url, nginx.baseUrl).searchParams.get('ticket')!;
+    // Not for another backup; the attempt spends the ticket too (taken before it is compared), so it cannot be retried.
+    expect((await fetch(`${nginx.baseUrl}/api/v1/backups/${other.id}/download?ticket=${ticket}`)).status).toBe(401);
+
+    const fresh = (await (await ticketFor(backup.id)).json()) as { url: string };
+    const response = await fetch(`${nginx.baseUrl}${fresh.url}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${backup.name}.tar"`);
+    expect([...(await untar(Buffer.from(await response.arrayBuffer()))).keys()]).toContain(`${backup.name}/manifest.json`);
+    // Spent: the same link again, or a made-up ticket, is refused.
+    expect((await fetch(`${nginx.baseUrl}${fresh.url}`)).status).toBe(401);
+    expect((await fetch(`${nginx.baseUrl}/api/v1/backups/${backup.id}/download?ticket=${'A'.repeat(43)}`)).status).toBe(401);
+    // A client cannot hand the ticket check a ticket header or URI of its own beside a bearer it lacks.
+    const forged = await fetch(`${nginx.baseUrl}/api/v1/backups/${backup.id}/download`, {
+      headers: { 'x-castline-download-ticket': ticket, 'x-original-uri': `/api/v1/backups/${backup.id}/download` },
+    });
+    expect(forged.status).toBe(401);
+  });
+
   it('refuses the service route without the gateway principal, and a principal of the other scope', async () => {
     const backup = await takeBackup();
     expect((await errorOf(await fetch(`${serviceUrl}/api/v1/backups/${backup.id}/download`))).status).toBe(401);

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@castline/platform';
 import { ApiKeysController } from './api-keys/api-keys.controller';
-import { BackupTransferAuthController } from './backups/backup-transfer-auth.controller';
+import { BackupDownloadTicketController, BackupTransferAuthController } from './backups/backup-transfer-auth.controller';
 import { BackupsController } from './backups/backups.routes';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ChannelTelemetryController } from './channels/channel-telemetry.controller';
@@ -66,6 +66,7 @@ export class AppModule {
         CampaignsController,
         BackupsController,
         BackupTransferAuthController,
+        BackupDownloadTicketController,
         MediaUploadController,
         MediaDownloadController,
         MediaVideosController,

@@ -67,6 +67,8 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'POST /api/v1/backups/restores/{id}/undo': ADMIN_ONLY,
   // nginx auth_request of backup downloads (backups:read) and imports (backups:restore)
   'GET /api/v1/backups/transfer-auth/download': ADMIN_ONLY,
+  'GET /api/v1/backups/transfer-auth/download-ticket': 'public',
+  'POST /api/v1/backups/{id}/download-ticket': ADMIN_ONLY,
   'GET /api/v1/backups/transfer-auth/import': ADMIN_ONLY,
   'POST /api/v1/uploads/logo': OPERATORS,
   'GET /api/v1/uploads/{id}/content': EVERYONE,

@@ -130,7 +130,11 @@ async function authorized(path: string, options: RequestOptions, retried = false
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) body = options.body;
-  else if (options.body !== undefined) {
+  else if (options.body instanceof Blob) {
+    // A file sent as it is (a backup archive): the browser streams it from disk.
+    headers['content-type'] = 'application/octet-stream';
+    body = options.body;
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
   }

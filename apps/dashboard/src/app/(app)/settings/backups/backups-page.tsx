@@ -11,8 +11,8 @@ import {
 } from '@castline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import { ArchiveIcon, PlusIcon } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { ArchiveIcon, DownloadIcon, PlusIcon, UploadIcon } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { ConfirmDialog } from '@/components/confirm-dialog';
@@ -143,6 +143,12 @@ function BackupActions({ backup, onRestore }: { backup: BackupView; onRestore: (
     },
     onError: (error) => toast.error('Could not verify', { description: describeError(error) }),
   });
+  // A link cannot carry the bearer: a one-time ticket goes in its URL, and the attachment downloads in place.
+  const download = useMutation({
+    mutationFn: () => api<{ url: string }>(`/backups/${backup.id}/download-ticket`, { method: 'POST' }),
+    onSuccess: ({ url }) => window.location.assign(url),
+    onError: (error) => toast.error('Could not download', { description: describeError(error) }),
+  });
   const remove = useMutation({
     mutationFn: () => api<void>(`/backups/${backup.id}`, { method: 'DELETE' }),
     onSuccess: () => {
@@ -158,6 +164,12 @@ function BackupActions({ backup, onRestore }: { backup: BackupView; onRestore: (
       {canWrite && backup.status !== 'failed' && (
         <Button variant="outline" size="sm" disabled={verify.isPending} onClick={() => verify.mutate()} aria-label={`Verify ${backup.name}`}>
           Verify
+        </Button>
+      )}
+      {restorable && (
+        <Button variant="outline" size="sm" disabled={download.isPending} onClick={() => download.mutate()} aria-label={`Download ${backup.name}`}>
+          <DownloadIcon aria-hidden />
+          Download
         </Button>
       )}
       {canRestore && restorable && (
@@ -179,6 +191,43 @@ function BackupActions({ backup, onRestore }: { backup: BackupView; onRestore: (
         />
       )}
     </div>
+  );
+}
+
+/**
+ * Import of a backup downloaded from this or another Castline (same backup key): the archive goes as the request
+ * body, streamed by the browser from disk; the service verifies it in full before it is listed.
+ */
+function ImportButton() {
+  const queryClient = useQueryClient();
+  const input = useRef<HTMLInputElement>(null);
+  const upload = useMutation({
+    mutationFn: (file: File) => api<BackupView>('/backups/import', { method: 'POST', body: file }),
+    onSuccess: (backup) => {
+      toast.success(`${backup.name} imported and verified`);
+      void queryClient.invalidateQueries({ queryKey: backupKeys.list() });
+    },
+    onError: (error) => toast.error('Could not import', { description: describeError(error) }),
+  });
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        accept=".tar,application/x-tar"
+        className="sr-only"
+        tabIndex={-1}
+        aria-label="Backup archive to import"
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          event.target.value = '';
+          if (file) upload.mutate(file);
+        }}
+      />
+      <Button variant="outline" disabled={upload.isPending} onClick={() => input.current?.click()}>
+        <UploadIcon aria-hidden /> {upload.isPending ? 'Importing…' : 'Import'}
+      </Button>
+    </>
   );
 }
 
@@ -379,6 +428,7 @@ export function BackupsPage() {
 function BackupsList() {
   const queryClient = useQueryClient();
   const canWrite = useCan('backups:write');
+  const canRestore = useCan('backups:restore');
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const search = useTableSearch(BackupsSearchSchema);
   const params = { page: search.values.page, pageSize: search.values.pageSize };
@@ -404,6 +454,12 @@ function BackupsList() {
     <Button onClick={() => create.mutate()} disabled={create.isPending || Boolean(running)}>
       <PlusIcon aria-hidden /> Back up now
     </Button>
+  );
+  const headerActions = (
+    <div className="flex gap-2">
+      {canRestore && <ImportButton />}
+      {createButton}
+    </div>
   );
   const columns: Array<ColumnDef<BackupView, never>> = [
     { accessorKey: 'name', header: 'Name', enableSorting: false, meta: { className: 'font-medium font-mono text-xs' }, cell: ({ row }) => row.original.name },
@@ -437,7 +493,7 @@ function BackupsList() {
   ];
   return (
     <>
-      <PageHeader title="Backups" description="Encrypted, verified backups of the database, logos and settings." actions={createButton} />
+      <PageHeader title="Backups" description="Encrypted, verified backups of the database, logos and settings." actions={headerActions} />
       {running && <RunningBackup backup={running} progress={progress} />}
       <ResourceTable
         label="Backups"
