@@ -9,7 +9,9 @@
 //     server-side (INSERT ... SELECT generate_series into the daily partitions), rollups built day by day as the
 //     job does it, then the summary (visitors, page views, sessions, bounces, duration) of 7 and 30 days from
 //     the rollups vs scanned from the raw rows: p50/p95 and the ratio (goals: rollup p95 < 200 ms, >= 20x).
-// BENCH_PARTS (1,2,2b,3) picks the parts to run.
+// 1c. Collect, events/s: BENCH_COLLECT_CLIENTS (50) concurrent tracker clients, each event answered only once
+//     committed: one transaction per event (as before) vs the collect service's group commit.
+// BENCH_PARTS (1,1c,2,2b,3) picks the parts to run.
 // 2b. Search over 10M generated rows: see scripts/bench/traffic-search.mjs.
 // BENCH_ROWS (100000), BENCH_SINGLE_ROWS (10000), BENCH_FILE_LINES (100000), BENCH_SEGMENT_LINES (200000) tune it.
 import { randomBytes } from 'node:crypto';
@@ -31,6 +33,7 @@ const { FileTailer } = dist('services/traffic-logger/dist/access-log/file-tailer
 const { accessRows } = dist('services/traffic-logger/dist/pipeline/access-rows.js');
 const { IngestBuffer } = dist('services/traffic-logger/dist/pipeline/ingest-buffer.js');
 const { Enricher } = dist('services/traffic-logger/dist/enrichment/enricher.js');
+const { GroupCommit } = dist('services/traffic-logger/dist/pipeline/group-commit.js');
 const { Client } = require(path.join(root, 'node_modules/pg'));
 
 const rows = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -129,6 +132,52 @@ async function ingest() {
   return { batched, single, file, fileRows: after - before };
 }
 
+const collectClients = Number(process.env.BENCH_COLLECT_CLIENTS ?? 50);
+const collectEvents = Number(process.env.BENCH_COLLECT_EVENTS ?? 5_000);
+
+/** A page view and its session as the collect service builds them (a session per client). */
+function collectRows(client, index) {
+  const ts = new Date(start + index);
+  const sessionId = `00000000-0000-4000-8000-${String(client).padStart(12, '0')}`;
+  const event = {
+    ts, id: randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'), siteId: '00000000-0000-4000-8000-000000000001',
+    sessionId, visitorId: `v${client}`, name: 'page_view', hostname: 'www.example.com', path: `/article/${index % 100}`, query: null,
+    referrerDomain: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, clickId: null, props: {},
+    isBot: false, browser: 'Chrome', os: 'Windows', device: 'desktop', country: null,
+  };
+  const session = {
+    startedAt: new Date(start), id: sessionId, siteId: event.siteId, visitorId: event.visitorId, lastSeen: ts, pageviews: index, events: index,
+    entryPath: '/', exitPath: event.path, referrerDomain: null, utmSource: null, utmMedium: null, utmCampaign: null,
+    browser: 'Chrome', os: 'Windows', device: 'desktop', country: null,
+  };
+  return [event, session];
+}
+
+/** collectEvents events from collectClients clients, each waiting for its answer before the next event. */
+async function collectThroughput(write) {
+  let next = 0;
+  return timed(() =>
+    Promise.all(
+      Array.from({ length: collectClients }, async (_, client) => {
+        for (let index = next++; index < collectEvents; index = next++) {
+          const [event, session] = collectRows(client, index);
+          await write([event], [session]);
+        }
+      }),
+    ),
+  );
+}
+
+async function collect() {
+  const store = new PostgresTrafficStore(databaseUrl);
+  await store.ensurePartitions(new Date(start), 2);
+  const perEvent = await collectThroughput((events, sessions) => store.writeEvents(events, sessions));
+  const commits = new GroupCommit(store);
+  const grouped = await collectThroughput((events, sessions) => commits.write(events, sessions));
+  await store.close();
+  return { perEvent, grouped };
+}
+
 async function client2Count() {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
@@ -138,7 +187,7 @@ async function client2Count() {
 }
 
 const events = Number(process.env.BENCH_EVENTS ?? 10_000_000);
-const parts = new Set((process.env.BENCH_PARTS ?? '1,2,2b,3').split(',').map((part) => part.trim()));
+const parts = new Set((process.env.BENCH_PARTS ?? '1,1c,2,2b,3').split(',').map((part) => part.trim()));
 const DAY_MS = 86_400_000;
 
 function percentile(samples, p) {
@@ -254,6 +303,14 @@ try {
     console.log(`   one INSERT per event                   ${fmt(singleRows).padStart(9)} rows in ${fmt(single.seconds, 2)} s = ${fmt(singleRate).padStart(8)} rows/s`);
     console.log(`   ratio                                  ${fmt(batchedRate / singleRate, 1)}x (goal >= 10x)`);
     console.log(`   file -> rows (tail, parse, enrich, buffer, COPY): ${fmt(fileLines)} lines (${fmt(fileRows)} stored rows, segments fold into view_sessions) in ${fmt(file.seconds, 2)} s = ${fmt(fileLines / file.seconds)} lines/s\n`);
+  }
+  if (parts.has('1c')) {
+    const { perEvent, grouped } = await collect();
+    const perEventRate = collectEvents / perEvent.seconds;
+    const groupedRate = collectEvents / grouped.seconds;
+    console.log(`1c. Collect (traffic.events + sessions), ${fmt(collectEvents)} events from ${collectClients} concurrent clients, each answered after its commit`);
+    console.log(`   one transaction per event              ${fmt(perEventRate).padStart(8)} events/s`);
+    console.log(`   group commit                           ${fmt(groupedRate).padStart(8)} events/s (${fmt(groupedRate / perEventRate, 1)}x)\n`);
   }
   if (parts.has('2')) {
     const { generate, build, minutely, sizes, results } = await rollups();

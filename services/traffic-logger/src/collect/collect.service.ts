@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import type { TrafficLoggerConfig } from '../config';
 import { LiveEventsPublisher } from '../analytics/live-events.publisher';
+import { GroupCommit } from '../pipeline/group-commit';
 import { classifyBot, droppedCounter } from '../enrichment/bots';
 import { parseUserAgent } from '../enrichment/user-agent';
 import { SpillRepository } from '../spill/spill.repository';
@@ -50,6 +51,8 @@ interface StoredSession
 @Injectable()
 export class CollectService {
   private readonly dropped: Counter<'reason'>;
+  /** Concurrent events share transactions (each still answered after its commit). */
+  private readonly commits: GroupCommit;
 
   constructor(
     @Inject(CONFIG) private readonly config: TrafficLoggerConfig,
@@ -61,6 +64,7 @@ export class CollectService {
     metrics: MetricsService,
   ) {
     this.dropped = droppedCounter(metrics.registry);
+    this.commits = new GroupCommit(store);
   }
 
   /** Returns the allowed Origin, which the answer echoes (CORS, never *). */
@@ -96,7 +100,7 @@ export class CollectService {
     try {
       if ((await this.spill.appendEvents(events, sessions, true)) === 'spilled') return;
       try {
-        await this.store.writeEvents(events, sessions);
+        await this.commits.write(events, sessions);
         return;
       } catch (error) {
         failure = error;
