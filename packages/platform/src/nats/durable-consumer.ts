@@ -1,5 +1,5 @@
 import { checkMessage, type EventContract, type EventPayload } from '@castline/contracts';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { decode } from './wire';
 
@@ -12,6 +12,11 @@ export interface DurableOptions {
   maxAgeMs?: number;
   /** Redelivered when not acked within this (a consumer killed mid-message gets it back then). Default 10 s. */
   ackWaitMs?: number;
+  /**
+   * Messages handled at once. Default 1: in stream order, which channel events need; a consumer whose messages
+   * are independent (app log batches) takes several so its store's round trips overlap.
+   */
+  concurrency?: number;
 }
 
 export interface DurableMeta {
@@ -70,6 +75,17 @@ export async function consumeDurably<E extends EventContract>(
   }
   const consumer = await jetstream(connection).consumers.get(options.stream, options.durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 100 });
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const inFlight = new Set<Promise<void>>();
+  const handle = async (message: JsMsg, payload: EventPayload<E>) => {
+    try {
+      await handler(payload, { streamSequence: message.seq, deliveryCount: message.info.deliveryCount });
+      message.ack();
+    } catch (error) {
+      logger.warn(`handling ${message.subject} #${message.seq} failed, redelivering: ${(error as Error).message}`);
+      message.nak(2_000);
+    }
+  };
   const done = (async () => {
     for await (const message of messages) {
       let body: unknown;
@@ -86,14 +102,11 @@ export async function consumeDurably<E extends EventContract>(
         message.term();
         continue;
       }
-      try {
-        await handler(check.data as EventPayload<E>, { streamSequence: message.seq, deliveryCount: message.info.deliveryCount });
-        message.ack();
-      } catch (error) {
-        logger.warn(`handling ${message.subject} #${message.seq} failed, redelivering: ${(error as Error).message}`);
-        message.nak(2_000);
-      }
+      const work: Promise<void> = handle(message, check.data as EventPayload<E>).finally(() => inFlight.delete(work));
+      inFlight.add(work);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   })();
   return async () => {
     await messages.close();

@@ -10,7 +10,8 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * App logs in: the APP_LOGS JetStream stream keeps every process's shipped batches (a day) while monitoring is
- * down; the durable consumer stores each batch in app_logs (a record key is stored once) and acks after the
+ * down; the durable consumer stores each batch in app_logs (a record key is stored once; 4 batches at once, as
+ * they are independent) and acks after the
  * commit, then announces the new rows for the live stream. Rows older than APP_LOGS_RETENTION_DAYS are pruned hourly.
  */
 @Injectable()
@@ -27,7 +28,7 @@ export class LogsIngest implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      this.stop = await this.bus.consumeDurably(Events.appLogs, { stream: APP_LOGS_STREAM, durable: APP_LOGS_DURABLE, maxAgeMs: 86_400_000 }, async (batch) => {
+      this.stop = await this.bus.consumeDurably(Events.appLogs, { stream: APP_LOGS_STREAM, durable: APP_LOGS_DURABLE, maxAgeMs: 86_400_000, concurrency: 4 }, async (batch) => {
         await this.store(batch);
       });
     } catch (error) {
