@@ -93,7 +93,11 @@ export function searchSql(query: SearchQuery, options: { paged: boolean } = { pa
   const newest = query.sort === 'newest';
   if (options.paged && query.after) {
     const idType = query.source === 'events' ? 'uuid' : 'text';
-    where.push(`(ts, ${id}) ${newest ? '<' : '>'} (${params.add(query.after.ts)}::timestamptz, ${params.add(query.after.id)}::${idType})`);
+    const ts = params.add(query.after.ts);
+    // The plain bound on ts comes too: the (ts) indexes start their scan there and later partitions are pruned;
+    // the row comparison alone is only a filter, which reads every row before the cursor (as OFFSET does).
+    where.push(`ts ${newest ? '<=' : '>='} ${ts}::timestamptz`);
+    where.push(`(ts, ${id}) ${newest ? '<' : '>'} (${ts}::timestamptz, ${params.add(query.after.id)}::${idType})`);
   }
   const order = newest ? `ts DESC, ${id} DESC` : `ts ASC, ${id} ASC`;
   const limit = options.paged ? ` LIMIT ${params.add(query.limit + 1)}` : '';

@@ -360,9 +360,9 @@ export class PostgresTrafficStore implements TrafficStore {
       throw new StoreUnavailableError(error instanceof Error ? error.message : String(error));
     }
     try {
-      await client.query('BEGIN READ ONLY');
+      // One round trip for the transaction and its settings (a simple-protocol string: the timeout is our integer).
       // JIT off: its cost model sees the partitions' row counts, not the LIMIT, and compiles for ~50-100 ms.
-      await client.query(`SELECT set_config('statement_timeout', $1, true), set_config('jit', 'off', true)`, [String(timeoutMs)]);
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(timeoutMs))}; SET LOCAL jit = off`);
       const { rows } = await client.query<Row>(sql.text, sql.values);
       await client.query('COMMIT');
       return rows;
