@@ -54,7 +54,7 @@ export const BackupConfigSchema = baseConfigSchema
     PG_BIN_DIR: z.string().optional(),
     /** The .env-like secrets file archived as config.env (compose mounts ./.env; npm start passes .cache/local.env). */
     BACKUP_CONFIG_FILE: z.string().optional(),
-    /** Run pg_dump and tar at nice 10 and ionice idle. */
+    /** Run pg_dump and tar at nice 10 and ionice idle, and the service process itself at nice 10 (process-priority.ts). */
     BACKUP_LOW_PRIORITY: z
       .enum(['true', 'false'])
       .default('true')

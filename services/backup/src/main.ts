@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { startBackup } from './backup-app';
 
-startBackup().catch((error: unknown) => {
+startBackup(process.env, { ownProcess: true }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
