@@ -148,7 +148,7 @@ function collectRows(client, index) {
   const session = {
     startedAt: new Date(start), id: sessionId, siteId: event.siteId, visitorId: event.visitorId, lastSeen: ts, pageviews: index, events: index,
     entryPath: '/', exitPath: event.path, referrerDomain: null, utmSource: null, utmMedium: null, utmCampaign: null,
-    browser: 'Chrome', os: 'Windows', device: 'desktop', country: null,
+    browser: 'Chrome', os: 'Windows', device: 'desktop', country: null, isBot: false,
   };
   return [event, session];
 }

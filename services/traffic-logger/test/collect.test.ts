@@ -204,6 +204,9 @@ describe('accepted events', () => {
     expect(statuses).toEqual([202, 202, 202, 202]);
     // The first flagged call also brings its session_start: 2 calls stored, 3 rows.
     expect((await stored()).events.filter((e) => e.isBot).length).toBe(before + 3);
+    // Its session is flagged too, so the analytics' sessions and bounces leave it out.
+    const botSessions = new Set((await stored()).events.filter((e) => e.isBot).map((e) => e.sessionId));
+    expect((await stored()).sessions.filter((row) => botSessions.has(row.id)).map((row) => row.isBot)).toEqual([true]);
     const metrics = await harness.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/castline_traffic_dropped_total\{reason="bot_flood"[^}]*\} 2/);
   });

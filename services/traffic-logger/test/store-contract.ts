@@ -133,6 +133,7 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
       const session = (pageviews: number, exitPath: string) => ({
         startedAt: at(3), id: sessionId, siteId, visitorId: 'v1', lastSeen: at(3 + pageviews), pageviews, events: pageviews, entryPath: '/live',
         exitPath, referrerDomain: null, utmSource: 'nl', utmMedium: null, utmCampaign: null, browser: 'Chrome', os: 'Linux', device: 'desktop', country: null,
+        isBot: false,
       });
       await store.writeEvents(events, [session(1, '/live')]);
       await store.writeEvents(events, [session(2, '/schedule')]);
@@ -152,17 +153,18 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
       });
       const session = (id: string, visitorId: string, startedAt: Date, lastSeen: Date, pageviews: number, overrides: Partial<SessionRow> = {}): SessionRow => ({
         startedAt, id, siteId: site, visitorId, lastSeen, pageviews, events: pageviews, entryPath: '/a', exitPath: '/a', referrerDomain: null,
-        utmSource: null, utmMedium: null, utmCampaign: null, browser: 'Firefox', os: 'Linux', device: 'desktop', country: 'FR', ...overrides,
+        utmSource: null, utmMedium: null, utmCampaign: null, browser: 'Firefox', os: 'Linux', device: 'desktop', country: 'FR', isBot: false, ...overrides,
       });
       const s1 = '10000000-0000-4000-8000-000000000001';
       const s2 = '10000000-0000-4000-8000-000000000002';
       const s3 = '10000000-0000-4000-8000-000000000003';
+      const botSession = '10000000-0000-4000-8000-000000000004';
       const dayEnd = new Date(day.getTime() + 86_400_000);
       const totals = () => store.analyticsTotals(site, day, dayEnd);
 
       beforeAll(async () => {
         // Hour 10: v1 loads /a and reloads it (one session, 5 minutes), v2 bounces on /b from news.example (DE,
-        // mobile) with a custom event, a bot loads /a. Hour 11: v3 bounces on /a.
+        // mobile) with a custom event, a bot loads /a (its own session). Hour 11: v3 bounces on /a.
         const mobile = { path: '/b', referrerDomain: 'news.example', country: 'DE', device: 'mobile' };
         await store.writeEvents(
           [
@@ -170,13 +172,15 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
             event('v1', s1, hour(10, 5)),
             event('v2', s2, hour(10, 30), mobile),
             event('v2', s2, hour(10, 31), { ...mobile, name: 'play' }),
-            event('bot', s2, hour(10, 40), { isBot: true }),
+            event('bot', botSession, hour(10, 40), { isBot: true }),
             event('v3', s3, hour(11, 15)),
           ],
           [
             session(s1, 'v1', hour(10), hour(10, 5), 2),
             session(s2, 'v2', hour(10, 30), hour(10, 31), 1, { entryPath: '/b', referrerDomain: 'news.example', country: 'DE', device: 'mobile' }),
             session(s3, 'v3', hour(11, 15), hour(11, 15), 1),
+            // The bot's visit: a bounce of 10 minutes that no figure may count.
+            session(botSession, 'bot', hour(10, 40), hour(10, 50), 1, { isBot: true }),
           ],
         );
         expect(await store.rebuildRollups(hour(10), hour(12))).toEqual({ hours: 2, days: 1 });

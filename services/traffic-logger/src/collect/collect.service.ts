@@ -219,6 +219,7 @@ export class CollectService {
       os: agent.os,
       device: agent.device,
       country: null,
+      isBot: bot.isBot,
     };
     return [events, [sessionRow], keepSession];
   }

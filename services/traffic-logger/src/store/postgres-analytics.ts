@@ -58,7 +58,7 @@ export async function rebuildRollups(client: PoolClient, from: Date, to: Date): 
      SELECT s.site_id, d.dimension, date_trunc('hour', s.started_at, 'UTC'), d.value,
        count(*), count(*) FILTER (WHERE s.pageviews <= 1), sum(floor(extract(epoch FROM s.last_seen - s.started_at)))::bigint
      FROM traffic.sessions s ${dimensionsOf('s', 'entry_path')}
-     WHERE s.started_at >= $4 AND s.started_at < $2
+     WHERE s.started_at >= $4 AND s.started_at < $2 AND NOT s.is_bot
        AND (s.started_at >= $1 OR date_trunc('hour', s.started_at, 'UTC') = ANY($3::timestamptz[]))
      GROUP BY 1, 2, 3, 4
      ON CONFLICT (site_id, dimension, hour, value) DO UPDATE
@@ -123,7 +123,7 @@ export async function analyticsTotalsFromEvents(pool: Pool, siteId: string, from
        (SELECT count(*) FROM traffic.events WHERE site_id = $1 AND ts >= $2 AND ts < $3 AND NOT is_bot AND name = 'page_view') AS pageviews,
        count(*) AS sessions, count(*) FILTER (WHERE pageviews <= 1) AS bounces,
        sum(floor(extract(epoch FROM last_seen - started_at)))::bigint AS duration
-     FROM traffic.sessions WHERE site_id = $1 AND started_at >= $2 AND started_at < $3`,
+     FROM traffic.sessions WHERE site_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT is_bot`,
     [siteId, from, to],
   );
   return totalsOf(rows[0]);

@@ -60,11 +60,12 @@ const eventValues = (e: EventRow) => [
 ];
 const SESSION_COLUMNS = [
   'started_at', 'id', 'site_id', 'visitor_id', 'last_seen', 'pageviews', 'events', 'entry_path', 'exit_path', 'referrer_domain',
-  'utm_source', 'utm_medium', 'utm_campaign', 'browser', 'os', 'device', 'country',
+  'utm_source', 'utm_medium', 'utm_campaign', 'browser', 'os', 'device', 'country', 'is_bot',
 ] as const;
 const sessionValues = (x: SessionRow) => [
   x.startedAt, x.id, x.siteId, x.visitorId, x.lastSeen, x.pageviews, x.events, x.entryPath, x.exitPath, x.referrerDomain,
-  x.utmSource, x.utmMedium, x.utmCampaign, x.browser, x.os, x.device, x.country,
+  // A session spilled to Redis before is_bot existed has no flag: a person's.
+  x.utmSource, x.utmMedium, x.utmCampaign, x.browser, x.os, x.device, x.country, x.isBot ?? false,
 ];
 
 /**
@@ -464,7 +465,7 @@ async function insertEventRows(client: PoolClient, events: EventRow[], sessions:
        VALUES (${SESSION_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})
        ON CONFLICT (started_at, id) DO UPDATE SET last_seen = greatest(traffic.sessions.last_seen, EXCLUDED.last_seen),
          pageviews = greatest(traffic.sessions.pageviews, EXCLUDED.pageviews), events = greatest(traffic.sessions.events, EXCLUDED.events),
-         exit_path = EXCLUDED.exit_path`,
+         exit_path = EXCLUDED.exit_path, is_bot = traffic.sessions.is_bot OR EXCLUDED.is_bot`,
       sessionValues(session),
     );
   }
@@ -475,13 +476,14 @@ interface SessionColumns {
   started_at: Date; id: string; site_id: string; visitor_id: string; last_seen: Date; pageviews: number; events: number;
   entry_path: string; exit_path: string; referrer_domain: string | null; utm_source: string | null; utm_medium: string | null;
   utm_campaign: string | null; browser: string | null; os: string | null; device: string | null; country: string | null;
+  is_bot: boolean;
 }
 
 const sessionOf = (row: SessionColumns): SessionRow => ({
   startedAt: row.started_at, id: row.id, siteId: row.site_id, visitorId: row.visitor_id, lastSeen: row.last_seen,
   pageviews: row.pageviews, events: row.events, entryPath: row.entry_path, exitPath: row.exit_path,
   referrerDomain: row.referrer_domain, utmSource: row.utm_source, utmMedium: row.utm_medium, utmCampaign: row.utm_campaign,
-  browser: row.browser, os: row.os, device: row.device, country: row.country,
+  browser: row.browser, os: row.os, device: row.device, country: row.country, isBot: row.is_bot,
 });
 
 async function copyInto(client: PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {

@@ -125,6 +125,8 @@ export interface SessionRow {
   os: string | null;
   device: string | null;
   country: string | null;
+  /** A bot's visit (its events are flagged): left out of the analytics like bot events. */
+  isBot: boolean;
 }
 
 /**
