@@ -86,8 +86,17 @@ export class PostgresTrafficStore implements TrafficStore {
     this.exportPool.on('error', () => undefined);
   }
 
+  /**
+   * A page is asked of the day it starts in first (the cursor's, or the range's end), then, only when that day
+   * did not fill it, of the rest of the range: planning a statement over one daily partition instead of every
+   * partition of the range (~3.7 ms for 31 on this box, far more than a keyset page takes to run) is most of
+   * a page's cost. A sparse filter pays one more statement.
+   */
   async search(query: SearchQuery, timeoutMs: number): Promise<{ hits: SearchHit[]; more: boolean }> {
-    const rows = await this.readOnly(searchSql(query), timeoutMs);
+    const want = query.limit + 1;
+    const [near, rest] = splitAtPageDay(query);
+    const rows = await this.readOnly(searchSql(near), timeoutMs);
+    if (rows.length < want && rest) rows.push(...(await this.readOnly(searchSql({ ...rest, limit: want - rows.length - 1 }), timeoutMs)));
     return { hits: rows.slice(0, query.limit).map(hitOf), more: rows.length > query.limit };
   }
 
@@ -488,4 +497,19 @@ const sessionOf = (row: SessionColumns): SessionRow => ({
 
 async function copyInto(client: PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {
   await pipeline(Readable.from(lines), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+/**
+ * The query's range cut at the UTC day where its page starts: the near part (that day, toward the page's
+ * direction) and the rest (null when the range lies within that day). The parts tile the range exactly.
+ */
+export function splitAtPageDay(query: SearchQuery): [SearchQuery, SearchQuery | null] {
+  const newest = query.sort === 'newest';
+  // The cursor's instant at millisecond precision is enough to find its day; the keyset condition stays exact.
+  const anchor = query.after ? new Date(query.after.ts).getTime() : newest ? query.to.getTime() - 1 : query.from.getTime();
+  if (!Number.isFinite(anchor)) return [query, null];
+  const dayStart = Math.floor(anchor / 86_400_000) * 86_400_000;
+  const cut = new Date(newest ? dayStart : dayStart + 86_400_000);
+  if (cut <= query.from || cut >= query.to) return [query, null];
+  return newest ? [{ ...query, from: cut }, { ...query, to: cut }] : [{ ...query, to: cut }, { ...query, from: cut }];
 }
