@@ -80,12 +80,21 @@ export class BackupsRepository {
     await this.prisma.backupComponent.updateMany({ where: { backupId, status: 'running' }, data: { status: 'failed', error, completedAt: new Date() } });
   }
 
+  /**
+   * The one settings row, created with the defaults on first use. Not an upsert: Prisma's find-then-insert lost
+   * the race when the scheduler and the health check both asked at boot (a unique violation that stopped the
+   * service); an INSERT ... ON CONFLICT DO NOTHING (createMany skipDuplicates) cannot.
+   */
   async settings(): Promise<BackupSettings> {
-    return this.prisma.backupSettings.upsert({ where: { id: SETTINGS_ID }, create: { id: SETTINGS_ID }, update: {} });
+    const existing = await this.prisma.backupSettings.findUnique({ where: { id: SETTINGS_ID } });
+    if (existing) return existing;
+    await this.prisma.backupSettings.createMany({ data: [{ id: SETTINGS_ID }], skipDuplicates: true });
+    return this.prisma.backupSettings.findUniqueOrThrow({ where: { id: SETTINGS_ID } });
   }
 
-  updateSettings(data: Prisma.BackupSettingsUpdateInput): Promise<BackupSettings> {
-    return this.prisma.backupSettings.upsert({ where: { id: SETTINGS_ID }, create: { id: SETTINGS_ID, ...(data as Prisma.BackupSettingsCreateInput) }, update: data });
+  async updateSettings(data: Prisma.BackupSettingsUpdateInput): Promise<BackupSettings> {
+    await this.settings();
+    return this.prisma.backupSettings.update({ where: { id: SETTINGS_ID }, data });
   }
 
   restores(limit = 50): Promise<RestoreHistory[]> {
