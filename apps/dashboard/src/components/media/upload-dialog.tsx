@@ -22,7 +22,8 @@ interface Transfer {
   speed: number;
   /** A previous, interrupted upload of this file was found and continued. */
   resumed: boolean;
-  state: 'uploading' | 'paused' | 'done' | 'failed';
+  /** offline: the browser lost the network; the upload goes on by itself when it is back. */
+  state: 'uploading' | 'paused' | 'offline' | 'done' | 'failed';
   error?: string;
 }
 
@@ -63,6 +64,21 @@ export function UploadDialog({ onUploaded }: { onUploaded: () => void }) {
         setTransfer((current) => ({ resumed: current?.resumed ?? false, sent, total, speed, state: 'uploading' }));
       },
       onError(error) {
+        // tus-js-client does not retry while the browser is offline: wait for the network, then continue from
+        // the offset the server kept (start() asks it with HEAD).
+        if (!navigator.onLine) {
+          setTransfer((current) => ({ ...(current ?? { sent: 0, total: file.size, speed: 0, resumed: false }), state: 'offline' }));
+          window.addEventListener(
+            'online',
+            () => {
+              if (upload.current !== tus) return;
+              setTransfer((current) => (current ? { ...current, state: 'uploading', resumed: true } : current));
+              tus.start();
+            },
+            { once: true },
+          );
+          return;
+        }
         setTransfer((current) => ({ ...(current ?? { sent: 0, total: file.size, speed: 0, resumed: false }), state: 'failed', error: error.message }));
       },
       onSuccess() {
@@ -101,8 +117,8 @@ export function UploadDialog({ onUploaded }: { onUploaded: () => void }) {
     <Dialog
       open={open}
       onOpenChange={(next) => {
-        // Closing keeps a running upload going; a finished or failed one is cleared.
-        if (!next && transfer && transfer.state !== 'uploading') reset();
+        // Closing keeps a running (or network-waiting) upload going; a finished or failed one is cleared.
+        if (!next && transfer && transfer.state !== 'uploading' && transfer.state !== 'offline') reset();
         setOpen(next);
       }}
     >
@@ -128,7 +144,7 @@ export function UploadDialog({ onUploaded }: { onUploaded: () => void }) {
                 id="upload-file"
                 type="file"
                 accept="video/*,.mkv,.ts,.m2ts,.mov"
-                disabled={transfer?.state === 'uploading'}
+                disabled={transfer?.state === 'uploading' || transfer?.state === 'offline'}
                 onChange={(event) => setFile(event.target.files?.[0] ?? null)}
               />
             </div>
@@ -145,7 +161,11 @@ export function UploadDialog({ onUploaded }: { onUploaded: () => void }) {
                     : transfer.state === 'failed'
                       ? `Upload failed: ${transfer.error ?? 'unknown error'}`
                       : `${formatBytes(transfer.sent)} of ${formatBytes(transfer.total)} (${percent} %)` +
-                        (transfer.state === 'paused' ? ', paused' : `, ${formatBytes(transfer.speed)}/s${eta !== null ? `, ${formatDuration(eta)} left` : ''}`) +
+                        (transfer.state === 'paused'
+                          ? ', paused'
+                          : transfer.state === 'offline'
+                            ? ', waiting for the network'
+                            : `, ${formatBytes(transfer.speed)}/s${eta !== null ? `, ${formatDuration(eta)} left` : ''}`) +
                         (transfer.resumed ? ', resumed' : '')}
                 </p>
               </div>
