@@ -86,4 +86,14 @@ test('shows a new log row live', async ({ context, page }) => {
       { timeout: 20_000 },
     )
     .toBeGreaterThan(0);
+  // The whole record in the drawer, opened from the keyboard.
+  await page.getByRole('row').filter({ hasText: '/api/v1/channels/:id' }).first().getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  const drawer = page.getByRole('dialog');
+  await expect(drawer).toBeVisible();
+  await expect(drawer.getByRole('heading')).toContainText('gateway');
+  await expect(drawer).toContainText('/api/v1/channels/');
+  await expect(drawer).toContainText('404');
+  await page.keyboard.press('Escape');
+  await expect(drawer).toHaveCount(0);
 });

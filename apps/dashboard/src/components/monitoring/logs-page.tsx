@@ -2,7 +2,7 @@
 
 import type { AppLogView } from '@castline/contracts';
 import { DownloadIcon, RadioIcon, ScrollTextIcon } from 'lucide-react';
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { ToneBadge } from '@/components/monitoring/tone-badge';
@@ -12,6 +12,7 @@ import { PermissionGate } from '@/components/settings/common';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { Switch } from '@/components/ui/switch';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { describeError } from '@/lib/api';
@@ -139,53 +140,33 @@ function Logs() {
             </TableHeader>
             <TableBody>
               {rows.map((row) => (
-                <Fragment key={row.id}>
-                  <TableRow className="cursor-pointer" data-log-id={row.id} onClick={() => setOpen(open === row.id ? null : row.id)}>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.ts)}</TableCell>
-                    <TableCell>
-                      <ToneBadge tone={LEVEL[row.level]?.tone ?? 'warning'}>{LEVEL[row.level]?.label ?? row.level}</ToneBadge>
-                    </TableCell>
-                    <TableCell>{row.service}</TableCell>
-                    <TableCell className="max-w-xl truncate">
-                      {/* The row's click is for the mouse; this button is the keyboard's and the screen reader's way in. */}
-                      <button type="button" className="max-w-full truncate text-left" aria-expanded={open === row.id} onClick={(event) => {
+                <TableRow key={row.id} className="cursor-pointer" data-log-id={row.id} onClick={() => setOpen(row.id)}>
+                  <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.ts)}</TableCell>
+                  <TableCell>
+                    <ToneBadge tone={LEVEL[row.level]?.tone ?? 'warning'}>{LEVEL[row.level]?.label ?? row.level}</ToneBadge>
+                  </TableCell>
+                  <TableCell>{row.service}</TableCell>
+                  <TableCell className="max-w-xl truncate">
+                    {/* The row's click is for the mouse; this button is the keyboard's and the screen reader's way in. */}
+                    <button
+                      type="button"
+                      className="max-w-full truncate text-left"
+                      aria-haspopup="dialog"
+                      onClick={(event) => {
                         event.stopPropagation();
-                        setOpen(open === row.id ? null : row.id);
-                      }}>
-                        {row.msg}
-                      </button>
-                      {row.repeats > 1 && <span className="ml-2 text-xs text-muted-foreground">×{row.repeats}</span>}
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">{row.url ? `${row.method ?? ''} ${row.url} ${row.statusCode ?? ''}` : '—'}</TableCell>
-                  </TableRow>
-                  {open === row.id && (
-                    <TableRow>
-                      <TableCell colSpan={5}>
-                        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
-                          <dt className="text-muted-foreground">Instance</dt>
-                          <dd>{row.instance}</dd>
-                          {row.reqId && (
-                            <>
-                              <dt className="text-muted-foreground">Request id</dt>
-                              <dd className="font-mono">{row.reqId}</dd>
-                            </>
-                          )}
-                          {row.errCode && (
-                            <>
-                              <dt className="text-muted-foreground">Error code</dt>
-                              <dd className="font-mono">{row.errCode}</dd>
-                            </>
-                          )}
-                        </dl>
-                        {row.errStack && <pre className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-muted p-2 text-xs">{row.errStack}</pre>}
-                        {row.meta && <pre className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-muted p-2 text-xs">{JSON.stringify(row.meta, null, 2)}</pre>}
-                      </TableCell>
-                    </TableRow>
-                  )}
-                </Fragment>
+                        setOpen(row.id);
+                      }}
+                    >
+                      {row.msg}
+                    </button>
+                    {row.repeats > 1 && <span className="ml-2 text-xs text-muted-foreground">×{row.repeats}</span>}
+                  </TableCell>
+                  <TableCell className="whitespace-nowrap text-muted-foreground">{row.url ? `${row.method ?? ''} ${row.url} ${row.statusCode ?? ''}` : '—'}</TableCell>
+                </TableRow>
               ))}
             </TableBody>
           </Table>
+          <LogDrawer record={rows.find((row) => row.id === open) ?? null} onClose={() => setOpen(null)} />
           {logs.hasNextPage && (
             <div className="mt-4 flex justify-center">
               <Button variant="outline" disabled={logs.isFetchingNextPage} onClick={() => void logs.fetchNextPage()}>
@@ -196,5 +177,61 @@ function Logs() {
         </>
       )}
     </>
+  );
+}
+
+/** One record whole, in a drawer: its request, error and structured fields, as the table cuts them short. */
+function LogDrawer({ record, onClose }: { record: AppLogView | null; onClose: () => void }) {
+  const fields: Array<[string, string | null]> = record
+    ? [
+        ['Instance', record.instance],
+        ['Request', record.url ? `${record.method ?? ''} ${record.url}` : null],
+        ['Status', record.statusCode === null ? null : String(record.statusCode)],
+        ['Response time', record.responseTimeMs === null ? null : `${record.responseTimeMs} ms`],
+        ['Request id', record.reqId],
+        ['User', record.userId],
+        ['Error code', record.errCode],
+        ['Repeats', record.repeats > 1 ? `×${record.repeats}` : null],
+      ]
+    : [];
+  return (
+    <Sheet open={record !== null} onOpenChange={(next) => !next && onClose()}>
+      <SheetContent className="right-0 left-auto w-[36rem] max-w-full gap-4 overflow-y-auto border-r-0 border-l bg-background p-6 text-foreground data-[state=open]:slide-in-from-right">
+        {record && (
+          <>
+            <SheetTitle className="flex items-center gap-2">
+              <ToneBadge tone={LEVEL[record.level]?.tone ?? 'warning'}>{LEVEL[record.level]?.label ?? record.level}</ToneBadge>
+              {record.service}
+            </SheetTitle>
+            <SheetDescription>{formatDateTime(record.ts)}</SheetDescription>
+            <p className="whitespace-pre-wrap break-words text-sm" data-testid="log-drawer-message">
+              {record.msg}
+            </p>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+              {fields
+                .filter(([, value]) => value !== null)
+                .map(([label, value]) => (
+                  <div key={label} className="contents">
+                    <dt className="text-muted-foreground">{label}</dt>
+                    <dd className="break-all font-mono text-xs leading-5">{value}</dd>
+                  </div>
+                ))}
+            </dl>
+            {record.errStack && (
+              <section aria-label="Stack">
+                <h3 className="mb-1 text-sm font-medium">Stack</h3>
+                <pre className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-muted p-2 text-xs">{record.errStack}</pre>
+              </section>
+            )}
+            {record.meta && (
+              <section aria-label="Fields">
+                <h3 className="mb-1 text-sm font-medium">Fields</h3>
+                <pre className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-muted p-2 text-xs">{JSON.stringify(record.meta, null, 2)}</pre>
+              </section>
+            )}
+          </>
+        )}
+      </SheetContent>
+    </Sheet>
   );
 }
