@@ -65,8 +65,8 @@ export async function bootstrapService(module: Type<unknown> | DynamicModule, op
 }
 
 /**
- * SIGTERM/SIGINT (or the parent's IPC channel closing): close the app (HTTP stops accepting and drains, then NATS, Redis, Prisma close) and exit 0;
- * exit 1 when draining fails or outlasts the timeout. Repeated signals are ignored: Ctrl-C under a process
+ * SIGTERM/SIGINT, or the parent's IPC channel closing: close the app (HTTP stops accepting and drains, then NATS,
+ * Redis, Prisma close) and exit 0; exit 1 when draining fails or outlasts the timeout. Repeated signals are ignored: Ctrl-C under a process
  * runner delivers SIGINT twice, and the second must not cut the drain short.
  */
 function handleShutdownSignals(app: NestFastifyApplication, timeoutMs: number): void {
