@@ -145,7 +145,7 @@ it('downloads go through the gateway check and nginx X-Accel-Redirect: the MP4 o
   expect((await fetch(`${base}/_media_files/vod/_private/${readyId}/download.mp4`)).status).toBe(404);
 });
 
-it('embeds: a private video plays only for an allowed parent origin, with a short-lived signed URL; /embed/ may be framed', async () => {
+it('embeds: a private video plays only for an allowed parent origin, with a short-lived signed URL, and only they may frame /embed/', async () => {
   // Private since the first test.
   const embed = (parent?: string) => fetch(`${base}/api/v1/media/embed/${readyId}${parent ? `?parent=${encodeURIComponent(parent)}` : ''}`);
   expect((await embed()).status).toBe(403);
@@ -170,11 +170,23 @@ it('embeds: a private video plays only for an allowed parent origin, with a shor
   expect((await fetch(`${base}/api/v1/media/embed/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
   expect((await fetch(`${base}/api/v1/media/embed/not-a-uuid`)).status).not.toBe(200);
 
-  // The player page's own header block (the dashboard is not running here: nginx's 502 still carries them).
+  // The player page's own header block (the dashboard is not running here: nginx's 502 still carries them). The
+  // private video may be framed by its configured origin (and the platform) only; anything else by anyone.
   const page = await fetch(`${base}/embed/${readyId}`);
-  expect(page.headers.get('content-security-policy')).toBe('frame-ancestors *');
+  expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'self' https://news.example");
   expect(page.headers.get('x-frame-options')).toBeNull();
   expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  const unknown = await fetch(`${base}/embed/00000000-0000-4000-8000-000000000000`);
+  expect(unknown.headers.get('content-security-policy')).toBe('frame-ancestors *');
+  // A forged X-Original-URI from the client changes nothing: nginx sets it for the subrequest.
+  const forged = await fetch(`${base}/embed/00000000-0000-4000-8000-000000000000`, { headers: { 'x-original-uri': `/embed/${readyId}` } });
+  expect(forged.headers.get('content-security-policy')).toBe('frame-ancestors *');
+  expect((await fetch(`${base}/api/v1/media/embed-ancestors`)).status).not.toBe(204);
+  const madePublic = await gateway.app.inject({ method: 'PATCH', url: `/api/v1/media/videos/${readyId}`, headers: bearer(adminToken), payload: { visibility: 'public' } });
+  expect(madePublic.statusCode).toBe(200);
+  expect((await fetch(`${base}/embed/${readyId}`)).headers.get('content-security-policy')).toBe('frame-ancestors *');
+  const madePrivate = await gateway.app.inject({ method: 'PATCH', url: `/api/v1/media/videos/${readyId}`, headers: bearer(adminToken), payload: { visibility: 'private' } });
+  expect(madePrivate.statusCode).toBe(200);
   const app = await fetch(`${base}/media`);
   expect(app.headers.get('x-frame-options')).toBe('SAMEORIGIN');
 });

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { EmbedPlayback } from '@castline/contracts';
 import { Public, ZodValidationPipe } from '@castline/platform';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PlaybackService } from './playback.service';
 
@@ -22,6 +22,18 @@ export class PlaybackController {
   embed(@Param('id') id: unknown, @Query() query: unknown): Promise<EmbedPlayback> {
     const { parent } = parentPipe.transform(query) as { parent?: string };
     return this.playback.embed(idPipe.transform(id) as string, parent);
+  }
+
+  /**
+   * nginx's auth_request for the /embed/<id> page (internal: no public nginx route reaches it): always 204, with
+   * X-Embed-Ancestors when the video narrows who may frame it. The page's id comes in X-Original-URI.
+   */
+  @Get('embed-ancestors')
+  @HttpCode(204)
+  async embedAncestors(@Headers('x-original-uri') originalUri: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const id = /^\/embed\/([0-9a-f-]{36})(?:[/?#]|$)/.exec(originalUri ?? '')?.[1];
+    const ancestors = id ? await this.playback.embedAncestors(id) : null;
+    if (ancestors) void reply.header('x-embed-ancestors', ancestors);
   }
 
   @Post('collect')

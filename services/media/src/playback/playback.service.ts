@@ -52,6 +52,17 @@ export class PlaybackService {
     };
   }
 
+  /**
+   * Who may frame /embed/<id> (nginx asks before serving the page; its answer becomes the page's CSP
+   * frame-ancestors): a private video only its configured origins (and the platform itself), so a browser refuses
+   * to show it framed anywhere else; a public, unknown or unplayable one null, i.e. MEDIA_EMBED_ANCESTORS.
+   */
+  async embedAncestors(id: string): Promise<string | null> {
+    const video = await this.videos.find(id);
+    if (!video || video.visibility !== 'private') return null;
+    return ["'self'", ...embedConfigOf(video).allowedOrigins].join(' ');
+  }
+
   /** One player event: 413 too large, 400 INVALID_PAYLOAD, 404 unknown or unplayable video; else added to today's row. */
   async collect(body: unknown, contentLength: number, now = new Date()): Promise<void> {
     const event = parseEvent(body, contentLength);
