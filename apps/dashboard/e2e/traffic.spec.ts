@@ -5,20 +5,22 @@ import { admin, apiAs, signIn } from './support';
 
 /**
  * The Traffic page against the real platform: tracker events (a visit: /, signup, /join) sent through nginx to
- * collect, then search them
- * (source events, UTM filter), save the search, export it as CSV, and open a session's journey.
+ * collect, then search them (source events, UTM filter), save the search, export it as CSV, open a session's
+ * journey, and watch the live feed show a page view as it is stored.
  */
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
 const origin = 'https://shop.e2e-traffic.example';
 const campaign = `e2e-${Date.now()}`;
+let siteId = '';
+const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 test.beforeAll(async ({ browser }) => {
   const api = await apiAs(admin());
   const site = await api.post('/api/v1/sites', { data: { name: `E2E shop ${campaign}`, domain: 'shop.e2e-traffic.example', allowedOrigins: [origin] } });
   expect(site.status(), await site.text()).toBe(201);
-  const siteId = ((await site.json()) as { id: string }).id;
+  siteId = ((await site.json()) as { id: string }).id;
   await api.dispose();
   // As the tracker sends them: text/plain through nginx, from the site's Origin.
   const visitor = await playwrightRequest.newContext({ baseURL: platform().baseUrl });
@@ -28,7 +30,7 @@ test.beforeAll(async ({ browser }) => {
     { name: 'page_view', url: `${origin}/join?utm_source=${campaign}` },
   ]) {
     const sent = await visitor.post('/api/v1/collect', {
-      headers: { origin, 'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
+      headers: { origin, 'content-type': 'text/plain', 'user-agent': userAgent },
       data: JSON.stringify({ site: siteId, ...event }),
     });
     expect(sent.status(), await sent.text()).toBe(202);
@@ -89,4 +91,21 @@ test("open a session's journey", async () => {
   await expect(steps).toHaveCount(4);
   await expect(steps.nth(2)).toHaveAttribute('data-step', 'signup');
   await expect(steps.last()).toHaveAttribute('data-step', 'page_view');
+});
+
+test('the live feed shows a page view as it is stored', async () => {
+  await page.goto('/traffic');
+  await page.getByLabel('Site', { exact: true }).click();
+  await page.getByRole('option', { name: new RegExp(`E2E shop ${campaign}`) }).click();
+  const feed = page.getByTestId('live-feed');
+  await expect(feed.getByText('connected', { exact: true })).toBeVisible();
+  const path = `/live-${Date.now()}`;
+  const visitor = await playwrightRequest.newContext({ baseURL: platform().baseUrl });
+  const sent = await visitor.post('/api/v1/collect', {
+    headers: { origin, 'content-type': 'text/plain', 'user-agent': userAgent },
+    data: JSON.stringify({ site: siteId, name: 'page_view', url: `${origin}${path}` }),
+  });
+  expect(sent.status(), await sent.text()).toBe(202);
+  await visitor.dispose();
+  await expect(feed.getByRole('row').filter({ hasText: path })).toBeVisible({ timeout: 10_000 });
 });

@@ -1,4 +1,5 @@
-import type { AnalyticsDimension, AnalyticsLive, AnalyticsSeries, AnalyticsSummary, AnalyticsTop, ChannelViewersSeries, SiteView } from '@castline/contracts';
+import type { AnalyticsDimension, AnalyticsLive, AnalyticsSeries, AnalyticsSummary, AnalyticsTop, ChannelViewersSeries, SiteView, TrafficLiveEvents } from '@castline/contracts';
+import { followEventStream } from './server-sent-events';
 
 export type { AnalyticsDimension, AnalyticsLive, AnalyticsSeries, AnalyticsSummary, AnalyticsTop, ChannelViewersSeries, SiteView };
 
@@ -34,4 +35,16 @@ export function deltaPercent(current: number | null, previous: number | null): n
 export function dimensionValueLabel(dimension: AnalyticsDimension, value: string): string {
   if (value !== '') return value;
   return dimension === 'referrer' ? 'Direct / none' : 'Unknown';
+}
+
+export type TrafficLiveEvent = TrafficLiveEvents['events'][number];
+
+/** Follows a site's tracker events as they are stored (/analytics/live/stream). Returns the function that stops. */
+export function followSiteEvents(siteId: string, onEvents: (events: TrafficLiveEvent[]) => void, onState: (live: boolean) => void): () => void {
+  return followEventStream({
+    url: () => `/analytics/live/stream?site=${encodeURIComponent(siteId)}`,
+    event: 'traffic',
+    onData: (data) => onEvents(data.flatMap((item) => (JSON.parse(item) as TrafficLiveEvents).events)),
+    onState,
+  });
 }

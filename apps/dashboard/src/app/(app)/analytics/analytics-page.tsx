@@ -6,6 +6,8 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { EmptyState } from '@/components/empty-state';
+import { LiveEventFeed } from '@/components/analytics/live-event-feed';
+import { SiteSelect } from '@/components/analytics/site-select';
 import { ErrorState } from '@/components/error-state';
 import { PageHeader } from '@/components/page-header';
 import { PermissionGate } from '@/components/settings/common';
@@ -67,21 +69,7 @@ function Analytics() {
       ) : (
         <>
           <div className="mb-4 flex flex-wrap items-end gap-4">
-            <div className="grid gap-1.5">
-              <Label htmlFor="analytics-site">Site</Label>
-              <Select value={site.id} onValueChange={setPicked}>
-                <SelectTrigger id="analytics-site" className="w-56">
-                  <SelectValue />
-                </SelectTrigger>
-                <SelectContent>
-                  {sites.data.items.map((each) => (
-                    <SelectItem key={each.id} value={each.id}>
-                      {each.name} ({each.domain})
-                    </SelectItem>
-                  ))}
-                </SelectContent>
-              </Select>
-            </div>
+            <SiteSelect id="analytics-site" sites={sites.data.items} value={site.id} onChange={setPicked} />
             <div className="grid gap-1.5">
               <Label htmlFor="analytics-range">Range</Label>
               <Select value={range} onValueChange={(value) => setRange(value as AnalyticsRangeValue)}>
@@ -180,6 +168,9 @@ function SiteAnalytics({ siteId, range }: { siteId: string; range: AnalyticsRang
           )}
         </CardContent>
       </Card>
+      <div className="mb-6">
+        <LiveEventFeed siteId={siteId} />
+      </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <TopTable siteId={siteId} range={range} dimension="page" title="Pages" />
         <TopTable siteId={siteId} range={range} dimension="referrer" title="Referrers" />

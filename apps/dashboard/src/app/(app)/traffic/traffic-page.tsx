@@ -13,6 +13,8 @@ import { BookmarkIcon, DownloadIcon, HistoryIcon, RouteIcon, SearchIcon, Trash2I
 import { useState } from 'react';
 import { Controller } from 'react-hook-form';
 import { toast } from 'sonner';
+import { LiveEventFeed } from '@/components/analytics/live-event-feed';
+import { SiteSelect } from '@/components/analytics/site-select';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { FormError, FormField } from '@/components/form-field';
@@ -27,6 +29,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { analyticsKeys, type SiteView } from '@/lib/analytics';
 import { api, apiBlob, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import {
@@ -199,9 +202,26 @@ function Traffic() {
           <SearchHistory onApply={apply} />
         </div>
       </div>
+      <TrafficLiveFeed />
       {saving && results && <SaveSearchDialog filters={results.filters} onClose={() => setSaving(false)} />}
       <JourneyDrawer sessionId={journey} onClose={() => setJourney(null)} />
     </>
+  );
+}
+
+/** The live feed of one tracked site's events (the first site unless another is picked). */
+function TrafficLiveFeed() {
+  const sites = useQuery({ queryKey: analyticsKeys.sites(), queryFn: ({ signal }) => api<{ items: SiteView[] }>('/sites', { signal }) });
+  const [picked, setPicked] = useState<string | null>(null);
+  const site = sites.data?.items.find((each) => each.id === picked) ?? sites.data?.items[0];
+  if (!site) return null;
+  return (
+    <Card className="mt-6">
+      <CardContent className="grid gap-3">
+        <SiteSelect id="traffic-live-site" sites={sites.data!.items} value={site.id} onChange={setPicked} />
+        <LiveEventFeed siteId={site.id} />
+      </CardContent>
+    </Card>
   );
 }
 
