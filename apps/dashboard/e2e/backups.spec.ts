@@ -4,9 +4,11 @@ import { admin, apiAs, signIn } from './support';
 /**
  * Backups end to end through the dashboard and nginx: back up now, watch it finish over the live feed, download
  * the archive from its row (a one-time ticket in the link, as a link cannot carry the bearer), delete it, import
- * the downloaded file, and find it listed again as verified.
+ * the downloaded file, find it listed again as verified, and restore it (typed confirmation, steps in the history).
+ * The restore swaps the platform's database for that backup of itself, taken seconds before: the specs after this
+ * one find the same data.
  */
-test('back up, download, delete and import the archive from the backups page', async ({ page, context }) => {
+test('back up, download, delete, import and restore from the backups page', async ({ page, context }) => {
   test.setTimeout(240_000);
   await signIn(context, page, admin(), '/settings/backups');
   await expect(page.getByRole('heading', { level: 1, name: 'Backups' })).toBeVisible();
@@ -33,6 +35,19 @@ test('back up, download, delete and import the archive from the backups page', a
   await page.getByLabel('Backup archive to import').setInputFiles(archive);
   await expect(page.getByText(`${name} imported and verified`)).toBeVisible({ timeout: 120_000 });
   await expect(row.getByText('Verified')).toBeVisible();
+
+  // Restore it: the name must be typed; the history shows each step live, then success, with an undo.
+  await row.getByRole('button', { name: `Restore ${name}` }).click();
+  const confirm = page.getByRole('dialog');
+  await confirm.getByLabel('Type the backup name to confirm').fill(`${name}x`);
+  await expect(confirm.getByRole('button', { name: 'Restore' })).toBeDisabled();
+  await confirm.getByLabel('Type the backup name to confirm').fill(name);
+  await confirm.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByText(`Restore of ${name} started`)).toBeVisible();
+  const restored = page.locator('[data-restore]').filter({ hasText: name }).first();
+  await expect(restored.getByText('success')).toBeVisible({ timeout: 120_000 });
+  await expect(restored.getByRole('list', { name: 'Steps' }).getByRole('listitem')).not.toHaveCount(0);
+  await expect(restored.getByRole('button', { name: `Undo the restore of ${name}` })).toBeVisible();
 
   // The link's ticket was spent by that download.
   const api = await apiAs(admin());
