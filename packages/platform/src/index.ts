@@ -16,6 +16,7 @@ export * from './jobs';
 export * from './secret-box';
 export * from './network-guard';
 export * from './nats-options';
+export * from './one-time-tickets';
 export * from './playback-token';
 export * from './upload-principal';
 export * from './log-shipper';

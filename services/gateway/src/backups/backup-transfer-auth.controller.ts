@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ErrorCodes } from '@castline/contracts';
@@ -7,6 +6,7 @@ import {
   backupTransferKey,
   type BackupTransferScope,
   CONFIG,
+  OneTimeTickets,
   PRINCIPAL_HEADER,
   Public,
   REDIS,
@@ -26,8 +26,7 @@ export const DOWNLOAD_TICKET_TTL_SECONDS = 60;
 /** Header in which nginx hands the gateway a ticket from the download's ?ticket= (routes.conf). */
 export const DOWNLOAD_TICKET_HEADER = 'x-castline-download-ticket';
 
-/** Redis stores the ticket's hash: a leaked dump or MONITOR output opens nothing. */
-const ticketKey = (ticket: string) => `backups:download-ticket:${createHash('sha256').update(ticket).digest('hex')}`;
+const downloadTickets = (redis: Redis) => new OneTimeTickets<TicketHolder>(redis, 'backups:download-ticket', DOWNLOAD_TICKET_TTL_SECONDS * 1000);
 const idPipe = new ZodValidationPipe(z.uuid());
 
 interface TicketHolder {
@@ -49,10 +48,14 @@ const principalOf = (principal: Principal) => ({ sub: `${principal.kind}:${princ
 @ApiSecurity('api-key')
 @Controller('backups/transfer-auth')
 export class BackupTransferAuthController {
+  private readonly tickets: OneTimeTickets<TicketHolder>;
+
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    @Inject(REDIS) redis: Redis,
+  ) {
+    this.tickets = downloadTickets(redis);
+  }
 
   @Get('download')
   @HttpCode(204)
@@ -77,8 +80,7 @@ export class BackupTransferAuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const backupId = /^\/api\/v1\/backups\/([0-9a-f-]{36})\/download(?:\?|$)/.exec(originalUri ?? '')?.[1];
-    const stored = ticket && backupId ? await this.redis.getdel(ticketKey(ticket)) : null;
-    const holder = stored ? (JSON.parse(stored) as TicketHolder) : null;
+    const holder = backupId ? await this.tickets.redeem(ticket) : null;
     if (!holder || holder.backupId !== backupId) {
       throw AppError.unauthenticated('The download ticket is unknown, used, expired or for another backup', ErrorCodes.tokenInvalid);
     }
@@ -105,15 +107,19 @@ export class BackupTransferAuthController {
 
 /**
  * POST /api/v1/backups/:id/download-ticket: a one-time, one-minute ticket for a browser download link
- * (`<a href>` sends cookies, not the bearer the dashboard holds). Random, stored hashed in Redis with who asked,
- * consumed by the first download (GETDEL): a URL that leaks into history or a proxy log is already spent.
+ * (`<a href>` sends cookies, not the bearer the dashboard holds): a OneTimeTickets ticket holding who asked,
+ * consumed by the first download, so a URL that leaks into history or a proxy log is already spent.
  */
 @ApiTags('backups')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
 @Controller('backups')
 export class BackupDownloadTicketController {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  private readonly tickets: OneTimeTickets<TicketHolder>;
+
+  constructor(@Inject(REDIS) redis: Redis) {
+    this.tickets = downloadTickets(redis);
+  }
 
   @Post(':id/download-ticket')
   @RequirePermission('backups:read')
@@ -121,9 +127,7 @@ export class BackupDownloadTicketController {
   @ApiOperation({ summary: 'A one-time download link for a browser (GET /backups/:id/download?ticket=…, valid 60 s)' })
   async create(@Param('id') rawId: unknown, @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<{ url: string; expiresAt: string }> {
     const backupId = idPipe.transform(rawId) as string;
-    const ticket = randomBytes(32).toString('base64url');
-    const holder: TicketHolder = { backupId, ...principalOf(principal) };
-    await this.redis.set(ticketKey(ticket), JSON.stringify(holder), 'EX', DOWNLOAD_TICKET_TTL_SECONDS);
+    const ticket = await this.tickets.issue({ backupId, ...principalOf(principal) });
     request.audit = { ...request.audit, targetId: backupId };
     return { url: `/api/v1/backups/${backupId}/download?ticket=${ticket}`, expiresAt: new Date(Date.now() + DOWNLOAD_TICKET_TTL_SECONDS * 1000).toISOString() };
   }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import {
   ErrorCodes,
@@ -13,7 +13,7 @@ import {
   type TrafficSearchFilters,
   TrafficSearchFiltersSchema,
 } from '@castline/contracts';
-import { AppError, CONFIG, PrismaService, REDIS } from '@castline/platform';
+import { AppError, CONFIG, OneTimeTickets, PrismaService, REDIS } from '@castline/platform';
 import type { Redis } from 'ioredis';
 import type { TrafficLoggerConfig } from '../config';
 import { TRAFFIC_STORE } from '../store/store.provider';
@@ -54,12 +54,16 @@ const rethrow = (error: unknown): never => {
 /** Traffic search (seed 000 §4): pages, counts, history, saved searches, the journey and export tickets. */
 @Injectable()
 export class SearchService {
+  private readonly tickets: OneTimeTickets<ExportJob>;
+
   constructor(
     @Inject(TRAFFIC_STORE) private readonly store: TrafficStore,
     @Inject(CONFIG) private readonly config: TrafficLoggerConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly prisma: PrismaService,
-  ) {}
+  ) {
+    this.tickets = new OneTimeTickets(redis, 'traffic:export:ticket', EXPORT_TICKET_TTL_MS);
+  }
 
   private query(filters: TrafficSearchFilters, caller: TrafficCaller, options: { sort: SearchQuery['sort']; limit: number; cursor?: string }) {
     try {
@@ -175,11 +179,9 @@ export class SearchService {
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
     }
-    const ticket = randomBytes(32).toString('base64url');
-    const slot = await this.redis.set(slotKey(request.caller.owner), ticketKey(ticket), 'PX', EXPORT_SLOT_TTL_MS, 'NX');
+    const slot = await this.redis.set(slotKey(request.caller.owner), 'export', 'PX', EXPORT_SLOT_TTL_MS, 'NX');
     if (slot !== 'OK') throw new AppError(ErrorCodes.rateLimited, 'An export of yours is running: wait for it to finish', HttpStatus.TOO_MANY_REQUESTS);
-    const job: ExportJob = { owner: request.caller.owner, format: request.format, query };
-    await this.redis.set(ticketKey(ticket), JSON.stringify(job), 'PX', EXPORT_TICKET_TTL_MS);
+    const ticket = await this.tickets.issue({ owner: request.caller.owner, format: request.format, query });
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
     return {
       ticket,
@@ -191,10 +193,8 @@ export class SearchService {
 
   /** Redeems a ticket (once): the export it stands for, or null (unknown, used or expired). */
   async redeem(ticket: string): Promise<ExportJob | null> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return null;
-    const stored = await this.redis.getdel(ticketKey(ticket));
-    if (!stored) return null;
-    const job = JSON.parse(stored) as ExportJob;
+    const job = await this.tickets.redeem(ticket);
+    if (!job) return null;
     job.query.from = new Date(job.query.from);
     job.query.to = new Date(job.query.to);
     return job;
@@ -216,4 +216,3 @@ export class SearchService {
 
 const hashed = (value: string) => createHash('sha256').update(value).digest('base64url');
 const slotKey = (owner: string) => `traffic:export:slot:${hashed(owner)}`;
-const ticketKey = (ticket: string) => `traffic:export:ticket:${hashed(ticket)}`;
