@@ -10,8 +10,11 @@ import { type BaseConfig, connectNats, NatsClient } from '@castline/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createTestDatabase, freePort, redisKeyPrefix } from './database';
 
+/** The NATS server integration tests share: NATS_URL, else the local default. */
+export const testNatsUrl = (): string => process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
 /** What every service started inside a test process shares: quiet logs, a free port, the local stores. */
-export const inProcessServiceEnv = (databaseUrl: string, natsUrl = process.env.NATS_URL) => ({
+export const inProcessServiceEnv = (databaseUrl: string, natsUrl = testNatsUrl()) => ({
   NODE_ENV: 'test',
   LOG_LEVEL: 'silent',
   PORT: '0',
@@ -31,9 +34,6 @@ export interface TestNats {
   url: string;
   stop(): Promise<void>;
 }
-
-/** The NATS server integration tests share: NATS_URL, else the local default. */
-export const testNatsUrl = (): string => process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /**
  * A NATS server of its own (nats-server on a free port, JetStream in a temp dir), so a test's subjects reach

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, eventually, inProcessServiceEnv, testNatsUrl, type TestDatabase } from '@castline/testkit';
+import { createTestDatabase, eventually, inProcessServiceEnv, type TestDatabase } from '@castline/testkit';
 
 /**
  * A test process that dies without stopping the service it spawned (SIGKILL, a jest timeout) must not leave the
@@ -38,7 +38,7 @@ it('a spawned service exits once the process that spawned it is killed', async (
      spawnService('monitoring', JSON.parse(process.argv[2])).then((service) => console.log('pid ' + service.child.pid));
      setInterval(() => undefined, 60_000);`,
   );
-  const env = { ...inProcessServiceEnv(database.url, testNatsUrl()), NGINX_HEALTH_URL: 'off', CHECKS_TICK_MS: '0', ALERTS_EVAL_INTERVAL_MS: '0', LOG_SHIP_LEVEL: 'off' };
+  const env = { ...inProcessServiceEnv(database.url), NGINX_HEALTH_URL: 'off', CHECKS_TICK_MS: '0', ALERTS_EVAL_INTERVAL_MS: '0', LOG_SHIP_LEVEL: 'off' };
   const parent = spawn(process.execPath, [parentScript, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
