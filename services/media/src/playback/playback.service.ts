@@ -58,9 +58,9 @@ export class PlaybackService {
    * to show it framed anywhere else; a public, unknown or unplayable one null, i.e. MEDIA_EMBED_ANCESTORS.
    */
   async embedAncestors(id: string): Promise<string | null> {
-    const video = await this.videos.find(id);
+    const video = await this.videos.framing(id);
     if (!video || video.visibility !== 'private') return null;
-    return ["'self'", ...embedConfigOf(video).allowedOrigins].join(' ');
+    return ["'self'", ...(video.pages[0]?.allowedOrigins ?? [])].join(' ');
   }
 
   /** One player event: 413 too large, 400 INVALID_PAYLOAD, 404 unknown or unplayable video; else added to today's row. */

@@ -49,6 +49,14 @@ export class VideosRepository {
     return { items, total };
   }
 
+  /** Only what decides who may frame the video's embed page (asked on every embed page view). */
+  framing(id: string): Promise<{ visibility: Video['visibility']; pages: Array<{ allowedOrigins: string[] }> } | null> {
+    return this.prisma.video.findUnique({
+      where: { id },
+      select: { visibility: true, pages: { orderBy: { createdAt: 'asc' }, take: 1, select: { allowedOrigins: true } } },
+    });
+  }
+
   async status(id: string): Promise<VideoStatus | null> {
     return (await this.prisma.video.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
   }
