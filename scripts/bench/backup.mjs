@@ -14,6 +14,8 @@
 // seconds idle, default 15); then the same during a backup of that database in a process of its own (pg_dump at
 // nice 10, ionice idle), twice side by side: that process at nice 0, then at nice 10 as the service runs itself
 // (services/backup/src/main.ts). Each stops when its backup ends; ratio = p99 during / p99 idle (goal <= 1.5).
+// Then the messy case: the same with every core already busy (a loop per core at nice 0, as live encoders keep
+// it), without and during a backup at nice 10.
 // BENCH_PARTS (default "1,2") picks the parts.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -199,6 +201,23 @@ async function apiLatency() {
       console.log(`| during a backup (${run.backupSeconds.toFixed(1)} s), ${label}; pg_dump nice 10, ionice idle | ${run.seconds} | ${run.requests} | ${run.non2xx + run.errors} | ${run.p50} | ${run.p99} |`);
     }
     console.log(`p99 ratio during / idle: ${(plain.p99 / Math.max(idle.p99, 0.001)).toFixed(2)} at nice 0, ${(niced.p99 / Math.max(idle.p99, 0.001)).toFixed(2)} at nice 10 (goal <= 1.5)`);
+
+    // The messy case: the CPU already full (one busy loop per core at nice 0, standing in for live encoders), the
+    // same measurement idle and during a backup at nice 10: the backup must not add to what the box already costs.
+    const hogs = os.cpus().map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const busyIdle = await measure(api, { seconds: apiSeconds });
+      const busyNiced = await duringBackup(10);
+      console.log('');
+      console.log(`| CPU saturated (${hogs.length} busy loops at nice 0) | seconds | requests | non-2xx | p50 ms | p99 ms |`);
+      console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+      console.log(`| no backup | ${busyIdle.seconds} | ${busyIdle.requests} | ${busyIdle.non2xx + busyIdle.errors} | ${busyIdle.p50} | ${busyIdle.p99} |`);
+      console.log(`| during a backup (${busyNiced.backupSeconds.toFixed(1)} s), backup process at nice 10 | ${busyNiced.seconds} | ${busyNiced.requests} | ${busyNiced.non2xx + busyNiced.errors} | ${busyNiced.p50} | ${busyNiced.p99} |`);
+      console.log(`p99 ratio during / no backup, saturated: ${(busyNiced.p99 / Math.max(busyIdle.p99, 0.001)).toFixed(2)}`);
+    } finally {
+      for (const hog of hogs) hog.kill('SIGKILL');
+    }
   } finally {
     api.child.kill('SIGTERM');
     await once(api.child, 'exit').catch(() => undefined);
