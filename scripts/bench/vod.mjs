@@ -1,8 +1,11 @@
 // `npm run bench:vod` (run `npm run build` first): the VOD transcoder on this machine, no services needed.
-//  1. Ladder: one generated BENCH_SECONDS (60) 1080p30 sample through buildVodCommand (ONE decode, split into
+//  1. Ladder: a generated BENCH_SECONDS (60) 1080p30 sample through buildVodCommand (ONE decode, split into
 //     every rung + poster + sprite, MP4 remux after) vs one FFmpeg per rendition (same rungs and x264
 //     settings, poster and sprite each decoding the source too, like PeerTube); CPU seconds and wall time side
-//     by side, and each rung's SSIM against the source (first BENCH_SSIM_S seconds) for both.
+//     by side, and each rung's SSIM against the source (first BENCH_SSIM_S seconds) for both. Two samples
+//     (BENCH_LADDER_SAMPLES, "synthetic,camera"): the synthetic one is H.264 without CABAC or B-frames, about the
+//     cheapest 1080p there is to decode (a lower bound of the saving); the camera-like one is what a phone
+//     uploads by default, HEVC at 10 Mbit/s with light sensor noise.
 //  2. Live under VOD load: live 720p channels built exactly as the channels worker builds them
 //     (toLiveEncodeSpec + buildLiveCommand, a logo, a real-time UDP source, FfmpegProcess at the live nice) with
 //     and without a VOD transcode looping beside them (buildVodCommand at the VOD nice, MEDIA_TRANSCODE_THREADS).
@@ -137,12 +140,24 @@ function table(headers, rows) {
   console.log([line(headers), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
 }
 
-// ---------------------------------------------------------------- the sample
-const sample = path.join(work, 'sample.mp4');
+// ---------------------------------------------------------------- the samples
 console.log(`# bench:vod  ${isolatedIn ? 'ISOLATED (own cpu cgroup, shares 262144; autogroups do not apply) ' : ''}${os.cpus().length} cores, load ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}  (${new Date().toISOString()})`);
-execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=600:sample_rate=48000',
-  '-t', String(sampleSeconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', '-g', '60', '-c:a', 'aac', '-b:a', '128k', '-y', sample]);
-const source = probe(sample);
+const SAMPLES = {
+  synthetic: { label: 'synthetic H.264 (testsrc2, x264 ultrafast crf 16: no CABAC, no B-frames)', video: 'testsrc2=size=1920x1080:rate=30',
+    encode: ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', '-g', '60'] },
+  camera: { label: 'camera-like HEVC (light temporal noise, 10 Mbit/s, B-frames: a phone default)', video: 'testsrc2=size=1920x1080:rate=30,noise=alls=6:allf=t',
+    encode: ['-c:v', 'libx265', '-x265-params', 'log-level=error', '-preset', 'ultrafast', '-b:v', '10M', '-maxrate', '12M', '-bufsize', '20M', '-g', '60', '-tag:v', 'hvc1'] },
+};
+function makeSample(name) {
+  const file = path.join(work, `sample-${name}.mp4`);
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', SAMPLES[name].video, '-f', 'lavfi', '-i', 'sine=frequency=600:sample_rate=48000',
+    '-t', String(sampleSeconds), ...SAMPLES[name].encode, '-c:a', 'aac', '-b:a', '128k', '-y', file]);
+  return { name, file, label: SAMPLES[name].label, source: probe(file) };
+}
+// The live part's VOD load is the synthetic sample (its figures are comparable with earlier runs).
+const liveSample = makeSample('synthetic');
+const sample = liveSample.file;
+const source = liveSample.source;
 
 const vodSpec = (outputDir, input = sample) => ({
   input, outputDir, rungHeights: [1080, 720, 480, 360], preset: process.env.MEDIA_X264_PRESET ?? 'veryfast',
@@ -150,16 +165,16 @@ const vodSpec = (outputDir, input = sample) => ({
 });
 
 // ---------------------------------------------------------------- 1. ladder
-async function ssim(outputPlaylist, rendition, fps) {
-  const result = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-t', String(ssimSeconds), '-i', outputPlaylist, '-t', String(ssimSeconds), '-i', sample,
+async function ssim(outputPlaylist, reference, rendition, fps) {
+  const result = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-t', String(ssimSeconds), '-i', outputPlaylist, '-t', String(ssimSeconds), '-i', reference,
     '-filter_complex', `[1:v:0]fps=${fps},scale=${rendition.width}:${rendition.height}[ref];[0:v:0][ref]ssim`, '-f', 'null', '-'], { stdio: ['ignore', 'ignore', 'pipe'] });
   return Number(/SSIM .* All:([\d.]+)/.exec(result.stderr.toString())?.[1]);
 }
 
 /** The same rung as buildVodCommand encodes it, alone: its own decode of the source. */
-function perRungCommand(plan, spec, rendition, index, dir) {
+function perRungCommand(plan, spec, rendition, dir) {
   const gop = String(plan.gopFrames);
-  return ['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', String(threads), '-i', sample, '-filter_complex_threads', String(threads),
+  return ['-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', String(threads), '-i', spec.input, '-filter_complex_threads', String(threads),
     '-filter_complex', `[0:v:0]fps=${plan.fps},scale=${rendition.width}:${rendition.height}[v]`, '-map', '[v]', '-map', '0:a:0',
     '-threads', String(threads), '-c:v', 'libx264', '-preset', spec.preset, '-profile:v', ff.VOD_PROFILE, '-level:v', plan.level,
     '-crf', String(spec.crf), '-maxrate', `${rendition.maxrateKbps}k`, '-bufsize', `${rendition.bufsizeKbps}k`,
@@ -169,12 +184,12 @@ function perRungCommand(plan, spec, rendition, index, dir) {
     '-hls_segment_filename', path.join(dir, rendition.name, 'seg_%d.ts'), path.join(dir, rendition.name, ff.ENTRY_PLAYLIST)];
 }
 
-async function ladderPart() {
-  const singleDir = path.join(work, 'single');
-  const perDir = path.join(work, 'per-rung');
+async function ladderPart({ name, file, label, source }) {
+  const singleDir = path.join(work, `single-${name}`);
+  const perDir = path.join(work, `per-rung-${name}`);
   mkdirSync(singleDir);
   mkdirSync(perDir);
-  const spec = vodSpec(singleDir);
+  const spec = vodSpec(singleDir, file);
   const plan = ff.planVod(spec, source);
 
   let cpu = childrenCpu();
@@ -185,21 +200,21 @@ async function ladderPart() {
 
   cpu = childrenCpu();
   started = performance.now();
-  for (const [index, rendition] of plan.renditions.entries()) {
+  for (const rendition of plan.renditions) {
     mkdirSync(path.join(perDir, rendition.name));
-    await run(perRungCommand(plan, spec, rendition, index, perDir));
+    await run(perRungCommand(plan, spec, rendition, perDir));
   }
   const { poster, sprite } = plan;
   const every = Math.max(1, Math.round(sprite.intervalSeconds * plan.fps));
-  await run(['-nostdin', '-loglevel', 'error', '-threads', String(threads), '-i', sample, '-filter_complex',
+  await run(['-nostdin', '-loglevel', 'error', '-threads', String(threads), '-i', file, '-filter_complex',
     `[0:v:0]fps=${plan.fps},select=eq(n\\,${poster.frame}),scale=${poster.width}:${poster.height}[p]`, '-map', '[p]', '-frames:v', '1', '-q:v', '3', '-update', '1', path.join(perDir, ff.POSTER_FILE)]);
-  await run(['-nostdin', '-loglevel', 'error', '-threads', String(threads), '-i', sample, '-filter_complex',
+  await run(['-nostdin', '-loglevel', 'error', '-threads', String(threads), '-i', file, '-filter_complex',
     `[0:v:0]fps=${plan.fps},select=not(mod(n\\,${every}))*lt(n\\,${every * sprite.count}),scale=${sprite.width}:${sprite.height},tile=${sprite.columns}x${sprite.rows}[s]`,
     '-map', '[s]', '-frames:v', '1', '-q:v', '5', '-update', '1', path.join(perDir, ff.SPRITE_FILE)]);
   await run(ff.buildVodMp4Command(path.join(perDir, plan.renditions[0].name, ff.ENTRY_PLAYLIST), path.join(perDir, ff.DOWNLOAD_FILE), true));
   const perRung = { cpu: childrenCpu() - cpu, wall: (performance.now() - started) / 1000 };
 
-  console.log(`\n## 1. Ladder: ${sampleSeconds} s 1080p30 sample -> ${plan.renditions.map((rung) => rung.name).join('/')} + poster + sprite + MP4, ` +
+  console.log(`\n## 1. Ladder: ${sampleSeconds} s 1080p30 ${label} -> ${plan.renditions.map((rung) => rung.name).join('/')} + poster + sprite + MP4, ` +
     `x264 ${spec.preset} crf ${spec.crf}, -threads ${threads}\n`);
   table(['method', 'FFmpeg runs', 'CPU s', 'wall s', 'speed (x realtime)'], [
     ['single decode (buildVodCommand)', 2, fixed(single.cpu, 1), fixed(single.wall, 1), fixed(sampleSeconds / single.wall)],
@@ -208,8 +223,8 @@ async function ladderPart() {
   console.log(`\nCPU ratio per-rendition / single: ${fixed(perRung.cpu / single.cpu)}x (goal >= 1.3x); wall ratio ${fixed(perRung.wall / single.wall)}x\n`);
   const rows = [];
   for (const rendition of plan.renditions) {
-    const a = await ssim(path.join(singleDir, rendition.name, ff.ENTRY_PLAYLIST), rendition, plan.fps);
-    const b = await ssim(path.join(perDir, rendition.name, ff.ENTRY_PLAYLIST), rendition, plan.fps);
+    const a = await ssim(path.join(singleDir, rendition.name, ff.ENTRY_PLAYLIST), file, rendition, plan.fps);
+    const b = await ssim(path.join(perDir, rendition.name, ff.ENTRY_PLAYLIST), file, rendition, plan.fps);
     rows.push([rendition.name, fixed(a, 4), fixed(b, 4), fixed(Math.abs(a - b), 4), Math.abs(a - b) <= 0.005 ? 'yes' : 'NO']);
   }
   table([`rung (SSIM vs source, first ${ssimSeconds} s)`, 'single decode', 'per rendition', '|diff|', '<= 0.005'], rows);
@@ -382,7 +397,9 @@ async function livePart() {
 }
 
 try {
-  if (parts.includes('ladder')) await ladderPart();
+  if (parts.includes('ladder')) {
+    for (const name of (process.env.BENCH_LADDER_SAMPLES ?? 'synthetic,camera').split(',')) await ladderPart(name === 'synthetic' ? liveSample : makeSample(name));
+  }
   if (parts.includes('live')) await livePart();
   console.log(`\nload after: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
 } finally {
