@@ -9,7 +9,8 @@
 //     and started again: how many were delivered, and each one once.
 //  3. App logs: requests/s of a gateway route that logs a warn (an unauthenticated GET: 401), with the pino
 //     shipper (LOG_SHIP_LEVEL=warn) vs plain stdout only (off), each gateway its own process from its build,
-//     rounds alternated; then ingest: BENCH_LOG_RECORDS (20,000) distinct warn records from a shipper at about
+//     BENCH_LOAD_ROUNDS (4) rounds in ABBA order, and the gateway's own CPU per request (from /proc: the load
+//     generator shares this 2-core box, so req/s swings with it; CPU per request much less); then ingest: BENCH_LOG_RECORDS (20,000) distinct warn records from a shipper at about
 //     10,000/s -> JetStream -> monitoring -> app_logs: records/s stored, p95 log-to-row lag (ts -> stored_at),
 //     lost (logged - stored - dropped) and dropped by the shipper's buffer.
 //  4. API rollups: requests/s of the same route with API_ROLLUPS=on vs off.
@@ -35,10 +36,18 @@ const killTrials = Number(process.env.BENCH_KILL_TRIALS ?? 10);
 const ruleCounts = (process.env.BENCH_RULES ?? '1000,10000').split(',').map(Number);
 const parts = new Set((process.env.BENCH_PARTS ?? '1,2,3,4').split(',').map((part) => part.trim()));
 const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+const loadRounds = Number(process.env.BENCH_LOAD_ROUNDS ?? 4);
+const clockTicks = Number(require('node:child_process').execFileSync('getconf', ['CLK_TCK']).toString());
+/** CPU seconds (user + system) a process used so far. */
+const cpuSecondsOf = (pid) => {
+  const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+};
 const logRecords = Number(process.env.BENCH_LOG_RECORDS ?? 20_000);
 
-/** Requests/s of GET `url` with `concurrency` keep-alive clients for `seconds`. */
-async function load(url, seconds, concurrency = 32) {
+/** Requests/s of GET `url` with `concurrency` keep-alive clients for `seconds`, and the server's CPU µs per request (`pid`). */
+async function load(url, seconds, pid, concurrency = 32) {
+  const cpuBefore = cpuSecondsOf(pid);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
@@ -60,7 +69,7 @@ async function load(url, seconds, concurrency = 32) {
     }),
   );
   agent.destroy();
-  return done / ((performance.now() - started) / 1000);
+  return { perSecond: done / ((performance.now() - started) / 1000), cpuUsPerRequest: ((cpuSecondsOf(pid) - cpuBefore) * 1e6) / done };
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values, p) => {
@@ -198,12 +207,14 @@ try {
       ADMIN_EMAIL: 'admin@bench.castline',
       ADMIN_PASSWORD: 'bench-admin-password-1',
     };
-    for (let round = 0; round < 2; round += 1) {
-      for (const name of chosen) {
+    for (let round = 0; round < loadRounds; round += 1) {
+      // ABBA: every other round runs the variants in reverse, so whatever drifts across a round (the first
+      // gateway after a pause, other tenants) does not always land on the same variant.
+      for (const name of round % 2 === 0 ? chosen : [...chosen].reverse()) {
         const gateway = await testkit.spawnService('gateway', { ...gatewayEnv, ...variants[name] });
         children.push(gateway);
-        await load(`${gateway.url}/api/v1/channels`, 1); // warm-up
-        rps[name].push(await load(`${gateway.url}/api/v1/channels`, loadSeconds));
+        await load(`${gateway.url}/api/v1/channels`, 1, gateway.child.pid); // warm-up
+        rps[name].push(await load(`${gateway.url}/api/v1/channels`, loadSeconds, gateway.child.pid));
         await gateway.stop();
       }
     }
@@ -256,15 +267,27 @@ try {
   console.log(`   with monitoring killed (SIGKILL) right after the publish: ${delivered}/${killTrials} delivered, ${duplicates} with more than one idempotency key`);
   }
   const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const perSecond = (name) => mean(rps[name].map((round) => round.perSecond));
+  const cpuPerRequest = (name) => mean(rps[name].map((round) => round.cpuUsPerRequest));
+  /** Throughput and CPU figures of `name` against the base, with the spread of the per-round ratios. */
+  const compare = (name, target) => {
+    const rounds = rps[name].map((round, index) => (round.perSecond / rps.base[index].perSecond).toFixed(3)).join(', ');
+    return (
+      `base ${perSecond('base').toFixed(0)} req/s (${cpuPerRequest('base').toFixed(0)} µs CPU/request), ${name} ${perSecond(name).toFixed(0)} req/s ` +
+      `(${cpuPerRequest(name).toFixed(0)} µs CPU/request)\n   req/s ratio ${(perSecond(name) / perSecond('base')).toFixed(3)} (target >= ${target}; rounds ${rounds}); ` +
+      `CPU per request base/${name} ${(cpuPerRequest('base') / cpuPerRequest(name)).toFixed(3)} (the same cost, seen without the load generator's share)`
+    );
+  };
   if (parts.has('3')) {
-    console.log(`\n3. App logs: GET /api/v1/channels unauthenticated (401, logged at warn), ${loadSeconds} s x 2 rounds, 32 clients`);
-    console.log(`stdout only ${mean(rps.base).toFixed(0)} req/s, with the shipper ${mean(rps.ship).toFixed(0)} req/s: ratio ${(mean(rps.ship) / mean(rps.base)).toFixed(3)} (target >= 0.9)`);
+    console.log(`\n3. App logs: GET /api/v1/channels unauthenticated (401, logged at warn), ${loadSeconds} s x ${loadRounds} rounds, 32 clients; ship = pino shipper, base = stdout only`);
+    console.log(compare('ship', 0.9));
     console.log(
       `ingest ${logRecords} distinct records at ~10,000/s: ${ingest.perSecond.toFixed(0)} records/s stored, lag p50 ${ingest.p50.toFixed(0)} ms p95 ${ingest.p95.toFixed(0)} ms, lost ${ingest.lost}, dropped by the buffer ${ingest.dropped}`,
     );
   }
   if (parts.has('4')) {
-    console.log(`\n4. API rollups: same route, rollups off ${mean(rps.base).toFixed(0)} req/s, on ${mean(rps.rollups).toFixed(0)} req/s: ratio ${(mean(rps.rollups) / mean(rps.base)).toFixed(3)} (target >= 0.95)`);
+    console.log(`\n4. API rollups: same route; rollups = API_ROLLUPS on, base = off`);
+    console.log(compare('rollups', 0.95));
   }
 } finally {
   await app?.close().catch(() => undefined);

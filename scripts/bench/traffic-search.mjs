@@ -55,7 +55,7 @@ export async function searchBench() {
     for (let first = 1; first <= rows; first += chunk) {
       await client.query(
         `INSERT INTO traffic.requests (ts, request_id, host, method, path, query, status, body_bytes, bytes_sent, request_time_ms, ip_hash,
-           user_agent, referer, is_bot, browser, os, device, country, channel_slug)
+           user_agent, referer, is_bot, browser, os, device, country, channel_slug, utm_source, utm_campaign)
          SELECT $1::timestamptz + make_interval(secs => (n::double precision / $3) * 30 * 86400), 'r' || n, 'tv.example.com',
            CASE WHEN n % 50 = 0 THEN 'POST' ELSE 'GET' END,
            CASE WHEN n % 3 = 0 THEN '/live/ch-' || (n % 100) || '/index.m3u8' ELSE '/page/' || (n % 5000) END,
@@ -64,7 +64,9 @@ export async function searchBench() {
            'ip' || (n % 50000), 'UA', CASE WHEN n % 7 = 0 THEN 'https://www.google.com/' END, n % 20 = 0,
            (ARRAY['Chrome','Firefox','Mobile Safari','Edge'])[1 + n % 4], (ARRAY['Windows','iOS','Android','Linux','Mac OS'])[1 + n % 5],
            (ARRAY['desktop','mobile','mobile','tablet','smarttv'])[1 + n % 5], (ARRAY['DE','FR','NL','US','TR','GB','IT','ES'])[1 + n % 8],
-           CASE WHEN n % 3 = 0 THEN 'ch-' || (n % 100) END
+           CASE WHEN n % 3 = 0 THEN 'ch-' || (n % 100) END,
+           -- The query string's UTM parameters, as ingest parses them into columns.
+           CASE WHEN n % 20 = 0 THEN 'newsletter' END, CASE WHEN n % 20 = 0 THEN 'c' || (n % 10) END
          FROM generate_series($2::bigint, $4::bigint) AS n`,
         [start, first, rows, Math.min(rows, first + chunk - 1)],
       );

@@ -4,7 +4,7 @@ import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { runTrafficMaintenance } from '../src/maintenance/maintenance';
 import { MAINTENANCE_SCHEDULER } from '../src/maintenance/maintenance.worker';
 import { PostgresTrafficStore } from '../src/store/postgres-traffic-store';
-import { NOT_ENRICHED, type RequestRow } from '../src/store/traffic-store';
+import { NO_UTM, NOT_ENRICHED, type RequestRow } from '../src/store/traffic-store';
 import { startTrafficLogger } from '../src/traffic-logger-app';
 
 /** Daily partitions ahead and retention by DROP PARTITION, on the service's real database and queue. */
@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 const compact = (at: Date) => at.toISOString().slice(0, 10).replace(/-/g, '');
 
 const row = (ts: Date): RequestRow => ({
-  ts, requestId: randomBytes(16).toString('hex'), host: 'h', method: 'GET', path: '/', query: null, status: 200, bodyBytes: 1, bytesSent: 1,
+  ts, requestId: randomBytes(16).toString('hex'), host: 'h', method: 'GET', path: '/', query: null, ...NO_UTM, status: 200, bodyBytes: 1, bytesSent: 1,
   requestTimeMs: 1, upstreamAddr: null, upstreamStatus: null, upstreamResponseTime: null, ip: null, ipHash: null, userAgent: null,
   referer: null, mediaKind: null, channelSlug: null, channelId: null, rendition: null, ...NOT_ENRICHED,
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Rpc, type RpcRequest, type TrafficSearchFiltersInput, type TrafficSearchRow } from '@castline/contracts';
 import { type ServiceHarness, startServiceHarness } from '@castline/testkit';
 import { Pool } from 'pg';
-import { ipHashOf } from '../src/pipeline/access-rows';
+import { ipHashOf, utmColumnsOf } from '../src/pipeline/access-rows';
 import { buildSearchQuery } from '../src/search/search-query';
 import { searchError } from '../src/search/search.service';
 import { StoreUnavailableError } from '../src/store/traffic-store';
@@ -57,13 +57,15 @@ async function insertRequests(fixtures: Fixture[]): Promise<void> {
   for (const f of fixtures) {
     await pool.query(
       `INSERT INTO traffic.requests (ts, request_id, host, method, path, query, status, body_bytes, bytes_sent, request_time_ms, ip, ip_hash,
-        user_agent, referer, channel_slug, channel_id, is_bot, browser, os, device, country)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 10, 100, $8, NULL, $9, 'UA', $10, $11, $12, $13, $14, $15, $16, $17)`,
+        user_agent, referer, channel_slug, channel_id, is_bot, browser, os, device, country, utm_source, utm_campaign)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 10, 100, $8, NULL, $9, 'UA', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
         at(f.minutes), f.id, f.host ?? 'tv.example.com', f.method ?? 'GET', f.path ?? '/', f.query ?? null, f.status ?? 200, f.ms ?? 5,
         f.ip ? ipHashOf(SECRET, f.ip) : null, f.referer ?? null, f.slug ?? null, f.channelId ?? null, f.bot ?? false,
         f.browser === undefined ? 'Firefox' : f.browser, f.os === undefined ? 'Linux' : f.os, f.device === undefined ? 'desktop' : f.device,
         f.country === undefined ? 'NL' : f.country,
+        // As ingest parses them (pipeline/access-rows).
+        utmColumnsOf(f.query ?? null).utmSource, utmColumnsOf(f.query ?? null).utmCampaign,
       ],
     );
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type EventRow, NOT_ENRICHED, type RequestRow, type SessionRow, type TrafficStore, type ViewHit } from '../src/store/traffic-store';
+import { type EventRow, NO_UTM, NOT_ENRICHED, type RequestRow, type SessionRow, type TrafficStore, type ViewHit } from '../src/store/traffic-store';
 
 /**
  * What every TrafficStore adapter must do (Postgres today; ClickHouse is planned as one more adapter passing
@@ -40,6 +40,7 @@ export function describeTrafficStoreContract(name: string, makeStore: () => Prom
       channelSlug: 'news',
       channelId: null,
       rendition: null,
+      ...NO_UTM,
       ...NOT_ENRICHED,
       ...overrides,
     });

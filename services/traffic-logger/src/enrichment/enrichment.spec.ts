@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NOT_ENRICHED, type BareRequestRow } from '../store/traffic-store';
+import { type BareRequestRow, NO_UTM, NOT_ENRICHED } from '../store/traffic-store';
 import { classifyBot } from './bots';
 import { Enricher } from './enricher';
 import { GeoIp } from './geoip';
@@ -84,7 +84,7 @@ describe('GeoIp on a real .mmdb', () => {
 
 describe('Enricher', () => {
   const bare = (overrides: Partial<BareRequestRow> = {}): BareRequestRow => ({
-    ts: new Date(Date.UTC(2026, 11, 1, 10, 0, 30)), requestId: 'r', host: 'h', method: 'GET', path: '/live/news/index.m3u8', query: null,
+    ts: new Date(Date.UTC(2026, 11, 1, 10, 0, 30)), requestId: 'r', host: 'h', method: 'GET', path: '/live/news/index.m3u8', query: null, ...NO_UTM,
     status: 200, bodyBytes: 1, bytesSent: 1, requestTimeMs: 1, upstreamAddr: null, upstreamStatus: null, upstreamResponseTime: null,
     ip: null, ipHash: 'x', userAgent: IPHONE, referer: null, mediaKind: 'live', channelSlug: 'news', channelId: null, rendition: null,
     ...overrides,

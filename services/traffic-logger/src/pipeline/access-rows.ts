@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { parseUtm } from '@castline/attribution';
 import type { AccessLogEntry } from '../access-log/access-line';
 import { redactUri, routeMedia } from '../access-log/media-route';
 import type { Enricher } from '../enrichment/enricher';
-import { type BareRequestRow, NOT_ENRICHED, type RequestRow, utcDay, type ViewHit } from '../store/traffic-store';
+import { type BareRequestRow, NO_UTM, NOT_ENRICHED, type RequestRow, type UtmColumns, utcDay, type ViewHit } from '../store/traffic-store';
 
 export interface AccessRowOptions {
   /** HMAC key for ip_hash and viewer ids (TRAFFIC_IP_SECRET). */
@@ -16,6 +17,15 @@ export interface AccessRowOptions {
 }
 
 const DELIVERED = new Set([200, 206]);
+/** Most requests (segments, API calls) carry no UTM parameter: they skip parsing. */
+const UTM_PARAMETER = /utm_/i;
+
+/** A query string's UTM parameters by the tracker's rules (packages/attribution). */
+export function utmColumnsOf(query: string | null): UtmColumns {
+  if (query === null || !UTM_PARAMETER.test(query)) return NO_UTM;
+  const utm = parseUtm(query);
+  return { utmSource: utm.source, utmMedium: utm.medium, utmCampaign: utm.campaign, utmTerm: utm.term, utmContent: utm.content };
+}
 
 /** HMAC(TRAFFIC_IP_SECRET, ip): equal addresses match, the address is not stored. */
 export const ipHashOf = (secret: string, ip: string) => createHmac('sha256', secret).update(ip).digest('base64url').slice(0, 22);
@@ -54,13 +64,15 @@ export function accessRows(
     if (route?.segment && !options.logSegments) continue;
     const uri = redactUri(entry.uri);
     const queryAt = uri.indexOf('?');
+    const query = queryAt >= 0 ? uri.slice(queryAt + 1) : null;
     const bare: BareRequestRow = {
       ts: entry.at,
       requestId: entry.requestId,
       host: entry.host,
       method: entry.method,
       path: queryAt >= 0 ? uri.slice(0, queryAt) : uri,
-      query: queryAt >= 0 ? uri.slice(queryAt + 1) : null,
+      query,
+      ...utmColumnsOf(query),
       status: entry.status,
       bodyBytes: entry.bodyBytes,
       bytesSent: entry.bytesSent,

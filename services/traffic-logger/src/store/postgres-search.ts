@@ -8,14 +8,12 @@ import type { SearchHit, SearchQuery, SearchSource } from './traffic-store';
 
 /** The ts text the keyset cursor carries: microseconds, UTC. Not aliased `ts`: ORDER BY ts must stay the column (its index). */
 const TS_KEY = `to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-/** A value of `key=value` in a query string (first occurrence), for requests' utm columns. */
-const queryParam = (key: string) => `substring(query from '(?:^|&)${key}=([^&]*)')`;
 
 const SELECT: Record<SearchSource, (withIp: boolean) => string> = {
   requests: (withIp) => `request_id AS id, 'requests' AS source, ${TS_KEY} AS ts_text, host, method, path, query, status,
     request_time_ms AS response_ms, bytes_sent, ${withIp ? 'host(ip)' : 'NULL::text'} AS ip, referer AS referrer, user_agent,
     browser, os, device, country, city, is_bot, bot_type, coalesce(channel_slug, channel_id::text) AS channel,
-    NULL::text AS session_id, NULL::text AS event, ${queryParam('utm_source')} AS utm_source, ${queryParam('utm_campaign')} AS utm_campaign`,
+    NULL::text AS session_id, NULL::text AS event, utm_source, utm_campaign`,
   events: () => `id::text AS id, 'events' AS source, ${TS_KEY} AS ts_text, hostname AS host, NULL::text AS method, path, query,
     NULL::int AS status, NULL::int AS response_ms, NULL::bigint AS bytes_sent, NULL::text AS ip, referrer_domain AS referrer,
     NULL::text AS user_agent, browser, os, device, country, NULL::text AS city, is_bot, NULL::text AS bot_type,
@@ -66,13 +64,7 @@ function conditions(query: SearchQuery, params: Params): string[] {
   if (query.bot !== undefined) where.push(`is_bot = ${params.add(query.bot)}`);
   if (query.referrer) where.push(`${requests ? 'referer' : 'referrer_domain'} ILIKE ${params.add(`%${escapeLike(query.referrer)}%`)} ESCAPE '\\'`);
   for (const [key, value] of Object.entries(query.utm)) {
-    if (value === undefined) continue;
-    if (requests) {
-      // The request's query string holds utm_<key>=<value> (URL-encoded) as one whole parameter.
-      where.push(`('&' || coalesce(query, '') || '&') LIKE ${params.add(`%&utm\\_${key}=${escapeLike(encodeURIComponent(value))}&%`)} ESCAPE '\\'`);
-    } else {
-      where.push(`utm_${key} = ${params.add(value)}`);
-    }
+    if (value !== undefined) where.push(`utm_${key} = ${params.add(value)}`);
   }
   if (query.minResponseMs !== undefined) where.push(`request_time_ms >= ${params.add(query.minResponseMs)}`);
   if (query.maxResponseMs !== undefined) where.push(`request_time_ms <= ${params.add(query.maxResponseMs)}`);
@@ -144,19 +136,11 @@ export function hitOf(row: Record<string, unknown>): SearchHit {
     channel: (row.channel as string | null) ?? null,
     sessionId: (row.session_id as string | null) ?? null,
     event: (row.event as string | null) ?? null,
-    utmSource: decodeParam(row.utm_source),
-    utmCampaign: decodeParam(row.utm_campaign),
+    utmSource: (row.utm_source as string | null) ?? null,
+    utmCampaign: (row.utm_campaign as string | null) ?? null,
   };
 }
 
-function decodeParam(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return value;
-  }
-}
 
 /** The journey: one session's events, oldest first. */
 export function journeySql(sessionId: string): BuiltSql {

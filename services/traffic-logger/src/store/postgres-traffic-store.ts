@@ -33,7 +33,7 @@ import {
 } from './traffic-store';
 
 const REQUEST_COLUMNS = [
-  'ts', 'request_id', 'host', 'method', 'path', 'query', 'status', 'body_bytes', 'bytes_sent', 'request_time_ms',
+  'ts', 'request_id', 'host', 'method', 'path', 'query', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'status', 'body_bytes', 'bytes_sent', 'request_time_ms',
   'upstream_addr', 'upstream_status', 'upstream_response_time', 'ip', 'ip_hash', 'user_agent', 'referer',
   'media_kind', 'channel_slug', 'channel_id', 'rendition',
   'is_bot', 'bot_score', 'bot_type', 'browser', 'os', 'device', 'country', 'city', 'asn',
@@ -41,7 +41,9 @@ const REQUEST_COLUMNS = [
 const VIEW_COLUMNS = ['day', 'channel_key', 'viewer', 'channel_slug', 'channel_id', 'first_seen', 'last_seen', 'segments', 'bytes'] as const;
 
 const requestValues = (row: RequestRow) => [
-  row.ts, row.requestId, row.host, row.method, row.path, row.query, row.status, row.bodyBytes, row.bytesSent, row.requestTimeMs,
+  // Rows spilled to Redis before the utm columns existed have none.
+  row.ts, row.requestId, row.host, row.method, row.path, row.query,
+  row.utmSource ?? null, row.utmMedium ?? null, row.utmCampaign ?? null, row.utmTerm ?? null, row.utmContent ?? null, row.status, row.bodyBytes, row.bytesSent, row.requestTimeMs,
   row.upstreamAddr, row.upstreamStatus, row.upstreamResponseTime, row.ip, row.ipHash, row.userAgent, row.referer,
   row.mediaKind, row.channelSlug, row.channelId, row.rendition,
   row.isBot ? 't' : 'f', row.botScore, row.botType, row.browser, row.os, row.device, row.country, row.city, row.asn,
@@ -274,6 +276,11 @@ export class PostgresTrafficStore implements TrafficStore {
       method: row.method,
       path: row.path,
       query: row.query,
+      utmSource: row.utm_source,
+      utmMedium: row.utm_medium,
+      utmCampaign: row.utm_campaign,
+      utmTerm: row.utm_term,
+      utmContent: row.utm_content,
       status: row.status,
       bodyBytes: Number(row.body_bytes),
       bytesSent: Number(row.bytes_sent),

@@ -15,6 +15,12 @@ export interface RequestRow
   ts: Date;
   path: string;
   query: string | null;
+  /** The query string's UTM parameters, parsed at ingest as the tracker's are (packages/attribution): searchable by index. */
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmTerm: string | null;
+  utmContent: string | null;
   /** Only with TRAFFIC_STORE_RAW_IP=true. */
   ip: string | null;
   /** HMAC(TRAFFIC_IP_SECRET, ip): exact-IP search without the address. */
@@ -34,6 +40,10 @@ export interface RequestRow
   city: string | null;
   asn: number | null;
 }
+
+export type UtmColumns = Pick<RequestRow, 'utmSource' | 'utmMedium' | 'utmCampaign' | 'utmTerm' | 'utmContent'>;
+/** A request without UTM parameters. */
+export const NO_UTM: UtmColumns = { utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null };
 
 export const ENRICHMENT_FIELDS = ['isBot', 'botScore', 'botType', 'browser', 'os', 'device', 'country', 'city', 'asn'] as const;
 /** A request row before enrichment. */
