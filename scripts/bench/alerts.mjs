@@ -45,6 +45,30 @@ const cpuSecondsOf = (pid) => {
 };
 const logRecords = Number(process.env.BENCH_LOG_RECORDS ?? 20_000);
 
+/**
+ * What the shipper adds to one log call, without the load generator's noise: the gateway's own warn line logged
+ * by pino into a no-op sink, directly vs through pino.multistream with the shipper (as LOG_SHIP_LEVEL=warn wires it),
+ * BENCH_LOGGER_ROUNDS (7) alternated rounds of 50,000 calls, the fastest round of each.
+ */
+function loggerCost(line) {
+  const sink = { write: () => true };
+  // The fields the gateway logged, without what pino adds itself.
+  const fields = Object.fromEntries(Object.entries(line).filter(([key]) => !['level', 'time', 'pid', 'hostname', 'service', 'msg'].includes(key)));
+  const { msg } = line;
+  const direct = pino(processLoggerOptions('gateway', 'info'), sink);
+  const shipper = new LogShipper({ service: 'gateway', maxBuffer: 1_000 });
+  const shipped = pino(processLoggerOptions('gateway', 'info'), pino.multistream([{ level: 'trace', stream: sink }, { level: 'warn', stream: shipper }]));
+  const best = { direct: Infinity, shipped: Infinity };
+  for (let round = 0; round < Number(process.env.BENCH_LOGGER_ROUNDS ?? 7); round += 1) {
+    for (const [name, logger] of Object.entries({ direct, shipped })) {
+      const started = process.hrtime.bigint();
+      for (let call = 0; call < 50_000; call += 1) logger.warn({ ...fields, req: { ...fields.req, id: String(call) } }, msg);
+      best[name] = Math.min(best[name], Number(process.hrtime.bigint() - started) / 1e3 / 50_000);
+    }
+  }
+  return { ...best, added: best.shipped - best.direct };
+}
+
 /** Requests/s of GET `url` with `concurrency` keep-alive clients for `seconds`, and the server's CPU µs per request (`pid`). */
 async function load(url, seconds, pid, concurrency = 32) {
   const cpuBefore = cpuSecondsOf(pid);
@@ -195,6 +219,8 @@ try {
   // ---- 3 and 4. a route that logs a warn: shipper vs stdout, rollups on vs off; then log ingest ----
   const rps = { base: [], ship: [], rollups: [] };
   let ingest;
+  let warnLine;
+  let shipperCost;
   if (parts.has('3') || parts.has('4')) {
     const monitoring = await testkit.spawnService('monitoring', { ...env, LOG_LEVEL: 'error', LOG_SHIP_LEVEL: 'off', ALERTS_EVAL_INTERVAL_MS: '0' });
     children.push(monitoring);
@@ -215,10 +241,12 @@ try {
         children.push(gateway);
         await load(`${gateway.url}/api/v1/channels`, 1, gateway.child.pid); // warm-up
         rps[name].push(await load(`${gateway.url}/api/v1/channels`, loadSeconds, gateway.child.pid));
+        warnLine ??= gateway.output().split('\n').find((line) => line.startsWith('{"level":40'));
         await gateway.stop();
       }
     }
     if (parts.has('3')) {
+      shipperCost = loggerCost(JSON.parse(warnLine));
       // Ingest: distinct records (no folding) at about 10,000/s from a shipper in this process.
       const shipper = new LogShipper({ service: 'bench-logs', maxBuffer: logRecords, intervalMs: 50, batchSize: 500 });
       shipper.attach(connection);
@@ -281,6 +309,12 @@ try {
   if (parts.has('3')) {
     console.log(`\n3. App logs: GET /api/v1/channels unauthenticated (401, logged at warn), ${loadSeconds} s x ${loadRounds} rounds, 32 clients; ship = pino shipper, base = stdout only`);
     console.log(compare('ship', 0.9));
+    const base = cpuPerRequest('base');
+    console.log(
+      `   the shipper per log call (the gateway's warn line, no load generator): ${shipperCost.direct.toFixed(2)} µs direct vs ` +
+        `${shipperCost.shipped.toFixed(2)} µs with it, +${shipperCost.added.toFixed(2)} µs = ${((100 * shipperCost.added) / base).toFixed(1)} % ` +
+        `of the gateway's ${base.toFixed(0)} µs CPU per request: ratio ${(base / (base + shipperCost.added)).toFixed(3)} at one warn per request`,
+    );
     console.log(
       `ingest ${logRecords} distinct records at ~10,000/s: ${ingest.perSecond.toFixed(0)} records/s stored, lag p50 ${ingest.p50.toFixed(0)} ms p95 ${ingest.p95.toFixed(0)} ms, lost ${ingest.lost}, dropped by the buffer ${ingest.dropped}`,
     );
