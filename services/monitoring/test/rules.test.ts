@@ -114,6 +114,33 @@ describe('alert rules', () => {
     received.length = 0;
   });
 
+  it('resolves the open alerts of a deleted rule: a receiver told of one gets its resolution', async () => {
+    const seeded = (await monitoring.call(Rpc.rules.list, {})).items.find((rule) => rule.name === 'service DOWN')!;
+    await monitoring.call(Rpc.rules.update, { id: seeded.id, changes: { enabled: false } });
+    const rule = await monitoring.call(Rpc.rules.create, { name: 'doomed rule', source: 'check_status', params: { status: 'down' }, groupWaitSeconds: 0 });
+    statusOf.set('/doomed', 500);
+    const check = await monitoring.call(Rpc.checks.create, { kind: 'http', name: 'doomed', target: `${base}/doomed`, intervalSeconds: 10 });
+    await cycle(10);
+    await eventually(async () => (received.length >= 1 ? true : undefined), 5_000);
+    expect(received[0]).toMatchObject({ transition: 'firing', group: { labels: { alertname: 'doomed rule' } } });
+
+    await monitoring.call(Rpc.rules.delete, { id: rule.id });
+    const open = (await monitoring.call(Rpc.alerts.list, { state: 'open', limit: 100 })).items.filter((alert) => alert.rule === 'doomed rule');
+    expect(open).toEqual([]);
+    // The check is still down, but nothing fires without its rule; the resolution follows group_interval (300 s).
+    await cycle(10);
+    await quiet();
+    expect(received).toHaveLength(1);
+    await cycle(300);
+    await eventually(async () => (received.length >= 2 ? true : undefined), 5_000);
+    await quiet();
+    expect(received.map((message) => message.transition)).toEqual(['firing', 'resolved']);
+    expect(received[1]!.alerts.map((alert) => alert.status)).toEqual(['resolved']);
+    await monitoring.call(Rpc.checks.delete, { id: check.id });
+    await monitoring.call(Rpc.rules.update, { id: seeded.id, changes: { enabled: true } });
+    received.length = 0;
+  });
+
   it('holds delivery during a silence (still recording the alert) and sends it once the silence ends', async () => {
     statusOf.set('/quiet', 500);
     const check = await monitoring.call(Rpc.checks.create, { kind: 'http', name: 'quiet', target: `${base}/quiet`, intervalSeconds: 10 });

@@ -196,7 +196,12 @@ export class AlertsService {
     const rule = await this.prisma.alertRule.findUnique({ where: { id } });
     if (!rule) throw AppError.notFound('Rule');
     if (rule.builtin) throw AppError.conflict('a seeded rule can be disabled, not deleted');
-    await this.prisma.alertRule.delete({ where: { id } });
+    // Its open alerts end with it (nothing would ever resolve them): a receiver told of one gets the resolution
+    // with the next evaluation, as for any resolved alert.
+    await this.prisma.$transaction([
+      this.prisma.alert.updateMany({ where: { ruleId: id, isResolved: false }, data: { isResolved: true, resolvedAt: new Date() } }),
+      this.prisma.alertRule.delete({ where: { id } }),
+    ]);
     return { deleted: true };
   }
 
