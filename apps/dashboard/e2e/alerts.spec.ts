@@ -97,3 +97,41 @@ test('shows a new log row live', async ({ context, page }) => {
   await page.keyboard.press('Escape');
   await expect(drawer).toHaveCount(0);
 });
+
+test('deletes a check, a rule and a receiver after asking; built-in ones offer no Delete', async ({ context, page }) => {
+  const api = await apiAs(admin());
+  const stamp = Date.now();
+  const created = await Promise.all([
+    api.post('/api/v1/monitoring/checks', { data: { kind: 'http', name: `e2e gone ${stamp}`, target: `${hookBase}/ok`, intervalSeconds: 60 } }),
+    api.post('/api/v1/alerts/rules', { data: { name: `e2e gone ${stamp}`, source: 'check_status', params: { status: 'down' } } }),
+    api.post('/api/v1/alerts/receivers', { data: { name: `e2e gone ${stamp}`, kind: 'webhook', config: { url: `${hookBase}/hook` } } }),
+  ]);
+  expect(created.map((response) => response.status())).toEqual([201, 201, 201]);
+  await api.dispose();
+  const name = `e2e gone ${stamp}`;
+  await signIn(context, page, admin(), '/monitoring/health');
+  for (const [path, heading, builtIn] of [
+    ['/monitoring/health', 'Health', 'postgres'],
+    ['/alerts/rules', 'Rules', 'service DOWN'],
+    ['/alerts/receivers', 'Receivers', null],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    if (builtIn) {
+      const seeded = page.getByRole('row').filter({ has: page.getByText(builtIn, { exact: true }) });
+      await expect(seeded).toHaveCount(1);
+      await expect(seeded.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
+    }
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.getByRole('button', { name: `Delete ${name}` }).click();
+    const confirm = page.getByRole('alertdialog');
+    await expect(confirm).toContainText(`Delete "${name}"?`);
+    // Cancel keeps it; Delete removes it.
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(row).toHaveCount(1);
+    await row.getByRole('button', { name: `Delete ${name}` }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByText(`"${name}" deleted`)).toBeVisible();
+    await expect(row).toHaveCount(0);
+  }
+});

@@ -2,6 +2,7 @@
 
 import type { CheckView } from '@castline/contracts';
 import { HeartPulseIcon } from 'lucide-react';
+import { DeleteButton } from '@/components/delete-button';
 import { ToneBadge, type Tone } from '@/components/monitoring/tone-badge';
 import { useChecks } from '@/lib/alerts';
 import { useCan } from '@/lib/auth';
@@ -31,6 +32,19 @@ export function HealthPage() {
           { label: 'Every', cell: (check) => `${check.intervalSeconds} s`, className: 'text-right' },
           { label: 'Last run', cell: (check) => formatRelative(check.lastCheckedAt) },
           { label: 'Last problem', cell: (check) => <span className="line-clamp-1 max-w-80 text-muted-foreground">{check.lastError ?? '—'}</span> },
+          {
+            label: 'Actions',
+            // Built-in checks can be disabled, not deleted.
+            cell: (check) =>
+              canWrite && !check.builtin ? (
+                <DeleteButton
+                  name={check.name}
+                  path={`/monitoring/checks/${check.id}`}
+                  description="The check stops running; its samples, uptime history and rollups are deleted with it."
+                  invalidate={[['checks']]}
+                />
+              ) : null,
+          },
         ]}
       />
       {canWrite && <NewCheckForm />}

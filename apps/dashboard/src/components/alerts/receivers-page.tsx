@@ -3,6 +3,7 @@
 import type { ReceiverView } from '@castline/contracts';
 import { SendIcon } from 'lucide-react';
 import { useState } from 'react';
+import { DeleteButton } from '@/components/delete-button';
 import { ToneBadge } from '@/components/monitoring/tone-badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -72,6 +73,14 @@ export function ReceiversPage() {
                 <Button size="sm" variant="ghost" aria-expanded={shown === receiver.id} onClick={() => setShown(shown === receiver.id ? null : receiver.id)}>
                   Deliveries
                 </Button>
+                {canWrite && (
+                  <DeleteButton
+                    name={receiver.name}
+                    path={`/alerts/receivers/${receiver.id}`}
+                    description="Its credentials and delivery log are deleted with it. While notifications to it are still being delivered it cannot be deleted: disable it, or wait until they are done."
+                    invalidate={[['receivers']]}
+                  />
+                )}
               </div>
             ),
           },

@@ -2,6 +2,7 @@
 
 import type { RuleView } from '@castline/contracts';
 import { ListChecksIcon } from 'lucide-react';
+import { DeleteButton } from '@/components/delete-button';
 import { ToneBadge } from '@/components/monitoring/tone-badge';
 import { Switch } from '@/components/ui/switch';
 import { useApiMutation, useRules } from '@/lib/alerts';
@@ -41,6 +42,19 @@ export function RulesPage() {
           cell: (rule) => (
             <Switch checked={rule.enabled} disabled={!canWrite || toggle.isPending} aria-label={`${rule.name} enabled`} onCheckedChange={(enabled) => toggle.mutate({ id: rule.id, enabled })} />
           ),
+        },
+        {
+          label: 'Actions',
+          // Seeded rules can be disabled, not deleted.
+          cell: (rule) =>
+            canWrite && !rule.builtin ? (
+              <DeleteButton
+                name={rule.name}
+                path={`/alerts/rules/${rule.id}`}
+                description="The rule stops being evaluated. Its open alerts are resolved, and receivers told of them get the resolution; the alert history stays."
+                invalidate={[['alert-rules'], ['alerts']]}
+              />
+            ) : null,
         },
       ]}
     />

@@ -1,10 +1,9 @@
 'use client';
 
 import { VolumeXIcon } from 'lucide-react';
+import { DeleteButton } from '@/components/delete-button';
 import { ToneBadge } from '@/components/monitoring/tone-badge';
-import { Button } from '@/components/ui/button';
-import { type SilenceRow, useApiMutation, useSilences } from '@/lib/alerts';
-import { api } from '@/lib/api';
+import { type SilenceRow, useSilences } from '@/lib/alerts';
 import { useCan } from '@/lib/auth';
 import { formatDateTime } from '@/lib/format';
 import { NewSilenceForm } from './alert-forms';
@@ -13,7 +12,6 @@ import { SimpleTable } from './simple-table';
 export function SilencesPage() {
   const silences = useSilences();
   const canWrite = useCan('alerts:write');
-  const remove = useApiMutation((id: string) => api(`/alerts/silences/${id}`, { method: 'DELETE' }), ['silences', 'alerts']);
   return (
     <div className="flex flex-col gap-6">
       <SimpleTable<SilenceRow>
@@ -34,9 +32,12 @@ export function SilencesPage() {
             label: 'Actions',
             cell: (silence) =>
               canWrite ? (
-                <Button size="sm" variant="outline" disabled={remove.isPending} onClick={() => remove.mutate(silence.id)}>
-                  Delete
-                </Button>
+                <DeleteButton
+                  name={`silence of ${silence.matchers.map((m) => `${m.label}${m.regex ? '=~' : '='}${m.value}`).join(', ')}`}
+                  path={`/alerts/silences/${silence.id}`}
+                  description="Matching alerts notify again: what the silence held goes out with the next evaluation."
+                  invalidate={[['silences'], ['alerts']]}
+                />
               ) : null,
           },
         ]}

@@ -1,10 +1,9 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CopyPlusIcon, LockIcon, PencilIcon, PlusIcon, SlidersHorizontalIcon, Trash2Icon } from 'lucide-react';
+import { useQuery } from '@tanstack/react-query';
+import { CopyPlusIcon, LockIcon, PencilIcon, PlusIcon, SlidersHorizontalIcon } from 'lucide-react';
 import { type ReactNode, useState } from 'react';
-import { toast } from 'sonner';
-import { ConfirmDialog } from '@/components/confirm-dialog';
+import { DeleteButton } from '@/components/delete-button';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { PageHeader } from '@/components/page-header';
@@ -12,7 +11,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
-import { api, describeError } from '@/lib/api';
+import { api } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { type PresetView, rateControlLabel, resolutionLabel, settingsKeys } from '@/lib/settings';
 import { NoAccess } from '@/components/settings/common';
@@ -24,32 +23,6 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-xs text-muted-foreground">{label}</dt>
       <dd className="truncate text-sm font-medium tabular-nums">{children}</dd>
     </div>
-  );
-}
-
-function DeletePresetButton({ preset }: { preset: PresetView }) {
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => api<void>(`/settings/presets/${preset.id}`, { method: 'DELETE' }),
-    onSuccess: () => {
-      toast.success(`Preset "${preset.name}" deleted`);
-      void queryClient.invalidateQueries({ queryKey: settingsKeys.presets() });
-      void queryClient.invalidateQueries({ queryKey: ['presets'] });
-    },
-    onError: (error) => toast.error(`Could not delete "${preset.name}"`, { description: describeError(error) }),
-  });
-  return (
-    <ConfirmDialog
-      trigger={
-        <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" disabled={remove.isPending} aria-label={`Delete ${preset.name}`}>
-          <Trash2Icon aria-hidden /> Delete
-        </Button>
-      }
-      title={`Delete "${preset.name}"?`}
-      description="The preset is removed for good. A preset that channels still use cannot be deleted: move those channels to another preset first."
-      confirmLabel="Delete"
-      onConfirm={() => remove.mutate()}
-    />
   );
 }
 
@@ -114,7 +87,12 @@ function PresetCard({ preset, canWrite, onEdit, onDuplicate }: { preset: PresetV
           <Button variant="ghost" size="sm" onClick={onDuplicate} aria-label={`Duplicate ${preset.name}`}>
             <CopyPlusIcon aria-hidden /> Duplicate
           </Button>
-          {!preset.builtIn && <DeletePresetButton preset={preset} />}
+          {!preset.builtIn && <DeleteButton
+                name={preset.name}
+                path={`/settings/presets/${preset.id}`}
+                description="The preset is removed for good. A preset that channels still use cannot be deleted: move those channels to another preset first."
+                invalidate={[settingsKeys.presets(), ['presets']]}
+              />}
         </CardFooter>
       )}
     </Card>

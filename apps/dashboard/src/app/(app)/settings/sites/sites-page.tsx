@@ -2,10 +2,10 @@
 
 import { SiteBodySchema } from '@castline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { GlobeIcon, PencilIcon, PlusIcon, Trash2Icon } from 'lucide-react';
+import { GlobeIcon, PencilIcon, PlusIcon } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { ConfirmDialog } from '@/components/confirm-dialog';
+import { DeleteButton } from '@/components/delete-button';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { FormActions, FormError, FormField } from '@/components/form-field';
@@ -20,7 +20,7 @@ import { Label } from '@/components/ui/label';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Textarea } from '@/components/ui/textarea';
 import { analyticsKeys, type SiteView } from '@/lib/analytics';
-import { api, describeError } from '@/lib/api';
+import { api } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { useZodForm } from '@/lib/use-zod-form';
 
@@ -72,7 +72,12 @@ function Sites() {
                     <Button variant="ghost" size="sm" onClick={() => setEditing(site)} aria-label={`Edit ${site.name}`}>
                       <PencilIcon aria-hidden /> Edit
                     </Button>
-                    <DeleteSiteButton site={site} />
+                    <DeleteButton
+                      name={site.name}
+                      path={`/sites/${site.id}`}
+                      description="Its tracker stops being accepted at once. Events already stored stay until retention (90 days)."
+                      invalidate={[analyticsKeys.sites()]}
+                    />
                   </>
                 )}
               </CardFooter>
@@ -82,31 +87,6 @@ function Sites() {
       )}
       {editing && <SiteDialog site={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
     </>
-  );
-}
-
-function DeleteSiteButton({ site }: { site: SiteView }) {
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => api<void>(`/sites/${site.id}`, { method: 'DELETE' }),
-    onSuccess: () => {
-      toast.success(`Site "${site.name}" deleted`);
-      void queryClient.invalidateQueries({ queryKey: analyticsKeys.sites() });
-    },
-    onError: (error) => toast.error(`Could not delete "${site.name}"`, { description: describeError(error) }),
-  });
-  return (
-    <ConfirmDialog
-      trigger={
-        <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" disabled={remove.isPending} aria-label={`Delete ${site.name}`}>
-          <Trash2Icon aria-hidden /> Delete
-        </Button>
-      }
-      title={`Delete "${site.name}"?`}
-      description="Its tracker stops being accepted at once. Events already stored stay until retention (90 days)."
-      confirmLabel="Delete"
-      onConfirm={() => remove.mutate()}
-    />
   );
 }
 
