@@ -1,51 +1,36 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type AlertmanagerWebhook, Rpc } from '@castline/contracts';
-import { eventually, inProcessServiceEnv, type ServiceHarness, spawnNode, startServiceHarness } from '@castline/testkit';
+import { eventually, inProcessServiceEnv, type ServiceHarness, spawnNode } from '@castline/testkit';
 import { Client } from 'pg';
 import { AlertEvaluator } from '../src/alerts/evaluator.service';
-import { startMonitoring } from '../src/monitoring-app';
+import { type AlertingHarness, type HookMessage, startAlertingHarness } from './alerting-harness';
 
 /**
  * Alerts from outside and from the new sources through the same evaluator and receivers: Alertmanager webhook
  * v4 (firing, re-sent, resolved), app-log error counts; and a record logged right before a service exits
  * still reaches app_logs.
  */
-const env = { CHECKS_TICK_MS: '0', ALERTS_EVAL_INTERVAL_MS: '0', NGINX_HEALTH_URL: 'off', ALERTS_ALLOWED_TARGETS: '127.0.0.1/32', ALERTS_RETRY_BASE_MS: '30', ALERTS_OUTBOX_SCAN_MS: '200', LOG_SHIP_LEVEL: 'off' };
-
 describe('alertmanager intake and log rules', () => {
+  let harness: AlertingHarness;
   let monitoring: ServiceHarness;
   let app: NestFastifyApplication;
   let db: Client;
-  let hook: Server;
-  const received: Array<{ transition: string; group: { labels: Record<string, string> }; alerts: Array<{ labels: Record<string, string>; message: string }> }> = [];
+  let received: HookMessage[];
   let clock = Date.now();
   const evaluate = (stepMs = 15_000) => app.get(AlertEvaluator).evaluate(new Date((clock += stepMs)));
 
   beforeAll(async () => {
-    hook = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push(JSON.parse(body));
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    monitoring = await startServiceHarness('monitoring-alertmanager', startMonitoring, env);
+    harness = await startAlertingHarness('monitoring-alertmanager', { LOG_SHIP_LEVEL: 'off' });
+    ({ monitoring, received } = harness);
     app = monitoring.app;
-    for (const check of (await monitoring.call(Rpc.checks.list, {})).items) await monitoring.call(Rpc.checks.update, { id: check.id, changes: { enabled: false } });
-    await monitoring.call(Rpc.receivers.create, { name: 'hook', kind: 'webhook', config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/` } });
     db = new Client({ connectionString: monitoring.databaseUrl });
     await db.connect();
   });
   afterAll(async () => {
     await db.end();
-    await monitoring.close().catch(() => undefined);
-    hook.close();
+    await harness.close();
   });
 
   const payload = (status: 'firing' | 'resolved'): AlertmanagerWebhook => ({

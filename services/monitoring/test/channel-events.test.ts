@@ -1,29 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type ChannelEventMessage, Rpc } from '@castline/contracts';
+import type { ChannelEventMessage } from '@castline/contracts';
 import { connectNats } from '@castline/platform';
-import { eventually, inProcessServiceEnv, type ServiceHarness, startServiceHarness } from '@castline/testkit';
+import { eventually, type ServiceHarness } from '@castline/testkit';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { AlertEvaluator } from '../src/alerts/evaluator.service';
-import { startMonitoring } from '../src/monitoring-app';
+import { type AlertingHarness, type HookMessage, startAlertingHarness } from './alerting-harness';
 
 /**
  * Channel events reach the alert rules through JetStream: published on `channels.events` (as the channels
  * service and its workers do), kept by the CHANNEL_EVENTS stream while monitoring is down, written once per
  * channel_events id, and turned into "channel given up" and "crash loop" alerts.
  */
-const env = { CHECKS_TICK_MS: '0', ALERTS_EVAL_INTERVAL_MS: '0', NGINX_HEALTH_URL: 'off', ALERTS_ALLOWED_TARGETS: '127.0.0.1/32', ALERTS_RETRY_BASE_MS: '30', ALERTS_OUTBOX_SCAN_MS: '200' };
-
 describe('channel events', () => {
+  let harness: AlertingHarness;
   let monitoring: ServiceHarness;
   let app: NestFastifyApplication;
   let nats: NatsConnection;
   let db: Client;
-  let hook: Server;
-  const received: Array<{ transition: string; group: { labels: Record<string, string> }; alerts: Array<{ labels: Record<string, string>; message: string }> }> = [];
+  let received: HookMessage[];
   let clock = Date.now();
 
   const publish = async (message: ChannelEventMessage) => {
@@ -33,19 +29,9 @@ describe('channel events', () => {
   const logged = async (channelId: string) => (await db.query('SELECT event_id, type FROM channel_event_log WHERE channel_id = $1 ORDER BY event_id', [channelId])).rows;
 
   beforeAll(async () => {
-    hook = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push(JSON.parse(body));
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    monitoring = await startServiceHarness('monitoring-channel-events', startMonitoring, env);
+    harness = await startAlertingHarness('monitoring-channel-events');
+    ({ monitoring, received } = harness);
     app = monitoring.app;
-    for (const check of (await monitoring.call(Rpc.checks.list, {})).items) await monitoring.call(Rpc.checks.update, { id: check.id, changes: { enabled: false } });
-    await monitoring.call(Rpc.receivers.create, { name: 'hook', kind: 'webhook', config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/` } });
     nats = await connectNats(monitoring.natsUrl, 'test-channels');
     db = new Client({ connectionString: monitoring.databaseUrl });
     await db.connect();
@@ -54,8 +40,7 @@ describe('channel events', () => {
     await nats.drain();
     await db.end();
     await app.close().catch(() => undefined);
-    await monitoring.close().catch(() => undefined);
-    hook.close();
+    await harness.close();
   });
 
   it('stores each event once by its channel_events id and alerts when a channel gives up', async () => {
@@ -90,7 +75,7 @@ describe('channel events', () => {
     await app.close();
     const channelId = randomUUID();
     await publish({ channelId, status: 'error', type: 'error', message: 'error: gave up while nobody watched', at: new Date().toISOString(), eventId: '301' });
-    app = await startMonitoring({ ...inProcessServiceEnv(monitoring.databaseUrl, monitoring.natsUrl), REDIS_KEY_PREFIX: monitoring.redisKeyPrefix, ...env }, { handleSignals: false });
+    app = await harness.startAnother();
     await eventually(async () => ((await logged(channelId)).length === 1 ? true : undefined), 10_000);
     await app.get(AlertEvaluator).evaluate(new Date((clock += 15_000)));
     await eventually(async () => (received.some((message) => message.group.labels.channel === channelId) ? true : undefined), 5_000);

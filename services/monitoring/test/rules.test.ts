@@ -1,24 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCodes, Rpc } from '@castline/contracts';
-import { eventually, inProcessServiceEnv, type ServiceHarness, startServiceHarness } from '@castline/testkit';
+import { eventually, type ServiceHarness } from '@castline/testkit';
 import { AlertEvaluator } from '../src/alerts/evaluator.service';
 import { CheckScheduler } from '../src/checks/check-scheduler.service';
-import { startMonitoring } from '../src/monitoring-app';
+import { type AlertingHarness, type HookMessage, startAlertingHarness } from './alerting-harness';
 
 /**
  * Alert rules end to end on real Postgres, Redis and NATS: checks against a local HTTP server whose status the
  * test sets, the evaluator stepped at test times, a local webhook receiving what is sent.
  */
-const env = { CHECKS_TICK_MS: '0', ALERTS_EVAL_INTERVAL_MS: '0', NGINX_HEALTH_URL: 'off', ALERTS_ALLOWED_TARGETS: '127.0.0.1/32', ALERTS_RETRY_BASE_MS: '30', ALERTS_OUTBOX_SCAN_MS: '200' };
-
 describe('alert rules', () => {
+  let harness: AlertingHarness;
   let monitoring: ServiceHarness;
   let scheduler: CheckScheduler;
   let evaluator: AlertEvaluator;
   let server: Server;
-  let hook: Server;
-  const received: Array<{ transition: string; group: { labels: Record<string, string> }; alerts: Array<{ labels: Record<string, string>; status: string }> }> = [];
+  let received: HookMessage[];
   /** Status per path of the checked server. */
   const statusOf = new Map<string, number>();
   let base: string;
@@ -38,25 +36,14 @@ describe('alert rules', () => {
     server = createServer((request, response) => response.writeHead(statusOf.get(request.url ?? '') ?? 200).end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    hook = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push(JSON.parse(body));
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    monitoring = await startServiceHarness('monitoring-rules', startMonitoring, env);
+    harness = await startAlertingHarness('monitoring-rules');
+    ({ monitoring, received } = harness);
     scheduler = monitoring.app.get(CheckScheduler);
     evaluator = monitoring.app.get(AlertEvaluator);
-    for (const check of (await monitoring.call(Rpc.checks.list, {})).items) await monitoring.call(Rpc.checks.update, { id: check.id, changes: { enabled: false } });
-    await monitoring.call(Rpc.receivers.create, { name: 'hook', kind: 'webhook', config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/` } });
   });
   afterAll(async () => {
-    await monitoring.close().catch(() => undefined);
+    await harness.close();
     server.close();
-    hook.close();
   });
 
   it('seeds the five rules and refuses bad rules, silences and windows with a code', async () => {
@@ -205,7 +192,7 @@ describe('alert rules', () => {
   });
 
   it('evaluates on one instance only: the lease holder', async () => {
-    const second = await startMonitoring({ ...inProcessServiceEnv(monitoring.databaseUrl, monitoring.natsUrl), REDIS_KEY_PREFIX: monitoring.redisKeyPrefix, ...env }, { handleSignals: false });
+    const second = await harness.startAnother();
     try {
       const now = new Date();
       const first = await evaluator.tickIfLeader(now);
@@ -230,7 +217,7 @@ describe('alert rules', () => {
     await quiet();
     expect(received).toHaveLength(0);
     await monitoring.app.close(); // the process is gone; its state is in Postgres
-    const revived = await startMonitoring({ ...inProcessServiceEnv(monitoring.databaseUrl, monitoring.natsUrl), REDIS_KEY_PREFIX: monitoring.redisKeyPrefix, ...env }, { handleSignals: false });
+    const revived = await harness.startAnother();
     try {
       clock += 30_000; // 60 s after the first failing evaluation
       await revived.get(CheckScheduler).tick(at());
