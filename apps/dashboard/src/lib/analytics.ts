@@ -1,4 +1,6 @@
 import type { AnalyticsDimension, AnalyticsLive, AnalyticsSeries, AnalyticsSummary, AnalyticsTop, ChannelViewersSeries, SiteView, TrafficLiveEvents } from '@castline/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { api } from './api';
 import { followEventStream } from './server-sent-events';
 
 export type { AnalyticsDimension, AnalyticsLive, AnalyticsSeries, AnalyticsSummary, AnalyticsTop, ChannelViewersSeries, SiteView };
@@ -36,6 +38,9 @@ export function dimensionValueLabel(dimension: AnalyticsDimension, value: string
   if (value !== '') return value;
   return dimension === 'referrer' ? 'Direct / none' : 'Unknown';
 }
+
+/** The tracked sites (Analytics, Traffic and Settings -> Sites share this query). */
+export const useSites = () => useQuery({ queryKey: analyticsKeys.sites(), queryFn: ({ signal }) => api<{ items: SiteView[] }>('/sites', { signal }) });
 
 export type TrafficLiveEvent = TrafficLiveEvents['events'][number];
 

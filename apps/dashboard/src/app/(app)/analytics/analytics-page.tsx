@@ -29,7 +29,7 @@ import {
   countryFlag,
   deltaPercent,
   dimensionValueLabel,
-  type SiteView,
+  useSites,
 } from '@/lib/analytics';
 import { api } from '@/lib/api';
 import { formatDuration } from '@/lib/format';
@@ -44,7 +44,7 @@ export function AnalyticsPage() {
 }
 
 function Analytics() {
-  const sites = useQuery({ queryKey: analyticsKeys.sites(), queryFn: ({ signal }) => api<{ items: SiteView[] }>('/sites', { signal }) });
+  const sites = useSites();
   const [picked, setPicked] = useState<string | null>(null);
   const [range, setRange] = useState<AnalyticsRangeValue>('7d');
   const site = sites.data?.items.find((each) => each.id === picked) ?? sites.data?.items[0];

@@ -29,7 +29,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { analyticsKeys, type SiteView } from '@/lib/analytics';
+import { useSites } from '@/lib/analytics';
 import { api, apiBlob, describeError } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import {
@@ -211,7 +211,7 @@ function Traffic() {
 
 /** The live feed of one tracked site's events (the first site unless another is picked). */
 function TrafficLiveFeed() {
-  const sites = useQuery({ queryKey: analyticsKeys.sites(), queryFn: ({ signal }) => api<{ items: SiteView[] }>('/sites', { signal }) });
+  const sites = useSites();
   const [picked, setPicked] = useState<string | null>(null);
   const site = sites.data?.items.find((each) => each.id === picked) ?? sites.data?.items[0];
   if (!site) return null;

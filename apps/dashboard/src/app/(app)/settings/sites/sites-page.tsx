@@ -1,7 +1,7 @@
 'use client';
 
 import { SiteBodySchema } from '@castline/contracts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { GlobeIcon, PencilIcon, PlusIcon } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
@@ -19,7 +19,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Textarea } from '@/components/ui/textarea';
-import { analyticsKeys, type SiteView } from '@/lib/analytics';
+import { analyticsKeys, type SiteView, useSites } from '@/lib/analytics';
 import { api } from '@/lib/api';
 import { useCan } from '@/lib/auth';
 import { useZodForm } from '@/lib/use-zod-form';
@@ -35,7 +35,7 @@ export function SitesPage() {
 function Sites() {
   const canWrite = useCan('sites:write');
   const [editing, setEditing] = useState<SiteView | 'new' | null>(null);
-  const sites = useQuery({ queryKey: analyticsKeys.sites(), queryFn: ({ signal }) => api<{ items: SiteView[] }>('/sites', { signal }) });
+  const sites = useSites();
   const action = canWrite && (
     <Button onClick={() => setEditing('new')}>
       <PlusIcon aria-hidden /> New site
