@@ -35,8 +35,12 @@ await meta.start();
 await google.start();
 meta.addAccount({ id: META_ID, campaigns: metaCampaigns, adsPerCampaign: 1, currency: 'EUR', timezone: 'Europe/Berlin' });
 meta.addToken('bench-meta-token');
+google.addManager({ id: GOOGLE_MANAGER, currency: 'USD', timezone: 'America/New_York' });
 GOOGLE_CUSTOMERS.forEach((id, index) =>
-  google.addCustomer({ id, campaigns: Math.floor(googleCampaigns / 2) + (index < googleCampaigns % 2 ? 1 : 0), adsPerCampaign: 1, currency: 'USD', timezone: 'America/New_York' }),
+  google.addCustomer(
+    { id, campaigns: Math.floor(googleCampaigns / 2) + (index < googleCampaigns % 2 ? 1 : 0), adsPerCampaign: 1, currency: 'USD', timezone: 'America/New_York' },
+    { manager: GOOGLE_MANAGER },
+  ),
 );
 google.addRefreshToken('bench-google-refresh');
 
