@@ -72,6 +72,12 @@ describe('campaigns API', () => {
       { date: '2025-06-03', ctr: 0, cpc: null, cpa: null, roas: 0 },
     ]);
     expect(usdBlock.totals).toMatchObject({ impressions: 2000, clicks: 20, spend: 40, ctr: 0.01, cpc: 2, cpa: 20, roas: 0.75 });
+    // Days without any row are in the series as zeros, so a chart shows the gap instead of joining across it.
+    expect(usdBlock.series.map(({ date, spend, clicks, ctr }) => ({ date, spend, clicks, ctr }))).toEqual([
+      { date: '2025-06-01', spend: 40, clicks: 20, ctr: 0.01 },
+      { date: '2025-06-02', spend: 0, clicks: 0, ctr: null },
+      { date: '2025-06-03', spend: 0, clicks: 0, ctr: null },
+    ]);
     const onlyUsd = await bed.harness.call(Rpc.campaigns.analytics, { since: '2025-06-01', until: '2025-06-03', currency: 'USD' });
     expect(onlyUsd.currencies.map((block) => block.currency)).toEqual(['USD']);
     const scoped = await bed.harness.call(Rpc.campaigns.analytics, { scope: 'campaign', id: eur.id, since: '2025-06-01', until: '2025-06-03' });
@@ -81,6 +87,10 @@ describe('campaigns API', () => {
       ['USD campaign', 40, 30],
       ['EUR campaign', 35, 100],
     ]);
+    // The list's and a campaign's creatives range: in order, at most 3 years (the defaults fill a missing end).
+    await rejects(bed.harness.call(Rpc.campaigns.list, { since: '2025-06-03', until: '2025-06-01' }), ErrorCodes.validationFailed, 400);
+    await rejects(bed.harness.call(Rpc.campaigns.list, { since: '2020-01-01', until: '2025-06-01' }), ErrorCodes.validationFailed, 400);
+    await rejects(bed.harness.call(Rpc.campaigns.creatives, { id: eur.id, since: '2020-01-01', until: '2025-06-01' }), ErrorCodes.validationFailed, 400);
     const analytics = (query: unknown) => bed.harness.request(Rpc.campaigns.analytics.subject, query);
     await rejects(analytics({ since: '2025-06-03', until: '2025-06-01' }), ErrorCodes.validationFailed, 400);
     await rejects(analytics({ since: '2020-01-01', until: '2025-06-01' }), ErrorCodes.validationFailed, 400);

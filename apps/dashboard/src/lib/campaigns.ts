@@ -26,8 +26,15 @@ export const CAMPAIGN_RANGES = [
   { value: '365', label: 'Last 365 days' },
 ] as const;
 
-/** yyyy-mm-dd of today minus `days` (UTC). */
-export const dayAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+/**
+ * yyyy-mm-dd of the operator's today minus `days`, on their own calendar: at 00:30 in Berlin "today" is already
+ * the new day (UTC would still say yesterday). Each figure's day is its account's own day.
+ */
+export function dayAgo(days: number): string {
+  const day = new Date();
+  day.setDate(day.getDate() - days);
+  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+}
 
 export function formatMoney(value: number | null | undefined, currency: string): string {
   if (value === null || value === undefined) return '—';

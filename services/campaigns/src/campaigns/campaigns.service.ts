@@ -11,12 +11,23 @@ import {
 } from '@castline/contracts';
 import type { Campaign } from '@castline/db';
 import { AppError } from '@castline/platform';
-import { addDays, asDate, dateOnly } from '../sync/day-range';
+import { addDays, asDate, dateOnly, daysIn } from '../sync/day-range';
 import { addSums, emptySums, figures, type Sums, sourceShares } from './analytics';
 import { CampaignsRepository } from './campaigns.repository';
 
 const toMicros = (amount: number | null | undefined) => (amount === null || amount === undefined ? null : BigInt(Math.round(amount * 1_000_000)));
 const fromMicros = (micros: bigint | null) => (micros === null ? null : Number(micros) / 1_000_000);
+/** As the analytics query and a sync: a range covers at most 3 years. */
+const MAX_RANGE_DAYS = 3 * 366;
+
+/** The days a list or creatives figure covers: the last 30 days by default, in order, at most 3 years. */
+function resolveRange(query: { since?: string; until?: string }): { since: string; until: string } {
+  const until = query.until ?? new Date().toISOString().slice(0, 10);
+  const since = query.since ?? addDays(until, -29);
+  if (since > until) throw AppError.badRequest('since is after until', fieldProblem('since', 'after until'));
+  if (daysIn({ since, until }) > MAX_RANGE_DAYS) throw AppError.badRequest('A range covers at most 3 years', fieldProblem('since', 'range over 3 years'));
+  return { since, until };
+}
 
 export function toCampaignView(campaign: Campaign, totals?: { spend: bigint; revenue: bigint }): CampaignView {
   return {
@@ -43,9 +54,7 @@ export class CampaignsService {
   constructor(private readonly campaigns: CampaignsRepository) {}
 
   async list(query: RpcParsedRequest<typeof Rpc.campaigns.list>) {
-    const until = query.until ?? new Date().toISOString().slice(0, 10);
-    const since = query.since ?? addDays(until, -29);
-    if (since > until) throw AppError.badRequest('since is after until', fieldProblem('since', 'after until'));
+    const { since, until } = resolveRange(query);
     const { rows, total } = await this.campaigns.list({ ...query, since, until, sort: parseSort(query.sort) });
     return { items: rows.map((row) => toCampaignView(row, row)), total, page: query.page, pageSize: query.pageSize };
   }
@@ -100,9 +109,7 @@ export class CampaignsService {
 
   async creatives(request: { id: string; since?: string; until?: string }) {
     const campaign = await this.require(request.id);
-    const until = request.until ?? new Date().toISOString().slice(0, 10);
-    const since = request.since ?? addDays(until, -29);
-    if (since > until) throw AppError.badRequest('since is after until', fieldProblem('since', 'after until'));
+    const { since, until } = resolveRange(request);
     const rows = await this.campaigns.creatives(campaign.id, since, until);
     return {
       currency: campaign.currency,
@@ -131,17 +138,23 @@ export class CampaignsService {
       this.campaigns.dailySums(scope, query.since, query.until, query.currency),
       this.campaigns.sourceCounts(scope, query.since, query.until, query.currency),
     ]);
-    const byCurrency = new Map<string, { totals: Sums; series: Array<ReturnType<typeof figures> & { date: string }> }>();
+    const byCurrency = new Map<string, { totals: Sums; days: Map<string, Sums> }>();
     for (const row of rows) {
       let entry = byCurrency.get(row.currency);
-      if (!entry) byCurrency.set(row.currency, (entry = { totals: emptySums(), series: [] }));
+      if (!entry) byCurrency.set(row.currency, (entry = { totals: emptySums(), days: new Map() }));
       addSums(entry.totals, row);
-      entry.series.push({ date: row.date, ...figures(row) });
+      entry.days.set(row.date, row);
     }
+    // Every day of the range, a day without rows as zeros: a chart must show a gap in spend as 0, not skip it.
+    const days = Array.from({ length: daysIn(query) }, (_, index) => addDays(query.since, index));
     return {
       since: query.since,
       until: query.until,
-      currencies: [...byCurrency.entries()].map(([currency, entry]) => ({ currency, totals: figures(entry.totals), series: entry.series })),
+      currencies: [...byCurrency.entries()].map(([currency, entry]) => ({
+        currency,
+        totals: figures(entry.totals),
+        series: days.map((date) => ({ date, ...figures(entry.days.get(date) ?? emptySums()) })),
+      })),
       sources: sourceShares(sources),
     };
   }
