@@ -178,7 +178,9 @@ export class MetaClient {
       if (attempt + 1 >= this.options.maxAttempts) {
         throw new PlatformUnavailable(throttled ? 'meta_throttled' : 'meta_unavailable', `Graph API error ${error.code} after ${attempt + 1} attempts: ${error.message}`);
       }
-      const floor = throttled ? Math.max(usage.regainMs, usage.resetMs) : 0;
+      // Throttled: never retry before the headers say the meter recovers (estimated_time_to_regain_access,
+      // reset_time_duration), jitter on top.
+      const floor = throttled ? usage.recoverMs : 0;
       await this.wait(backoffMs(attempt, this.options.backoffBaseMs, floor));
     }
   }
