@@ -3,6 +3,7 @@ import { Rpc } from '@castline/contracts';
 import { connectNats } from '@castline/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PIXEL_GIF } from '../src/tracking/tracking.controller';
+import { TrackingRepository } from '../src/tracking/tracking.repository';
 import { type CampaignsTestbed, seedAccount, startTestbed } from './campaigns-harness';
 
 /** Tracking links, the pixel, s2s conversions and their attribution, on the service harness. */
@@ -12,6 +13,9 @@ describe('tracking and attribution', () => {
   let pixelId: string;
   let campaignId: string;
   let linkCode: string;
+  /** A second campaign of the account and its link: tells which click attribution picked. */
+  let otherCampaignId: string;
+  let otherCode: string;
 
   beforeAll(async () => {
     bed = await startTestbed('campaigns-tracking');
@@ -22,14 +26,18 @@ describe('tracking and attribution', () => {
     campaignId = campaign.id;
     const link = await bed.harness.call(Rpc.trackingLinks.create, { name: 'Spring ad', destinationUrl: 'https://shop.example/spring?ref=ad', accountId, campaignId });
     linkCode = link.code;
+    const other = await bed.prisma.campaign.create({ data: { accountId, platform: 'meta', externalId: 'c2', name: 'Summer', currency: 'EUR' } });
+    otherCampaignId = other.id;
+    otherCode = (await bed.harness.call(Rpc.trackingLinks.create, { name: 'Summer ad', destinationUrl: 'https://shop.example/summer', accountId, campaignId: otherCampaignId })).code;
   });
   afterAll(() => bed?.close());
 
   const click = (url: string, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') =>
     bed.harness.app.inject({ method: 'GET', url, headers: { host: 'castline.example', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0', ...headers }, remoteAddress });
   const cookieOf = (setCookie: string | string[] | undefined) => /castline_tid=([^;]+)/.exec(String(setCookie))![1]!;
-  const trackedOf = async () => {
-    const rows = await bed.prisma.campaignMetric.findMany({ where: { campaignId } });
+  const clickIdOf = (response: { headers: Record<string, unknown> }) => new URL(response.headers.location as string).searchParams.get('cl_click')!;
+  const trackedOf = async (of = campaignId) => {
+    const rows = await bed.prisma.campaignMetric.findMany({ where: { campaignId: of } });
     return { conversions: rows.reduce((sum, row) => sum + row.trackedConversions, 0), revenue: rows.reduce((sum, row) => sum + Number(row.trackedRevenueMicros), 0) };
   };
 
@@ -61,9 +69,19 @@ describe('tracking and attribution', () => {
     expect(stored).toMatchObject({ campaignId, accountId, utmSource: 'fb', utmCampaign: 'spring', fbclid: 'FB123', isBot: false, trackingId: cookieOf(response.headers['set-cookie']) });
     // The IP from nginx (a trusted peer), HMAC'd: never stored as such.
     expect(stored.ipHash).toBe(createHmac('sha256', 'castline-development-tracking-ip-key').update('203.0.113.9').digest('base64url'));
-    for (const attempt of [`/r/${linkCode}/..%2f..%2fevil`, `/r/${linkCode}?destination=https://evil.example`]) {
+    for (const [attempt, status] of [
+      [`/r/${linkCode}/..%2f..%2fevil`, 404],
+      [`/r/${linkCode}%2f..%2f..%2fevil`, 404],
+      [`/r/${linkCode}?destination=https://evil.example`, 302],
+      [`/r/${linkCode}?url=%2F%2Fevil.example`, 302],
+    ] as const) {
       const other = await click(attempt);
-      expect(other.headers.location === undefined || String(other.headers.location).startsWith('https://shop.example/spring')).toBe(true);
+      const location = other.headers.location === undefined ? null : new URL(String(other.headers.location));
+      expect({ attempt, status: other.statusCode, to: location && `${location.origin}${location.pathname}` }).toEqual({
+        attempt,
+        status,
+        to: status === 302 ? 'https://shop.example/spring' : null,
+      });
     }
   });
 
@@ -157,6 +175,100 @@ describe('tracking and attribution', () => {
       expect({ bad, status: response.statusCode, type: response.headers['content-type'] }).toEqual({ bad, status: 200, type: 'image/gif' });
     }
   });
+  it('an s2s report with no click or tracking id keeps the pixel\'s attribution of the order; s2s value, counted once', async () => {
+    const visit = await click(`/r/${linkCode}`);
+    const cookie = `castline_tid=${cookieOf(visit.headers['set-cookie'])}`;
+    const tracked = await trackedOf();
+    await click(`/px.gif?id=${pixelId}&type=purchase&value=20&currency=EUR&order=po-2`, { cookie });
+    const afterPixel = await bed.prisma.conversionEvent.findFirstOrThrow({ where: { orderId: 'po-2' } });
+    expect(afterPixel).toMatchObject({ source: 'pixel', attributedBy: 'tracking_id', campaignId, clickId: clickIdOf(visit) });
+    // The shop's server cannot read our HttpOnly cookie: it reports the order alone.
+    const s2s = await bed.harness.call(Rpc.conversions.record, { accountId, type: 'purchase', value: 30, currency: 'EUR', orderId: 'po-2' });
+    expect(s2s).toMatchObject({ duplicate: false, attributedBy: 'tracking_id', campaignId });
+    const rows = await bed.prisma.conversionEvent.findMany({ where: { orderId: 'po-2' } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ source: 's2s', valueMicros: 30_000_000n, campaignId, attributedBy: 'tracking_id', clickId: afterPixel.clickId, trackingId: afterPixel.trackingId });
+    expect(await trackedOf()).toEqual({ conversions: tracked.conversions + 1, revenue: tracked.revenue + 30_000_000 });
+  });
+
+  it('an s2s report that attributes brings its own attribution over the pixel\'s, and moves the credit', async () => {
+    const visit = await click(`/r/${linkCode}`);
+    const cookie = `castline_tid=${cookieOf(visit.headers['set-cookie'])}`;
+    const otherClick = clickIdOf(await click(`/r/${otherCode}`));
+    const [spring, summer] = [await trackedOf(), await trackedOf(otherCampaignId)];
+    await click(`/px.gif?id=${pixelId}&type=purchase&value=20&currency=EUR&order=po-3`, { cookie });
+    expect(await trackedOf()).toEqual({ conversions: spring.conversions + 1, revenue: spring.revenue + 20_000_000 });
+    const s2s = await bed.harness.call(Rpc.conversions.record, { accountId, type: 'purchase', value: 22, currency: 'EUR', orderId: 'po-3', clickId: otherClick });
+    expect(s2s).toMatchObject({ duplicate: false, attributedBy: 'click_id', campaignId: otherCampaignId });
+    expect(await bed.prisma.conversionEvent.findMany({ where: { orderId: 'po-3' } })).toEqual([expect.objectContaining({ source: 's2s', clickId: otherClick, campaignId: otherCampaignId })]);
+    expect(await trackedOf()).toEqual(spring);
+    expect(await trackedOf(otherCampaignId)).toEqual({ conversions: summer.conversions + 1, revenue: summer.revenue + 22_000_000 });
+  });
+
+  it('the pixel attributes by its click parameter (no cookie on another site) before the cookie; a bogus click is ignored', async () => {
+    const summerClick = clickIdOf(await click(`/r/${otherCode}`));
+    const gif = (response: { statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer }) =>
+      expect({ status: response.statusCode, type: response.headers['content-type'], gif: response.rawPayload.equals(PIXEL_GIF) }).toEqual({ status: 200, type: 'image/gif', gif: true });
+    gif(await click(`/px.gif?id=${pixelId}&type=purchase&value=3&currency=EUR&order=pc-1&click=${summerClick}`));
+    expect(await bed.prisma.conversionEvent.findFirstOrThrow({ where: { orderId: 'pc-1' } })).toMatchObject({ attributedBy: 'click_id', clickId: summerClick, campaignId: otherCampaignId });
+    // The landing URL's click is the later word than an older cookie of the same browser.
+    const visit = await click(`/r/${linkCode}`);
+    const cookie = `castline_tid=${cookieOf(visit.headers['set-cookie'])}`;
+    gif(await click(`/px.gif?id=${pixelId}&type=purchase&order=pc-2&click=${summerClick}`, { cookie }));
+    expect(await bed.prisma.conversionEvent.findFirstOrThrow({ where: { orderId: 'pc-2' } })).toMatchObject({ attributedBy: 'click_id', campaignId: otherCampaignId });
+    // Not one of our click ids: dropped, the conversion still counts (by the cookie).
+    for (const [order, bogus] of [
+      ['pc-3', 'A'.repeat(65)],
+      ['pc-4', '%3Cscript%3Ealert(1)%3C%2Fscript%3E'],
+      ['pc-5', 'short'],
+    ]) {
+      gif(await click(`/px.gif?id=${pixelId}&type=purchase&order=${order}&click=${bogus}`, { cookie }));
+      const row = await bed.prisma.conversionEvent.findFirstOrThrow({ where: { orderId: order } });
+      expect({ order, by: row.attributedBy, campaign: row.campaignId, click: row.clickId }).toEqual({ order, by: 'tracking_id', campaign: campaignId, click: clickIdOf(visit) });
+    }
+  });
+
+  it('a bot\'s click is never the one attribution picks', async () => {
+    const human = await click(`/r/${linkCode}`);
+    const trackingId = cookieOf(human.headers['set-cookie']);
+    await bed.prisma.click.update({ where: { clickId: clickIdOf(human) }, data: { at: new Date(Date.now() - 60_000) } });
+    // A crawler following the same browser's later link (a preview fetch that carries the cookie).
+    const bot = await click(`/r/${otherCode}`, { cookie: `castline_tid=${trackingId}`, 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
+    expect(await bed.prisma.click.findUniqueOrThrow({ where: { clickId: clickIdOf(bot) } })).toMatchObject({ isBot: true, trackingId, campaignId: otherCampaignId });
+    expect(await bed.harness.call(Rpc.conversions.record, { accountId, type: 'lead', orderId: 'bot-1', trackingId })).toMatchObject({ attributedBy: 'tracking_id', campaignId });
+    expect(await bed.harness.call(Rpc.conversions.record, { accountId, type: 'lead', orderId: 'bot-2', clickId: clickIdOf(bot) })).toMatchObject({ attributedBy: 'none', campaignId: null });
+  });
+
+  it('a destination on our own site gets no cl_click (the cookie reaches it)', async () => {
+    for (const destinationUrl of ['https://castline.example/landing?x=1', 'https://www.castline.example/landing', 'https://shop.castline.example/landing']) {
+      const link = await bed.harness.call(Rpc.trackingLinks.create, { name: 'Own site', destinationUrl, accountId, campaignId });
+      const response = await click(`/r/${link.code}`);
+      expect(response.statusCode).toBe(302);
+      const location = new URL(response.headers.location as string);
+      expect({ destinationUrl, clickParam: location.searchParams.has('cl_click'), to: `${location.origin}${location.pathname}` }).toEqual({
+        destinationUrl,
+        clickParam: false,
+        to: `${new URL(destinationUrl).origin}/landing`,
+      });
+      expect(cookieOf(response.headers['set-cookie'])).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    }
+  });
+
+  it('a click the database cannot take still redirects (the click is lost and logged, not the visitor)', async () => {
+    const repository = bed.harness.app.get(TrackingRepository);
+    const recordClick = repository.recordClick.bind(repository);
+    repository.recordClick = () => Promise.reject(new Error('Connection terminated unexpectedly'));
+    try {
+      const response = await click(`/r/${linkCode}`);
+      expect(response.statusCode).toBe(302);
+      expect(String(response.headers.location)).toMatch(/^https:\/\/shop\.example\/spring\?ref=ad&cl_click=[A-Za-z0-9_-]{22}$/);
+      expect(String(response.headers['set-cookie'])).toMatch(/^castline_tid=/);
+      expect(await bed.prisma.click.count({ where: { clickId: clickIdOf(response) } })).toBe(0);
+    } finally {
+      repository.recordClick = recordClick;
+    }
+  });
+
   it('analytics sources: clicks and conversions per utm_source, click id platform, referrer domain or direct', async () => {
     const account = await seedAccount(bed, 'meta', '5160', { currency: 'USD', timezone: 'America/New_York' });
     const campaign = await bed.prisma.campaign.create({ data: { accountId: account.id, platform: 'meta', externalId: 'c-sources', name: 'Sources', currency: 'USD' } });
@@ -192,5 +304,35 @@ describe('tracking and attribution', () => {
     expect(byCampaign.sources.find((share) => share.source === 'direct')).toEqual({ source: 'direct', kind: 'direct', clicks: 1, conversions: 0 });
     // A currency no campaign of the account uses: nothing.
     expect((await bed.harness.call(Rpc.campaigns.analytics, { scope: 'account', id: account.id, currency: 'JPY', ...range })).sources).toEqual([]);
+  });
+});
+
+/** The settings an operator may change: `Secure` on the cookie, a shorter attribution window. */
+describe('tracking with TRACKING_COOKIE_SECURE=on and ATTRIBUTION_WINDOW_DAYS=2', () => {
+  let bed: CampaignsTestbed;
+  let accountId: string;
+  let linkCode: string;
+
+  beforeAll(async () => {
+    bed = await startTestbed('campaigns-tracking-config', { env: { TRACKING_COOKIE_SECURE: 'on', ATTRIBUTION_WINDOW_DAYS: '2' } });
+    accountId = (await seedAccount(bed, 'meta', '5170', { currency: 'EUR' })).id;
+    const campaign = await bed.prisma.campaign.create({ data: { accountId, platform: 'meta', externalId: 'c1', name: 'Spring', currency: 'EUR' } });
+    linkCode = (await bed.harness.call(Rpc.trackingLinks.create, { name: 'Spring ad', destinationUrl: 'https://shop.example/spring', accountId, campaignId: campaign.id })).code;
+  });
+  afterAll(() => bed?.close());
+
+  const visit = () => bed.harness.app.inject({ method: 'GET', url: `/r/${linkCode}`, headers: { host: 'castline.example', 'user-agent': 'Mozilla/5.0 Firefox/130.0' } });
+
+  it('the tracking cookie carries Secure', async () => {
+    const response = await visit();
+    expect(String(response.headers['set-cookie'])).toMatch(/^castline_tid=[A-Za-z0-9_-]+; Path=\/; Max-Age=\d+; SameSite=Lax; HttpOnly; Secure$/);
+  });
+
+  it('a click 3 days old is outside a 2-day window; 1 day old is inside', async () => {
+    const clickId = new URL((await visit()).headers.location as string).searchParams.get('cl_click')!;
+    await bed.prisma.click.update({ where: { clickId }, data: { at: new Date(Date.now() - 3 * 86_400_000) } });
+    expect(await bed.harness.call(Rpc.conversions.record, { accountId, type: 'purchase', orderId: 'w-1', clickId })).toMatchObject({ attributedBy: 'none', campaignId: null });
+    await bed.prisma.click.update({ where: { clickId }, data: { at: new Date(Date.now() - 1 * 86_400_000) } });
+    expect(await bed.harness.call(Rpc.conversions.record, { accountId, type: 'purchase', orderId: 'w-2', clickId })).toMatchObject({ attributedBy: 'click_id' });
   });
 });

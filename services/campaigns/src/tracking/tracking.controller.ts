@@ -2,7 +2,7 @@ import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common'
 import { RecordConversionSchema } from '@castline/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConversionsService } from './conversions.service';
-import { cookieValue, TRACKING_COOKIE, TrackingService } from './tracking.service';
+import { cookieValue, isOurId, TRACKING_COOKIE, TrackingService } from './tracking.service';
 
 /** The 1x1 transparent GIF every /px.gif answers, whatever happened. */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
@@ -38,6 +38,9 @@ export class TrackingController {
   /**
    * The conversion pixel: `?id=<pixel id>&type=purchase&value=12.5&currency=EUR&order=<order id>` (+ `event`,
    * `click`, `session`). Always a 1x1 GIF: a page never breaks on a bad pixel; what was wrong is logged.
+   * `click` is the `cl_click` our redirect put on the landing URL: the only way to attribute a pixel on another
+   * site, whose <img> request carries no SameSite=Lax cookie of ours. It comes before the cookie; a value that
+   * cannot be one of our click ids is dropped (the conversion still counts, by cookie or unattributed).
    */
   @Get('px.gif')
   async pixel(@Query() query: Record<string, string>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -48,7 +51,7 @@ export class TrackingController {
       currency: query.currency,
       orderId: query.order,
       eventId: query.event,
-      clickId: query.click,
+      clickId: isOurId(query.click) ? query.click : undefined,
       sessionId: query.session,
       trackingId: cookieValue((request.headers.cookie as string | undefined) ?? null, TRACKING_COOKIE) ?? undefined,
       source: 'pixel',

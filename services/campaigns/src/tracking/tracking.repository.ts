@@ -4,6 +4,24 @@ import { PrismaService } from '@castline/platform';
 
 export type NewConversion = Omit<Prisma.ConversionEventUncheckedCreateInput, 'id' | 'createdAt'>;
 
+/** What ties a conversion to a click: kept from the pixel's row when an s2s report of the order attributes to nothing. */
+const ATTRIBUTION_COLUMNS = [
+  'campaignId',
+  'creativeId',
+  'clickId',
+  'trackingId',
+  'sessionId',
+  'attributedBy',
+  'utmSource',
+  'utmMedium',
+  'utmCampaign',
+  'utmContent',
+  'utmTerm',
+  'fbclid',
+  'gclid',
+  'msclkid',
+] as const satisfies ReadonlyArray<keyof ConversionEvent & keyof NewConversion>;
+
 /** tracking_links, clicks and conversion_events, plus the tracked columns of campaign_metrics. */
 @Injectable()
 export class TrackingRepository {
@@ -36,14 +54,14 @@ export class TrackingRepository {
     return this.prisma.click.create({ data });
   }
 
-  /** The click with this id if it happened within [from, to]. */
+  /** The click with this id if it happened within [from, to] and was not a bot's. */
   clickById(clickId: string, from: Date, to: Date): Promise<Click | null> {
-    return this.prisma.click.findFirst({ where: { clickId, at: { gte: from, lte: to } } });
+    return this.prisma.click.findFirst({ where: { clickId, isBot: false, at: { gte: from, lte: to } } });
   }
 
-  /** The last click of this visitor within [from, to]. */
+  /** The last click of this visitor within [from, to], bots' clicks left out. */
   lastClickOf(trackingId: string, from: Date, to: Date): Promise<Click | null> {
-    return this.prisma.click.findFirst({ where: { trackingId, at: { gte: from, lte: to } }, orderBy: { at: 'desc' } });
+    return this.prisma.click.findFirst({ where: { trackingId, isBot: false, at: { gte: from, lte: to } }, orderBy: { at: 'desc' } });
   }
 
   accountByPixel(pixelId: string) {
@@ -61,7 +79,9 @@ export class TrackingRepository {
   /**
    * Stores a conversion once per (account, type, order id) and per (account, event id). A repeat changes nothing
    * and returns the stored row, except that an s2s report replaces the pixel's row of the same order (the
-   * server knows better). `credit` moves the campaign day's tracked figures with the row, in the same transaction.
+   * server knows the value better). The pixel's attribution stays when the s2s report attributes to nothing (a
+   * shop's server rarely knows our click or tracking id); an attributed s2s report brings its own. `credit` moves
+   * the campaign day's tracked figures with the row, in the same transaction.
    */
   async recordConversion(
     data: NewConversion,
@@ -112,6 +132,9 @@ export class TrackingRepository {
       if (!(existing.source === 'pixel' && data.source === 's2s')) return { row: existing, duplicate: true };
       await credit(tx, existing, -1);
       const { accountId: _account, occurredAt, ...changes } = data;
+      if (data.attributedBy === 'none') {
+        for (const column of ATTRIBUTION_COLUMNS) (changes as Record<string, unknown>)[column] = existing[column] ?? data[column] ?? null;
+      }
       const row = await tx.conversionEvent.update({ where: { id: existing.id }, data: { ...changes, occurredAt } });
       await credit(tx, row, 1);
       return { row, duplicate: false };

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { parseAttribution, parseReferrer } from '@castline/attribution';
 import { type CreateTrackingLink, fieldProblem } from '@castline/contracts';
 import type { TrackingLink } from '@castline/db';
@@ -26,12 +26,15 @@ const header = (headers: IncomingVisit['headers'], name: string) => {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 };
 
+/** Our click ids (22 base64url characters); the same shape as the tracking id cookie, anything else is ignored. */
+export const isOurId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(value);
+
 export function cookieValue(cookieHeader: string | null, name: string): string | null {
   for (const part of (cookieHeader ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key === name) {
       const value = rest.join('=');
-      return /^[A-Za-z0-9_-]{8,64}$/.test(value) ? value : null;
+      return isOurId(value) ? value : null;
     }
   }
   return null;
@@ -40,6 +43,7 @@ export function cookieValue(cookieHeader: string | null, name: string): string |
 /** Tracking links and clicks: where /r/<code> goes (only the stored destination) and what it records. */
 @Injectable()
 export class TrackingService {
+  private readonly logger = new Logger(TrackingService.name);
   private readonly trusted = new BlockList();
   private readonly ipKey: string;
 
@@ -99,26 +103,29 @@ export class TrackingService {
     const referrer = header(visit.headers, 'referer');
     const userAgent = header(visit.headers, 'user-agent');
     const attribution = parseAttribution({ url: visit.url, referrer });
-    await this.tracking.recordClick({
-      clickId,
-      linkId: link.id,
-      accountId: link.accountId,
-      campaignId: link.campaignId,
-      creativeId: link.creativeId,
-      trackingId,
-      utmSource: attribution.utm.source,
-      utmMedium: attribution.utm.medium,
-      utmCampaign: attribution.utm.campaign,
-      utmContent: attribution.utm.content,
-      utmTerm: attribution.utm.term,
-      fbclid: attribution.clickIds.fbclid,
-      gclid: attribution.clickIds.gclid,
-      msclkid: attribution.clickIds.msclkid,
-      ipHash: this.ipHash(visit),
-      userAgent: userAgent?.slice(0, 512) ?? null,
-      referrer: referrer?.slice(0, 2048) ?? null,
-      isBot: isbot(userAgent ?? ''),
-    });
+    // A click the database cannot take is lost, not the visitor: the redirect still happens.
+    await this.tracking
+      .recordClick({
+        clickId,
+        linkId: link.id,
+        accountId: link.accountId,
+        campaignId: link.campaignId,
+        creativeId: link.creativeId,
+        trackingId,
+        utmSource: attribution.utm.source,
+        utmMedium: attribution.utm.medium,
+        utmCampaign: attribution.utm.campaign,
+        utmContent: attribution.utm.content,
+        utmTerm: attribution.utm.term,
+        fbclid: attribution.clickIds.fbclid,
+        gclid: attribution.clickIds.gclid,
+        msclkid: attribution.clickIds.msclkid,
+        ipHash: this.ipHash(visit),
+        userAgent: userAgent?.slice(0, 512) ?? null,
+        referrer: referrer?.slice(0, 2048) ?? null,
+        isBot: isbot(userAgent ?? ''),
+      })
+      .catch((error: unknown) => this.logger.error(`click on ${code} not recorded (click id ${clickId}): ${(error as Error).message}`));
     return { location: this.destination(link, clickId, header(visit.headers, 'host')), trackingId, newVisitor: existing === null };
   }
 
