@@ -4,6 +4,7 @@ import { CreateTrackingLinkSchema } from '@castline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LinkIcon, PlusIcon } from 'lucide-react';
 import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { toast } from 'sonner';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
@@ -14,12 +15,15 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { api } from '@/lib/api';
 import { useZodForm } from '@/lib/use-zod-form';
 import { useCan } from '@/lib/auth';
-import { type AdAccountView, campaignKeys, type TrackingLinkView } from '@/lib/campaigns';
+import { type AdAccountView, type CampaignView, campaignKeys, type TrackingLinkView } from '@/lib/campaigns';
+import { type Page, queryString } from '@/lib/settings';
 
 export function LinksPage() {
   return (
@@ -35,14 +39,18 @@ function Links() {
   const origin = typeof window === 'undefined' ? '' : window.location.origin;
   const links = useQuery({ queryKey: campaignKeys.links(), queryFn: ({ signal }) => api<{ items: TrackingLinkView[] }>('/campaigns/links', { signal }) });
   const accounts = useQuery({ queryKey: campaignKeys.accounts(), queryFn: ({ signal }) => api<{ items: AdAccountView[] }>('/campaigns/accounts', { signal }) });
-  const pixelId = accounts.data?.items[0]?.pixelId ?? '<pixel id>';
-  const accountId = accounts.data?.items[0]?.id ?? '<account id>';
+  // The snippets belong to one ad account: the first, or the one picked when there are several.
+  const [pickedAccount, setPickedAccount] = useState<string | null>(null);
+  const accountItems = accounts.data?.items ?? [];
+  const account = accountItems.find((each) => each.id === pickedAccount) ?? accountItems[0];
+  const pixelId = account?.pixelId ?? '<pixel id>';
+  const accountId = account?.id ?? '<account id>';
   const action = canWrite && (
     <Button onClick={() => setCreating(true)}>
       <PlusIcon aria-hidden /> New link
     </Button>
   );
-  const pixel = `<img src="${origin}/px.gif?id=${pixelId}&type=purchase&value=49.90&currency=EUR&order=ORDER_ID" width="1" height="1" alt="">`;
+  const pixel = `<img src="${origin}/px.gif?id=${pixelId}&type=purchase&value=49.90&currency=EUR&order=ORDER_ID&click=CL_CLICK" width="1" height="1" alt="">`;
   const s2s = `curl -X POST ${origin}/api/v1/campaigns/conversions -H 'X-API-Key: <key limited to campaigns:write>' -H 'Content-Type: application/json' -d '{"accountId":"${accountId}","type":"purchase","value":49.9,"currency":"EUR","orderId":"ORDER_ID","clickId":"<cl_click from the landing URL>"}'`;
   return (
     <>
@@ -79,13 +87,33 @@ function Links() {
           </TableBody>
         </Table>
       )}
+      {accountItems.length > 1 && (
+        <div className="mt-6 grid max-w-sm gap-1.5">
+          <Label htmlFor="snippet-account">Ad account of the snippets</Label>
+          <Select value={account?.id} onValueChange={setPickedAccount}>
+            <SelectTrigger id="snippet-account">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              {accountItems.map((each) => (
+                <SelectItem key={each.id} value={each.id}>
+                  {each.name} ({each.platform})
+                </SelectItem>
+              ))}
+            </SelectContent>
+          </Select>
+        </div>
+      )}
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>Conversion pixel</CardTitle>
           </CardHeader>
           <CardContent className="grid gap-2">
-            <p className="text-sm text-muted-foreground">On the order confirmation page. The same order reported again (or by your server) counts once.</p>
+            <p className="text-sm text-muted-foreground">
+              On the order confirmation page. The same order reported again (or by your server) counts once. CL_CLICK: the <code>cl_click</code> parameter of the visit&apos;s
+              landing URL, kept by your shop: on another domain the pixel gets no cookie of ours.
+            </p>
             <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs" tabIndex={0}>{pixel}</pre>
             <CopyButton value={pixel} what="Pixel snippet" />
           </CardContent>
@@ -106,8 +134,16 @@ function Links() {
   );
 }
 
+/** "No campaign" in the select (Radix items cannot have an empty value). */
+const NO_CAMPAIGN = 'none';
+
 function CreateLinkDialog({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
+  const campaignsQuery = { page: 1, pageSize: 100, sort: 'name' };
+  const campaigns = useQuery({
+    queryKey: campaignKeys.list(campaignsQuery),
+    queryFn: ({ signal }) => api<Page<CampaignView>>(`/campaigns${queryString(campaignsQuery)}`, { signal }),
+  });
   const create = useMutation({
     mutationFn: (body: unknown) => api<TrackingLinkView>('/campaigns/links', { method: 'POST', body }),
     onSuccess: (link) => {
@@ -132,6 +168,43 @@ function CreateLinkDialog({ onClose }: { onClose: () => void }) {
           </FormField>
           <FormField id="link-destination" label="Destination URL" error={errors.destinationUrl?.message}>
             {(control) => <Input {...control} type="url" autoComplete="off" {...form.register('destinationUrl')} />}
+          </FormField>
+          <FormField
+            id="link-campaign"
+            label="Campaign"
+            optional
+            error={errors.campaignId?.message ?? (campaigns.isError ? 'Could not load the campaigns' : undefined)}
+            hint="Clicks on the link, and the conversions they lead to, count for this campaign."
+          >
+            {(control) => (
+              <Controller
+                control={form.control}
+                name="campaignId"
+                render={({ field }) => (
+                  <Select
+                    value={field.value ?? NO_CAMPAIGN}
+                    disabled={campaigns.isPending}
+                    onValueChange={(value) => {
+                      const campaign = campaigns.data?.items.find((each) => each.id === value);
+                      field.onChange(campaign?.id);
+                      form.setValue('accountId', campaign?.accountId ?? undefined);
+                    }}
+                  >
+                    <SelectTrigger {...control}>
+                      <SelectValue />
+                    </SelectTrigger>
+                    <SelectContent>
+                      <SelectItem value={NO_CAMPAIGN}>No campaign</SelectItem>
+                      {campaigns.data?.items.map((campaign) => (
+                        <SelectItem key={campaign.id} value={campaign.id}>
+                          {campaign.name} ({campaign.platform})
+                        </SelectItem>
+                      ))}
+                    </SelectContent>
+                  </Select>
+                )}
+              />
+            )}
           </FormField>
           <FormActions onCancel={onClose} submitting={form.formState.isSubmitting} label="Create link" busyLabel="Creating…" />
         </form>
