@@ -62,7 +62,12 @@ export class GoogleAdsFake {
   private readonly accessible = new Set<string>();
   private readonly window: CallWindow;
   private quotaUntil = 0;
+  /** exhaustQuota(seconds, after): requests still admitted before the quota runs out, and its retryDelay. */
+  private quotaAfter?: { requests: number; seconds: number };
   private readonly faults: Array<{ status: number; times: number }> = [];
+  private readonly tokenFaults: Array<{ status: number; times: number }> = [];
+  /** Every searchStream of campaign or ad rows served (or broken): customer, level and the days asked for. */
+  readonly streamLog: Array<{ customerId: string; level: 'campaign' | 'ad'; since: string; until: string }> = [];
   private breaks: number[] = [];
   url = '';
 
@@ -143,9 +148,18 @@ export class GoogleAdsFake {
     this.refused.set(customerId, reason);
   }
 
-  /** Every request answers RESOURCE_EXHAUSTED with this retryDelay until it has passed (a daily quota). */
-  exhaustQuota(retryDelaySeconds: number): void {
-    this.quotaUntil = Date.now() + retryDelaySeconds * 1000;
+  /**
+   * Every request answers RESOURCE_EXHAUSTED with this retryDelay until it has passed (a daily quota); with
+   * `afterRequests`, only once that many more requests have been admitted. `exhaustQuota(0)` ends it.
+   */
+  exhaustQuota(retryDelaySeconds: number, afterRequests = 0): void {
+    this.quotaAfter = afterRequests > 0 ? { requests: afterRequests, seconds: retryDelaySeconds } : undefined;
+    this.quotaUntil = afterRequests > 0 ? 0 : Date.now() + retryDelaySeconds * 1000;
+  }
+
+  /** The next `times` token requests answer this status (500: `{ error: 'internal_failure' }`). */
+  failNextToken(status: number, times = 1): void {
+    this.tokenFaults.push({ status, times });
   }
 
   /** The next `times` requests answer this status (503 UNAVAILABLE, 500 INTERNAL). */
@@ -170,6 +184,13 @@ export class GoogleAdsFake {
   private routes(): void {
     this.server.post('/token', (request, reply) => {
       this.stats.tokenCalls += 1;
+      const fault = this.tokenFaults[0];
+      if (fault) {
+        fault.times -= 1;
+        if (fault.times <= 0) this.tokenFaults.shift();
+        this.stats.injected += 1;
+        return reply.code(fault.status).send({ error: 'internal_failure', error_description: 'The token endpoint failed.' });
+      }
       const body = (request.body ?? {}) as Record<string, string>;
       if (body.client_id !== this.options.clientId || body.client_secret !== this.options.clientSecret) {
         return reply.code(401).send({ error: 'invalid_client', error_description: 'The OAuth client was not found.' });
@@ -212,6 +233,10 @@ export class GoogleAdsFake {
       ], stream);
       return true;
     }
+    if (this.quotaAfter && this.quotaAfter.requests <= 0) {
+      this.quotaUntil = Date.now() + this.quotaAfter.seconds * 1000;
+      this.quotaAfter = undefined;
+    }
     if (this.quotaUntil > Date.now()) {
       this.stats.injected += 1;
       this.exhausted(reply, Math.ceil((this.quotaUntil - Date.now()) / 1000), 'Number of operations for basic access', stream);
@@ -231,6 +256,7 @@ export class GoogleAdsFake {
       return true;
     }
     this.stats.peakUsagePct = Math.max(this.stats.peakUsagePct, this.window.peakUsagePct);
+    if (this.quotaAfter) this.quotaAfter.requests -= 1;
     return false;
   }
 
@@ -304,6 +330,7 @@ export class GoogleAdsFake {
       ]);
     }
     this.stats.streams += 1;
+    this.streamLog.push({ customerId: customer.id, level: from === 'campaign' ? 'campaign' : 'ad', since: range[1]!, until: range[2]! });
     const rows = this.rows(customer.id, from, range[1]!, range[2]!);
     const breakAfter = this.breaks.shift();
     reply.hijack();

@@ -8,6 +8,7 @@ import type { GoogleCredentials } from '../platforms/google-ads.client';
 import type { MetaCredentials } from '../platforms/meta.client';
 import { CredentialsRejected, CustomerRefused, PlatformError } from '../platforms/platform-errors';
 import { PlatformClients } from '../platforms/platform-clients';
+import { unfinishedBackfill } from '../sync/ad-sync.service';
 import { AdSyncJobs } from '../sync/ad-sync.worker';
 import { addDays, asDate, daysIn, todayIn } from '../sync/day-range';
 import type { AccountCustomer } from '../sync/sync-state.repository';
@@ -127,7 +128,10 @@ export class AccountsService {
       // New working credentials end a pause that the old ones caused.
       if (account.status !== 'active' && account.statusCode !== 'paused_by_operator') Object.assign(data, { status: 'active', statusCode: null, statusMessage: null, pausedUntil: null });
     }
-    return toAccountView(await this.accounts.update(account.id, data));
+    const updated = await this.accounts.update(account.id, data);
+    // Working credentials on an account that can sync: a backfill the old ones stopped goes on from its cursor.
+    if (credentials !== undefined && updated.status === 'active') await this.continueBackfill(updated);
+    return toAccountView(updated);
   }
 
   async pause(id: string): Promise<AdAccountView> {
@@ -135,15 +139,19 @@ export class AccountsService {
     return toAccountView(await this.accounts.update(id, { status: 'paused', statusCode: 'paused_by_operator', statusMessage: 'Paused by an operator', pausedUntil: null }));
   }
 
-  /** Active again: the schedulers pick it up; an unfinished backfill is queued again. */
+  /** Active again: the schedulers pick it up; an unfinished backfill goes on from its cursor. */
   async resume(id: string): Promise<AdAccountView> {
-    const account = await this.require(id);
+    await this.require(id);
     const resumed = await this.accounts.update(id, { status: 'active', statusCode: null, statusMessage: null, pausedUntil: null });
     await this.jobs.schedule(resumed);
-    if (account.backfillSince && account.backfillUntil && (!account.backfillCursor || account.backfillCursor < account.backfillUntil)) {
-      await this.jobs.backfill(resumed, daysIn({ since: account.backfillSince.toISOString().slice(0, 10), until: todayIn(account.timezone) }));
-    }
+    await this.continueBackfill(resumed);
     return toAccountView(resumed);
+  }
+
+  /** Queues the account's unfinished backfill (the same job id: one already queued or running is kept). */
+  private async continueBackfill(account: AdAccount): Promise<void> {
+    const range = unfinishedBackfill(account);
+    if (range) await this.jobs.continueBackfill(account, range);
   }
 
   async syncNow(request: { id: string; since?: string; until?: string }) {

@@ -6,20 +6,30 @@ import { AccountCredentialsBox } from '../accounts/account-credentials';
 import type { CampaignsConfig } from '../config';
 import type { GoogleCredentials, GoogleLevel, GoogleRow } from '../platforms/google-ads.client';
 import type { MetaCredentials, MetaInsightRow } from '../platforms/meta.client';
-import { type CallCounters, CredentialsRejected, CustomerRefused, PlatformError, QuotaPaused, ReduceData } from '../platforms/platform-errors';
+import type { GoogleAdsClient } from '../platforms/google-ads.client';
+import { backoffMs, type CallCounters, CredentialsRejected, CustomerRefused, PlatformError, PlatformUnavailable, QuotaPaused, ReduceData, sleep } from '../platforms/platform-errors';
 import { PlatformClients } from '../platforms/platform-clients';
-import { addDays, chunkRange, type DayRange, dateOnly, daysIn, todayIn } from './day-range';
+import { addDays, chunkRange, type DayRange, dateOnly, daysIn } from './day-range';
 import { type CampaignDayRow, type CreativeDayRow, MetricsRepository, newKnownObjects } from './metrics.repository';
+import { scheduledRange } from './schedules';
 import { type RunTally, SyncStateRepository } from './sync-state.repository';
 
-/** Days re-read every night at 03:00 account time: conversions reported late change old days. */
-export const LOOKBACK_DAYS = { meta: 28, google: 14 } as const;
+export { LOOKBACK_DAYS } from './schedules';
 
 export interface SyncOutcome {
   status: 'succeeded' | 'partial' | 'failed' | 'paused' | 'skipped' | 'interrupted';
   runId?: string;
   reason?: string;
   tally?: RunTally;
+  /** The account synced cleanly but its backfill has not reached its end: the backfill job is to be queued. */
+  pendingBackfill?: DayRange;
+}
+
+/** The account's backfill range while its cursor has not reached the end (null: none, or done). */
+export function unfinishedBackfill(account: Pick<AdAccount, 'backfillSince' | 'backfillUntil' | 'backfillCursor'>): DayRange | null {
+  if (!account.backfillSince || !account.backfillUntil) return null;
+  if (account.backfillCursor && account.backfillCursor >= account.backfillUntil) return null;
+  return { since: dateOnly(account.backfillSince), until: dateOnly(account.backfillUntil) };
 }
 
 const toCampaignRow = (row: MetaInsightRow | GoogleRow): CampaignDayRow => ({
@@ -55,12 +65,10 @@ export class AdSyncService {
 
   /** The days a job covers when it runs; null when there is nothing left (a finished backfill). */
   rangeOf(job: AdSyncJob, account: AdAccount, now = new Date()): DayRange | null {
-    const today = todayIn(account.timezone, now);
     switch (job.kind) {
       case 'hourly':
-        return { since: addDays(today, -1), until: today };
       case 'lookback':
-        return { since: addDays(today, -LOOKBACK_DAYS[account.platform]), until: today };
+        return scheduledRange(job.kind, account.platform, account.timezone, now);
       case 'backfill': {
         const since = account.backfillCursor ? addDays(dateOnly(account.backfillCursor), 1) : job.since;
         return since > job.until ? null : { since: since > job.since ? since : job.since, until: job.until };
@@ -99,7 +107,9 @@ export class AdSyncService {
       await this.state.finishRun(run.id, partial ? 'partial' : 'succeeded', tally, partial);
       await this.state.markActive(account.id, partial);
       if (account.status !== 'active') this.publish(account.id, 'account.synced', null, null);
-      return { status: partial ? 'partial' : 'succeeded', runId: run.id, tally };
+      // A clean sync shows the account can sync again: a backfill a pause or an error stopped goes on.
+      const pendingBackfill = !partial && job.kind !== 'backfill' ? (unfinishedBackfill(account) ?? undefined) : undefined;
+      return { status: partial ? 'partial' : 'succeeded', runId: run.id, tally, ...(pendingBackfill ? { pendingBackfill } : {}) };
     } catch (error) {
       settle();
       if (signal?.aborted) {
@@ -108,6 +118,19 @@ export class AdSyncService {
       }
       return this.fail(account, run.id, tally, error as Error);
     }
+  }
+
+  /**
+   * A scheduled job that found its account busy with another sync: recorded as a `skipped` run (the next one
+   * covers the same days), not retried. The running sync's run row is left alone.
+   */
+  async recordSkipped(job: AdSyncJob, code: string, message: string): Promise<SyncOutcome> {
+    const account = await this.state.account(job.accountId);
+    if (!account) return { status: 'skipped', reason: 'account deleted' };
+    const range = this.rangeOf(job, account) ?? { since: job.since, until: job.until };
+    const run = await this.state.startRun(account.id, job.kind ?? 'manual', range.since, range.until);
+    await this.state.finishRun(run.id, 'skipped', { apiCalls: 0, rowsUpserted: 0, rowsChanged: 0, throttledMs: 0 }, { code, message });
+    return { status: 'skipped', runId: run.id, reason: message };
   }
 
   private async fail(account: AdAccount, runId: string, tally: RunTally, error: Error): Promise<SyncOutcome> {
@@ -137,6 +160,28 @@ export class AdSyncService {
       this.events.publish(Events.campaignEvents, { accountId, type, code, message, at: new Date().toISOString() });
     } catch (error) {
       this.logger.warn(`campaigns.events not published: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The opening token refresh under the same retry policy as the API calls: a token endpoint answering 5xx or
+   * unreachable is tried again with backoff; refused credentials (invalid_grant) pause at once.
+   */
+  private async openGoogle(client: GoogleAdsClient, signal?: AbortSignal): Promise<void> {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        await client.token();
+        return;
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        if (error instanceof PlatformError && !(error instanceof PlatformUnavailable)) throw error;
+        if (tries + 1 >= this.config.AD_SYNC_MAX_ATTEMPTS) {
+          throw error instanceof PlatformError ? error : new PlatformUnavailable('google_token_failed', `Google token endpoint unreachable after ${tries + 1} attempts: ${(error as Error).message}`);
+        }
+        const wait = backoffMs(tries, this.config.AD_SYNC_BACKOFF_MS);
+        client.counters.throttledMs += wait;
+        await sleep(wait, signal);
+      }
     }
   }
 
@@ -176,7 +221,7 @@ export class AdSyncService {
   private async syncGoogle(account: AdAccount, range: DayRange, backfill: boolean, tally: RunTally, counters: CallCounters[], signal?: AbortSignal): Promise<CustomerRefused[]> {
     const client = this.clients.google(this.credentials.open<GoogleCredentials>(account.id, account.credentials), signal);
     counters.push(client.counters);
-    await client.token();
+    await this.openGoogle(client, signal);
     const refused: CustomerRefused[] = [];
     const known = newKnownObjects();
     for (const customer of await this.state.customers(account.id)) {

@@ -6,7 +6,8 @@ import { CONFIG, HANDED_BACK, type JobProcessor, Jobs, REDIS } from '@castline/p
 import type { Redis } from 'ioredis';
 import type { CampaignsConfig } from '../config';
 import { AdSyncService, type SyncOutcome } from './ad-sync.service';
-import { addDays, todayIn } from './day-range';
+import { addDays, type DayRange, todayIn } from './day-range';
+import { SCHEDULE_PATTERNS } from './schedules';
 
 const TAKE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
@@ -22,7 +23,11 @@ export const adSyncIds = {
   lookback: (accountId: string) => `${accountId}:lookback`,
 };
 
-/** Retries of a job that found its account busy (another of its jobs running), or failed outright. */
+/**
+ * Retries of a job that failed outright (a sync's own faults end in the account's status, not here). A job that
+ * finds its account busy is not retried: a backfill or "sync now" waits (delayed, no attempt spent), a scheduled
+ * one is skipped.
+ */
 const jobOptions = (lockMs: number) => ({ attempts: 20, backoff: { type: 'fixed', delay: lockMs }, removeOnComplete: true, removeOnFail: 200 }) as const;
 
 /** Producer side: the per-account job schedulers and the one-off jobs (backfill on connect, sync now). */
@@ -40,8 +45,8 @@ export class AdSyncJobs {
   async schedule(account: Pick<AdAccount, 'id' | 'platform' | 'timezone'>): Promise<void> {
     const today = todayIn(account.timezone);
     const data = { platform: account.platform, accountId: account.id, since: today, until: today };
-    await this.queue.upsertScheduler(adSyncIds.hourly(account.id), { pattern: '0 * * * *', timezone: account.timezone }, { name: 'hourly', data: { ...data, kind: 'hourly' }, options: this.options });
-    await this.queue.upsertScheduler(adSyncIds.lookback(account.id), { pattern: '0 3 * * *', timezone: account.timezone }, { name: 'lookback', data: { ...data, kind: 'lookback' }, options: this.options });
+    await this.queue.upsertScheduler(adSyncIds.hourly(account.id), { pattern: SCHEDULE_PATTERNS.hourly, timezone: account.timezone }, { name: 'hourly', data: { ...data, kind: 'hourly' }, options: this.options });
+    await this.queue.upsertScheduler(adSyncIds.lookback(account.id), { pattern: SCHEDULE_PATTERNS.lookback, timezone: account.timezone }, { name: 'lookback', data: { ...data, kind: 'lookback' }, options: this.options });
   }
 
   async unschedule(accountId: string): Promise<void> {
@@ -56,6 +61,20 @@ export class AdSyncJobs {
     return { since, until };
   }
 
+  /**
+   * Queues the account's backfill again to go on from its cursor (`range`: the backfill's own since/until). A
+   * backfill job already waiting or running is that job (false); a finished or failed one is replaced.
+   */
+  async continueBackfill(account: Pick<AdAccount, 'id' | 'platform'>, range: DayRange): Promise<boolean> {
+    const jobId = adSyncIds.backfill(account.id);
+    const existing = await this.queue.getJob(jobId);
+    const state = await existing?.getState();
+    if (existing && state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+    if (existing) await existing.remove().catch(() => undefined);
+    await this.queue.add('backfill', { platform: account.platform, accountId: account.id, ...range, kind: 'backfill' }, { ...this.options, jobId });
+    return true;
+  }
+
   /** "Sync now": while one is queued or running for the account, another is the same job (deduplicated). */
   async now(account: Pick<AdAccount, 'id' | 'platform'>, since: string, until: string): Promise<{ queued: boolean; jobId: string }> {
     const jobId = adSyncIds.manual(account.id);
@@ -68,8 +87,20 @@ export class AdSyncJobs {
   }
 }
 
-/** Busy: the account has another sync running; BullMQ tries this job again later. */
-export class AccountBusy extends Error {}
+/** What runLocked answers when the account's lock is held by another of its jobs. */
+export interface AccountBusy {
+  status: 'busy';
+  /** The kind of the job holding the account (backfill, hourly, ...). */
+  holder: string;
+}
+
+/**
+ * Ends a job that was moved to `delayed` by the handler itself (BullMQ recognises it by this name, as its own
+ * DelayedError): the job waits and runs again later without spending an attempt.
+ */
+class MovedToDelayed extends Error {
+  override name = 'DelayedError';
+}
 
 /** Consumes `ad-sync` inside the campaigns service; one sync per account at a time (a Redis lock). */
 @Injectable()
@@ -83,12 +114,18 @@ export class AdSyncWorker implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(REDIS) private readonly redis: Redis,
     private readonly jobs: Jobs,
     private readonly sync: AdSyncService,
+    private readonly adSyncJobs: AdSyncJobs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.AD_SYNC_WORKER === 'off') return;
     this.processor = await this.jobs.process(Queues.adSync, async (job, { signal }) => {
-      const outcome = await this.runLocked(job.data, signal);
+      const outcome = await this.handle(job.data, signal);
+      if (outcome.status === 'waiting') {
+        // Behind the account's running sync: due again after one lock period, without spending an attempt.
+        await job.moveToDelayed(Date.now() + this.config.AD_SYNC_LOCK_MS, job.token);
+        throw new MovedToDelayed(outcome.reason);
+      }
       return outcome.status === 'interrupted' ? HANDED_BACK : outcome;
     }, {
       concurrency: 2,
@@ -103,11 +140,34 @@ export class AdSyncWorker implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
-  /** Runs a job while holding its account's lock (renewed as it runs). */
-  async runLocked(job: AdSyncJob, signal?: AbortSignal): Promise<SyncOutcome> {
+  /**
+   * One job of the queue. While another sync holds the account, a scheduled job (hourly, lookback) is skipped
+   * and recorded as a `skipped` run, the next one covering the same days; a backfill or "sync now" answers
+   * `waiting` and runs once the account is free. After a clean sync, an unfinished backfill is queued again.
+   */
+  async handle(job: AdSyncJob, signal?: AbortSignal): Promise<SyncOutcome | { status: 'waiting'; reason: string }> {
+    const outcome = await this.runLocked(job, signal);
+    if (outcome.status === 'busy') {
+      const reason = `Another sync of this account (${outcome.holder}) was running`;
+      if (job.kind === 'hourly' || job.kind === 'lookback') {
+        return this.sync.recordSkipped(job, 'account_busy', `${reason}; skipped, the next ${job.kind} run covers these days`);
+      }
+      return { status: 'waiting', reason: `${reason}; this ${job.kind ?? 'manual'} sync runs after it` };
+    }
+    if (outcome.pendingBackfill && (await this.adSyncJobs.continueBackfill({ id: job.accountId, platform: job.platform }, outcome.pendingBackfill))) {
+      this.logger.log(`ad-sync backfill ${job.accountId}: queued again from its cursor`);
+    }
+    return outcome;
+  }
+
+  /** Runs a job while holding its account's lock (renewed as it runs); `busy` when another job holds it. */
+  async runLocked(job: AdSyncJob, signal?: AbortSignal): Promise<SyncOutcome | AccountBusy> {
     const key = `ad-sync-lock:${job.accountId}`;
-    const token = `${this.holder}/${randomUUID().slice(0, 8)}`;
-    if ((await this.redis.eval(TAKE, 1, key, token, String(this.config.AD_SYNC_LOCK_MS))) !== 1) throw new AccountBusy(`account ${job.accountId} is syncing already`);
+    const token = `${this.holder}/${randomUUID().slice(0, 8)}/${job.kind ?? 'manual'}`;
+    if ((await this.redis.eval(TAKE, 1, key, token, String(this.config.AD_SYNC_LOCK_MS))) !== 1) {
+      const held = await this.redis.get(key).catch(() => null);
+      return { status: 'busy', holder: held?.split('/')[2] ?? 'another job' };
+    }
     const renew = setInterval(() => void this.redis.eval(TAKE, 1, key, token, String(this.config.AD_SYNC_LOCK_MS)).catch(() => undefined), this.config.AD_SYNC_LOCK_MS / 3);
     try {
       return await this.sync.run(job, signal);
