@@ -1,5 +1,5 @@
 import { Rpc } from '@castline/contracts';
-import { daysBetween } from '@castline/testkit';
+import { daysBetween, type MetaUsageHeaders } from '@castline/testkit';
 import { addDays, todayIn } from '../src/sync/day-range';
 import { type CampaignsTestbed, fakeDays, seedAccount, startTestbed, storedDays } from './campaigns-harness';
 
@@ -13,6 +13,11 @@ describe('Meta sync', () => {
   afterAll(() => bed?.close());
 
   const range = { since: '2025-03-01', until: '2025-03-10' };
+  /** Milliseconds between one account's consecutive calls, as the fake saw them arrive. */
+  const gaps = (accountId: string) => {
+    const times = bed.meta.callLog.filter((call) => call.accountId === accountId).map((call) => call.at);
+    return times.slice(1).map((at, i) => at - times[i]!);
+  };
   const job = (accountId: string, extra: Partial<{ since: string; until: string; kind: 'manual' | 'lookback' | 'hourly' | 'backfill' }> = {}) => ({
     platform: 'meta' as const,
     accountId,
@@ -32,6 +37,11 @@ describe('Meta sync', () => {
     // 10 days in runs of 4 (4, 4, 2) x 2 levels: each run one POST and one poll, then pages of 7 rows
     // (campaign level 12, 12, 6 rows: 2 + 2 + 1 pages; ad level 24, 24, 12 rows: 4 + 4 + 2 pages).
     expect(first.tally!.apiCalls).toBe(6 * 2 + 15);
+    // Every run asked for the actions by action type (the fake answers only the fields asked for).
+    for (const run of bed.meta.runLog.filter((each) => each.accountId === '111')) {
+      expect(run.actionBreakdowns).toBe('action_type');
+      expect(run.fields).toEqual(expect.arrayContaining(['impressions', 'clicks', 'spend', 'actions', 'action_values']));
+    }
     const second = await bed.sync.run(job(account.id));
     expect(second.tally).toMatchObject({ rowsUpserted: 90, rowsChanged: 0 });
     const run = await bed.prisma.adSyncRun.findUniqueOrThrow({ where: { id: second.runId! } });
@@ -86,7 +96,54 @@ describe('Meta sync', () => {
     }
   });
 
-  it.each([4, 17, 613, 80000, 80004, 2, 500])('code %i: backs off and retries, the sync completes', async (code) => {
+  // Each usage header alone drives the pacing (the others left out or at 0 %): 80 % is a third of the way
+  // from 75 to 90 %, so every call after the first waits at least a ninth of that header's recovery time.
+  it.each<[string, string, MetaUsageHeaders, number]>([
+    ['X-Business-Use-Case-Usage', '3381', { business: { pct: 80, regainMinutes: 0.01 }, account: 'off', insights: 'off' }, 600 / 9],
+    ['X-Ad-Account-Usage', '3382', { business: 'off', account: { pct: 80, resetSeconds: 1 }, insights: 'off' }, 1000 / 9],
+    ['x-fb-ads-insights-throttle', '3383', { business: 'off', account: { pct: 0, resetSeconds: 1 }, insights: { pct: 80 } }, 1000 / 9],
+  ])('%s alone at 80 %%: the client slows down by that header', async (_header, id, modes, pauseMs) => {
+    bed.meta.addAccount({ id, campaigns: 1, adsPerCampaign: 1 });
+    const account = await seedAccount(bed, 'meta', id);
+    bed.meta.setUsageHeaders(modes);
+    try {
+      expect((await bed.sync.run(job(account.id, { since: '2025-01-01', until: '2025-01-01' }))).status).toBe('succeeded');
+    } finally {
+      bed.meta.setUsageHeaders();
+    }
+    // 2 levels x (POST, poll, page).
+    expect(gaps(id)).toHaveLength(5);
+    for (const gap of gaps(id)) expect(gap).toBeGreaterThanOrEqual(Math.floor(pauseMs));
+  });
+
+  it('above 90 %: waits out estimated_time_to_regain_access before every call', async () => {
+    bed.meta.addAccount({ id: '3390', campaigns: 1, adsPerCampaign: 1 });
+    const account = await seedAccount(bed, 'meta', '3390');
+    bed.meta.setUsageHeaders({ business: { pct: 95, regainMinutes: 0.005 }, account: 'off', insights: 'off' });
+    try {
+      const outcome = await bed.sync.run(job(account.id, { since: '2025-01-01', until: '2025-01-01' }));
+      expect(outcome.status).toBe('succeeded');
+      expect(outcome.tally!.throttledMs).toBeGreaterThanOrEqual(5 * 300 - 5 * 5);
+    } finally {
+      bed.meta.setUsageHeaders();
+    }
+    expect(gaps('3390')).toHaveLength(5);
+    for (const gap of gaps('3390')) expect(gap).toBeGreaterThanOrEqual(300);
+  });
+
+  it('a throttling code with estimated_time_to_regain_access: the retry comes no sooner than that', async () => {
+    bed.meta.addAccount({ id: '4481', campaigns: 1, adsPerCampaign: 1 });
+    const account = await seedAccount(bed, 'meta', '4481');
+    // 0.01 minutes = 600 ms, against a backoff of 20 ms (AD_SYNC_BACKOFF_MS) plus jitter.
+    bed.meta.failNext({ code: 80000, regainMinutes: 0.01 }, 1);
+    const outcome = await bed.sync.run(job(account.id, { since: '2025-01-01', until: '2025-01-01' }));
+    expect(outcome.status).toBe('succeeded');
+    expect(bed.meta.callLog.filter((call) => call.accountId === '4481')[0]).toMatchObject({ method: 'POST' });
+    expect(gaps('4481')[0]).toBeGreaterThanOrEqual(600);
+    expect(outcome.tally!.throttledMs).toBeGreaterThanOrEqual(600);
+  });
+
+  it.each([4, 17, 32, 613, 80000, 80001, 80004, 80014, 2, 960, 500])('code %i: backs off and retries, the sync completes', async (code) => {
     const id = `44${code}`;
     bed.meta.addAccount({ id, campaigns: 1, adsPerCampaign: 1 });
     const account = await seedAccount(bed, 'meta', id);

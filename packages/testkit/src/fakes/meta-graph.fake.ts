@@ -22,6 +22,25 @@ export interface MetaFakeOptions {
   /** The action type the fake reports conversions and their values under. */
   conversionActionType?: string;
   seed?: string;
+  /** What each usage header reports (default: all three follow the rate-limit window). */
+  usageHeaders?: MetaUsageHeaders;
+}
+
+/**
+ * One usage header's content: 'window' follows the rate-limit window (the default), 'off' leaves the header
+ * out, a fixed reading reports that percentage on every answer (`regainMinutes`, fractions allowed, goes into
+ * X-Business-Use-Case-Usage's estimated_time_to_regain_access; `resetSeconds` into X-Ad-Account-Usage's
+ * reset_time_duration, 0 when left out).
+ */
+export type MetaUsageHeaderMode = 'window' | 'off' | { pct: number; regainMinutes?: number; resetSeconds?: number };
+
+export interface MetaUsageHeaders {
+  /** X-Business-Use-Case-Usage */
+  business?: MetaUsageHeaderMode;
+  /** X-Ad-Account-Usage */
+  account?: MetaUsageHeaderMode;
+  /** x-fb-ads-insights-throttle */
+  insights?: MetaUsageHeaderMode;
 }
 
 export interface MetaFault {
@@ -44,8 +63,13 @@ interface ReportRun {
   until: string;
   polls: number;
   outcome: 'complete' | 'fail' | 'stuck';
+  /** The `fields` asked for (null: all the fake has). */
+  fields: string[] | null;
   rows?: Array<Record<string, unknown>>;
 }
+
+/** The insights fields the fake serves; Meta answers code 100 for a field it does not know. */
+const INSIGHT_FIELDS = new Set(['account_id', 'campaign_id', 'campaign_name', 'ad_id', 'ad_name', 'impressions', 'clicks', 'spend', 'actions', 'action_values', 'date_start', 'date_stop']);
 
 export interface MetaFakeStats {
   calls: number;
@@ -64,8 +88,12 @@ const MESSAGES: Record<number, string> = {
   2: 'An unexpected error has occurred. Please retry your request later.',
   4: 'Application request limit reached',
   17: 'User request limit reached',
+  32: 'Page request limit reached',
   613: 'Calls to this api have exceeded the rate limit.',
+  960: 'Request aborted. This could happen if a dependent request failed or the entire request timed out.',
   80000: 'There have been too many calls from this ad-account. Wait a bit and try again.',
+  80001: 'There have been too many calls to this Page account. Wait a bit and try again.',
+  80004: 'There have been too many calls to this ad-account. Wait a bit and try again.',
   190: 'Error validating access token: Session has expired.',
 };
 
@@ -79,7 +107,10 @@ export class MetaGraphFake {
   private readonly windows = new Map<string, CallWindow>();
   private readonly runs = new Map<string, ReportRun>();
   /** Every report run created, in order (what a test checks to see which ranges were fetched twice). */
-  readonly runLog: Array<{ accountId: string; level: 'campaign' | 'ad'; since: string; until: string }> = [];
+  readonly runLog: Array<{ accountId: string; level: 'campaign' | 'ad'; since: string; until: string; fields: string[] | null; actionBreakdowns: string | null }> = [];
+  /** When each call arrived (Date.now()), per ad account, in order: what a test measures waits with. */
+  readonly callLog: Array<{ accountId: string; at: number; method: string; path: string }> = [];
+  private usageModes: Required<MetaUsageHeaders> = { business: 'window', account: 'window', insights: 'window' };
   private readonly faults: Array<MetaFault & { times: number }> = [];
   private runOutcomes: Array<'fail' | 'stuck'> = [];
   url = '';
@@ -96,7 +127,9 @@ export class MetaGraphFake {
       pollsToComplete: options.pollsToComplete ?? 1,
       conversionActionType: options.conversionActionType ?? 'offsite_conversion.fb_pixel_purchase',
       seed: options.seed ?? 'meta',
+      usageHeaders: options.usageHeaders ?? {},
     };
+    this.setUsageHeaders(this.options.usageHeaders);
     this.data = new FakeAdData(this.options.seed);
     this.server = Fastify({ logger: false });
     this.server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -137,6 +170,11 @@ export class MetaGraphFake {
   /** The next report runs end as given ('fail': Job Failed; 'stuck': Job Running at 50 % forever). */
   nextRuns(...outcomes: Array<'fail' | 'stuck'>): void {
     this.runOutcomes.push(...outcomes);
+  }
+
+  /** What each usage header reports from now on (a header not given follows the window again). */
+  setUsageHeaders(modes: MetaUsageHeaders = {}): void {
+    this.usageModes = { business: modes.business ?? 'window', account: modes.account ?? 'window', insights: modes.insights ?? 'window' };
   }
 
   appsecretProof(token: string): string {
@@ -216,6 +254,7 @@ export class MetaGraphFake {
     const params = this.params(request);
     this.stats.calls += 1;
     this.stats.byAccount[accountId] = (this.stats.byAccount[accountId] ?? 0) + 1;
+    this.callLog.push({ accountId, at: Date.now(), method: request.method, path: request.url.split('?')[0]! });
     const token = params.access_token ?? (request.headers.authorization ?? '').replace(/^OAuth |^Bearer /, '');
     if (!token || (!this.tokens.has(token) && !this.expired.has(token))) {
       return this.error(reply, 400, 190, 'Invalid OAuth access token - Cannot parse access token', 'OAuthException');
@@ -232,7 +271,8 @@ export class MetaGraphFake {
       if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
       this.stats.injected += 1;
       this.usageHeaders(reply, accountId, window, fault.regainMinutes ?? 0);
-      return this.error(reply, fault.status ?? (fault.code >= 500 ? fault.code : 400), fault.code, fault.message ?? MESSAGES[fault.code] ?? 'Fault', 'OAuthException', fault.subcode);
+      // A code in 500-599 is an HTTP 5xx; every Graph code (80000-80014 too) answers 400 unless a status is given.
+      return this.error(reply, fault.status ?? (fault.code >= 500 && fault.code < 600 ? fault.code : 400), fault.code, fault.message ?? MESSAGES[fault.code] ?? 'Fault', 'OAuthException', fault.subcode);
     }
     if (!window.take()) {
       this.stats.rejected += 1;
@@ -246,14 +286,23 @@ export class MetaGraphFake {
   }
 
   private usageHeaders(reply: FastifyReply, accountId: string, window: CallWindow, regainMinutes: number): void {
-    const pct = window.usagePct();
-    const resetSeconds = Math.ceil(window.msUntilEmpty() / 1000);
-    reply.header(
-      'x-business-use-case-usage',
-      JSON.stringify({ [accountId]: [{ type: 'ads_insights', call_count: pct, total_cputime: Math.round(pct / 2), total_time: Math.round(pct / 2), estimated_time_to_regain_access: regainMinutes }] }),
-    );
-    reply.header('x-ad-account-usage', JSON.stringify({ acc_id_util_pct: pct, reset_time_duration: resetSeconds, ads_api_access_tier: 'standard_access' }));
-    reply.header('x-fb-ads-insights-throttle', JSON.stringify({ app_id_util_pct: Math.round(pct / 2), acc_id_util_pct: pct, ads_api_access_tier: 'standard_access' }));
+    const windowPct = window.usagePct();
+    const windowReset = Math.ceil(window.msUntilEmpty() / 1000);
+    // Each header follows the window unless set otherwise (setUsageHeaders), so a test can drive one alone.
+    const reading = (mode: MetaUsageHeaderMode) =>
+      mode === 'off' ? undefined : mode === 'window' ? { pct: windowPct, regain: regainMinutes, reset: windowReset } : { pct: mode.pct, regain: mode.regainMinutes ?? regainMinutes, reset: mode.resetSeconds ?? 0 };
+    const business = reading(this.usageModes.business);
+    const account = reading(this.usageModes.account);
+    const insights = reading(this.usageModes.insights);
+    if (business) {
+      const { pct, regain } = business;
+      reply.header(
+        'x-business-use-case-usage',
+        JSON.stringify({ [accountId]: [{ type: 'ads_insights', call_count: pct, total_cputime: Math.round(pct / 2), total_time: Math.round(pct / 2), estimated_time_to_regain_access: regain }] }),
+      );
+    }
+    if (account) reply.header('x-ad-account-usage', JSON.stringify({ acc_id_util_pct: account.pct, reset_time_duration: account.reset, ads_api_access_tier: 'standard_access' }));
+    if (insights) reply.header('x-fb-ads-insights-throttle', JSON.stringify({ app_id_util_pct: Math.round(insights.pct / 2), acc_id_util_pct: insights.pct, ads_api_access_tier: 'standard_access' }));
   }
 
   private error(reply: FastifyReply, status: number, code: number, message: string, type = 'OAuthException', subcode?: number) {
@@ -274,13 +323,22 @@ export class MetaGraphFake {
       return this.error(reply, 400, 100, '(#100) time_range must be JSON');
     }
     if (!range.since || !range.until || range.since > range.until) return this.error(reply, 400, 100, '(#100) time_range needs since <= until');
+    const fields = params.fields ? params.fields.split(',').map((each) => each.trim()).filter(Boolean) : null;
+    const unknown = fields?.find((each) => !INSIGHT_FIELDS.has(each));
+    if (unknown) return this.error(reply, 400, 100, `(#100) ${unknown} is not valid for fields param. (the fake serves ${[...INSIGHT_FIELDS].join(', ')})`);
+    // action_breakdowns defaults to action_type at Meta; the fake serves no other (action_device, ... would
+    // split each action further). Given as a list or as JSON.
+    const actionBreakdowns = params.action_breakdowns ?? null;
+    if (actionBreakdowns !== null && actionBreakdowns.replace(/[[\]"\s]/g, '') !== 'action_type') {
+      return this.error(reply, 400, 100, '(#100) the fake only serves action_breakdowns=action_type');
+    }
     const account = this.data.account(accountId)!;
     const days = daysBetween(range.since, range.until).length;
     const objects = level === 'campaign' ? account.campaigns.length : account.campaigns.reduce((sum, c) => sum + c.ads.length, 0);
     if (days > this.options.maxDaysPerRun || days * objects > this.options.maxRowsPerRun) return this.error(reply, 400, 1, MESSAGES[1]!);
     const id = String(6_000_000_000_000 + this.runs.size + Math.floor(Math.random() * 1000) * 100_000);
-    this.runLog.push({ accountId, level, since: range.since, until: range.until });
-    this.runs.set(id, { id, accountId, level, since: range.since, until: range.until, polls: 0, outcome: this.runOutcomes.shift() ?? 'complete' });
+    this.runLog.push({ accountId, level, since: range.since, until: range.until, fields, actionBreakdowns });
+    this.runs.set(id, { id, accountId, level, since: range.since, until: range.until, fields, polls: 0, outcome: this.runOutcomes.shift() ?? 'complete' });
     return { report_run_id: id };
   }
 
@@ -319,7 +377,10 @@ export class MetaGraphFake {
         else for (const ad of campaign.ads) rows.push({ ...base, ad_id: ad.id, ad_name: ad.name, ...this.figures(this.data.adDay(account.id, ad.id, date)) });
       }
     }
-    return rows;
+    // Like the Graph API: only the fields asked for, plus the row's dates.
+    const fields = run.fields;
+    if (!fields) return rows;
+    return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => key === 'date_start' || key === 'date_stop' || fields.includes(key))));
   }
 
   private figures(day: FakeAdDay): Record<string, unknown> {
