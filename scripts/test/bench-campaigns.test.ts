@@ -33,11 +33,11 @@ test('bench:campaigns runs and reports exact counts', async () => {
   const table = rows(stdout);
   // One ad per campaign: campaign and ad level, one row per day each.
   expect(table.get('rows written (1st run)')).toEqual([String(CAMPAIGNS * 2 * DAYS), `${CAMPAIGNS * 2 * DAYS} plain`]);
-  const [calls, minimum, ratio] = table.get('API calls, 1st run (Meta + Google)')!;
+  const [calls = '', minimum = '', ratio] = table.get('API calls, 1st run (Meta + Google)') ?? [];
   expect(Number(calls.split(' ')[0])).toBe(Number(minimum.split(' ')[0]));
   expect(ratio).toBe('1.00');
   expect(table.get('calls rejected for rate')?.[0]).toBe('0');
-  const [metaPeak, googlePeak] = table.get('peak usage % (Meta, Google)')![0].split(', ').map(Number);
+  const [metaPeak, googlePeak] = (table.get('peak usage % (Meta, Google)')?.[0] ?? '').split(', ').map(Number);
   expect(metaPeak).toBeLessThan(90);
   expect(googlePeak).toBeLessThan(90);
   expect(table.get('rows changed, 2nd run')?.slice(0, 2)).toEqual(['0', `${CAMPAIGNS * 2 * DAYS} re-read`]);
