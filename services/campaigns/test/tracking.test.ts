@@ -125,6 +125,29 @@ describe('tracking and attribution', () => {
     expect(await trackedOf()).toEqual({ conversions: before.conversions + 3, revenue: before.revenue + 50_000_000 });
   });
 
+  it('a conversion through a link to one ad credits the creative\'s day too; revenue in another currency is not summed', async () => {
+    const creative = await bed.prisma.adCreative.create({ data: { campaignId, externalAdId: 'ad-1', name: 'Spring video' } });
+    const adLink = await bed.harness.call(Rpc.trackingLinks.create, { name: 'Spring video ad', destinationUrl: 'https://shop.example/v', accountId, campaignId, creativeId: creative.id });
+    const creativeTracked = async () => {
+      const rows = await bed.prisma.creativeMetric.findMany({ where: { creativeId: creative.id } });
+      return rows.map((row) => [row.trackedConversions, Number(row.trackedRevenueMicros)]);
+    };
+    const campaign = await trackedOf();
+    const clickId = clickIdOf(await click(`/r/${adLink.code}`));
+    const occurredAt = new Date();
+    // The day on the account's calendar (Europe/Berlin), as the campaign's own day is.
+    const berlinDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(occurredAt);
+    await bed.harness.call(Rpc.conversions.record, { accountId, type: 'purchase', value: 12, currency: 'EUR', orderId: 'cr-1', clickId, occurredAt: occurredAt.toISOString() });
+    // A USD order on a EUR campaign counts as a conversion; its value is kept on the event, never added to EUR sums.
+    await bed.harness.call(Rpc.conversions.record, { accountId, type: 'purchase', value: 99, currency: 'USD', orderId: 'cr-2', clickId, occurredAt: occurredAt.toISOString() });
+    const day = await bed.prisma.creativeMetric.findFirstOrThrow({ where: { creativeId: creative.id } });
+    expect(day.date.toISOString().slice(0, 10)).toBe(berlinDay);
+    expect(await creativeTracked()).toEqual([[2, 12_000_000]]);
+    expect(await trackedOf()).toEqual({ conversions: campaign.conversions + 2, revenue: campaign.revenue + 12_000_000 });
+    const creativeFigures = await bed.harness.call(Rpc.campaigns.analytics, { scope: 'creative', id: creative.id, since: berlinDay, until: berlinDay });
+    expect(creativeFigures.currencies.map((block) => [block.currency, block.totals.trackedConversions, block.totals.trackedRevenue])).toEqual([['EUR', 2, 12]]);
+  });
+
   it('a click older than the window does not attribute', async () => {
     const old = await click(`/r/${linkCode}`);
     const clickId = new URL(old.headers.location as string).searchParams.get('cl_click')!;

@@ -69,13 +69,18 @@ export class ConversionsService {
     return { id: String(row.id), duplicate, attributedBy: row.attributedBy as AttributedBy, campaignId: row.campaignId };
   }
 
-  /** The campaign day (account time zone) of an attributed conversion counts it; revenue only in the campaign's currency. */
+  /**
+   * The campaign day (account time zone) of an attributed conversion counts it, and so does its creative's day
+   * when the click came through a link to one ad; revenue only in the campaign's currency (never converted).
+   */
   private async credit(tx: Prisma.TransactionClient, row: ConversionEvent, sign: 1 | -1, timezone: string): Promise<void> {
     if (!row.campaignId) return;
     const campaign = await this.tracking.campaignCurrency(row.campaignId);
     if (!campaign) return;
-    const revenue = !row.currency || row.currency === campaign.currency ? row.valueMicros : 0n;
-    await this.tracking.creditCampaignDay(tx, row.campaignId, todayIn(timezone, row.occurredAt), sign, BigInt(sign) * revenue);
+    const revenue = BigInt(sign) * (!row.currency || row.currency === campaign.currency ? row.valueMicros : 0n);
+    const day = todayIn(timezone, row.occurredAt);
+    await this.tracking.creditDay(tx, 'campaign', row.campaignId, day, sign, revenue);
+    if (row.creativeId) await this.tracking.creditDay(tx, 'creative', row.creativeId, day, sign, revenue);
   }
 
   private async attribute(body: RecordConversion, at: Date): Promise<{ click: Click | null; by: AttributedBy }> {

@@ -141,16 +141,17 @@ export class TrackingRepository {
     });
   }
 
-  /** Adds (or with -1 removes) one tracked conversion and its value on a campaign day. */
-  async creditCampaignDay(tx: Prisma.TransactionClient, campaignId: string, date: string, conversions: number, revenueMicros: bigint): Promise<void> {
+  /** Adds (or with -1 removes) one tracked conversion and its value on a campaign's or a creative's day. */
+  async creditDay(tx: Prisma.TransactionClient, of: 'campaign' | 'creative', id: string, date: string, conversions: number, revenueMicros: bigint): Promise<void> {
+    const [table, key] = of === 'campaign' ? ['campaign_metrics', 'campaign_id'] : ['creative_metrics', 'creative_id'];
     await tx.$executeRawUnsafe(
-      `INSERT INTO campaign_metrics (campaign_id, date, tracked_conversions, tracked_revenue_micros, updated_at)
+      `INSERT INTO ${table} (${key}, date, tracked_conversions, tracked_revenue_micros, updated_at)
        VALUES ($1::uuid, $2::date, $3, $4::bigint, now())
-       ON CONFLICT (campaign_id, date) DO UPDATE SET
-         tracked_conversions = campaign_metrics.tracked_conversions + EXCLUDED.tracked_conversions,
-         tracked_revenue_micros = campaign_metrics.tracked_revenue_micros + EXCLUDED.tracked_revenue_micros,
+       ON CONFLICT (${key}, date) DO UPDATE SET
+         tracked_conversions = ${table}.tracked_conversions + EXCLUDED.tracked_conversions,
+         tracked_revenue_micros = ${table}.tracked_revenue_micros + EXCLUDED.tracked_revenue_micros,
          updated_at = now()`,
-      campaignId,
+      id,
       date,
       conversions,
       revenueMicros.toString(),
