@@ -85,6 +85,18 @@ describe('Google Ads sync', () => {
     expect(await storedDays(bed.prisma, account.id, 'ad')).toEqual(fakeDays(bed.google, '1000000005', 'ad', days));
   });
 
+  it('the token endpoint answering 500 once is retried like any call; invalid_grant still pauses at once', async () => {
+    bed.google.addCustomer({ id: '1000000009', campaigns: 1, adsPerCampaign: 1 });
+    const account = await seedAccount(bed, 'google', '1000000009');
+    bed.google.failNextToken(500, 1);
+    const tokenCalls = bed.google.stats.tokenCalls;
+    const outcome = await bed.sync.run(job(account.id));
+    expect(outcome.status).toBe('succeeded');
+    expect(bed.google.stats.tokenCalls - tokenCalls).toBe(2);
+    expect(await storedDays(bed.prisma, account.id, 'campaign')).toEqual(fakeDays(bed.google, '1000000009', 'campaign', days));
+    expect(await bed.prisma.adAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ status: 'active', statusCode: null });
+  });
+
   it('invalid_grant pauses the account with google_invalid_grant and makes no further calls', async () => {
     bed.google.addCustomer({ id: '1000000006', campaigns: 1, adsPerCampaign: 1 });
     const token = 'google-refresh-token-revoked';
