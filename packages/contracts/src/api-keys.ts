@@ -15,7 +15,7 @@ export const CreateApiKeyBodySchema = z.object({
     .optional(),
   /** The creator's password, needed when their sign-in is older than API_KEY_REAUTH_SECONDS. */
   password: z.string().min(1).max(1024).optional(),
-  /** Limits the key to these permissions of its role (e.g. a shop's key: only campaigns:write); absent: all of them. */
+  /** Limits the key to these permissions of its role (e.g. a shop's key: only conversions:write); absent: all of them. */
   permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).optional(),
 }).refine((body) => (body.permissions ?? []).every((permission) => roleHas(body.role, permission)), {
   path: ['permissions'],

@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'presets:write',
   'campaigns:read',
   'campaigns:write',
+  // server-to-server conversions only: what a shop's API key is limited to (campaigns:write does not include it)
+  'conversions:write',
   'campaign-accounts:write',
   'alerts:write',
   'alert-receivers:write',
@@ -42,7 +44,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'alerts:write', 'logs:read', 'media:read', 'media:write', 'traffic:read', 'traffic:export']),
+  operator: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'channels:write', 'campaigns:read', 'campaigns:write', 'conversions:write', 'alerts:write', 'logs:read', 'media:read', 'media:write', 'traffic:read', 'traffic:export']),
   viewer: new Set<Permission>(['profile:read', 'activity:read', 'monitoring:read', 'channels:read', 'campaigns:read', 'media:read', 'traffic:read']),
 };
 

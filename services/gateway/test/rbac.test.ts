@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Permission, PERMISSIONS, ROLES, roleHas } from '@castline/contracts';
+import { createPrismaClient } from '@castline/db';
 import { ADMIN, bearer, inProcessServiceEnv, login, type ServiceProcess, spawnService, startTestGateway, type TestGateway, userWithRole } from '@castline/testkit';
+import WebSocket from 'ws';
 
 type Role = 'admin' | 'operator' | 'viewer';
 const EVERYONE: Role[] = ['admin', 'operator', 'viewer'];
@@ -124,6 +126,7 @@ const MATRIX: Record<string, Role[] | 'public'> = {
   'GET /api/v1/campaigns/links': EVERYONE,
   'POST /api/v1/campaigns/links': OPERATORS,
   'DELETE /api/v1/campaigns/links/{id}': OPERATORS,
+  // conversions:write (not campaigns:write): what a shop's API key is limited to
   'POST /api/v1/campaigns/conversions': OPERATORS,
   'GET /api/v1/media/upload-auth': OPERATORS,
   'GET /api/v1/media/videos': EVERYONE,
@@ -289,30 +292,130 @@ it('matches the permission matrix of docs/ARCHITECTURE.md: roles with permission
   expect(documentedRoutes).toEqual(MATRIX);
 });
 
-it('an API key limited to campaigns:write (a shop posting conversions) reaches that and nothing else of its role', async () => {
-  const created = await gateway.app.inject({
-    method: 'POST',
-    url: '/api/v1/api-keys',
-    headers: bearer(tokens.admin!),
-    payload: { name: 'shop conversions', role: 'operator', permissions: ['campaigns:write'] },
-  });
+/** An API key of `role` limited to `permissions` (absent: the whole role), created by the admin. */
+async function apiKey(name: string, role: Role, permissions?: Permission[]): Promise<string> {
+  const created = await gateway.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(tokens.admin!), payload: { name, role, permissions } });
   expect(created.statusCode).toBe(201);
-  expect(created.json()).toMatchObject({ role: 'operator', permissions: ['campaigns:write'] });
-  const key = { 'x-api-key': created.json<{ key: string }>().key };
-  // Admitted: the campaigns service answers (400 for the empty body), the guard did not refuse.
-  const conversion = await gateway.app.inject({ method: 'POST', url: '/api/v1/campaigns/conversions', headers: key, payload: {} });
-  expect(conversion.statusCode).toBe(400);
-  expect(conversion.json().error.code).toBe('VALIDATION_FAILED');
-  for (const [method, url] of [['GET', '/api/v1/campaigns'], ['GET', '/api/v1/channels'], ['POST', '/api/v1/channels']] as const) {
-    const refused = await gateway.app.inject({ method, url, headers: key, payload: method === 'POST' ? {} : undefined });
-    expect({ url, status: refused.statusCode, code: refused.json().error.code }).toEqual({ url, status: 403, code: 'FORBIDDEN' });
-  }
-  // A key cannot be limited to permissions its role lacks.
-  const wider = await gateway.app.inject({
-    method: 'POST',
-    url: '/api/v1/api-keys',
-    headers: bearer(tokens.admin!),
-    payload: { name: 'too wide', role: 'viewer', permissions: ['campaigns:write'] },
+  expect(created.json()).toMatchObject({ role, permissions: permissions ?? [] });
+  return created.json<{ key: string }>().key;
+}
+
+describe('an API key limited to conversions:write (a shop posting conversions)', () => {
+  const CONVERSIONS = 'POST /api/v1/campaigns/conversions';
+  let prisma: ReturnType<typeof createPrismaClient>;
+  let shopKey: string;
+  let accountId: string;
+  beforeAll(async () => {
+    shopKey = await apiKey('shop conversions', 'operator', ['conversions:write']);
+    prisma = createPrismaClient(gateway.databaseUrl);
+    // An ad account to post conversions for (connecting one through the API checks its credentials with Meta).
+    const account = await prisma.adAccount.create({
+      data: { platform: 'meta', externalId: `rbac-${randomUUID()}`, name: 'Shop account', currency: 'EUR', timezone: 'UTC', credentials: 'unused', credentialsLast4: '0000', pixelId: `px-${randomUUID()}` },
+    });
+    accountId = account.id;
   });
-  expect(wider.statusCode).toBe(400);
+  afterAll(() => prisma?.$disconnect());
+
+  const post = (headers: Record<string, string>, orderId: string) =>
+    gateway.app.inject({ method: 'POST', url: '/api/v1/campaigns/conversions', headers, payload: { accountId, type: 'purchase', value: 49.9, currency: 'EUR', orderId } });
+
+  it('posts a valid conversion through the gateway to campaigns, which stores it', async () => {
+    const response = await post({ 'x-api-key': shopKey }, 'shop-order-1');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ duplicate: false, attributedBy: 'none' });
+    const stored = await prisma.conversionEvent.findFirstOrThrow({ where: { accountId, orderId: 'shop-order-1' } });
+    expect(stored).toMatchObject({ type: 'purchase', valueMicros: 49_900_000n, currency: 'EUR', source: 's2s' });
+  });
+
+  it('a whole operator key, an operator and an admin still post conversions', async () => {
+    const operatorKey = await apiKey('operator automation', 'operator');
+    for (const [caller, headers] of [['operator key', { 'x-api-key': operatorKey }], ['operator', bearer(tokens.operator!)], ['admin', bearer(tokens.admin!)]] as const) {
+      const response = await post(headers, `order-of-${caller}`);
+      expect({ caller, status: response.statusCode }).toEqual({ caller, status: 200 });
+    }
+    expect(await prisma.conversionEvent.count({ where: { accountId, orderId: { startsWith: 'order-of-' } } })).toBe(3);
+  });
+
+  it('is refused every other route of its role, valid requests included, and changes nothing', async () => {
+    for (const route of Object.keys(MATRIX).filter((route) => MATRIX[route] !== 'public' && route !== CONVERSIONS)) {
+      const { status, code } = await call(route, shopKey);
+      expect({ route, status, code }).toEqual({ route, status: 403, code: 'FORBIDDEN' });
+    }
+    // Valid bodies on real ids: what campaigns:write allows a whole key, this one is refused before it.
+    const campaign = await gateway.app.inject({ method: 'POST', url: '/api/v1/campaigns', headers: bearer(tokens.operator!), payload: { name: 'Spring', currency: 'EUR' } });
+    expect(campaign.statusCode).toBe(201);
+    const campaignId = campaign.json<{ id: string }>().id;
+    const link = await gateway.app.inject({ method: 'POST', url: '/api/v1/campaigns/links', headers: bearer(tokens.operator!), payload: { name: 'Spring ad', destinationUrl: 'https://shop.example/' } });
+    expect(link.statusCode).toBe(201);
+    const linkId = link.json<{ id: string }>().id;
+    const refused = [
+      ['POST', '/api/v1/campaigns', { name: 'Shop campaign', currency: 'EUR' }],
+      ['PATCH', `/api/v1/campaigns/${campaignId}`, { name: 'Renamed by the shop' }],
+      ['DELETE', `/api/v1/campaigns/${campaignId}`, undefined],
+      ['POST', '/api/v1/campaigns/links', { name: 'Shop link', destinationUrl: 'https://evil.example/' }],
+      ['DELETE', `/api/v1/campaigns/links/${linkId}`, undefined],
+      ['POST', `/api/v1/campaigns/accounts/${accountId}/sync`, {}],
+      ['GET', '/api/v1/campaigns', undefined],
+      ['GET', `/api/v1/campaigns/${campaignId}`, undefined],
+    ] as const;
+    for (const [method, url, payload] of refused) {
+      const response = await gateway.app.inject({ method, url, headers: { 'x-api-key': shopKey }, payload });
+      expect({ method, url, status: response.statusCode, code: response.json().error?.code }).toEqual({ method, url, status: 403, code: 'FORBIDDEN' });
+    }
+    expect(await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).toMatchObject({ name: 'Spring' });
+    expect(await prisma.trackingLink.count({ where: { id: linkId } })).toBe(1);
+    expect(await prisma.campaign.count({ where: { name: 'Shop campaign' } })).toBe(0);
+    expect(await prisma.trackingLink.count({ where: { name: 'Shop link' } })).toBe(0);
+    expect(await prisma.adSyncRun.count({ where: { accountId } })).toBe(0);
+  });
+
+  it('a key cannot be limited to permissions its role lacks', async () => {
+    for (const permissions of [['campaigns:write'], ['conversions:write']]) {
+      const wider = await gateway.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(tokens.admin!), payload: { name: 'too wide', role: 'viewer', permissions } });
+      expect(wider.statusCode).toBe(400);
+    }
+  });
+});
+
+describe("an API key's subset outside the guard", () => {
+  type Health = { services: Array<Record<string, unknown>>; dependencies: Array<Record<string, unknown>> };
+  const health = async (key: string) => (await gateway.app.inject({ method: 'GET', url: '/api/v1/health', headers: { 'x-api-key': key } })).json<Health>();
+  const detailed = (body: Health) => [...body.services, ...body.dependencies].some((entry) => Object.keys(entry).some((field) => field !== 'name' && field !== 'status'));
+
+  it('GET /health shows the details only to a key whose subset holds monitoring:read', async () => {
+    expect(detailed(await health(await apiKey('health, whole viewer', 'viewer')))).toBe(true);
+    expect(detailed(await health(await apiKey('health, monitoring only', 'viewer', ['monitoring:read'])))).toBe(true);
+    expect(detailed(await health(await apiKey('health, shop', 'operator', ['conversions:write'])))).toBe(false);
+    expect(detailed(await health(await apiKey('health, channels only', 'admin', ['channels:read'])))).toBe(false);
+  });
+
+  const sockets: WebSocket[] = [];
+  afterEach(() => sockets.splice(0).forEach((socket) => socket.terminate()));
+
+  it('WebSocket /ws/metrics admits a key whose subset holds channels:read and closes the others with 4403', async () => {
+    const baseUrl = (await gateway.app.getUrl()).replace('[::1]', '127.0.0.1').replace(/^http/, 'ws');
+    const connect = (key: string) => {
+      const socket = new WebSocket(`${baseUrl}/api/v1/ws/metrics`, { headers: { 'x-api-key': key } });
+      sockets.push(socket);
+      // A socket still open after 5 s was admitted: 'open' instead of a close code.
+      const closed = new Promise<number | 'open'>((resolve) => {
+        socket.once('close', (code) => resolve(code));
+        setTimeout(() => resolve('open'), 5_000);
+      });
+      const answer = new Promise<unknown>((resolve, reject) => {
+        socket.once('open', () => socket.send(JSON.stringify({ subscribe: ['*'] })));
+        socket.once('message', (raw) => resolve(JSON.parse(raw.toString())));
+        socket.once('error', reject);
+      });
+      answer.catch(() => undefined);
+      return { socket, closed, answer };
+    };
+    const admitted = connect(await apiKey('wall display', 'viewer', ['channels:read']));
+    expect(await admitted.answer).toEqual({ type: 'subscriptions', channels: ['*'] });
+    admitted.socket.close();
+    await admitted.closed;
+    for (const key of [await apiKey('socket, shop', 'operator', ['conversions:write']), await apiKey('socket, monitoring only', 'viewer', ['monitoring:read'])]) {
+      expect(await connect(key).closed).toBe(4403);
+    }
+  });
 });

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { Authenticator, credentialFromHeaders } from './authenticator';
 import { AUDIT_ACTION, REQUIRED_PERMISSION } from './decorators';
 import { type Permission, roleHas } from '@castline/contracts';
-import type { AuditContext } from './principal';
+import { type AuditContext, keyAllows } from './principal';
 
 /**
  * The one guard: authenticates (access JWT, or an API key as `Authorization: Bearer` or `X-API-Key`) and
@@ -33,7 +33,7 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
     if (!permission || !roleHas(principal.role, permission)) throw AppError.forbidden();
     // An API key limited to some permissions of its role (a shop's key that only posts conversions).
-    if (principal.kind === 'api-key' && principal.permissions.length > 0 && !principal.permissions.includes(permission)) {
+    if (principal.kind === 'api-key' && !keyAllows(principal, permission)) {
       throw AppError.forbidden(`This API key is limited to ${principal.permissions.join(', ')}`);
     }
     return true;

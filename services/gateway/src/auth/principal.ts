@@ -34,8 +34,15 @@ export function principalLabel(principal: Principal): string {
   return principal.kind === 'user' ? principal.email : `api-key:${principal.name}`;
 }
 
-/** Whether the principal holds `permission`: its role has it and, for an API key limited to some, the key lists it. */
-export function principalHas(principal: Principal, permission: Permission): boolean {
-  if (!roleHas(principal.role, permission)) return false;
+/** Whether an API key's permission subset lets it use `permission` (no subset, or a user: the role decides alone). */
+export function keyAllows(principal: Principal, permission: Permission): boolean {
   return principal.kind !== 'api-key' || principal.permissions.length === 0 || principal.permissions.includes(permission);
+}
+
+/**
+ * Whether the principal holds `permission`: its role has it and, for an API key limited to some, the key lists it.
+ * The rule of the AuthGuard, for what decides outside it (health details, WebSockets, fields of an answer).
+ */
+export function principalHas(principal: Principal, permission: Permission): boolean {
+  return roleHas(principal.role, permission) && keyAllows(principal, permission);
 }

@@ -4,7 +4,6 @@ import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { Authenticator, type Credential, credentialFromHeaders } from '../auth/authenticator';
-import { roleHas } from '@castline/contracts';
 import { type Principal, principalHas } from '../auth/principal';
 import { LiveFeed, type LiveEndReason } from './live-feed';
 import { ChannelSelection, ChannelSelectorSchema, type PushKind, PushQueue } from './push-queue';
@@ -57,8 +56,9 @@ export function selectSubprotocol(protocols: Set<string>): string | false {
 
 /**
  * WebSocket /api/v1/ws/metrics: a plain Fastify route (Nest's guard does not run on it), authenticated before
- * the upgrade with the same Authenticator, requiring channels:read. A refused client still gets the upgrade and
- * then a 4401/4403 close, because browsers hide the HTTP status of a failed handshake.
+ * the upgrade with the same Authenticator, requiring channels:read as the guard would (principalHas: the role, and
+ * an API key's subset). A refused client still gets the upgrade and then a 4401/4403 close, because browsers hide
+ * the HTTP status of a failed handshake.
  */
 export function registerMetricsSocket(app: NestFastifyApplication): void {
   const authenticator = app.get(Authenticator);
@@ -74,7 +74,7 @@ export function registerMetricsSocket(app: NestFastifyApplication): void {
         const principal = await authenticator.authenticate(socketCredential(request));
         admissions.set(
           request,
-          roleHas(principal.role, 'channels:read') ? { admitted: true, principal } : { admitted: false, code: SocketCloseCodes.forbidden, reason: 'forbidden' },
+          principalHas(principal, 'channels:read') ? { admitted: true, principal } : { admitted: false, code: SocketCloseCodes.forbidden, reason: 'forbidden' },
         );
       } catch (error) {
         const reason = error instanceof AppError ? error.message : 'authentication failed';
