@@ -51,7 +51,7 @@ function Links() {
     </Button>
   );
   const pixel = `<img src="${origin}/px.gif?id=${pixelId}&type=purchase&value=49.90&currency=EUR&order=ORDER_ID&click=CL_CLICK" width="1" height="1" alt="">`;
-  const s2s = `curl -X POST ${origin}/api/v1/campaigns/conversions -H 'X-API-Key: <key limited to campaigns:write>' -H 'Content-Type: application/json' -d '{"accountId":"${accountId}","type":"purchase","value":49.9,"currency":"EUR","orderId":"ORDER_ID","clickId":"<cl_click from the landing URL>"}'`;
+  const s2s = `curl -X POST ${origin}/api/v1/campaigns/conversions -H 'X-API-Key: <key limited to conversions:write>' -H 'Content-Type: application/json' -d '{"accountId":"${accountId}","type":"purchase","value":49.9,"currency":"EUR","orderId":"ORDER_ID","clickId":"<cl_click from the landing URL>"}'`;
   return (
     <>
       <PageHeader title="Tracking links" description="/r/<code> records the click and redirects only to the link's stored destination." actions={action} />
@@ -123,7 +123,7 @@ function Links() {
             <CardTitle>Server-to-server</CardTitle>
           </CardHeader>
           <CardContent className="grid gap-2">
-            <p className="text-sm text-muted-foreground">From your shop&apos;s server, with an API key limited to campaigns:write. It wins over the pixel for the same order.</p>
+            <p className="text-sm text-muted-foreground">From your shop&apos;s server, with an API key limited to conversions:write (it can do nothing else). It wins over the pixel for the same order.</p>
             <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs" tabIndex={0}>{s2s}</pre>
             <CopyButton value={s2s} what="s2s snippet" />
           </CardContent>

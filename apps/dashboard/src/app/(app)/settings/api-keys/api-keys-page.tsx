@@ -36,6 +36,9 @@ const ApiKeysSearchSchema = z.object({
   includeRevoked: ListApiKeysQuerySchema.shape.includeRevoked.catch(false),
 });
 
+/** The permission a shop's key is limited to: POST /campaigns/conversions and nothing else. */
+const CONVERSIONS_ONLY: Permission = 'conversions:write';
+
 const EXPIRY_OPTIONS = [
   { value: 'never', label: 'Never' },
   { value: '30', label: 'In 30 days' },
@@ -171,8 +174,20 @@ function CreateApiKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChang
                   <fieldset className="grid gap-1.5" aria-describedby="api-key-permissions-hint">
                     <legend className="text-sm font-medium">Limit to (optional)</legend>
                     <p id="api-key-permissions-hint" className="text-xs text-muted-foreground">
-                      None ticked: everything the role may do. A shop that only posts conversions needs campaigns:write alone.
+                      None ticked: everything the role may do. A shop that only posts conversions needs conversions:write alone: it can then change and read nothing else.
                     </p>
+                    {ROLE_PERMISSIONS[role].has(CONVERSIONS_ONLY) && (
+                      <Button
+                        type="button"
+                        variant="outline"
+                        size="sm"
+                        className="justify-self-start"
+                        aria-pressed={chosen.size === 1 && chosen.has(CONVERSIONS_ONLY)}
+                        onClick={() => field.onChange([CONVERSIONS_ONLY])}
+                      >
+                        Conversions only (a shop&apos;s key)
+                      </Button>
+                    )}
                     <div className="grid grid-cols-2 gap-1">
                       {[...ROLE_PERMISSIONS[role]].map((permission) => (
                         <label key={permission} className="flex items-center gap-2 text-sm">
