@@ -29,6 +29,7 @@ let worker: LiveWorker | undefined;
 let prisma: ReturnType<typeof createPrismaClient>;
 let operator: string;
 let viewer: string;
+let adminToken: string;
 let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
@@ -53,6 +54,7 @@ beforeAll(async () => {
   });
   prisma = createPrismaClient(gateway.databaseUrl);
   const admin = await login(gateway.app, ADMIN.email, ADMIN.password);
+  adminToken = admin.accessToken;
   operator = (await userWithRole(gateway.app, admin.accessToken, 'operator')).accessToken;
   viewer = (await userWithRole(gateway.app, admin.accessToken, 'viewer')).accessToken;
 }, 60_000);
@@ -140,6 +142,11 @@ describe('source secrets', () => {
     const id = created.json().id as string;
     expect(created.json().sources[0].url).toBe('rtmp://***@93.184.215.14/app/***?token=***');
     expect((await api('GET', `/channels/${id}`, undefined, viewer)).json().sources).toEqual([{ position: 0, url: null, label: 'main' }]);
+    // An operator's API key limited to reading channels sees them as a viewer does.
+    const key = await gateway.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(adminToken), payload: { name: 'wallboard', role: 'operator', permissions: ['channels:read'] } });
+    expect(key.statusCode).toBe(201);
+    const asKey = await gateway.app.inject({ method: 'GET', url: `/api/v1/channels/${id}`, headers: { 'x-api-key': key.json().key } });
+    expect(asKey.json().sources).toEqual([{ position: 0, url: null, label: 'main' }]);
     const listed = (await api('GET', '/channels?pageSize=200', undefined, viewer)).json();
     expect(containsSecret(JSON.stringify(listed))).toEqual([]);
     expect(JSON.stringify(listed)).not.toContain('rtmp://');
