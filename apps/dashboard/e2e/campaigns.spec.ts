@@ -32,8 +32,11 @@ test('connect a Meta account from the fake, sync it now, see the run', async () 
   const card = page.locator('[data-account="Spare Meta account"]');
   await expect(card).toBeVisible();
   await expect(card.getByText('credentials set (…oken)')).toBeVisible();
+  // Connecting queued the backfill; its run first, so the manual run below can only be the button's.
+  await expect(card.locator('[data-run-kind="backfill"][data-run-status="succeeded"]')).toBeVisible({ timeout: 60_000 });
+  await expect(card.locator('[data-run-kind="manual"]')).toHaveCount(0);
   await card.getByRole('button', { name: 'Sync now' }).click();
-  await expect(card.locator('[data-run-status="succeeded"]').first()).toBeVisible({ timeout: 60_000 });
+  await expect(card.locator('[data-run-kind="manual"][data-run-status="succeeded"]')).toBeVisible({ timeout: 60_000 });
 });
 
 test('the campaigns table and the spend vs revenue chart are filled', async () => {
@@ -96,4 +99,55 @@ test('the traffic sources pie counts tracked clicks by source', async () => {
   await expect(chart).toHaveAttribute('aria-label', /e2e-newsletter \d+/);
   await expect(chart).toHaveAttribute('aria-label', /google \d+/);
   await expect(chart.locator('.recharts-pie-sector').first()).toBeVisible();
+});
+
+test("a link made for a campaign, a shop's conversions-only key: the click's conversion counts for the campaign", async () => {
+  await page.goto('/campaigns/links');
+  await page.getByRole('button', { name: 'New link' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill('E2E spring link');
+  await dialog.getByLabel('Destination URL').fill('https://shop.example/spring');
+  await dialog.getByLabel(/^Campaign/).click();
+  await page.getByRole('option', { name: /^Campaign 1 of 1010101020/ }).first().click();
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('row').filter({ hasText: 'E2E spring link' });
+  const code = await row.getAttribute('data-link');
+  expect(code).toBeTruthy();
+  await expect(page.getByText('click=CL_CLICK').first()).toBeVisible();
+
+  // A visitor through nginx: the redirect carries our click id to the shop.
+  const visit = await page.request.get(`/r/${code}`, { maxRedirects: 0, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0' } });
+  expect(visit.status()).toBe(302);
+  const clickId = new URL(visit.headers().location!).searchParams.get('cl_click');
+  expect(clickId).toBeTruthy();
+  await page.reload();
+  await expect(page.getByRole('row').filter({ hasText: 'E2E spring link' }).getByRole('cell').last()).toHaveText('1');
+
+  // The shop's key, made with the one-click "Conversions only".
+  await page.goto('/settings/api-keys');
+  await page.getByRole('button', { name: 'Create API key' }).first().click();
+  const keyDialog = page.getByRole('dialog');
+  await keyDialog.getByLabel('Name').fill('E2E shop');
+  await keyDialog.getByLabel('Role').click();
+  await page.getByRole('option', { name: 'Operator' }).click();
+  await keyDialog.getByRole('button', { name: /Conversions only/ }).click();
+  await keyDialog.getByRole('button', { name: 'Create API key' }).click();
+  const key = await keyDialog.getByLabel('New API key').inputValue();
+  expect(key).toMatch(/^cl_/);
+
+  const api = await apiAs(admin());
+  const stored = (await (await api.get('/api/v1/campaigns/links')).json()) as { items: Array<{ id: string; code: string; accountId: string | null; campaignId: string | null }> };
+  await api.dispose();
+  const link = stored.items.find((each) => each.code === code)!;
+  expect(link.campaignId).toBeTruthy();
+  const asShop = { 'x-api-key': key };
+  const conversion = await page.request.post('/api/v1/campaigns/conversions', {
+    headers: asShop,
+    data: { accountId: link.accountId, type: 'purchase', value: 49.9, currency: 'EUR', orderId: `e2e-${Date.now()}`, clickId },
+  });
+  expect(conversion.status(), await conversion.text()).toBe(200);
+  expect(await conversion.json()).toMatchObject({ duplicate: false, attributedBy: 'click_id', campaignId: link.campaignId });
+  // The same key can do nothing else: deleting the link is refused.
+  expect((await page.request.delete(`/api/v1/campaigns/links/${link.id}`, { headers: asShop })).status()).toBe(403);
 });

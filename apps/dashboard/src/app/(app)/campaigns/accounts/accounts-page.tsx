@@ -145,7 +145,7 @@ function AccountCard({ account }: { account: AdAccountView }) {
           </TableHeader>
           <TableBody>
             {(runs.data?.items ?? []).map((run) => (
-              <TableRow key={run.id} data-run-status={run.status}>
+              <TableRow key={run.id} data-run-status={run.status} data-run-kind={run.kind}>
                 <TableCell>{formatDateTime(run.startedAt)}</TableCell>
                 <TableCell>{run.kind}</TableCell>
                 <TableCell>
