@@ -1,5 +1,6 @@
 import { type CampaignEvent, Events, Rpc } from '@castline/contracts';
 import { connectNats, EventBus } from '@castline/platform';
+import { addDays, todayIn } from '../src/sync/day-range';
 import { type CampaignsTestbed, seedAccount, startTestbed } from './campaigns-harness';
 
 /**
@@ -70,5 +71,23 @@ describe('sync events and run history', () => {
     // The token call and the 6 attempts of the first stream; backing off between them.
     expect(failed!.apiCalls).toBe(7);
     expect(failed!.throttledMs).toBeGreaterThan(0);
+  });
+  it('an hourly run after a long gap starts at the last day a run completed; the next one is back to yesterday', async () => {
+    bed.meta.addAccount({ id: '8787', campaigns: 1, adsPerCampaign: 1 });
+    const account = await seedAccount(bed, 'meta', '8787');
+    const today = todayIn(account.timezone);
+    // The last completed run ended 40 days ago (the account was paused since): beyond the 28-day lookback.
+    const lastDay = addDays(today, -40);
+    await bed.prisma.adSyncRun.create({ data: { accountId: account.id, kind: 'hourly', since: new Date(`${addDays(lastDay, -1)}T00:00:00Z`), until: new Date(`${lastDay}T00:00:00Z`), status: 'succeeded' } });
+    const hourly = { platform: 'meta' as const, accountId: account.id, kind: 'hourly' as const, since: today, until: today };
+    expect((await bed.sync.run(hourly)).status).toBe('succeeded');
+    const [caughtUp] = (await bed.harness.call(Rpc.adAccounts.runs, { id: account.id })).items;
+    expect(caughtUp).toMatchObject({ kind: 'hourly', since: lastDay, until: today, status: 'succeeded' });
+    const campaign = await bed.prisma.campaign.findFirstOrThrow({ where: { accountId: account.id } });
+    const days = await bed.prisma.campaignMetric.findMany({ where: { campaignId: campaign.id }, select: { date: true } });
+    expect(days.map((day) => day.date.toISOString().slice(0, 10)).sort()).toEqual(Array.from({ length: 41 }, (_, index) => addDays(lastDay, index)));
+    expect((await bed.sync.run(hourly)).status).toBe('succeeded');
+    const [next] = (await bed.harness.call(Rpc.adAccounts.runs, { id: account.id })).items;
+    expect(next).toMatchObject({ kind: 'hourly', since: addDays(today, -1), until: today });
   });
 });

@@ -10,13 +10,12 @@ import { CredentialsRejected, CustomerRefused, PlatformError } from '../platform
 import { PlatformClients } from '../platforms/platform-clients';
 import { unfinishedBackfill } from '../sync/ad-sync.service';
 import { AdSyncJobs } from '../sync/ad-sync.worker';
-import { addDays, asDate, daysIn, todayIn } from '../sync/day-range';
+import { addDays, asDate, daysIn, MAX_RANGE_DAYS, todayIn } from '../sync/day-range';
 import type { AccountCustomer } from '../sync/sync-state.repository';
 import { AccountCredentialsBox, last4 } from './account-credentials';
 import { toAccountView, toRunView } from './account.view';
 import { AccountsRepository } from './accounts.repository';
 
-const MAX_RANGE_DAYS = 3 * 366;
 /** Accessible customers looked into by discovery (each costs a request, a manager one more). */
 const MAX_DISCOVERED_ACCESSIBLE = 50;
 

@@ -11,15 +11,12 @@ import {
 } from '@castline/contracts';
 import type { Campaign } from '@castline/db';
 import { AppError } from '@castline/platform';
-import { addDays, asDate, dateOnly, daysIn } from '../sync/day-range';
+import { addDays, asDate, dateOnly, daysIn, MAX_RANGE_DAYS } from '../sync/day-range';
 import { addSums, emptySums, figures, type Sums, sourceShares } from './analytics';
 import { CampaignsRepository } from './campaigns.repository';
 
 const toMicros = (amount: number | null | undefined) => (amount === null || amount === undefined ? null : BigInt(Math.round(amount * 1_000_000)));
 const fromMicros = (micros: bigint | null) => (micros === null ? null : Number(micros) / 1_000_000);
-/** As the analytics query and a sync: a range covers at most 3 years. */
-const MAX_RANGE_DAYS = 3 * 366;
-
 /** The days a list or creatives figure covers: the last 30 days by default, in order, at most 3 years. */
 function resolveRange(query: { since?: string; until?: string }): { since: string; until: string } {
   const until = query.until ?? new Date().toISOString().slice(0, 10);

@@ -9,7 +9,7 @@ import type { MetaCredentials, MetaInsightRow } from '../platforms/meta.client';
 import type { GoogleAdsClient } from '../platforms/google-ads.client';
 import { backoffMs, type CallCounters, CredentialsRejected, CustomerRefused, PlatformError, PlatformUnavailable, QuotaPaused, ReduceData, sleep } from '../platforms/platform-errors';
 import { PlatformClients } from '../platforms/platform-clients';
-import { addDays, chunkRange, type DayRange, dateOnly, daysIn } from './day-range';
+import { addDays, chunkRange, type DayRange, dateOnly, daysIn, MAX_RANGE_DAYS } from './day-range';
 import { type CampaignDayRow, type CreativeDayRow, MetricsRepository, newKnownObjects } from './metrics.repository';
 import { scheduledRange } from './schedules';
 import { type RunTally, SyncStateRepository } from './sync-state.repository';
@@ -78,6 +78,19 @@ export class AdSyncService {
     }
   }
 
+  /**
+   * An hourly run after a gap (an account paused for weeks, failing for days) starts at the last day a run
+   * completed, so no day between stays unsynced: the nightly lookback reaches back 28 / 14 days only. At most
+   * MAX_RANGE_DAYS.
+   */
+  private async withCatchUp(job: AdSyncJob, account: AdAccount, range: DayRange | null): Promise<DayRange | null> {
+    if (job.kind !== 'hourly' || !range) return range;
+    const last = await this.state.lastSyncedDay(account.id);
+    if (!last || last >= range.since) return range;
+    const earliest = addDays(range.until, -(MAX_RANGE_DAYS - 1));
+    return { since: last > earliest ? last : earliest, until: range.until };
+  }
+
   async run(job: AdSyncJob, signal?: AbortSignal): Promise<SyncOutcome> {
     let account = await this.state.account(job.accountId);
     if (!account) return { status: 'skipped', reason: 'account deleted' };
@@ -87,7 +100,7 @@ export class AdSyncService {
       await this.state.markActive(account.id, null);
       account = (await this.state.account(account.id))!;
     }
-    const range = this.rangeOf(job, account);
+    const range = await this.withCatchUp(job, account, this.rangeOf(job, account));
     if (!range) return { status: 'skipped', reason: 'backfill complete' };
     await this.state.closeInterrupted(account.id);
     const run = await this.state.startRun(account.id, job.kind ?? 'manual', range.since, range.until);

@@ -6,6 +6,9 @@ export interface DayRange {
 
 const DAY_MS = 86_400_000;
 
+/** The longest range a sync, a list or an analytics query covers: 3 years. */
+export const MAX_RANGE_DAYS = 3 * 366;
+
 export const addDays = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 export const daysIn = (range: DayRange): number => Math.round((Date.parse(`${range.until}T00:00:00Z`) - Date.parse(`${range.since}T00:00:00Z`)) / DAY_MS) + 1;

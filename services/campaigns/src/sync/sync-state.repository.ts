@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AdAccount, AdSyncRun } from '@castline/db';
 import { PrismaService } from '@castline/platform';
-import { asDate } from './day-range';
+import { asDate, dateOnly } from './day-range';
 import type { Tx } from './metrics.repository';
 
 /** A managed Google customer of an account, kept in ad_accounts.customers. */
@@ -42,6 +42,12 @@ export class SyncStateRepository {
 
   async markStatus(id: string, status: 'paused' | 'error', code: string, message: string, pausedUntil: Date | null = null): Promise<void> {
     await this.prisma.adAccount.update({ where: { id }, data: { status, statusCode: code, statusMessage: message, pausedUntil } });
+  }
+
+  /** The last day a completed run (any kind, partial included) covered; null before the first one. */
+  async lastSyncedDay(accountId: string): Promise<string | null> {
+    const last = await this.prisma.adSyncRun.aggregate({ where: { accountId, status: { in: ['succeeded', 'partial'] } }, _max: { until: true } });
+    return last._max.until ? dateOnly(last._max.until) : null;
   }
 
   /** A run left `running` by a killed worker is closed as interrupted before the next one starts. */
