@@ -151,7 +151,15 @@ export const SyncRunViewSchema = z.object({
 });
 export const ListSyncRunsSchema = PageQuerySchema.extend({ id: z.uuid() });
 export const SyncRunPageSchema = z.object({ items: z.array(SyncRunViewSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
-export const SyncNowReplySchema = z.object({ queued: z.boolean(), jobId: z.string(), since: z.string(), until: z.string() });
+export const SyncNowReplySchema = z.object({
+  queued: z.boolean(),
+  jobId: z.string(),
+  since: z.string(),
+  until: z.string(),
+  /** The kind of sync holding the account as asked (backfill, hourly, lookback): this one runs after it. */
+  behind: z.string().nullable(),
+});
+export type SyncNowReply = z.infer<typeof SyncNowReplySchema>;
 
 /** Money in an API body: a decimal amount of the currency (non-negative, at most 6 decimals). */
 const money = z.number().nonnegative().max(1e12).refine((value) => Number.isInteger(Math.round(value * 1e6)), 'at most 6 decimals');

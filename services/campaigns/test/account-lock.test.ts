@@ -44,7 +44,7 @@ describe('one sync per account', () => {
 
     await queue().add('hourly', { platform: 'meta', accountId: account.id, since: until, until, kind: 'hourly' }, { jobId: `hourly-${account.id}`, removeOnComplete: true });
     const now = await bed.harness.call(Rpc.adAccounts.syncNow, { id: account.id });
-    expect(now).toMatchObject({ queued: true, jobId: adSyncIds.manual(account.id) });
+    expect(now).toMatchObject({ queued: true, jobId: adSyncIds.manual(account.id), behind: 'backfill' });
 
     const skipped = (await waitFor(() => runsOf(account.id), (runs) => runs.some((run) => run.kind === 'hourly'))).find((run) => run.kind === 'hourly')!;
     expect(skipped).toMatchObject({ status: 'skipped', errorCode: 'account_busy', apiCalls: 0, rowsUpserted: 0 });

@@ -15,6 +15,10 @@ return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** The Redis key of an account's sync lock; its value `<worker>/<nonce>/<kind>` names the kind holding it. */
+const accountLockKey = (accountId: string) => `ad-sync-lock:${accountId}`;
+const holderKind = (token: string | null): string | null => token?.split('/')[2] ?? null;
+
 /** The job ids and scheduler ids of one account: one backfill and one "sync now" at a time. */
 export const adSyncIds = {
   backfill: (accountId: string) => `backfill-${accountId}`,
@@ -36,7 +40,11 @@ export class AdSyncJobs {
   private readonly queue;
   private readonly options;
 
-  constructor(jobs: Jobs, @Inject(CONFIG) config: CampaignsConfig) {
+  constructor(
+    jobs: Jobs,
+    @Inject(CONFIG) config: CampaignsConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
     this.queue = jobs.queue(Queues.adSync);
     this.options = jobOptions(config.AD_SYNC_LOCK_MS);
   }
@@ -75,15 +83,22 @@ export class AdSyncJobs {
     return true;
   }
 
-  /** "Sync now": while one is queued or running for the account, another is the same job (deduplicated). */
-  async now(account: Pick<AdAccount, 'id' | 'platform'>, since: string, until: string): Promise<{ queued: boolean; jobId: string }> {
+  /**
+   * "Sync now": while one is queued or running for the account, another is the same job (deduplicated).
+   * `behind`: the kind of sync holding the account right now (this one runs after it), e.g. a long backfill.
+   */
+  async now(account: Pick<AdAccount, 'id' | 'platform'>, since: string, until: string): Promise<{ queued: boolean; jobId: string; behind: string | null }> {
     const jobId = adSyncIds.manual(account.id);
     const existing = await this.queue.getJob(jobId);
     const state = await existing?.getState();
-    if (existing && state !== 'completed' && state !== 'failed') return { queued: false, jobId };
-    if (existing) await existing.remove().catch(() => undefined);
-    await this.queue.add('manual', { platform: account.platform, accountId: account.id, since, until, kind: 'manual' }, { ...this.options, jobId });
-    return { queued: true, jobId };
+    let queued = false;
+    if (!existing || state === 'completed' || state === 'failed') {
+      if (existing) await existing.remove().catch(() => undefined);
+      await this.queue.add('manual', { platform: account.platform, accountId: account.id, since, until, kind: 'manual' }, { ...this.options, jobId });
+      queued = true;
+    }
+    const behind = holderKind(await this.redis.get(accountLockKey(account.id)).catch(() => null));
+    return { queued, jobId, behind: behind === 'manual' ? null : behind };
   }
 }
 
@@ -162,11 +177,10 @@ export class AdSyncWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Runs a job while holding its account's lock (renewed as it runs); `busy` when another job holds it. */
   async runLocked(job: AdSyncJob, signal?: AbortSignal): Promise<SyncOutcome | AccountBusy> {
-    const key = `ad-sync-lock:${job.accountId}`;
+    const key = accountLockKey(job.accountId);
     const token = `${this.holder}/${randomUUID().slice(0, 8)}/${job.kind ?? 'manual'}`;
     if ((await this.redis.eval(TAKE, 1, key, token, String(this.config.AD_SYNC_LOCK_MS))) !== 1) {
-      const held = await this.redis.get(key).catch(() => null);
-      return { status: 'busy', holder: held?.split('/')[2] ?? 'another job' };
+      return { status: 'busy', holder: holderKind(await this.redis.get(key).catch(() => null)) ?? 'another job' };
     }
     const renew = setInterval(() => void this.redis.eval(TAKE, 1, key, token, String(this.config.AD_SYNC_LOCK_MS)).catch(() => undefined), this.config.AD_SYNC_LOCK_MS / 3);
     try {

@@ -1,6 +1,6 @@
 'use client';
 
-import { ConnectAdAccountSchema, type DiscoverGoogleCustomersReply, type GoogleDiscoveredCustomer } from '@castline/contracts';
+import { ConnectAdAccountSchema, type DiscoverGoogleCustomersReply, type GoogleDiscoveredCustomer, type SyncNowReply } from '@castline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PlugIcon, PlusIcon, RefreshCwIcon } from 'lucide-react';
 import { useState } from 'react';
@@ -82,9 +82,10 @@ function AccountCard({ account }: { account: AdAccountView }) {
   const canManage = useCan('campaign-accounts:write');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: campaignKeys.all });
   const syncNow = useMutation({
-    mutationFn: () => api<{ queued: boolean }>(`/campaigns/accounts/${account.id}/sync`, { method: 'POST', body: {} }),
+    mutationFn: () => api<SyncNowReply>(`/campaigns/accounts/${account.id}/sync`, { method: 'POST', body: {} }),
     onSuccess: (reply) => {
-      toast.success(reply.queued ? `Sync of ${account.name} queued` : `${account.name} is syncing already`);
+      const after = reply.behind ? `: it runs after the ${reply.behind} sync in progress` : '';
+      toast.success(reply.queued ? `Sync of ${account.name} queued${after}` : `${account.name} is syncing already${after}`);
       refresh();
     },
     onError: (error) => toast.error(`Could not sync ${account.name}`, { description: describeError(error) }),
