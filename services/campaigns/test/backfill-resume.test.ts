@@ -56,4 +56,25 @@ describe('backfill after kill -9', () => {
     const runs = await bed.prisma.adSyncRun.findMany({ where: { accountId: account.id }, orderBy: { startedAt: 'asc' } });
     expect(runs.map((run) => run.status)).toEqual(['interrupted', 'succeeded']);
   }, 90_000);
+  it('a worker stopped with SIGTERM mid-backfill hands the job back without finishing it; the next goes on from the cursor', async () => {
+    bed.meta.addAccount({ id: '8081', campaigns: 1, adsPerCampaign: 1 });
+    const account = await seedAccount(bed, 'meta', '8081');
+    const { since, until } = await bed.harness.app.get(AdSyncJobs).backfill(account, 30);
+    const first = await worker();
+    await waitFor(() => cursorOf(account.id), (cursor) => cursor !== null && cursor >= addDays(since, 3));
+    // A deploy's stop: the worker must not hold the process until 26 more days are read.
+    await first.stop();
+    const stoppedAt = (await cursorOf(account.id))!;
+    expect(stoppedAt < until).toBe(true);
+    const runsOf = () => bed.prisma.adSyncRun.findMany({ where: { accountId: account.id }, orderBy: { startedAt: 'asc' } });
+    // Closed by the stopping worker itself, with the reason, not left running for the next one to find.
+    expect((await runsOf()).map((run) => [run.status, run.errorCode])).toEqual([['interrupted', 'interrupted']]);
+    const second = await worker();
+    await waitFor(() => cursorOf(account.id), (cursor) => cursor === until);
+    await second.stop();
+    expect(await storedDays(bed.prisma, account.id, 'campaign')).toEqual(fakeDays(bed.meta, '8081', 'campaign', daysBetween(since, until)));
+    expect((await runsOf()).map((run) => run.status)).toEqual(['interrupted', 'succeeded']);
+    const fetchedTwice = bed.meta.runLog.filter((run) => run.accountId === '8081' && run.since <= stoppedAt && run.level === 'campaign').length - daysBetween(since, stoppedAt).length;
+    expect(fetchedTwice).toBe(0);
+  }, 90_000);
 });

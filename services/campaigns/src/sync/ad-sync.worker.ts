@@ -135,6 +135,9 @@ export class AdSyncWorker implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.AD_SYNC_WORKER === 'off') return;
     this.processor = await this.jobs.process(Queues.adSync, async (job, { signal }) => {
+      // Fetched while this worker stops (a job it just handed back, often): back to the queue before any API
+      // call or run row, for the next worker.
+      if (signal.aborted) return HANDED_BACK;
       const outcome = await this.handle(job.data, signal);
       if (outcome.status === 'waiting') {
         // Behind the account's running sync: due again after one lock period, without spending an attempt.
