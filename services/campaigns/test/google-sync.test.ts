@@ -1,4 +1,5 @@
 import { daysBetween } from '@castline/testkit';
+import { MetricsRepository } from '../src/sync/metrics.repository';
 import { type CampaignsTestbed, fakeDays, seedAccount, startTestbed, storedDays } from './campaigns-harness';
 
 /** Google Ads sync against the fake: streamed days, resumption, quota, token and per-customer faults. */
@@ -138,4 +139,36 @@ describe('Google Ads sync', () => {
     const run = await bed.prisma.adSyncRun.findUniqueOrThrow({ where: { id: outcome.runId! } });
     expect(run).toMatchObject({ status: 'partial', errorCode: 'customers_refused' });
   });
+});
+
+describe('Google Ads sync of a slow stream', () => {
+  let bed: CampaignsTestbed;
+
+  beforeAll(async () => {
+    // One day per batch, 400 ms apart: a 6-day stream takes 2 s, longer than the 1 s a complete day is held.
+    bed = await startTestbed('campaigns-google-slow', { google: { rowsPerBatch: 1, batchDelayMs: 400 } });
+  });
+  afterAll(() => bed?.close());
+
+  it('commits complete days while the stream is still arriving, not all at its end', async () => {
+    bed.google.addCustomer({ id: '1000000009', campaigns: 1, adsPerCampaign: 1 });
+    const account = await seedAccount(bed, 'google', '1000000009');
+    const metrics = bed.harness.app.get(MetricsRepository);
+    const transaction = metrics.transaction.bind(metrics);
+    let transactions = 0;
+    const spy = jest.spyOn(metrics, 'transaction').mockImplementation((write) => {
+      transactions += 1;
+      return transaction(write);
+    });
+    try {
+      const range = { since: '2025-05-01', until: '2025-05-06' };
+      const result = await bed.sync.run({ platform: 'google', accountId: account.id, kind: 'manual', ...range });
+      expect(result.status).toBe('succeeded');
+      expect(await storedDays(bed.prisma, account.id, 'campaign')).toEqual(fakeDays(bed.google, '1000000009', 'campaign', daysBetween(range.since, range.until)));
+      // Two streams (campaign, ad) of 6 rows, far below the 5,000-row batch: more than one commit per stream.
+      expect(transactions).toBeGreaterThan(2);
+    } finally {
+      spy.mockRestore();
+    }
+  }, 30_000);
 });

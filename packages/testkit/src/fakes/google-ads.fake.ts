@@ -16,6 +16,8 @@ export interface GoogleFakeOptions {
   windowMs?: number;
   /** Rows per searchStream batch (Google sends 10 000). */
   rowsPerBatch?: number;
+  /** A pause before each batch after the first: a slow stream, as a big account's can be. Default 0. */
+  batchDelayMs?: number;
   seed?: string;
 }
 
@@ -80,6 +82,7 @@ export class GoogleAdsFake {
       requestsPerWindow: options.requestsPerWindow ?? 100,
       windowMs: options.windowMs ?? 60_000,
       rowsPerBatch: options.rowsPerBatch ?? 10_000,
+      batchDelayMs: options.batchDelayMs ?? 0,
       seed: options.seed ?? 'google',
     };
     this.data = new FakeAdData(this.options.seed);
@@ -340,6 +343,7 @@ export class GoogleAdsFake {
     let written = 0;
     for (let start = 0; start < rows.length || start === 0; start += this.options.rowsPerBatch) {
       let batch = rows.slice(start, start + this.options.rowsPerBatch);
+      if (start > 0 && this.options.batchDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.batchDelayMs));
       if (breakAfter !== undefined && written + batch.length > breakAfter) {
         batch = batch.slice(0, breakAfter - written);
         // Half a batch then the connection drops: the client sees a truncated JSON array.

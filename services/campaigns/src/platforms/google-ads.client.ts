@@ -177,8 +177,9 @@ export class GoogleAdsClient {
 
   /**
    * Streams [since, until] of one customer at one level and hands over complete days in date order, several at
-   * once up to `batchRows` rows (a day is never split). Complete days read before a stream breaks are handed
-   * over before the retry, which starts at the day after them. Returns the last day handed over (or null).
+   * once up to `batchRows` rows or once the first of them has waited `holdMs` (a day is never split). Complete
+   * days read before a stream breaks are handed over before the retry, which starts at the day after them.
+   * Returns the last day handed over (or null).
    */
   async streamDays(
     customerId: string,
@@ -187,6 +188,7 @@ export class GoogleAdsClient {
     until: string,
     onDays: (days: CompleteDay[]) => Promise<void>,
     batchRows = 5_000,
+    holdMs = 1_000,
   ): Promise<string | null> {
     let from = since;
     let last: string | null = null;
@@ -194,7 +196,7 @@ export class GoogleAdsClient {
       if (from > until) return;
       const query = `${QUERIES[level]} WHERE segments.date BETWEEN '${from}' AND '${until}' ORDER BY segments.date`;
       const response = await this.post(customerId, query);
-      await parseStream(response, level, batchRows, async (days) => {
+      await parseStream(response, level, { batchRows, holdMs }, async (days) => {
         await onDays(days);
         last = days[days.length - 1]!.date;
         from = nextDay(last);
@@ -318,14 +320,22 @@ function toRow(result: Record<string, Record<string, unknown>>, level: GoogleLev
 /**
  * Feeds the response body to the streaming parser chunk by chunk; rows of one day are held until a row of a
  * later day (or the end of the array) shows the day is complete. Complete days are handed over in batches of
- * about `batchRows` rows before reading on, and whatever is complete when the stream fails is handed over
- * before the error propagates.
+ * about `batchRows` rows, or sooner once the oldest has waited `holdMs` (a slow stream of a big account still
+ * commits as it goes, so a killed worker loses about that much), and whatever is complete when the stream
+ * fails is handed over before the error propagates.
  */
-async function parseStream(response: Response, level: GoogleLevel, batchRows: number, onDays: (days: CompleteDay[]) => Promise<void>): Promise<void> {
+async function parseStream(
+  response: Response,
+  level: GoogleLevel,
+  limits: { batchRows: number; holdMs: number },
+  onDays: (days: CompleteDay[]) => Promise<void>,
+): Promise<void> {
   const parser = new JSONParser({ paths: ['$.*.results.*', '$.*.error'], keepStack: false });
   let current: CompleteDay | undefined;
   let complete: CompleteDay[] = [];
   let completeRows = 0;
+  /** When the oldest day in `complete` became complete. */
+  let heldSince = 0;
   let streamError: GoogleFailure | undefined;
   let ended = false;
   parser.onValue = ({ value, key }) => {
@@ -335,6 +345,7 @@ async function parseStream(response: Response, level: GoogleLevel, batchRows: nu
     }
     const row = toRow(value as Record<string, Record<string, unknown>>, level);
     if (current && current.date !== row.date) {
+      if (complete.length === 0) heldSince = Date.now();
       complete.push(current);
       completeRows += current.rows.length;
       current = undefined;
@@ -357,7 +368,7 @@ async function parseStream(response: Response, level: GoogleLevel, batchRows: nu
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       parser.write(chunk);
       if (streamError) throw new GoogleApiError(streamError.code ?? 500, streamError);
-      if (completeRows >= batchRows) await flush();
+      if (completeRows >= limits.batchRows || (complete.length > 0 && Date.now() - heldSince >= limits.holdMs)) await flush();
     }
     if (!ended) throw new BrokenStream('searchStream ended before its closing bracket');
   } catch (error) {
