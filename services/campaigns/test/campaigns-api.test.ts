@@ -82,11 +82,19 @@ describe('campaigns API', () => {
     expect(onlyUsd.currencies.map((block) => block.currency)).toEqual(['USD']);
     const scoped = await bed.harness.call(Rpc.campaigns.analytics, { scope: 'campaign', id: eur.id, since: '2025-06-01', until: '2025-06-03' });
     expect(scoped.currencies.map((block) => block.totals.spend)).toEqual([35]);
+    const jpy = await bed.harness.call(Rpc.campaigns.create, { name: 'JPY campaign', currency: 'JPY' });
+    const eurSmall = await bed.harness.call(Rpc.campaigns.create, { name: 'EUR small', currency: 'EUR' });
+    await bed.prisma.campaignMetric.createMany({ data: [day(jpy.id, '2025-06-01', 10, 1, 5000, 0, 0), day(eurSmall.id, '2025-06-02', 10, 1, 3, 0, 0)] });
+    // Money sorts within each currency: ¥5,000 is not "more" than €35.
     const list = await bed.harness.call(Rpc.campaigns.list, { since: '2025-06-01', until: '2025-06-03', sort: '-spend' });
-    expect(list.items.map((item) => [item.name, item.spend, item.revenue])).toEqual([
-      ['USD campaign', 40, 30],
-      ['EUR campaign', 35, 100],
+    expect(list.items.map((item) => [item.name, item.currency, item.spend])).toEqual([
+      ['EUR campaign', 'EUR', 35],
+      ['EUR small', 'EUR', 3],
+      ['JPY campaign', 'JPY', 5000],
+      ['USD campaign', 'USD', 40],
     ]);
+    expect(list.items.find((item) => item.name === 'EUR campaign')?.revenue).toBe(100);
+    await bed.prisma.campaign.deleteMany({ where: { id: { in: [jpy.id, eurSmall.id] } } });
     // The list's and a campaign's creatives range: in order, at most 3 years (the defaults fill a missing end).
     await rejects(bed.harness.call(Rpc.campaigns.list, { since: '2025-06-03', until: '2025-06-01' }), ErrorCodes.validationFailed, 400);
     await rejects(bed.harness.call(Rpc.campaigns.list, { since: '2020-01-01', until: '2025-06-01' }), ErrorCodes.validationFailed, 400);

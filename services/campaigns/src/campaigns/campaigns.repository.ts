@@ -82,7 +82,10 @@ export class CampaignsRepository {
     if (filter.currency) where.push(`c.currency = ${bind(filter.currency)}`);
     if (filter.q) where.push(`c.name ILIKE ${bind(`%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`)}`);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const order = `${SORT_COLUMNS[filter.sort.field] ?? 'c.name'} ${filter.sort.direction === 'desc' ? 'DESC' : 'ASC'}, c.id`;
+    const direction = filter.sort.direction === 'desc' ? 'DESC' : 'ASC';
+    // Amounts compare within one currency only (¥5,000 is not more than €100): money sorts group by currency.
+    const money = filter.sort.field === 'spend' || filter.sort.field === 'revenue';
+    const order = `${money ? 'c.currency, ' : ''}${SORT_COLUMNS[filter.sort.field] ?? 'c.name'} ${direction}, c.id`;
     const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
       `SELECT c.*, coalesce(m.spend, 0)::bigint AS spend, coalesce(m.revenue, 0)::bigint AS revenue, count(*) OVER () AS total
        FROM campaigns c
