@@ -13,6 +13,7 @@ export * from './tokens';
 export * from './zod-validation.pipe';
 export * from './public';
 export * from './jobs';
+export * from './reseal-secrets';
 export * from './secret-box';
 export * from './network-guard';
 export * from './nats-options';

@@ -9,7 +9,7 @@ export const CampaignsConfigSchema = baseConfigSchema
     PORT: z.coerce.number().int().min(0).max(65535).default(3005),
     /**
      * Seals ad-account credentials (AES-256-GCM, packages/platform secret-box.ts). Required in production;
-     * SECRETS_ENCRYPTION_KEYS_OLD (comma-separated) still opens values sealed before a rotation.
+     * SECRETS_ENCRYPTION_KEYS_OLD (comma-separated) still opens values sealed before a rotation (re-sealed at startup).
      */
     SECRETS_ENCRYPTION_KEY: z.string().min(32, 'at least 32 characters').default(DEV_SECRETS_ENCRYPTION_KEY),
     SECRETS_ENCRYPTION_KEYS_OLD: z

@@ -36,7 +36,7 @@ export const MonitoringConfigSchema = baseConfigSchema.extend({
     }),
   /** Seals receiver URLs, tokens and signing secrets (AES-256-GCM); required (>= 32 characters) in production. */
   SECRETS_ENCRYPTION_KEY: z.string().min(32, 'at least 32 characters').default(DEV_SECRETS_ENCRYPTION_KEY),
-  /** Earlier keys (comma-separated) that still open values sealed before a rotation. */
+  /** Earlier keys (comma-separated) that still open values sealed before a rotation (re-sealed at startup). */
   SECRETS_ENCRYPTION_KEYS_OLD: z
     .string()
     .optional()

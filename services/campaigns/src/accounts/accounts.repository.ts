@@ -27,6 +27,16 @@ export class AccountsRepository {
     return this.prisma.adAccount.update({ where: { id }, data });
   }
 
+  /** Every account's sealed credentials (for re-sealing after a key rotation). */
+  sealedCredentials(): Promise<Array<{ id: string; credentials: string }>> {
+    return this.prisma.adAccount.findMany({ select: { id: true, credentials: true } });
+  }
+
+  /** Replaces the sealed credentials only while the row still holds `from` (a concurrent change wins). */
+  async replaceCredentials(id: string, from: string, to: string): Promise<boolean> {
+    return (await this.prisma.adAccount.updateMany({ where: { id, credentials: from }, data: { credentials: to } })).count === 1;
+  }
+
   async runs(accountId: string, page: number, pageSize: number): Promise<{ items: AdSyncRun[]; total: number }> {
     const [items, total] = await Promise.all([
       this.prisma.adSyncRun.findMany({ where: { accountId }, orderBy: { startedAt: 'desc' }, skip: (page - 1) * pageSize, take: pageSize }),

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { type AdAccountView, type ConnectAdAccount, type DiscoverGoogleCustomersReply, ErrorCodes, type GoogleDiscoveredCustomer, fieldProblem, type RpcParsedRequest, type Rpc } from '@castline/contracts';
 import type { AdAccount } from '@castline/db';
 import { AppError, CONFIG } from '@castline/platform';
@@ -28,7 +28,7 @@ interface Verified {
 
 /** Connect, change, pause and resume ad accounts; sync now; run history. Credentials go in sealed, never out. */
 @Injectable()
-export class AccountsService {
+export class AccountsService implements OnApplicationBootstrap {
   constructor(
     @Inject(CONFIG) private readonly config: CampaignsConfig,
     private readonly accounts: AccountsRepository,
@@ -36,6 +36,11 @@ export class AccountsService {
     private readonly box: AccountCredentialsBox,
     private readonly jobs: AdSyncJobs,
   ) {}
+
+  /** Credentials sealed before a key rotation are sealed again with the current key, so the old key can go. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.box.resealStale(await this.accounts.sealedCredentials(), (id, from, to) => this.accounts.replaceCredentials(id, from, to));
+  }
 
   async list(): Promise<{ items: AdAccountView[] }> {
     return { items: (await this.accounts.list()).map(toAccountView) };

@@ -94,6 +94,17 @@ export class ChannelsRepository {
     await this.prisma.channelSource.update({ where: { id }, data: urls });
   }
 
+  /** Every sealed source URL (for re-sealing in the current format and key). */
+  async sealedSources(): Promise<Array<{ id: string; secretUrl: string }>> {
+    const rows = await this.prisma.channelSource.findMany({ where: { secretUrl: { not: null } }, select: { id: true, secretUrl: true } });
+    return rows.flatMap((row) => (row.secretUrl ? [{ id: row.id, secretUrl: row.secretUrl }] : []));
+  }
+
+  /** Replaces a sealed source URL only while the row still holds `from` (a concurrent change wins). */
+  async replaceSecretUrl(id: string, from: string, to: string): Promise<boolean> {
+    return (await this.prisma.channelSource.updateMany({ where: { id, secretUrl: from }, data: { secretUrl: to } })).count === 1;
+  }
+
   presetExists(id: string): Promise<boolean> {
     return this.prisma.encodingPreset.count({ where: { id } }).then((count) => count > 0);
   }

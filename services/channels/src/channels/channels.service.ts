@@ -54,12 +54,16 @@ export class ChannelsService implements OnApplicationBootstrap {
     @Inject(CONFIG) private readonly config: Pick<ChannelsConfig, 'HLS_ROOT'>,
   ) {}
 
-  /** Sources saved before their secrets were sealed get masked and sealed now (once; later boots find none). */
+  /**
+   * Sources saved before their secrets were sealed get masked and sealed now (once; later boots find none);
+   * sealed URLs of an older format are sealed again in the current one.
+   */
   async onApplicationBootstrap(): Promise<void> {
     for (const source of await this.channels.unsealedSources()) {
       const sealed = this.sources.secrets.sealLegacy(source);
       if (sealed) await this.channels.replaceSourceUrl(source.id, sealed);
     }
+    await this.sources.secrets.resealStale(await this.channels.sealedSources(), (id, from, to) => this.channels.replaceSecretUrl(id, from, to));
   }
 
   async list(query: ListChannels) {

@@ -1,6 +1,7 @@
 import type { ChannelSource } from '@castline/db';
 import { checkSourceUrl, hasSourceSecrets, maskSourceUrl, mergeMaskedUrl, type SourceScheme } from '@castline/ffmpeg';
-import { AppError, SecretBox } from '@castline/platform';
+import { Logger } from '@nestjs/common';
+import { AppError, resealStale, type ResealResult, SecretBox } from '@castline/platform';
 
 /** A source as stored: the masked URL, the sealed full URL when it has secrets, its label. */
 export interface StoredSource {
@@ -15,6 +16,7 @@ export interface StoredSource {
  */
 export class SourceSecrets {
   private readonly box: SecretBox;
+  private readonly logger = new Logger(SourceSecrets.name);
 
   constructor(key: string) {
     this.box = new SecretBox(key);
@@ -57,5 +59,18 @@ export class SourceSecrets {
   sealLegacy(source: Pick<ChannelSource, 'url' | 'secretUrl'>): Pick<StoredSource, 'url' | 'secretUrl'> | undefined {
     if (source.secretUrl || !hasSourceSecrets(source.url)) return undefined;
     return { url: maskSourceUrl(source.url), secretUrl: this.box.seal(source.url) };
+  }
+
+  /**
+   * Writes the sealed URLs of an older format back under the current key (no AAD, as `prepare` seals them);
+   * `write` must only replace a value the row still holds.
+   */
+  resealStale(rows: ReadonlyArray<{ id: string; secretUrl: string }>, write: (id: string, from: string, to: string) => Promise<boolean>): Promise<ResealResult> {
+    return resealStale(this.box, rows.map((row) => ({ id: row.id, sealed: row.secretUrl })), {
+      aad: () => '',
+      write: (row, next) => write(row.id, row.sealed, next),
+      logger: this.logger,
+      what: 'channel_sources.secret_url',
+    });
   }
 }

@@ -62,6 +62,16 @@ export class AlertsRepository {
     return this.prisma.alertReceiver.update({ where: { id }, data });
   }
 
+  /** Every receiver's sealed config (for re-sealing after a key rotation). */
+  sealedReceiverConfigs(): Promise<Array<{ id: string; config: string }>> {
+    return this.prisma.alertReceiver.findMany({ select: { id: true, config: true } });
+  }
+
+  /** Replaces a receiver's sealed config only while the row still holds `from` (a concurrent change wins). */
+  async replaceReceiverConfig(id: string, from: string, to: string): Promise<boolean> {
+    return (await this.prisma.alertReceiver.updateMany({ where: { id, config: from }, data: { config: to } })).count === 1;
+  }
+
   async deleteReceiver(id: string): Promise<void> {
     await this.prisma.alertReceiver.delete({ where: { id } });
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   type CreateReceiver,
   type CreateRule,
@@ -13,7 +13,7 @@ import {
   SOURCE_LABELS,
 } from '@castline/contracts';
 import type { Alert, AlertReceiver, AlertRule, MaintenanceWindow, Prisma, Silence } from '@castline/db';
-import { AppError, PrismaService, SecretBox } from '@castline/platform';
+import { AppError, PrismaService, resealStale, SecretBox } from '@castline/platform';
 import type { z } from 'zod';
 import type { AckAlertSchema, CreateMaintenanceWindowSchema, CreateSilenceSchema, ListAlertsSchema, UpdateRuleRequestSchema } from '@castline/contracts';
 import { GuardedHttp, TargetForbiddenError } from '../checks/guarded-http';
@@ -26,7 +26,9 @@ const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /** Receivers, rules, alerts (list, ack), silences and maintenance windows: the operator's side of alerting. */
 @Injectable()
-export class AlertsService {
+export class AlertsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AlertsService.name);
+
   constructor(
     private readonly alerts: AlertsRepository,
     private readonly prisma: PrismaService,
@@ -34,6 +36,17 @@ export class AlertsService {
     private readonly box: SecretBox,
     private readonly sender: ReceiverSender,
   ) {}
+
+  /** Receiver configs sealed before a key rotation are sealed again with the current key, so the old key can go. */
+  async onApplicationBootstrap(): Promise<void> {
+    const rows = (await this.alerts.sealedReceiverConfigs()).map((row) => ({ id: row.id, sealed: row.config }));
+    await resealStale(this.box, rows, {
+      aad: (row) => receiverAad(row.id),
+      write: (row, next) => this.alerts.replaceReceiverConfig(row.id, row.sealed, next),
+      logger: this.logger,
+      what: 'alert_receivers.config',
+    });
+  }
 
   // ---- receivers ----
 
