@@ -81,8 +81,18 @@ type Colour = 'red' | 'blue';
 const colourOf = ([r, g, b]: [number, number, number]): Colour | 'other' =>
   r > 180 && g < 80 && b < 80 ? 'red' : b > 180 && r < 80 && g < 80 ? 'blue' : 'other';
 
-/** The colour of the picture away from any logo: which source is on the air. */
-const backgroundOf = async (outputDir: string) => colourOf(await pixel(outputDir, 40, 150)).toString();
+/**
+ * The colour of the picture away from any logo: which source is on the air. Around a switch the newest listed
+ * segment can be the dying run's last one, cut short with no picture to decode: 'undecodable', polled again.
+ */
+const backgroundOf = async (outputDir: string) =>
+  pixel(outputDir, 40, 150).then(
+    (rgb) => colourOf(rgb).toString(),
+    (error: Error) => {
+      if (!/could not find codec parameters|Invalid data found/.test(error.message)) throw error;
+      return 'undecodable';
+    },
+  );
 
 const eventsOf = (channelId: string, type: string, since: number) =>
   prisma.channelEvent.findMany({ where: { channelId, type, at: { gte: new Date(since) } }, orderBy: { id: 'asc' } });
