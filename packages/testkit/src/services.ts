@@ -87,7 +87,8 @@ export interface ServiceHarness {
   redisKeyPrefix: string;
   natsUrl: string;
   /** Calls the service through its contract (request and reply checked), as the gateway or another service does. */
-  call<R extends RpcContract>(rpc: R, payload: RpcRequest<R>): Promise<RpcResponse<R>>;
+  /** `timeoutMs` replaces the contract's deadline, for a test about the answer rather than its speed. */
+  call<R extends RpcContract>(rpc: R, payload: RpcRequest<R>, options?: { timeoutMs?: number }): Promise<RpcResponse<R>>;
   /** Request/reply by subject (for a subject without a contract, or a reply a test wants unchecked). */
   request<T>(subject: string, payload?: unknown): Promise<T>;
   close(): Promise<void>;
@@ -123,7 +124,7 @@ export async function startServiceHarness(label: string, start: ServiceStarter, 
     databaseUrl: database.url,
     redisKeyPrefix: prefix,
     natsUrl: nats.url,
-    call: (rpc, payload) => caller.call(rpc, payload),
+    call: (rpc, payload, options) => caller.call(rpc, payload, options),
     request: async <T>(subject: string, payload?: unknown) => (await caller.call(bySubject(subject), (payload ?? {}) as never)) as T,
     close: async () => {
       await link.drain();

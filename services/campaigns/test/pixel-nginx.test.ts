@@ -37,7 +37,7 @@ describe('the conversion pixel through nginx', () => {
   });
 
   const pixel = async (query = '') => {
-    const response = await fetch(`${nginx.baseUrl}/px.gif?id=p1&order=o1${query}`);
+    const response = await fetch(`${nginx.baseUrl}/px.gif?id=p1${query.includes('order=') ? '' : '&order=o1'}${query}`);
     const body = Buffer.from(await response.arrayBuffer());
     return {
       status: response.status,
@@ -48,12 +48,25 @@ describe('the conversion pixel through nginx', () => {
     };
   };
   const gif = { status: 200, type: 'image/gif', cache: 'no-store, max-age=0', gif: true };
-  const lastLogged = () => JSON.parse(readFileSync(nginx.accessLog, 'utf8').trim().split('\n').at(-1)!) as { uri?: string; status: number; upstream_status: string };
+  /**
+   * The access-log line of the request whose query carries `order=<order>`. nginx logs after the response has
+   * gone out, so the line can land a moment after the client has it: polled for up to 5 s.
+   */
+  const loggedFor = async (order: string) => {
+    for (let waited = 0; ; waited += 50) {
+      const line = readFileSync(nginx.accessLog, 'utf8')
+        .split('\n')
+        .find((each) => each.includes(`order=${order}`));
+      if (line) return JSON.parse(line) as { uri?: string; status: number; upstream_status: string };
+      if (waited >= 5_000) throw new Error(`no access-log line for order=${order}`);
+      await sleep(50);
+    }
+  };
 
   it('passes the GIF of campaigns through; a campaigns error is answered with nginx\'s own GIF', async () => {
     expect(await pixel()).toEqual({ ...gif, fromCampaigns: true });
-    expect(await pixel('&fail=1')).toEqual({ ...gif, fromCampaigns: false });
-    expect(lastLogged()).toMatchObject({ status: 200, upstream_status: '500' });
+    expect(await pixel('&order=failing&fail=1')).toEqual({ ...gif, fromCampaigns: false });
+    expect(await loggedFor('failing')).toMatchObject({ status: 200, upstream_status: '500' });
   });
 
   it('a rate-limited pixel (429) is still a GIF', async () => {
@@ -72,7 +85,7 @@ describe('the conversion pixel through nginx', () => {
     await closed;
     // Let the rate limiter's bucket drain, so that this request reaches for the upstream.
     await sleep(1_500);
-    expect(await pixel()).toEqual({ ...gif, fromCampaigns: false });
-    expect(lastLogged()).toMatchObject({ status: 200, upstream_status: '502' });
+    expect(await pixel('&order=down')).toEqual({ ...gif, fromCampaigns: false });
+    expect(await loggedFor('down')).toMatchObject({ status: 200, upstream_status: '502' });
   });
 });
