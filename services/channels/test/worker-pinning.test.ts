@@ -77,7 +77,16 @@ it('pins the FFmpegs the worker starts to WORKER_CPUS too, at FFMPEG_NICE', asyn
     await queue.enqueue(channel.id);
     const deadline = Date.now() + 20_000;
     let ffmpeg: number | undefined;
-    while (!(ffmpeg = (await processesFor(path.join(HLS_ROOT, 'pinned')))[0])) {
+    // FFmpeg itself: `nice -n 10 ffmpeg ...` carries the same arguments for the moment before it sets its
+    // priority and execs, and read then it is still at 0.
+    const isFfmpeg = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'ffmpeg';
+      } catch {
+        return false;
+      }
+    };
+    while (!(ffmpeg = (await processesFor(path.join(HLS_ROOT, 'pinned'))).find(isFfmpeg))) {
       if (Date.now() > deadline) throw new Error(`no FFmpeg started for the channel (job: ${await queue.jobState(channel.id)}); worker log:\n${workerLog()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
